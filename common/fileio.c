@@ -1,0 +1,105 @@
+/* fileio: see fileio.h. */
+#include "common/fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "common/diag.h"
+
+int write_full(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int file_read_all(struct buf *out, const char *path, struct diags *d)
+{
+	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
+	if (fd < 0)
+		return diags_errorf(d, path, 0, 0, NULL, "cannot open: %s", strerror(errno));
+	for (;;) {
+		buf_grow(out, 65536);
+		ssize_t n = read(fd, out->s + out->len, out->alloc - out->len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			if (fd)
+				close(fd);
+			return diags_errorf(d, path, 0, 0, NULL, "cannot read: %s", strerror(e));
+		}
+		if (n == 0)
+			break;
+		buf_setlen(out, out->len + (size_t)n);
+	}
+	if (fd)
+		close(fd);
+	return 0;
+}
+
+int file_write_atomic(const char *path, const void *data, size_t len, struct diags *d)
+{
+	struct buf tmp = BUF_INIT;
+	buf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+	int fd = open(tmp.s, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		diags_errorf(d, path, 0, 0, NULL, "cannot create: %s", strerror(errno));
+		buf_release(&tmp);
+		return -1;
+	}
+	int rc = write_full(fd, data, len);
+	int e = errno;
+	if (close(fd) < 0 && !rc) {
+		rc = -1;
+		e = errno;
+	}
+	if (!rc && rename(tmp.s, path) < 0) {
+		rc = -1;
+		e = errno;
+	}
+	if (rc) {
+		unlink(tmp.s);
+		diags_errorf(d, path, 0, 0, NULL, "cannot write: %s", strerror(e));
+	}
+	buf_release(&tmp);
+	return rc;
+}
+
+int mkdir_p(const char *path, struct diags *d)
+{
+	struct buf p = BUF_INIT;
+	buf_adds(&p, path);
+	for (char *s = p.s + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p.s, 0755) < 0 && errno != EEXIST) {
+			int e = errno;
+			diags_errorf(d, p.s, 0, 0, NULL, "cannot create directory: %s", strerror(e));
+			buf_release(&p);
+			return -1;
+		}
+		*s = '/';
+	}
+	int rc = 0;
+	if (mkdir(p.s, 0755) < 0 && errno != EEXIST)
+		rc = diags_errorf(d, p.s, 0, 0, NULL, "cannot create directory: %s", strerror(errno));
+	buf_release(&p);
+	return rc;
+}

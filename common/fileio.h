@@ -1,0 +1,22 @@
+/*
+ * fileio: whole-file reads and crash-safe writes. A file is written to a temporary name in
+ * the same directory and renamed into place, so a reader never sees a partial file.
+ */
+#ifndef COMMON_FILEIO_H
+#define COMMON_FILEIO_H
+
+#include <stddef.h>
+
+struct buf;
+struct diags;
+
+/* Reads all of path ("-" is stdin) into out. Adds a diag and returns -1 on failure. */
+int file_read_all(struct buf *out, const char *path, struct diags *d);
+/* Writes len bytes to path via a temp file + rename. Adds a diag and returns -1 on failure. */
+int file_write_atomic(const char *path, const void *data, size_t len, struct diags *d);
+/* Writes all of data to fd, retrying on short writes and EINTR; 0 or -1 (errno set). */
+int write_full(int fd, const void *data, size_t len);
+/* mkdir -p; adds a diag on failure. */
+int mkdir_p(const char *path, struct diags *d);
+
+#endif

@@ -1,0 +1,398 @@
+/* yamltree: see yamltree.h. */
+#include "common/yamltree.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "common/buf.h"
+#include "common/diag.h"
+#include "common/vec.h"
+
+struct anchor {
+	char *name; /* owned */
+	struct ynode *node;
+};
+
+struct frame {
+	struct ynode *node;
+	struct ynode *key;  /* map: the key read, waiting for its value */
+	char *anchor;       /* owned: anchor to bind when the node closes, or NULL */
+	struct ynode **merges; /* map: values of `<<` keys, in order */
+	size_t merges_nr, merges_alloc;
+};
+
+struct loader {
+	struct ydoc *doc;
+	struct diags *d;
+	struct frame *stack;
+	size_t depth, stack_alloc;
+	struct anchor *anchors;
+	size_t anchors_nr, anchors_alloc;
+	int failed;
+};
+
+static struct ynode *node_new(struct loader *l, enum ynode_kind kind, yaml_mark_t mark)
+{
+	struct ynode *n = xcalloc(1, sizeof(*n));
+	n->kind = kind;
+	n->line = (int)mark.line + 1;
+	n->col = (int)mark.column + 1;
+	n->expanded = 1;
+	VEC_GROW(l->doc->all, l->doc->all_nr + 1, l->doc->all_alloc);
+	l->doc->all[l->doc->all_nr++] = n;
+	return n;
+}
+
+/* Key path of the position being built, for messages: a.b[2].c */
+static void current_path(struct loader *l, struct buf *out)
+{
+	for (size_t i = 0; i < l->depth; i++) {
+		struct frame *f = &l->stack[i];
+		if (f->node->kind == YNODE_MAP && f->key) {
+			if (out->len)
+				buf_addch(out, '.');
+			buf_add(out, f->key->str, f->key->len);
+		} else if (f->node->kind == YNODE_SEQ) {
+			buf_addf(out, "[%zu]", f->node->nr);
+		}
+	}
+}
+
+static void errorf_at(struct loader *l, int line, int col, const char *extra_key,
+		      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void errorf_at(struct loader *l, int line, int col, const char *extra_key,
+		      const char *fmt, ...)
+{
+	struct buf path = BUF_INIT, msg = BUF_INIT;
+	va_list ap;
+	current_path(l, &path);
+	if (extra_key) {
+		if (path.len)
+			buf_addch(&path, '.');
+		buf_adds(&path, extra_key);
+	}
+	va_start(ap, fmt);
+	buf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	diags_errorf(l->d, l->doc->file, line, col, path.s, "%s", msg.s);
+	buf_release(&path);
+	buf_release(&msg);
+	l->failed = 1;
+}
+
+static int key_equal(const struct ynode *a, const struct ynode *b)
+{
+	return a->len == b->len && !memcmp(a->str, b->str, a->len);
+}
+
+static ssize_t pair_index(struct ypair *pairs, size_t nr, const struct ynode *key)
+{
+	for (size_t i = 0; i < nr; i++)
+		if (key_equal(pairs[i].key, key))
+			return (ssize_t)i;
+	return -1;
+}
+
+static void add_expanded(struct loader *l, struct ynode *parent, const struct ynode *child)
+{
+	parent->expanded += child->expanded;
+	if (parent->expanded > YAML_MAX_EXPANDED && !l->failed)
+		errorf_at(l, child->line, child->col, NULL,
+			  "document expands to more than %d nodes through aliases",
+			  YAML_MAX_EXPANDED);
+}
+
+/* A value is complete: attach it to the parent (sequence item, map key or map value). */
+static void attach(struct loader *l, struct ynode *n)
+{
+	if (!l->depth) {
+		l->doc->root = n;
+		return;
+	}
+	struct frame *f = &l->stack[l->depth - 1];
+	struct ynode *p = f->node;
+	if (p->kind == YNODE_SEQ) {
+		VEC_GROW(p->items, p->nr + 1, p->alloc);
+		p->items[p->nr++] = n;
+		add_expanded(l, p, n);
+		return;
+	}
+	if (!f->key) {
+		if (n->kind != YNODE_SCALAR) {
+			errorf_at(l, n->line, n->col, NULL,
+				  "expected a string as mapping key, found %s",
+				  ynode_kind_name(n));
+			/* keep the structure: a placeholder key at the same place */
+			yaml_mark_t at = { 0, (size_t)n->line - 1, (size_t)n->col - 1 };
+			struct ynode *k = node_new(l, YNODE_SCALAR, at);
+			k->str = xstrdup("?");
+			k->len = 1;
+			f->key = k;
+			return;
+		}
+		f->key = n;
+		return;
+	}
+	struct ynode *key = f->key;
+	f->key = NULL;
+	if (key->plain && !key->tag && key->len == 2 && !memcmp(key->str, "<<", 2)) {
+		VEC_GROW(f->merges, f->merges_nr + 1, f->merges_alloc);
+		f->merges[f->merges_nr++] = n;
+		add_expanded(l, p, n);
+		return;
+	}
+	ssize_t dup = pair_index(p->pairs, p->nr, key);
+	if (dup >= 0) {
+		char first[64];
+		snprintf(first, sizeof(first), "%d:%d", p->pairs[dup].key->line,
+			 p->pairs[dup].key->col);
+		errorf_at(l, key->line, key->col, key->str,
+			  "duplicate key, first defined at %s:%s", l->doc->file, first);
+		return;
+	}
+	VEC_GROW(p->pairs, p->nr + 1, p->alloc);
+	p->pairs[p->nr].key = key;
+	p->pairs[p->nr].value = n;
+	p->nr++;
+	add_expanded(l, p, n);
+}
+
+/* Merge keys: merged pairs first (earlier maps win), then own pairs, written values winning. */
+static void resolve_merges(struct loader *l, struct frame *f)
+{
+	struct ynode *m = f->node;
+	struct ypair *merged = NULL;
+	size_t nr = 0, alloc = 0;
+	for (size_t i = 0; i < f->merges_nr; i++) {
+		struct ynode *v = f->merges[i];
+		struct ynode **srcs = &v;
+		size_t srcs_nr = 1;
+		if (v->kind == YNODE_SEQ) {
+			srcs = v->items;
+			srcs_nr = v->nr;
+		}
+		for (size_t s = 0; s < srcs_nr; s++) {
+			struct ynode *src = srcs[s];
+			if (src->kind != YNODE_MAP) {
+				errorf_at(l, src->line, src->col, "<<",
+					  "expected a mapping or a list of mappings to merge, found %s",
+					  ynode_kind_name(src));
+				continue;
+			}
+			for (size_t k = 0; k < src->nr; k++) {
+				if (pair_index(merged, nr, src->pairs[k].key) >= 0)
+					continue;
+				VEC_GROW(merged, nr + 1, alloc);
+				merged[nr++] = src->pairs[k];
+			}
+		}
+	}
+	for (size_t k = 0; k < m->nr; k++) {
+		ssize_t at = pair_index(merged, nr, m->pairs[k].key);
+		if (at >= 0) {
+			merged[at].value = m->pairs[k].value;
+			continue;
+		}
+		VEC_GROW(merged, nr + 1, alloc);
+		merged[nr++] = m->pairs[k];
+	}
+	free(m->pairs);
+	m->pairs = merged;
+	m->nr = nr;
+	m->alloc = alloc;
+}
+
+static void bind_anchor(struct loader *l, char *name, struct ynode *n)
+{
+	if (!name)
+		return;
+	VEC_GROW(l->anchors, l->anchors_nr + 1, l->anchors_alloc);
+	l->anchors[l->anchors_nr].name = name;
+	l->anchors[l->anchors_nr].node = n;
+	l->anchors_nr++;
+}
+
+static void push(struct loader *l, struct ynode *n, const yaml_char_t *anchor)
+{
+	VEC_GROW(l->stack, l->depth + 1, l->stack_alloc);
+	struct frame *f = &l->stack[l->depth++];
+	memset(f, 0, sizeof(*f));
+	f->node = n;
+	f->anchor = anchor ? xstrdup((const char *)anchor) : NULL;
+}
+
+static void pop(struct loader *l)
+{
+	struct frame *f = &l->stack[--l->depth];
+	struct ynode *n = f->node;
+	if (n->kind == YNODE_MAP && f->merges_nr)
+		resolve_merges(l, f);
+	free(f->merges);
+	n->complete = true;
+	bind_anchor(l, f->anchor, n);
+	attach(l, n);
+}
+
+static void on_scalar(struct loader *l, yaml_event_t *ev)
+{
+	struct ynode *n = node_new(l, YNODE_SCALAR, ev->start_mark);
+	n->len = ev->data.scalar.length;
+	n->str = xstrndup((const char *)ev->data.scalar.value, n->len);
+	if (strlen(n->str) != n->len) {
+		errorf_at(l, n->line, n->col, NULL, "string contains a NUL character");
+		n->len = strlen(n->str);
+	}
+	n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+	if (ev->data.scalar.tag && strcmp((const char *)ev->data.scalar.tag, "!"))
+		n->tag = xstrdup((const char *)ev->data.scalar.tag);
+	n->complete = true;
+	bind_anchor(l, ev->data.scalar.anchor ? xstrdup((const char *)ev->data.scalar.anchor)
+					     : NULL,
+		    n);
+	attach(l, n);
+}
+
+static void on_alias(struct loader *l, yaml_event_t *ev)
+{
+	const char *name = (const char *)ev->data.alias.anchor;
+	struct ynode *target = NULL;
+	for (size_t i = l->anchors_nr; i-- > 0;)
+		if (!strcmp(l->anchors[i].name, name)) {
+			target = l->anchors[i].node;
+			break;
+		}
+	int line = (int)ev->start_mark.line + 1, col = (int)ev->start_mark.column + 1;
+	if (!target) {
+		/* libyaml rejects unknown aliases itself; an anchor still open is recursion */
+		errorf_at(l, line, col, NULL, "alias '*%s' refers to no anchor defined before it", name);
+		return;
+	}
+	if (!target->complete) {
+		errorf_at(l, line, col, NULL, "alias '*%s' refers to a node that contains it", name);
+		return;
+	}
+	attach(l, target);
+}
+
+static void report_parser_error(struct loader *l, yaml_parser_t *p)
+{
+	yaml_mark_t m = p->problem_offset || p->problem_mark.line || p->problem_mark.column
+				? p->problem_mark
+				: p->context_mark;
+	struct buf msg = BUF_INIT;
+	buf_adds(&msg, "YAML syntax error: ");
+	buf_adds(&msg, p->problem ? p->problem : "unknown problem");
+	if (p->context) {
+		buf_adds(&msg, " ");
+		buf_adds(&msg, p->context);
+		buf_addf(&msg, " (at %zu:%zu)", p->context_mark.line + 1,
+			 p->context_mark.column + 1);
+	}
+	diags_errorf(l->d, l->doc->file, (int)m.line + 1, (int)m.column + 1, NULL, "%s", msg.s);
+	buf_release(&msg);
+	l->failed = 1;
+}
+
+int ydoc_load(struct ydoc *doc, const char *file, const char *data, size_t len,
+	      struct diags *d)
+{
+	memset(doc, 0, sizeof(*doc));
+	doc->file = xstrdup(file);
+	struct loader l = { .doc = doc, .d = d };
+	yaml_parser_t parser;
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
+	int documents = 0, done = 0;
+	while (!done) {
+		yaml_event_t ev;
+		if (!yaml_parser_parse(&parser, &ev)) {
+			report_parser_error(&l, &parser);
+			break;
+		}
+		switch (ev.type) {
+		case YAML_STREAM_END_EVENT:
+			done = 1;
+			break;
+		case YAML_DOCUMENT_START_EVENT:
+			if (++documents > 1) {
+				diags_errorf(d, file, (int)ev.start_mark.line + 1,
+					     (int)ev.start_mark.column + 1, NULL,
+					     "expected one YAML document, found a second one");
+				l.failed = 1;
+				done = 1;
+			}
+			break;
+		case YAML_SCALAR_EVENT:
+			on_scalar(&l, &ev);
+			break;
+		case YAML_ALIAS_EVENT:
+			on_alias(&l, &ev);
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+			push(&l, node_new(&l, YNODE_SEQ, ev.start_mark),
+			     ev.data.sequence_start.anchor);
+			break;
+		case YAML_MAPPING_START_EVENT:
+			push(&l, node_new(&l, YNODE_MAP, ev.start_mark),
+			     ev.data.mapping_start.anchor);
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			pop(&l);
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&parser);
+	for (size_t i = 0; i < l.depth; i++) {
+		free(l.stack[i].anchor);
+		free(l.stack[i].merges);
+	}
+	free(l.stack);
+	for (size_t i = 0; i < l.anchors_nr; i++)
+		free(l.anchors[i].name);
+	free(l.anchors);
+	if (l.failed)
+		return -1;
+	return 0;
+}
+
+void ydoc_release(struct ydoc *doc)
+{
+	for (size_t i = 0; i < doc->all_nr; i++) {
+		struct ynode *n = doc->all[i];
+		free(n->str);
+		free(n->tag);
+		free(n->items);
+		free(n->pairs);
+		free(n);
+	}
+	free(doc->all);
+	free(doc->file);
+	memset(doc, 0, sizeof(*doc));
+}
+
+const struct ynode *ynode_get(const struct ynode *map, const char *key)
+{
+	if (!map || map->kind != YNODE_MAP)
+		return NULL;
+	for (size_t i = 0; i < map->nr; i++)
+		if (!strcmp(map->pairs[i].key->str, key))
+			return map->pairs[i].value;
+	return NULL;
+}
+
+const char *ynode_kind_name(const struct ynode *n)
+{
+	switch (n->kind) {
+	case YNODE_SEQ: return "a list";
+	case YNODE_MAP: return "a mapping";
+	default: return "a scalar";
+	}
+}

@@ -1,0 +1,70 @@
+/*
+ * yamltree: libyaml's event stream -> a tree of nodes that remember where they were written.
+ *
+ * What it decides, once for every loader of the project:
+ * - marks: every node carries the 1-based line and column of its first character;
+ * - anchors and aliases are resolved: an alias is the anchored node itself (the tree is a DAG;
+ *   a recursive alias is an error, and a document that would expand past YAML_MAX_EXPANDED
+ *   nodes through aliases is refused, so aliases cannot blow up memory or time);
+ * - merge keys (`<<: *a`, `<<: [*a, *b]`) are resolved: merged keys first, in the merged
+ *   mapping's order (earlier maps of a list win), then the mapping's own keys; a key both
+ *   merged and written keeps the merged position and takes the written value;
+ * - duplicate keys in one mapping are errors naming both places; keys must be scalars;
+ * - one document per file; syntax errors carry libyaml's problem and mark.
+ * Scalars are kept as written (text, plain or quoted, explicit tag): typing is scalar.h's job.
+ *
+ * Use: ydoc_load(&doc, file, data, len, diags); walk doc.root; ydoc_release(&doc).
+ * The ydoc owns every node and string; pointers into it stay valid until ydoc_release.
+ */
+#ifndef COMMON_YAMLTREE_H
+#define COMMON_YAMLTREE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct diags;
+
+#define YAML_MAX_EXPANDED 10000000
+
+enum ynode_kind { YNODE_SCALAR, YNODE_SEQ, YNODE_MAP };
+
+struct ypair {
+	struct ynode *key;   /* always a scalar */
+	struct ynode *value;
+};
+
+struct ynode {
+	enum ynode_kind kind;
+	int line, col;  /* 1-based */
+	bool complete;  /* closed: aliases may point here */
+	size_t expanded; /* nodes this one stands for once aliases are expanded */
+	/* scalar */
+	char *str;      /* owned by the ydoc, NUL-terminated */
+	size_t len;
+	bool plain;     /* plain style: subject to type resolution */
+	char *tag;      /* explicit tag (e.g. "tag:yaml.org,2002:str"), or NULL */
+	/* sequence (items) or mapping (pairs) */
+	struct ynode **items;
+	struct ypair *pairs;
+	size_t nr, alloc;
+};
+
+struct ydoc {
+	char *file;          /* owned copy of the name used in messages */
+	struct ynode *root;  /* NULL for an empty stream */
+	struct ynode **all;  /* every node, for release */
+	size_t all_nr, all_alloc;
+};
+
+/* Parses data as one YAML document. Returns 0, or -1 after adding diags. Even on failure
+ * doc must be released. */
+int ydoc_load(struct ydoc *doc, const char *file, const char *data, size_t len,
+	      struct diags *d);
+void ydoc_release(struct ydoc *doc);
+
+/* The value of key in a mapping node, or NULL. */
+const struct ynode *ynode_get(const struct ynode *map, const char *key);
+/* "a mapping", "a list", "a string" ...: for messages. */
+const char *ynode_kind_name(const struct ynode *n);
+
+#endif

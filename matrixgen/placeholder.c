@@ -1,0 +1,1 @@
+int matrixgen_placeholder;
