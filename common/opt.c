@@ -33,6 +33,11 @@ static bool looks_negative_number(const char *s)
 	return *end == '\0';
 }
 
+static bool is_multi(const struct opt *o)
+{
+	return o->type == OPT_LIST || o->type == OPT_INT_LIST;
+}
+
 static bool is_option(const char *s)
 {
 	return s[0] == '-' && s[1] && !looks_negative_number(s);
@@ -92,7 +97,8 @@ static int store_value(const struct opt *o, const char *v, struct diags *d)
 			return -1;
 		*(const char **)o->dest = v;
 		return 0;
-	case OPT_INT: {
+	case OPT_INT:
+	case OPT_INT_LIST: {
 		char *end;
 		errno = 0;
 		long n = strtol(v, &end, 10);
@@ -100,7 +106,10 @@ static int store_value(const struct opt *o, const char *v, struct diags *d)
 			return diags_usagef(d, "--%s: expected an integer, found '%s'", o->name, v);
 		if (n < o->min)
 			return diags_usagef(d, "--%s: must be >= %ld, found %ld", o->name, o->min, n);
-		*(long *)o->dest = n;
+		if (o->type == OPT_INT_LIST)
+			VEC_PUSH((struct longvec *)o->dest, n);
+		else
+			*(long *)o->dest = n;
 		return 0;
 	}
 	case OPT_DOUBLE: {
@@ -172,6 +181,8 @@ int opt_parse(const struct opt_cmd *cmd, int argc, char **argv, struct strvec *p
 		const struct opt *o = &cmd->opts[idx];
 		if (given[idx] && !(o->flags & OPT_APPEND) && o->type == OPT_LIST)
 			((struct strvec *)o->dest)->nr = 0; /* the last occurrence wins */
+		if (given[idx] && !(o->flags & OPT_APPEND) && o->type == OPT_INT_LIST)
+			((struct longvec *)o->dest)->nr = 0;
 		given[idx] = true;
 		if (o->type == OPT_FLAG) {
 			if (eq) {
@@ -189,10 +200,10 @@ int opt_parse(const struct opt_cmd *cmd, int argc, char **argv, struct strvec *p
 				rc = -1;
 		} else {
 			rc = diags_usagef(d, "--%s: expected %s", o->name,
-					  o->type == OPT_LIST ? "at least one value" : "a value");
+					  is_multi(o) ? "at least one value" : "a value");
 			continue;
 		}
-		if (o->type == OPT_LIST)
+		if (is_multi(o))
 			while (i + 1 < argc && !is_option(argv[i + 1]))
 				if (store_value(o, argv[++i], d))
 					rc = -1;
@@ -216,7 +227,7 @@ void opt_help(struct buf *out, const struct opt_cmd *cmd)
 		buf_addf(&left, "  --%s", o->name);
 		if (o->type != OPT_FLAG)
 			buf_addf(&left, " %s%s", o->metavar ? o->metavar : "V",
-				 o->type == OPT_LIST ? "..." : "");
+				 is_multi(o) ? "..." : "");
 		buf_addf(out, "%-30s", left.s);
 		if (left.len >= 30)
 			buf_addf(out, "\n%30s", "");

@@ -26,6 +26,13 @@ enum opt_type {
 	OPT_INT,    /* long >= min */
 	OPT_DOUBLE, /* double >= min (inf accepted) */
 	OPT_LIST,   /* struct strvec; one or more values; choices optional */
+	OPT_INT_LIST, /* struct longvec; one or more integers >= min */
+};
+
+/* Values of an OPT_INT_LIST, in the order given. The owner frees v. */
+struct longvec {
+	long *v;
+	size_t nr, alloc;
 };
 
 enum {

@@ -34,4 +34,12 @@ struct strvec {
 	size_t nr, alloc;
 };
 
+/* qsort comparator for arrays of C strings: byte order. */
+int strptr_cmp(const void *a, const void *b);
+/* Sorts the strings of v in byte order. */
+void strvec_sort(struct strvec *v);
+/* Joins the strings with sep into out (a struct buf). */
+struct buf;
+void strvec_join(struct buf *out, const struct strvec *v, const char *sep);
+
 #endif

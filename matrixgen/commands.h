@@ -1,0 +1,27 @@
+/*
+ * commands: matrixgen's subcommands. Each takes the arguments after its name, appends its
+ * finished stdout to out (only printed by main on success) and its problems to d; returns
+ * 0 or -1. -h/--help puts the help text in out and returns 0.
+ */
+#ifndef MATRIXGEN_COMMANDS_H
+#define MATRIXGEN_COMMANDS_H
+
+struct buf;
+struct diags;
+
+typedef int command_fn(int argc, char **argv, struct buf *out, struct diags *d);
+
+command_fn cmd_full_sweep;
+command_fn cmd_test_config;
+command_fn cmd_runner_model_sweep;
+command_fn cmd_changelog;
+command_fn cmd_validate;
+
+/* Shared tail of the sweep commands: eval marking per the options, then the JSON. */
+struct mentries;
+struct common_opts;
+struct emit_layout;
+void finish_matrix(struct buf *out, struct mentries *m, const struct common_opts *o,
+		   const struct emit_layout *layout);
+
+#endif

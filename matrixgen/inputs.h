@@ -1,0 +1,43 @@
+/*
+ * inputs: the options every subcommand shares (matrix-spec 3.0) and turning them into
+ * loaded files: the config files given (or the default set), the runner file given (or
+ * the default one, 1.3), and the warnings for runners the runner file lacks (1.1).
+ */
+#ifndef MATRIXGEN_INPUTS_H
+#define MATRIXGEN_INPUTS_H
+
+#include <stdbool.h>
+
+#include "common/opt.h"
+#include "common/vec.h"
+#include "matrixgen/config.h"
+
+struct common_opts {
+	struct strvec config_files;
+	const char *runner_config;
+	bool run_evals, evals_only;
+	const char *node_filter;
+};
+
+#define OPT_ROW_CONFIG_FILES(o, flags)                                                     \
+	{ "config-files", OPT_LIST, flags, &(o)->config_files, "F", "master config files", 0,  \
+	  NULL, NULL }
+#define OPT_ROW_RUNNER_CONFIG(o)                                                           \
+	{ "runner-config", OPT_STR, 0, &(o)->runner_config, "F",                               \
+	  "runner file (default configs/runners.yaml, else .github/configs/runners.yaml)", 0,  \
+	  NULL, NULL }
+#define OPT_ROWS_EVALS(o)                                                                  \
+	{ "run-evals", OPT_FLAG, 0, &(o)->run_evals, NULL,                                     \
+	  "mark eval entries (run-eval: true)", 0, NULL, "evals-only" },                       \
+	{ "evals-only", OPT_FLAG, 0, &(o)->evals_only, NULL,                                   \
+	  "mark eval entries and print only those", 0, NULL, "run-evals" }
+#define OPT_ROW_NODE_FILTER(o, help)                                                       \
+	{ "runner-node-filter", OPT_STR, 0, &(o)->node_filter, "S", help, 0, NULL, NULL }
+
+/* Loads configs and runner file. With default_configs, no --config-files means every
+ * *-master.yaml of configs/ (else .github/configs/), in byte order of names. */
+int inputs_load_all(struct inputs *in, const struct common_opts *o, bool default_configs,
+		    struct diags *d);
+void common_opts_release(struct common_opts *o);
+
+#endif
