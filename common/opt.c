@@ -175,6 +175,9 @@ int opt_parse(const struct opt_cmd *cmd, int argc, char **argv, struct strvec *p
 		if (idx == -2)
 			return 1;
 		if (idx < 0) {
+			/* its values would only produce more messages */
+			while (!eq && i + 1 < argc && !is_option(argv[i + 1]))
+				i++;
 			rc = -1;
 			continue;
 		}
@@ -212,7 +215,9 @@ int opt_parse(const struct opt_cmd *cmd, int argc, char **argv, struct strvec *p
 		const struct opt *o = &cmd->opts[i];
 		if ((o->flags & OPT_REQUIRED) && !given[i])
 			rc = diags_usagef(d, "the option --%s is required", o->name);
-		if (o->conflicts && given[i] && opt_given(cmd, o->conflicts))
+		/* each pair names the other: report it once, from its first row */
+		if (o->conflicts && given[i] && opt_given(cmd, o->conflicts) &&
+		    strcmp(o->name, o->conflicts) < 0)
 			rc = diags_usagef(d, "--%s cannot be used with --%s", o->name, o->conflicts);
 	}
 	return rc;

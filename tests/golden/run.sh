@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Runs one whole-program case from data (style.md "Tests"): a case is NAME.args (the
+# command line after the program name, in shell words) beside its expectations NAME.out
+# (stdout), NAME.err (stderr) and NAME.rc (exit status), each defaulting to empty / 0.
+# In tests/bad/, a NAME.yaml without NAME.args is validated against tests/bad/runners.yaml.
+# Cases run from the repository root, so paths in them are relative to it.
+# UPDATE=1 rewrites the expectations from the current output (then review the diff).
+set -u
+prog=$1 case=$2
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root" || exit 1
+base=${case%.*}
+if [ -f "$base.args" ]; then
+	args=$(cat "$base.args")
+else
+	args="validate --config-files ${base#"$root"/}.yaml --runner-config tests/bad/runners.yaml"
+fi
+out=$(mktemp) err=$(mktemp)
+trap 'rm -f "$out" "$err"' EXIT
+eval "set -- $args"
+"$prog" "$@" >"$out" 2>"$err"
+rc=$?
+if [ "${UPDATE:-}" = 1 ]; then
+	if [ -s "$out" ]; then cp "$out" "$base.out"; else rm -f "$base.out"; fi
+	if [ -s "$err" ]; then cp "$err" "$base.err"; else rm -f "$base.err"; fi
+	if [ "$rc" != 0 ]; then echo "$rc" >"$base.rc"; else rm -f "$base.rc"; fi
+	exit 0
+fi
+fail=0
+want_rc=0
+[ -f "$base.rc" ] && want_rc=$(cat "$base.rc")
+if [ "$rc" != "$want_rc" ]; then
+	echo "exit status: want $want_rc, got $rc"
+	fail=1
+fi
+for stream in out err; do
+	want=$base.$stream
+	[ -f "$want" ] || want=/dev/null
+	got=$out
+	[ "$stream" = err ] && got=$err
+	if ! cmp -s "$want" "$got"; then
+		echo "std$stream differs from $want:"
+		diff <(head -c 4000 "$want") <(head -c 4000 "$got") | head -20
+		fail=1
+	fi
+done
+[ $fail = 0 ] && echo "ok: $args"
+exit $fail
