@@ -289,8 +289,6 @@ static void report_parser_error(struct loader *l, yaml_parser_t *p)
 	if (p->context) {
 		buf_adds(&msg, " ");
 		buf_adds(&msg, p->context);
-		buf_addf(&msg, " (at %zu:%zu)", p->context_mark.line + 1,
-			 p->context_mark.column + 1);
 	}
 	diags_errorf(l->d, l->doc->file, (int)m.line + 1, (int)m.column + 1, NULL, "%s", msg.s);
 	buf_release(&msg);

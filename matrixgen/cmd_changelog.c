@@ -51,8 +51,11 @@ static void remap_lines(struct diags *d, size_t from, const struct added_lines *
 			continue;
 		free(g->file);
 		g->file = xstrdup(file);
+		/* a mark just past the last added line (end of input) stays just past it */
 		if (g->line >= 1 && (size_t)g->line <= a->nr)
 			g->line = a->line_of[g->line - 1];
+		else if (a->nr && (size_t)g->line > a->nr)
+			g->line = a->line_of[a->nr - 1] + (g->line - (int)a->nr);
 	}
 }
 

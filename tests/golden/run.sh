@@ -3,13 +3,15 @@
 # command line after the program name, in shell words) beside its expectations NAME.out
 # (stdout), NAME.err (stderr) and NAME.rc (exit status), each defaulting to empty / 0.
 # In tests/bad/, a NAME.yaml without NAME.args is validated against tests/bad/runners.yaml.
-# Cases run from the repository root, so paths in them are relative to it.
+# Cases run from the repository root, so paths in them are relative to it; a case with a
+# NAME.repo script runs instead in a fresh temporary directory prepared by that script
+# (sourced there with $root set: changelog cases build a small git history this way).
 # UPDATE=1 rewrites the expectations from the current output (then review the diff).
 set -u
 prog=$1 case=$2
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root" || exit 1
-base=${case%.*}
+base=$(cd "$(dirname "$case")" && pwd)/$(basename "${case%.*}")
 if [ -f "$base.args" ]; then
 	args=$(cat "$base.args")
 else
@@ -18,8 +20,16 @@ fi
 out=$(mktemp) err=$(mktemp)
 trap 'rm -f "$out" "$err"' EXIT
 eval "set -- $args"
-"$prog" "$@" >"$out" 2>"$err"
-rc=$?
+if [ -f "$base.repo" ]; then
+	work=$(mktemp -d)
+	trap 'rm -f "$out" "$err"; rm -rf "$work"' EXIT
+	(cd "$work" && . "$base.repo") >/dev/null 2>&1 || { echo "setup $base.repo failed"; exit 1; }
+	(cd "$work" && "$prog" "$@") >"$out" 2>"$err"
+	rc=$?
+else
+	"$prog" "$@" >"$out" 2>"$err"
+	rc=$?
+fi
 if [ "${UPDATE:-}" = 1 ]; then
 	if [ -s "$out" ]; then cp "$out" "$base.out"; else rm -f "$base.out"; fi
 	if [ -s "$err" ]; then cp "$err" "$base.err"; else rm -f "$base.err"; fi
