@@ -46,8 +46,8 @@ const char *suggest_closest(const char *word, const char *const *candidates, siz
 	const char *best = NULL;
 	size_t best_d = (size_t)-1;
 	size_t len = strlen(word);
-	/* a typo changes about a third of a word at most; short words allow one or two edits */
-	size_t limit = len / 3 > 2 ? len / 3 : 2;
+	/* a typo changes about a quarter of a word at most; short words allow one edit */
+	size_t limit = (len + 2) / 4 > 1 ? (len + 2) / 4 : 1;
 	for (size_t i = 0; i < n; i++) {
 		size_t d = edit_distance(word, candidates[i]);
 		if (d < best_d) {
