@@ -169,16 +169,17 @@ static const struct ynode *load_doc(struct inputs *in, const char *name, const c
 	return *failed ? NULL : doc->root;
 }
 
-static const struct ynode *load_file(struct inputs *in, const char *path, struct diags *d,
-				     int *failed)
+typedef int text_loader(struct inputs *in, const char *name, const char *text, size_t len,
+			struct diags *d);
+
+static int load_file(struct inputs *in, const char *path, struct diags *d, text_loader *fn)
 {
 	struct buf text = BUF_INIT;
-	const struct ynode *root = NULL;
-	*failed = 1;
-	if (!file_read_all(&text, path, d))
-		root = load_doc(in, path, text.s, text.len, d, failed);
+	int rc = file_read_all(&text, path, d);
+	if (!rc)
+		rc = fn(in, path, text.s, text.len, d);
 	buf_release(&text);
-	return root;
+	return rc;
 }
 
 /* Top level of a file: must be a mapping (or, for the changelog, a list). */
@@ -230,8 +231,14 @@ static int check_config_key(const struct inputs *in, const struct ynode *k,
 
 int inputs_load_configs(struct inputs *in, const char *path, struct diags *d)
 {
+	return load_file(in, path, d, inputs_load_configs_text);
+}
+
+int inputs_load_configs_text(struct inputs *in, const char *path, const char *text, size_t len,
+			     struct diags *d)
+{
 	int failed;
-	const struct ynode *root = load_file(in, path, d, &failed);
+	const struct ynode *root = load_doc(in, path, text, len, d, &failed);
 	if (failed)
 		return -1;
 	if (expect_root(path, root, YNODE_MAP, "a mapping of config keys to entries", d))
@@ -272,8 +279,14 @@ int inputs_load_configs(struct inputs *in, const char *path, struct diags *d)
 
 int inputs_load_runners(struct inputs *in, const char *path, struct diags *d)
 {
+	return load_file(in, path, d, inputs_load_runners_text);
+}
+
+int inputs_load_runners_text(struct inputs *in, const char *path, const char *text, size_t len,
+			     struct diags *d)
+{
 	int failed;
-	const struct ynode *root = load_file(in, path, d, &failed);
+	const struct ynode *root = load_doc(in, path, text, len, d, &failed);
 	if (failed)
 		return -1;
 	if (expect_root(path, root, YNODE_MAP, "a mapping of runner types to node lists", d))

@@ -95,6 +95,11 @@ void inputs_release(struct inputs *in);
 /* Appends the configs of one master config file. */
 int inputs_load_configs(struct inputs *in, const char *path, struct diags *d);
 int inputs_load_runners(struct inputs *in, const char *path, struct diags *d);
+/* The same from text already in memory; name is used in messages (the fuzz targets). */
+int inputs_load_configs_text(struct inputs *in, const char *name, const char *text, size_t len,
+			     struct diags *d);
+int inputs_load_runners_text(struct inputs *in, const char *name, const char *text, size_t len,
+			     struct diags *d);
 /* A changelog document already in memory (the whole file, or the added lines of a diff);
  * name is used in messages. An empty document, null or [] loads no entries. */
 int inputs_load_changelog(struct inputs *in, const char *name, const char *text, size_t len,

@@ -88,7 +88,8 @@ int select_changelog_keys(struct ptrvec *out, struct ptrvec *taken, const struct
 		return diags_errorf(d, NULL, 0, 0, NULL,
 				    "Config key '%s' not found in master configs.", key);
 	}
-	qsort(out->v, out->nr, sizeof(*out->v), master_order_cmp);
+	if (out->nr)
+		qsort(out->v, out->nr, sizeof(*out->v), master_order_cmp);
 	for (size_t i = 0; i < out->nr; i++)
 		VEC_PUSH(taken, out->v[i]);
 	return 0;
