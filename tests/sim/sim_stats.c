@@ -1,0 +1,142 @@
+/*
+ * sim_stats: ground-truth counters, samples and their summary JSON (see
+ * sim_stats.h for the statistics' definitions).
+ */
+#define _GNU_SOURCE
+#include "sim_stats.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void stats_init(struct sim_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+}
+
+void stats_release(struct sim_stats *st)
+{
+	free(st->ttft.v);
+	free(st->itl.v);
+	free(st->e2e.v);
+	stats_init(st);
+}
+
+void stats_reset(struct sim_stats *st)
+{
+	long long active = st->active;
+	struct sample_vec t = st->ttft, i = st->itl, e = st->e2e;
+
+	memset(st, 0, sizeof(*st));
+	st->ttft = t, st->itl = i, st->e2e = e;
+	st->ttft.nr = st->itl.nr = st->e2e.nr = 0;
+	st->active = active;
+	st->max_active = active;
+}
+
+void stats_add_active(struct sim_stats *st, int delta)
+{
+	st->active += delta;
+	if (st->active > st->max_active)
+		st->max_active = st->active;
+}
+
+static void vec_add(struct sample_vec *s, const int64_t *v, size_t n)
+{
+	VEC_GROW(s->v, s->nr + n, s->alloc);
+	memcpy(s->v + s->nr, v, n * sizeof(*v));
+	s->nr += n;
+}
+
+void stats_add_completed(struct sim_stats *st, int64_t ttft_ns, int64_t e2e_ns,
+			 const int64_t *itl_ns, size_t itl_nr,
+			 long long prompt_tokens, long long output_tokens)
+{
+	vec_add(&st->ttft, &ttft_ns, 1);
+	vec_add(&st->e2e, &e2e_ns, 1);
+	if (itl_nr)
+		vec_add(&st->itl, itl_ns, itl_nr);
+	st->completed++;
+	st->prompt_tokens += (uint64_t)prompt_tokens;
+	st->output_tokens += (uint64_t)output_tokens;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+static double pct(const int64_t *sorted, size_t n, double p)
+{
+	double rank = p / 100.0 * (double)(n - 1);
+	size_t lo = (size_t)floor(rank);
+	size_t hi = lo + 1 < n ? lo + 1 : lo;
+	double frac = rank - (double)lo;
+	return (double)sorted[lo] + ((double)sorted[hi] - (double)sorted[lo]) * frac;
+}
+
+static void summary_json(struct sbuf *out, const char *name,
+			 const struct sample_vec *s)
+{
+	double mean = 0, std = 0, median = 0, p90 = 0, p99 = 0, min = 0, max = 0;
+	size_t n = s->nr;
+
+	if (n) {
+		int64_t *sorted = xmalloc(n * sizeof(*sorted));
+		memcpy(sorted, s->v, n * sizeof(*sorted));
+		qsort(sorted, n, sizeof(*sorted), cmp_i64);
+		double sum = 0, sq = 0;
+		for (size_t i = 0; i < n; i++)
+			sum += (double)sorted[i];
+		mean = sum / (double)n;
+		for (size_t i = 0; i < n; i++)
+			sq += ((double)sorted[i] - mean) * ((double)sorted[i] - mean);
+		std = sqrt(sq / (double)n);
+		median = pct(sorted, n, 50);
+		p90 = pct(sorted, n, 90);
+		p99 = pct(sorted, n, 99);
+		min = (double)sorted[0];
+		max = (double)sorted[n - 1];
+		free(sorted);
+	}
+	sbuf_addf(out, "\"%s\":{\"count\":%zu,\"mean\":%.6f,\"std\":%.6f,"
+		       "\"median\":%.6f,\"p90\":%.6f,\"p99\":%.6f,\"min\":%.6f,\"max\":%.6f}",
+		  name, n, mean / 1e6, std / 1e6, median / 1e6, p90 / 1e6,
+		  p99 / 1e6, min / 1e6, max / 1e6);
+}
+
+static void raw_json(struct sbuf *out, const char *name, const struct sample_vec *s)
+{
+	sbuf_addf(out, ",\"%s\":[", name);
+	for (size_t i = 0; i < s->nr; i++)
+		sbuf_addf(out, "%s%.6f", i ? "," : "", (double)s->v[i] / 1e6);
+	sbuf_addc(out, ']');
+}
+
+void stats_to_json(struct sbuf *out, const struct sim_stats *st, int raw)
+{
+	sbuf_addf(out, "{\"requests\":%llu,\"completed\":%llu,\"aborted\":%llu,"
+		       "\"bad_requests\":%llu,\"failed_by_fault\":{",
+		  (unsigned long long)st->requests, (unsigned long long)st->completed,
+		  (unsigned long long)st->aborted, (unsigned long long)st->bad_requests);
+	for (int f = FAULT_NONE + 1; f < FAULT_NR; f++)
+		sbuf_addf(out, "%s\"%s\":%llu", f > FAULT_NONE + 1 ? "," : "",
+			  fault_names[f], (unsigned long long)st->failed_by_fault[f]);
+	sbuf_addf(out, "},\"active\":%lld,\"max_active\":%lld,", st->active,
+		  st->max_active);
+	summary_json(out, "ttft_ms", &st->ttft);
+	sbuf_addc(out, ',');
+	summary_json(out, "itl_ms", &st->itl);
+	sbuf_addc(out, ',');
+	summary_json(out, "e2e_ms", &st->e2e);
+	sbuf_addf(out, ",\"output_tokens\":%llu,\"prompt_tokens\":%llu,\"max_lag_ms\":%.6f",
+		  (unsigned long long)st->output_tokens,
+		  (unsigned long long)st->prompt_tokens, (double)st->max_lag_ns / 1e6);
+	if (raw) {
+		raw_json(out, "ttfts_ms", &st->ttft);
+		raw_json(out, "itls_ms", &st->itl);
+		raw_json(out, "e2es_ms", &st->e2e);
+	}
+	sbuf_addc(out, '}');
+}

@@ -1,0 +1,256 @@
+/*
+ * sim_stream: one generation response (completions or chat SSE over
+ * chunked HTTP): when each event is due, what bytes it writes, how faults
+ * bend it, and the ground-truth samples it leaves in sim_stats.
+ *
+ * Timing: token 1 is due ttft after the request's last byte was read (after
+ * the delayed head for slow-headers); token k+1 is due one gap after token
+ * k's *scheduled* time, so the intended schedule stays exact when the loop
+ * keeps up.  Recorded TTFT and gaps are the times the writes returned.
+ * Every write is one send() of whole HTTP chunks, one chunk per SSE event.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sim_server.h"
+
+static const char *const words[] = {
+	" the", " quick", " brown", " fox", " jumps", " over", " a", " lazy",
+	" dog", " and", " runs", " far", " away", " into", " green", " fields",
+};
+#define WORDS_NR (sizeof(words) / sizeof(words[0]))
+
+/* Tokens sent before the reset and stall faults act. */
+#define FAULT_TOKENS 3
+
+/* Appends one HTTP chunk holding the concatenation of parts. */
+static void add_chunk(struct sbuf *w, const char *const *parts, size_t nr)
+{
+	size_t lens[8], total = 0;
+	for (size_t i = 0; i < nr; i++)
+		total += lens[i] = strlen(parts[i]);
+	sbuf_addf(w, "%zx\r\n", total);
+	for (size_t i = 0; i < nr; i++)
+		sbuf_add(w, parts[i], lens[i]);
+	sbuf_add(w, "\r\n", 2);
+}
+
+#define CHUNK(w, ...)                                                         \
+	do {                                                                  \
+		const char *const parts_[] = { __VA_ARGS__ };                 \
+		add_chunk((w), parts_, sizeof(parts_) / sizeof(parts_[0]));   \
+	} while (0)
+
+static int send_head(struct server *srv, struct conn *c)
+{
+	sbuf_reset(&srv->wr);
+	sbuf_addf(&srv->wr, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+			    "Cache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n%s\r\n",
+		  c->req.keep_alive ? "" : "Connection: close\r\n");
+	return conn_send(srv, c, srv->wr.v, srv->wr.nr);
+}
+
+static void schedule(struct server *srv, struct conn *c)
+{
+	struct heap_entry e = { c->st.due_ns, c->st.gen, c->fd };
+	heap_push(&srv->heap, e);
+}
+
+static void format_head(struct server *srv, struct stream *st, uint64_t id)
+{
+	int chat = st->kind == API_CHAT;
+	sbuf_reset(&st->head);
+	sbuf_addf(&st->head, "data: {\"id\":\"%s-%llu\",\"object\":\"%s\",\"created\":%lld,\"model\":",
+		  chat ? "chatcmpl" : "cmpl", (unsigned long long)id,
+		  chat ? "chat.completion.chunk" : "text_completion", (long long)time(NULL));
+	sbuf_add_json_str(&st->head, srv->cfg->model, strlen(srv->cfg->model));
+	sbuf_adds(&st->head, ",\"choices\":[");
+}
+
+int stream_start(struct server *srv, struct conn *c, const struct gen_req *g,
+		 enum api_kind kind, enum fault fault)
+{
+	struct stream *st = &c->st;
+	const struct sim_config *cfg = srv->cfg;
+
+	st->on = 1;
+	st->kind = kind;
+	st->fault = fault;
+	st->gen = ++srv->gen_seq;
+	st->prompt_tokens = g->prompt_tokens;
+	st->max_tokens = g->max_tokens;
+	st->sent = 0;
+	st->fault_after = g->max_tokens - 1 < FAULT_TOKENS ? g->max_tokens - 1 : FAULT_TOKENS;
+	st->include_usage = g->include_usage;
+	st->decoding = 0;
+	st->ttft_ns = (int64_t)(cfg->ttft_ms * 1e6 +
+				cfg->prefill_us_per_token * 1e3 * (double)g->prompt_tokens);
+	st->recv_ns = c->read_ns;
+	st->itl_nr = 0;
+	format_head(srv, st, srv->req_seq);
+	stats_add_active(&srv->stats, 1);
+
+	if (fault == FAULT_SLOW_HEADERS) {
+		st->stage = STAGE_HEADERS;
+		st->due_ns = st->recv_ns + cfg->slow_headers_ms * 1000000;
+	} else {
+		if (send_head(srv, c))
+			return -1;
+		st->stage = STAGE_TOKENS;
+		st->due_ns = st->recv_ns + st->ttft_ns;
+	}
+	schedule(srv, c);
+	return 0;
+}
+
+void stream_release(struct stream *st)
+{
+	sbuf_release(&st->head);
+	free(st->itl_ns);
+	st->itl_ns = NULL;
+	st->itl_nr = st->itl_alloc = 0;
+}
+
+/* Bookkeeping common to every way a stream ends. */
+static void stream_end(struct server *srv, struct stream *st)
+{
+	st->on = 0;
+	if (st->decoding) {
+		st->decoding = 0;
+		srv->decoding--;
+	}
+	stats_add_active(&srv->stats, -1);
+	srv->ended++;
+}
+
+void stream_abort(struct server *srv, struct conn *c)
+{
+	if (c->st.fault == FAULT_NONE)
+		srv->stats.aborted++;
+	stream_end(srv, &c->st);
+}
+
+/* Appends this write's SSE events, as chunks, to srv->wr. */
+static void add_token_events(struct server *srv, struct stream *st, int last)
+{
+	struct sbuf *w = &srv->wr;
+	const char *word = words[st->sent % WORDS_NR];
+	const char *fin = last ? "\"length\"" : "null";
+
+	if (st->kind == API_CHAT) {
+		if (st->sent == 0)
+			CHUNK(w, st->head.v, "{\"index\":0,\"delta\":{\"role\":\"assistant\","
+					     "\"content\":\"\"},\"logprobs\":null,\"finish_reason\":null}]}\n\n");
+		CHUNK(w, st->head.v, "{\"index\":0,\"delta\":{\"content\":\"", word,
+		      "\"},\"logprobs\":null,\"finish_reason\":", fin, "}]}\n\n");
+	} else {
+		CHUNK(w, st->head.v, "{\"index\":0,\"text\":\"", word,
+		      "\",\"logprobs\":null,\"finish_reason\":", fin,
+		      ",\"stop_reason\":null}],\"usage\":null}\n\n");
+	}
+	if (st->fault == FAULT_MALFORMED && st->sent == 0)
+		CHUNK(w, "data: {\"id\":\"broken\",\"choices\":[{\"text\":\n\n");
+	if (!last)
+		return;
+	if (st->include_usage && st->fault != FAULT_NO_USAGE) {
+		char usage[160];
+		snprintf(usage, sizeof(usage),
+			 "],\"usage\":{\"prompt_tokens\":%lld,\"total_tokens\":%lld,"
+			 "\"completion_tokens\":%lld}}\n\n",
+			 st->prompt_tokens, st->prompt_tokens + st->max_tokens, st->max_tokens);
+		CHUNK(w, st->head.v, usage);
+	}
+	CHUNK(w, "data: [DONE]\n\n");
+	sbuf_add(w, "0\r\n\r\n", 5);
+}
+
+static int stream_finish(struct server *srv, struct conn *c, int64_t t)
+{
+	struct stream *st = &c->st;
+	if (st->fault == FAULT_NONE)
+		stats_add_completed(&srv->stats, st->first_ns - st->recv_ns,
+				    t - st->recv_ns, st->itl_ns, st->itl_nr,
+				    st->prompt_tokens, st->max_tokens);
+	stream_end(srv, st);
+	return conn_request_done(srv, c);
+}
+
+static int64_t next_gap_ns(const struct server *srv)
+{
+	const struct sim_config *cfg = srv->cfg;
+	double others = srv->decoding > 1 ? (double)(srv->decoding - 1) : 0;
+	return (int64_t)(cfg->itl_ms * 1e6 * (1 + cfg->decode_slowdown * others));
+}
+
+/* Acts on reset and stall once their tokens went: 1 acted, -1 closed. */
+static int fault_acts(struct server *srv, struct conn *c)
+{
+	struct stream *st = &c->st;
+	if ((st->fault != FAULT_RESET && st->fault != FAULT_STALL) ||
+	    st->sent < st->fault_after)
+		return 0;
+	if (st->fault == FAULT_RESET) {
+		conn_close(srv, c, 1);
+		return -1;
+	}
+	st->stage = STAGE_STALLED;
+	if (st->decoding) {
+		st->decoding = 0;
+		srv->decoding--;
+	}
+	return 1;
+}
+
+static int send_token(struct server *srv, struct conn *c)
+{
+	struct stream *st = &c->st;
+	int last = st->fault != FAULT_ENDLESS && st->sent + 1 >= st->max_tokens;
+
+	sbuf_reset(&srv->wr);
+	add_token_events(srv, st, last);
+	if (conn_send(srv, c, srv->wr.v, srv->wr.nr))
+		return -1;
+	int64_t t = now_ns();
+	if (st->sent == 0) {
+		st->first_ns = t;
+		if (!last) {
+			st->decoding = 1;
+			srv->decoding++;
+		}
+	} else if (st->fault == FAULT_NONE) {
+		VEC_GROW(st->itl_ns, st->itl_nr + 1, st->itl_alloc);
+		st->itl_ns[st->itl_nr++] = t - st->last_ns;
+	}
+	st->last_ns = t;
+	st->sent++;
+	if (last)
+		return stream_finish(srv, c, t);
+	st->due_ns += next_gap_ns(srv);
+	schedule(srv, c);
+	return 0;
+}
+
+int stream_due(struct server *srv, struct conn *c, int64_t due_ns)
+{
+	struct stream *st = &c->st;
+	int r;
+
+	stats_note_lag(&srv->stats, now_ns() - due_ns);
+	if (st->stage == STAGE_HEADERS) {
+		if (send_head(srv, c))
+			return -1;
+		st->stage = STAGE_TOKENS;
+		st->due_ns += st->ttft_ns;
+		schedule(srv, c);
+		return 0;
+	}
+	if (st->stage != STAGE_TOKENS)
+		return 0;
+	r = fault_acts(srv, c);
+	if (r)
+		return r < 0 ? -1 : 0;
+	return send_token(srv, c);
+}
