@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what building and testing need, from Debian's packages, only when missing
+# (idempotent: a machine that has everything is not touched, and no network is used).
+# Sourced by test.sh and demo.sh; can also be run alone.
+set -euo pipefail
+
+SETUP_PACKAGES=(
+	build-essential cmake pkg-config git curl ca-certificates
+	libyaml-dev libcjson-dev libcurl4-openssl-dev libarchive-dev libcmocka-dev
+	clang libclang-rt-dev   # AddressSanitizer/UBSan build and libFuzzer targets
+)
+
+setup_missing_packages() {
+	local missing=() p
+	for p in "${SETUP_PACKAGES[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			missing+=("$p")
+	done
+	printf '%s\n' "${missing[@]}"
+}
+
+setup_install() {
+	local missing
+	mapfile -t missing < <(setup_missing_packages)
+	[ ${#missing[@]} -eq 0 ] && return 0
+	echo "setup: installing ${missing[*]}" >&2
+	local sudo=()
+	[ "$(id -u)" -ne 0 ] && sudo=(sudo)
+	export DEBIAN_FRONTEND=noninteractive
+	"${sudo[@]}" apt-get update -qq
+	"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+	setup_install
+fi
