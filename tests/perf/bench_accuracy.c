@@ -1,0 +1,258 @@
+/*
+ * bench_accuracy: how far `executor bench` is from the truth. Starts the simulator (TTFT
+ * 50 ms, ITL 10 ms), runs bench at each concurrency (ISL 1024, OSL 128, range ratio 1), and
+ * prints client-reported minus server-truth for mean and p99 TTFT and ITL, the client's CPU
+ * per 1,000 output tokens, output throughput, and PASS/FAIL against the issue's targets;
+ * then a long-context case (100,000-token prompts at concurrency 64) against the ideal
+ * throughput.
+ *
+ * Truth for the timed requests only: bench runs its warm-ups first and waits for all of them
+ * before the clock starts, and the simulator appends a request's samples when it completes,
+ * so after POST /stats/reset the first W TTFTs and the first W x (OSL - 1) gaps of
+ * /stats?raw=1 are the W warm-ups (range ratio 1: every request has OSL tokens). They are
+ * dropped; the rest is summarised with the same stats.c the client uses. The simulator's
+ * TTFT runs from its last read of the request to its first token write, so time a request
+ * waits in the simulator's socket before it is read counts as client error here: the table
+ * is an upper bound on the client's own error.
+ *
+ * Usage: bench_accuracy --executor PATH --simserver PATH [--conc 1,64,...] [--no-long]
+ * Exit status: 0 when every run completed (PASS/FAIL is information), 1 on a crash.
+ */
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <math.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "common/diag.h"
+#include "common/fileio.h"
+#include "executor/stats.h"
+
+#define OSL 128
+
+extern char **environ;
+
+static const char *executor_path, *sim_path;
+static char dir[] = "/tmp/bench_accuracy.XXXXXX";
+static pid_t sim_pid;
+static int port;
+
+static size_t on_data(char *p, size_t size, size_t n, void *arg)
+{
+	buf_add(arg, p, size * n);
+	return size * n;
+}
+
+static long http(struct buf *out, const char *method, const char *path)
+{
+	char url[256];
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", port, path);
+	CURL *c = curl_easy_init();
+	buf_reset(out);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+	long status = -1;
+	if (curl_easy_perform(c) == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_cleanup(c);
+	return status;
+}
+
+static int start_sim(void)
+{
+	char portfile[300];
+	snprintf(portfile, sizeof(portfile), "%s/port", dir);
+	char *argv[] = { (char *)sim_path, "--port", "0", "--port-file", portfile, "--ttft-ms",
+			 "50", "--itl-ms", "10", NULL };
+	if (posix_spawn(&sim_pid, sim_path, NULL, NULL, argv, environ))
+		return -1;
+	for (int i = 0; i < 100; i++) {
+		FILE *f = fopen(portfile, "r");
+		if (f) {
+			int ok = fscanf(f, "%d", &port) == 1;
+			fclose(f);
+			if (ok)
+				return 0;
+		}
+		usleep(50000);
+	}
+	return -1;
+}
+
+/* Runs bench; its exit status (0 or 1 are normal), or -1 when it crashed. */
+static int run_bench(int conc, long isl, long prompts, long warmups, const char *out)
+{
+	char url[64], c[16], n[16], w[16], in[16], osl[16];
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d", port);
+	snprintf(c, sizeof(c), "%d", conc);
+	snprintf(n, sizeof(n), "%ld", prompts);
+	snprintf(w, sizeof(w), "%ld", warmups);
+	snprintf(in, sizeof(in), "%ld", isl);
+	snprintf(osl, sizeof(osl), "%d", OSL);
+	char *argv[] = { (char *)executor_path, "bench", "--model", "sim-model", "--base-url", url,
+			 "--random-input-len", in, "--random-output-len", osl,
+			 "--random-range-ratio", "1", "--max-concurrency", c, "--num-prompts", n,
+			 "--num-warmups", w, "--metric-percentiles", "99", "--disable-tqdm",
+			 "--save-result", "--result-dir", dir, "--result-filename", (char *)out,
+			 NULL };
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", 01 /* O_WRONLY */, 0);
+	pid_t pid;
+	int rc = posix_spawn(&pid, executor_path, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc)
+		return -1;
+	int st;
+	waitpid(pid, &st, 0);
+	return WIFEXITED(st) && WEXITSTATUS(st) <= 1 ? WEXITSTATUS(st) : -1;
+}
+
+static double num(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+/* mean and p99 of a raw array after dropping its first `skip` samples. */
+static void truth(double *mean, double *p99, const cJSON *arr, size_t skip)
+{
+	size_t n = (size_t)cJSON_GetArraySize(arr), k = 0;
+	double *v = calloc(n + 1, sizeof(double));
+	const cJSON *it;
+	cJSON_ArrayForEach(it, arr)
+		if (k++ >= skip)
+			v[k - 1 - skip] = it->valuedouble;
+	double p = 99;
+	struct stats_summary s;
+	stats_summarise(&s, v, n > skip ? n - skip : 0, &p, 1);
+	*mean = s.mean;
+	*p99 = s.pct[0];
+	stats_summary_release(&s);
+	free(v);
+}
+
+static const char *verdict(double err, double limit)
+{
+	return isnan(limit) ? "    " : fabs(err) <= limit ? "PASS" : "FAIL";
+}
+
+static int one_conc(int conc)
+{
+	long prompts = conc <= 1 ? 16 : conc <= 256 ? 10L * conc : conc <= 1024 ? 4L * conc
+			: 2L * conc;
+	long warmups = conc <= 1 ? 2 : conc;
+	struct buf b = BUF_INIT;
+	char name[64], path[400];
+	snprintf(name, sizeof(name), "c%d.json", conc);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	http(&b, "POST", "/stats/reset");
+	int rc = run_bench(conc, 1024, prompts, warmups, name);
+	if (rc < 0 || http(&b, "GET", "/stats?raw=1") != 200)
+		return -1;
+	cJSON *srv = cJSON_Parse(b.s);
+	struct diags d = DIAGS_INIT;
+	file_read_all(&b, path, &d);
+	cJSON *cli = cJSON_Parse(b.s);
+	diags_release(&d);
+	if (!srv || !cli) {
+		printf("%6d  no result (bench exit %d)\n", conc, rc);
+		return 0;
+	}
+	double tm, tp, im, ip;
+	truth(&tm, &tp, cJSON_GetObjectItem(srv, "ttfts_ms"), (size_t)warmups);
+	truth(&im, &ip, cJSON_GetObjectItem(srv, "itls_ms"), (size_t)warmups * (OSL - 1));
+	const cJSON *client = cJSON_GetObjectItem(cli, "client");
+	double e_tm = num(cli, "mean_ttft_ms") - tm, e_tp = num(cli, "p99_ttft_ms") - tp;
+	double e_im = num(cli, "mean_itl_ms") - im, e_ip = num(cli, "p99_itl_ms") - ip;
+	double cpu = num(client, "cpu_s") * 1000 / (num(cli, "total_output_tokens") / 1000);
+	double lim_tm = conc <= 256 ? 1 : conc <= 1024 ? 2 : 5;
+	double lim_tp = conc <= 1024 ? 5 : NAN, lim_ip = conc <= 1024 ? 2 : NAN;
+	printf("%6d %8.3f %4s %8.3f %4s %8.3f %8.3f %4s %8.2f %10.0f %5.0f/%-5ld %s %s\n", conc,
+	       e_tm, verdict(e_tm, lim_tm), e_tp, verdict(e_tp, lim_tp), e_im, e_ip,
+	       verdict(e_ip, lim_ip), cpu, num(cli, "output_throughput"), num(cli, "completed"),
+	       prompts, cJSON_IsTrue(cJSON_GetObjectItem(client, "saturated")) ? "sat" : "-",
+	       rc ? "(bench exit 1)" : "");
+	fflush(stdout);
+	cJSON_Delete(srv);
+	cJSON_Delete(cli);
+	buf_release(&b);
+	return 0;
+}
+
+static int long_context(void)
+{
+	int conc = 64;
+	long prompts = 128;
+	struct buf b = BUF_INIT;
+	char path[400];
+	snprintf(path, sizeof(path), "%s/long.json", dir);
+	int rc = run_bench(conc, 100000, prompts, conc, "long.json");
+	if (rc < 0)
+		return -1;
+	struct diags d = DIAGS_INIT;
+	file_read_all(&b, path, &d);
+	diags_release(&d);
+	cJSON *cli = cJSON_Parse(b.s);
+	/* ideal: every request takes TTFT + (OSL - 1) x ITL, conc at a time */
+	double ideal = conc * OSL / (0.050 + (OSL - 1) * 0.010);
+	double got = num(cli, "output_throughput");
+	printf("long context (ISL 100000, conc %d, %ld prompts): output %.0f tok/s, ideal %.0f "
+	       "(%.0f%%) %s; mean TTFT %.1f ms, completed %.0f\n", conc, prompts, got, ideal,
+	       100 * got / ideal, got >= 0.8 * ideal ? "PASS" : "FAIL",
+	       num(cli, "mean_ttft_ms"), num(cli, "completed"));
+	cJSON_Delete(cli);
+	buf_release(&b);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *concs = "1,64,256,1024,4096";
+	int long_case = 1;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--executor") && i + 1 < argc)
+			executor_path = argv[++i];
+		else if (!strcmp(argv[i], "--simserver") && i + 1 < argc)
+			sim_path = argv[++i];
+		else if (!strcmp(argv[i], "--conc") && i + 1 < argc)
+			concs = argv[++i];
+		else if (!strcmp(argv[i], "--no-long"))
+			long_case = 0;
+	}
+	if (!executor_path || !sim_path || !mkdtemp(dir)) {
+		fprintf(stderr, "usage: bench_accuracy --executor PATH --simserver PATH "
+			"[--conc 1,64,...] [--no-long]\n");
+		return 2;
+	}
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (start_sim() < 0) {
+		fprintf(stderr, "bench_accuracy: the simulator did not start\n");
+		return 1;
+	}
+	printf("client minus truth, ms (ISL 1024, OSL 128, TTFT 50 ms, ITL 10 ms)\n");
+	printf("  conc  ttft-mean      ttft-p99       itl-mean itl-p99      cpu-ms/1k  out-tok/s  "
+	       "done/sent\n");
+	int rc = 0;
+	char *list = strdup(concs), *save = NULL;
+	for (char *t = strtok_r(list, ",", &save); t && !rc; t = strtok_r(NULL, ",", &save))
+		rc = one_conc(atoi(t));
+	if (!rc && long_case)
+		rc = long_context();
+	free(list);
+	kill(sim_pid, SIGTERM);
+	waitpid(sim_pid, NULL, 0);
+	if (rc)
+		fprintf(stderr, "bench_accuracy: a run crashed (results kept in %s)\n", dir);
+	curl_global_cleanup();
+	return rc ? 1 : 0;
+}
