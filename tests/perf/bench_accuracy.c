@@ -161,6 +161,7 @@ static int one_conc(int conc)
 		return -1;
 	cJSON *srv = cJSON_Parse(b.s);
 	struct diags d = DIAGS_INIT;
+	buf_reset(&b);
 	file_read_all(&b, path, &d);
 	cJSON *cli = cJSON_Parse(b.s);
 	diags_release(&d);
@@ -200,6 +201,7 @@ static int long_context(void)
 	if (rc < 0)
 		return -1;
 	struct diags d = DIAGS_INIT;
+	buf_reset(&b);
 	file_read_all(&b, path, &d);
 	diags_release(&d);
 	cJSON *cli = cJSON_Parse(b.s);

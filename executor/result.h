@@ -1,0 +1,40 @@
+/*
+ * result: the pieces of the raw result that are rules rather than numbers, exposed for
+ * tests (executor-spec 4.7): the ordered key list where a key written twice keeps its first
+ * position and takes the last value, --metadata item parsing, and percentile key names.
+ * The writers themselves (bench_result_write_json, bench_summary) are declared in bench.h.
+ *
+ * struct rkeys owns its keys and rendered values; rkeys_release frees them.
+ */
+#ifndef EXECUTOR_RESULT_H
+#define EXECUTOR_RESULT_H
+
+#include <stddef.h>
+
+#include "common/buf.h"
+
+struct diags;
+
+struct rkey {
+	char *key;       /* owned */
+	struct buf val;  /* owned: the value as JSON text */
+};
+
+struct rkeys {
+	struct rkey *v;
+	size_t nr, alloc;
+};
+
+/* The value buffer for key, emptied: an existing key keeps its place. */
+struct buf *rkeys_set(struct rkeys *k, const char *key);
+/* Appends {"k": v, ...} with ", " and ": " (JSONW_LINE). */
+void rkeys_write(struct buf *out, const struct rkeys *k);
+void rkeys_release(struct rkeys *k);
+
+/* "KEY=VALUE": KEY before the first '=', VALUE between the first and second '=', both
+ * stripped of whitespace. Owned copies; -1 (usage diag) without '='. */
+int metadata_parse(char **key, char **value, const char *item, struct diags *d);
+/* "p99", "p99.9", "p50" ... for percentile p, then "_<metric>_ms" appended by the caller. */
+void percentile_name(struct buf *out, double p);
+
+#endif

@@ -1,0 +1,32 @@
+# executor's tests beyond the unit tests (which tests/CMakeLists.txt finds by glob).
+# Included from tests/CMakeLists.txt, so CMAKE_CURRENT_SOURCE_DIR is tests/.
+#   e2e.bench_*       bench against the simulator, one script per concern
+#   fuzz.sse          libFuzzer over the SSE parser (FUZZ=ON, clang), 10 seconds
+#   bench_accuracy    the accuracy benchmark: built here, run by hand (not a test):
+#                     build/tests/bench_accuracy --executor build/executor/executor \
+#                         --simserver build/tests/sim/simserver
+set(EXECUTOR_TESTS_DIR ${CMAKE_SOURCE_DIR}/tests)
+
+if(TARGET simserver)
+  file(GLOB BENCH_E2E ${EXECUTOR_TESTS_DIR}/e2e/bench_*.sh)
+  foreach(script ${BENCH_E2E})
+    get_filename_component(name ${script} NAME_WE)
+    add_test(NAME e2e.${name}
+      COMMAND bash ${script} $<TARGET_FILE:executor> $<TARGET_FILE:simserver>)
+    set_tests_properties(e2e.${name} PROPERTIES TIMEOUT 180)
+  endforeach()
+endif()
+
+add_executable(bench_accuracy ${EXECUTOR_TESTS_DIR}/perf/bench_accuracy.c)
+target_link_libraries(bench_accuracy PRIVATE executor_lib)
+
+if(FUZZ)
+  add_executable(fuzz_sse ${EXECUTOR_TESTS_DIR}/fuzz/fuzz_sse.c)
+  target_compile_options(fuzz_sse PRIVATE -fsanitize=fuzzer,address,undefined)
+  target_link_options(fuzz_sse PRIVATE -fsanitize=fuzzer,address,undefined)
+  target_link_libraries(fuzz_sse PRIVATE executor_lib)
+  # new inputs go to the first (scratch) directory; the seed corpus in the tree stays as is
+  file(MAKE_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/fuzz_sse_corpus)
+  add_test(NAME fuzz.sse COMMAND fuzz_sse -max_total_time=10
+    ${CMAKE_CURRENT_BINARY_DIR}/fuzz_sse_corpus ${EXECUTOR_TESTS_DIR}/fuzz/corpus_sse)
+endif()

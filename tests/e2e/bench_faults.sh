@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# bench_faults.sh: every fault mode of the simulator, each on its own server, every 4th
+# request faulted (--fault MODE@4): the run completes, each fault is counted under its own
+# reason, the others succeed.
+# usage: bench_faults.sh PATH/TO/executor PATH/TO/simserver
+. "$(dirname "$0")/bench_lib.bash"
+
+N=20 # requests; every 4th is faulted: 5 of them
+ARGS=(--num-prompts $N --max-concurrency 4 --num-warmups 0 --random-input-len 16
+	--random-output-len 8 --request-timeout 1)
+
+# mode, reason in the result's failures
+while read -r mode reason; do
+	sim_start "$mode" --ttft-ms 5 --itl-ms 2 --fault "$mode@4" --slow-headers-ms 3000
+	bench "$mode" "${ARGS[@]}"
+	expect_eq "$mode: exit 0 (run completes)" "$RC" 0
+	expect_eq "$mode: counted as $reason" "$(jv "$mode" ".failures[\"$reason\"]")" 5
+	expect_eq "$mode: only that reason" "$(jv "$mode" '.failures | length')" 1
+	expect_eq "$mode: the others completed" "$(jv "$mode" .completed)" 15
+done <<'LIST'
+500 http_500
+429 http_429
+reset reset
+malformed malformed
+stall timeout
+endless timeout
+slow-headers timeout_headers
+LIST
+
+# no-usage: successes whose token count is the number of choice events, marked approximate
+sim_start nousage --ttft-ms 5 --itl-ms 2 --fault no-usage@4
+bench nousage "${ARGS[@]}" --random-range-ratio 1
+expect_eq "no-usage: all completed" "$(jv nousage .completed)" $N
+expect_eq "no-usage: approximate count" "$(jv nousage .client.approximate_output_tokens)" 5
+expect_eq "no-usage: tokens still exact (ignore_eos)" "$(jv nousage .total_output_tokens)" $((N * 8))
+
+# die: the server exits mid-run; what was in flight and everything after fails, the run ends
+sim_start die --ttft-ms 5 --itl-ms 2 --fault die@10
+bench die "${ARGS[@]}"
+check "die: run completes (exit 0 or 1)" test "$RC" -le 1
+expect_eq "die: every request accounted for" \
+	"$(jv die '.completed + (.failures | add)')" $N
+check "die: connect failures counted" test "$(jv die '.failures.connect // 0')" -gt 0
+
+# timeouts: the run takes about the timeout, not forever
+sim_start endless2 --ttft-ms 5 --itl-ms 2 --fault endless=1
+START=$(date +%s)
+bench endless2 --num-prompts 3 --max-concurrency 3 --num-warmups 0 --random-input-len 8 \
+	--random-output-len 4 --request-timeout 0.5
+expect_eq "endless: exit 1 (nothing succeeded)" "$RC" 1
+expect_eq "endless: all timed out" "$(jv endless2 .failures.timeout)" 3
+check "endless: bounded in time" test $(( $(date +%s) - START )) -le 5
+
+finish

@@ -1,0 +1,44 @@
+/* fuzz_sse: libFuzzer over the SSE parser and the event scanner behind it. The input is fed
+ * whole and again split at a position taken from its first byte; both feeds must give the
+ * same events (the parser's central promise), and every event goes through jscan. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "executor/jscan.h"
+#include "executor/sse.h"
+
+static int collect(const char *data, size_t n, void *arg)
+{
+	struct jscan_event ev;
+	jscan_event(&ev, data, n);
+	buf_add(arg, data, n);
+	buf_addch(arg, '\0');
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size < 1)
+		return 0;
+	size_t split = data[0] % size;
+	const char *s = (const char *)data + 1;
+	size_t n = size - 1;
+	if (split > n)
+		split = n;
+	struct buf whole = BUF_INIT, parts = BUF_INIT;
+	struct sse p;
+	sse_init(&p);
+	sse_feed(&p, s, n, collect, &whole);
+	sse_reset(&p);
+	sse_feed(&p, s, split, collect, &parts);
+	sse_feed(&p, s + split, n - split, collect, &parts);
+	if (whole.len != parts.len || memcmp(whole.s, parts.s, whole.len))
+		abort();
+	sse_release(&p);
+	buf_release(&whole);
+	buf_release(&parts);
+	return 0;
+}
