@@ -97,6 +97,12 @@ void jsonw_double(struct jsonw *w, double v)
 	buf_adds(w->out, tmp);
 }
 
+void jsonw_raw(struct jsonw *w, const char *text)
+{
+	before_item(w);
+	buf_adds(w->out, text);
+}
+
 void jsonw_bool(struct jsonw *w, bool v)
 {
 	before_item(w);

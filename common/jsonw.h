@@ -46,6 +46,9 @@ void jsonw_int(struct jsonw *w, long long v);
 void jsonw_double(struct jsonw *w, double v);
 void jsonw_bool(struct jsonw *w, bool v);
 void jsonw_null(struct jsonw *w);
+/* Writes text verbatim where a value goes (a number token the caller has already checked,
+ * e.g. an integer too large for long long). */
+void jsonw_raw(struct jsonw *w, const char *text);
 
 /* Appends s as a quoted JSON string, escaped for the style. Invalid UTF-8 becomes U+FFFD. */
 void json_quote(struct buf *out, const char *s, size_t len, enum jsonw_style style);

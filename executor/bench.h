@@ -95,6 +95,7 @@ struct bench_result {
 	size_t nr;
 	double date_unix;          /* wall clock at the timed start */
 	double start_unix, end_unix;
+	double first_send_unix;    /* wall clock of the first request, warm-ups included */
 	double duration_s;
 	long completed;
 	long long total_input, total_output;

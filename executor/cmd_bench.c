@@ -335,6 +335,30 @@ static int run_bench(struct bench_config *cfg, struct diags *d)
 	return rc < 0 ? EXIT_FAIL : EXIT_OK;
 }
 
+int bench_parse_args(struct bench_config *cfg, struct buf *url, int argc, char **argv,
+		     struct diags *d)
+{
+	defaults();
+	bench_config_init(cfg);
+	int prc = opt_parse(&bench_cmd, argc, argv, NULL, d);
+	if (prc)
+		return prc < 0 ? -1 : diags_usagef(d, "bench_parse_args: unexpected --help");
+	if (check_and_fill(cfg, url, d))
+		return -1;
+	fill_config(cfg, url->s);
+	return 0;
+}
+
+void bench_args_release(struct bench_config *cfg)
+{
+	free(cfg->percentiles);
+	cfg->percentiles = NULL;
+	free(o.goodput.v);
+	free(o.metadata.v);
+	memset(&o.goodput, 0, sizeof(o.goodput));
+	memset(&o.metadata, 0, sizeof(o.metadata));
+}
+
 int cmd_bench(int argc, char **argv, struct diags *d)
 {
 	defaults();

@@ -399,6 +399,8 @@ static void issue_on(struct load *L, struct flight *f)
 static void issue(struct load *L, struct bench_req *req, const struct buf *wire, bool timed,
 		  int64_t now)
 {
+	if (!L->res->first_send_unix) /* for `run`: time from healthy to the first request */
+		L->res->first_send_unix = clock_wall_s();
 	struct flight *f = L->free_fl;
 	L->free_fl = f->next;
 	f->req = req;

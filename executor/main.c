@@ -10,17 +10,39 @@
 #include "common/buf.h"
 #include "common/diag.h"
 #include "common/suggest.h"
+#include "executor/aggregate.h"
 #include "executor/cmd_bench.h"
+#include "executor/cmd_run.h"
+#include "executor/compare.h"
+#include "executor/process.h"
 
+/* A command either prints as it goes and returns its exit status (run, bench: long jobs
+ * whose progress people watch), or hands main its whole stdout, printed only on success
+ * (process, aggregate, compare: their output is read by programs). */
 struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv, struct diags *d);
+	int (*fn_out)(int argc, char **argv, struct buf *out, struct diags *d);
 	const char *summary;
 };
 
 static const struct command commands[] = {
-	{ "bench", cmd_bench, "drive a server with streaming requests and measure it" },
+	{ "run", cmd_run, NULL, "run one matrix entry (or a matrix) on this node, end to end" },
+	{ "bench", cmd_bench, NULL, "drive a server with streaming requests and measure it" },
+	{ "process", NULL, cmd_process, "raw benchmark result -> processed result" },
+	{ "aggregate", NULL, cmd_aggregate, "many results -> JSON, markdown tables, charts, CSV" },
+	{ "compare", NULL, cmd_compare, "two sets of results -> changes and regressions" },
 };
+
+static int run_buffered(const struct command *cmd, int argc, char **argv, struct diags *d)
+{
+	struct buf out = BUF_INIT;
+	int rc = cmd->fn_out(argc, argv, &out, d);
+	if (!rc && (fwrite(out.s, 1, out.len, stdout) != out.len || fflush(stdout)))
+		rc = diags_errorf(d, NULL, 0, 0, NULL, "cannot write to stdout");
+	buf_release(&out);
+	return rc ? diags_status(d) == EXIT_USAGE ? EXIT_USAGE : EXIT_FAIL : EXIT_OK;
+}
 #define COMMANDS_NR (sizeof(commands) / sizeof(commands[0]))
 
 static void usage(FILE *f)
@@ -64,7 +86,8 @@ int main(int argc, char **argv)
 			cmd = &commands[i];
 	if (cmd) {
 		curl_global_init(CURL_GLOBAL_DEFAULT);
-		status = cmd->fn(argc - 2, argv + 2, &d);
+		status = cmd->fn ? cmd->fn(argc - 2, argv + 2, &d)
+				 : run_buffered(cmd, argc - 2, argv + 2, &d);
 		curl_global_cleanup();
 	} else {
 		unknown(argv[1], &d);

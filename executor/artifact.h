@@ -1,0 +1,20 @@
+/*
+ * artifact: bmk_{RESULT_FILENAME}.tar.gz (executor-spec 6): the named plain files of a
+ * directory bundled at the top level of a gzip tarball (ustar/pax, via libarchive). Written
+ * to a temporary name in the same directory, then renamed, so a collector never downloads
+ * half an artifact. Members keep their size and mode; owner, group and time are fixed
+ * (root, 0, the file's mtime), so a tarball depends only on the files.
+ */
+#ifndef EXECUTOR_ARTIFACT_H
+#define EXECUTOR_ARTIFACT_H
+
+#include <stddef.h>
+
+struct diags;
+
+/* Bundles dir/names[i] (plain file names, no '/') into tar_gz_path. A missing file is an
+ * error (nothing is written); 0 or -1 with diags. */
+int artifact_write(const char *tar_gz_path, const char *dir, const char *const *names,
+		   size_t nr, struct diags *d);
+
+#endif

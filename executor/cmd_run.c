@@ -1,0 +1,145 @@
+/*
+ * cmd_run: `executor run` (executor-spec 1.1): one entry (--entry, --entry-json) or a whole
+ * matrix (--matrix, each entry in turn on this host, a local stand-in for the Actions
+ * fan-out, one summary line per entry). Exit status 0 only when every entry fully succeeded.
+ */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/diag.h"
+#include "common/fileio.h"
+#include "common/opt.h"
+#include "common/vec.h"
+#include "executor/cmd_run.h"
+#include "executor/run.h"
+
+struct run_cli {
+	const char *entry, *entry_json, *matrix;
+	struct run_opts o;
+};
+
+static int print_out(struct buf *b)
+{
+	if (fwrite(b->s, 1, b->len, stdout) != b->len || fflush(stdout))
+		return -1;
+	buf_reset(b);
+	return 0;
+}
+
+/* --matrix: a JSON array of entries; each is re-serialised and run on its own. */
+static int run_matrix(struct run_cli *c, const char *text, size_t len, struct diags *d)
+{
+	cJSON *arr = cJSON_ParseWithLength(text, len);
+	if (!cJSON_IsArray(arr)) {
+		cJSON_Delete(arr);
+		return diags_errorf(d, c->matrix, 0, 0, NULL, "expected a JSON array of matrix entries");
+	}
+	int n = cJSON_GetArraySize(arr), failed = 0, i = 0;
+	struct buf out = BUF_INIT, summary = BUF_INIT;
+	c->o.matrix_layout = true;
+	const cJSON *item;
+	cJSON_ArrayForEach(item, arr) {
+		i++;
+		if (run_signal)
+			break;
+		char *one = cJSON_PrintUnformatted(item);
+		char name[64];
+		snprintf(name, sizeof(name), "entry-%d", i);
+		fprintf(stderr, "executor: [%d/%d] running %s\n", i, n, name);
+		struct run_outcome res;
+		size_t first = d->nr;
+		run_entry(&res, &c->o, one, strlen(one), name, &out, d);
+		print_out(&out);
+		/* each entry's problems are printed as they happen, not all at the end */
+		struct diags mine = { d->v + first, d->nr - first, 0, 0, 0 };
+		diags_print(stderr, &mine);
+		for (size_t k = first; k < d->nr; k++) {
+			free(d->v[k].file);
+			free(d->v[k].path);
+			free(d->v[k].msg);
+		}
+		d->nr = first;
+		failed += !res.ok;
+		buf_addf(&summary, "[%d/%d] %s\n", i, n, res.summary);
+		free(one);
+	}
+	cJSON_Delete(arr);
+	buf_addf(&summary, "%d of %d entries succeeded; results in %s\n", i - failed -
+		 (run_signal ? 1 : 0), n, c->o.output_dir);
+	fputs("\n", stdout);
+	print_out(&summary);
+	buf_release(&out);
+	buf_release(&summary);
+	if (run_signal)
+		return diags_errorf(d, NULL, 0, 0, NULL, "interrupted");
+	return failed ? diags_errorf(d, NULL, 0, 0, NULL, "%d of %d entries failed", failed, n) : 0;
+}
+
+int cmd_run(int argc, char **argv, struct diags *d)
+{
+	struct run_cli c = { .o = { .workspace = ".", .output_dir = "./results" } };
+	const struct opt rows[] = {
+		{ "entry", OPT_STR, 0, &c.entry, "FILE", "the entry to run (- for stdin)", 0, NULL, NULL },
+		{ "entry-json", OPT_STR, 0, &c.entry_json, "JSON", "the entry to run, given inline", 0, NULL, NULL },
+		{ "matrix", OPT_STR, 0, &c.matrix, "FILE", "a matrix (JSON array): every entry in turn (- for stdin)", 0, NULL, NULL },
+		{ "node", OPT_STR, 0, &c.o.node, "NAME", "node name (default $RUNNER_NAME, else the entry's runner)", 0, NULL, NULL },
+		{ "workspace", OPT_STR, 0, &c.o.workspace, "DIR", "holds benchmarks/ and runners/ (default .)", 0, NULL, NULL },
+		{ "output-dir", OPT_STR, 0, &c.o.output_dir, "DIR", "where results go (default ./results)", 0, NULL, NULL },
+		{ "secret-env", OPT_LIST, OPT_APPEND, &c.o.secret_env, "NAME", "pass this variable to the recipe, never shown (repeatable)", 0, NULL, NULL },
+		{ "health-timeout", OPT_INT, 0, &c.o.health_timeout_s, "S", "seconds to wait for the server (default: the profile's)", 1, NULL, NULL },
+		{ "dry-run", OPT_FLAG, 0, &c.o.dry_run, NULL, "print what would run (secrets masked) and start nothing", 0, NULL, NULL },
+	};
+	const struct opt_cmd cmd = {
+		"executor run (--entry FILE | --entry-json JSON | --matrix FILE) [options]",
+		"Runs one matrix entry on this node: starts the server through the node profile's\n"
+		"launcher, waits until it is ready, drives the load, processes the results, stops\n"
+		"the server and leaves the artifact in the output directory (executor-spec 1.1).",
+		rows, sizeof(rows) / sizeof(rows[0]),
+		"Output: agg_{RESULT_FILENAME}.json, {RESULT_FILENAME}.json, server.log, entry.json,\n"
+		"meta.json and bmk_{RESULT_FILENAME}.tar.gz; with --matrix each entry's files go to\n"
+		"{output-dir}/bmk_{RESULT_FILENAME}/. SIGINT/SIGTERM stop the run, clean up and still\n"
+		"write the artifact.\n",
+	};
+	struct buf out = BUF_INIT, text = BUF_INIT;
+	int prc = opt_parse(&cmd, argc, argv, NULL, d);
+	int status = EXIT_OK;
+	if (prc == 1) {
+		opt_help(&out, &cmd);
+		print_out(&out);
+		goto done;
+	}
+	int given = !!c.entry + !!c.entry_json + !!c.matrix;
+	if (!prc && given != 1)
+		prc = diags_usagef(d, "give exactly one of --entry, --entry-json and --matrix");
+	if (prc) {
+		status = EXIT_USAGE;
+		goto done;
+	}
+	run_install_signal_handlers();
+	const char *src = c.matrix ? c.matrix : c.entry;
+	if (src && file_read_all(&text, src, d)) {
+		status = EXIT_FAIL;
+		goto done;
+	}
+	int rc;
+	if (c.matrix) {
+		rc = run_matrix(&c, text.s, text.len, d);
+	} else {
+		struct run_outcome res;
+		const char *json = c.entry_json ? c.entry_json : text.s;
+		size_t len = c.entry_json ? strlen(c.entry_json) : text.len;
+		rc = run_entry(&res, &c.o, json, len, c.entry ? c.entry : "--entry-json", &out, d);
+		print_out(&out);
+		if (!c.o.dry_run)
+			fprintf(stderr, "executor: %s\n", res.summary);
+	}
+	status = rc ? EXIT_FAIL : EXIT_OK;
+done:
+	free(c.o.secret_env.v);
+	buf_release(&out);
+	buf_release(&text);
+	return status;
+}

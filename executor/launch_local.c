@@ -1,0 +1,201 @@
+/*
+ * launch_local: the recipe as a child process on this host, in its own process group, with
+ * the workspace as working directory and server.log as stdout and stderr (executor-spec 3.3).
+ * Stopping signals the whole group, so whatever the recipe started goes too. The group id is
+ * recorded in a state file per node, so the next run on the node can remove what a crashed
+ * run left behind (a port still taken by an old server is otherwise a confusing failure).
+ */
+#include "executor/launcher.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "common/diag.h"
+#include "common/fileio.h"
+#include "common/xalloc.h"
+
+extern char **environ;
+
+static void state_path(struct buf *out, const char *node)
+{
+	const char *dir = getenv("XDG_RUNTIME_DIR");
+	if (!dir || !*dir)
+		dir = getenv("TMPDIR");
+	if (!dir || !*dir)
+		dir = "/tmp";
+	buf_addf(out, "%s/infbench-local-%s.pgid", dir, node);
+}
+
+static bool group_alive(pid_t pgid)
+{
+	return pgid > 1 && kill(-pgid, 0) == 0;
+}
+
+/* SIGTERM to the group, up to grace_s for it to empty, then SIGKILL. */
+static void stop_group(pid_t pgid, pid_t leader, int grace_s, int *status, bool *reaped)
+{
+	kill(-pgid, SIGTERM);
+	struct timespec tick = { 0, 20 * 1000 * 1000 };
+	for (int i = 0; i < grace_s * 50; i++) {
+		if (leader > 0 && !*reaped && waitpid(leader, status, WNOHANG) == leader)
+			*reaped = true;
+		if ((leader <= 0 || *reaped) && !group_alive(pgid))
+			return;
+		nanosleep(&tick, NULL);
+	}
+	kill(-pgid, SIGKILL);
+	if (leader > 0 && !*reaped && waitpid(leader, status, 0) == leader)
+		*reaped = true;
+}
+
+static int local_remove_leftovers(const struct launch_spec *s, struct diags *d)
+{
+	(void)d;
+	struct buf path = BUF_INIT, text = BUF_INIT;
+	struct diags ignore = DIAGS_INIT;
+	state_path(&path, s->node);
+	if (!file_read_all(&text, path.s, &ignore)) {
+		pid_t pgid = (pid_t)atol(text.s);
+		if (group_alive(pgid)) {
+			int st;
+			bool reaped = false;
+			stop_group(pgid, 0, 5, &st, &reaped);
+		}
+		unlink(path.s);
+	}
+	diags_release(&ignore);
+	buf_release(&path);
+	buf_release(&text);
+	return 0;
+}
+
+static int local_start(struct launched *l, const struct launch_spec *s, struct diags *d)
+{
+	struct buf script = BUF_INIT;
+	buf_addf(&script, "%s/%s", s->workspace, s->recipe_rel);
+	/* the child's environment: ours plus the run's variables (later entries win) */
+	struct strvec env = { 0 };
+	for (char **e = environ; *e; e++)
+		VEC_PUSH(&env, *e);
+	for (size_t i = 0; i < s->env.nr; i++) {
+		size_t klen = strcspn(s->env.v[i], "=") + 1;
+		for (size_t k = 0; k < env.nr; k++)
+			if (!strncmp(env.v[k], s->env.v[i], klen))
+				env.v[k] = "";
+		VEC_PUSH(&env, s->env.v[i]);
+	}
+	VEC_PUSH(&env, NULL);
+	size_t n = 0;
+	for (size_t k = 0; env.v[k]; k++)
+		if (*env.v[k])
+			env.v[n++] = env.v[k];
+	env.v[n] = NULL;
+	pid_t pid = fork();
+	if (pid < 0) {
+		free(env.v);
+		buf_release(&script);
+		return diags_errorf(d, NULL, 0, 0, NULL, "cannot start the recipe: %s",
+				    strerror(errno));
+	}
+	if (pid == 0) {
+		setpgid(0, 0);
+		int devnull = open("/dev/null", O_RDONLY);
+		dup2(devnull, 0);
+		dup2(s->log_fd, 1);
+		dup2(s->log_fd, 2);
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
+		if (chdir(s->workspace) < 0)
+			_exit(126);
+		char *argv[] = { "bash", script.s, NULL };
+		execve("/bin/bash", argv, (char *const *)env.v);
+		dprintf(2, "executor: cannot run /bin/bash %s: %s\n", script.s, strerror(errno));
+		_exit(127);
+	}
+	setpgid(pid, pid); /* also here: no window in which a signal to the group misses it */
+	free(env.v);
+	buf_release(&script);
+	l->pid = pid;
+	l->host = xstrdup("127.0.0.1");
+	struct buf path = BUF_INIT, pg = BUF_INIT;
+	state_path(&path, s->node);
+	buf_addf(&pg, "%ld\n", (long)pid);
+	struct diags ignore = DIAGS_INIT; /* without the state file only leftover removal suffers */
+	file_write_atomic(path.s, pg.s, pg.len, &ignore);
+	diags_release(&ignore);
+	buf_release(&path);
+	buf_release(&pg);
+	return 0;
+}
+
+static void describe_status(struct launched *l, int status)
+{
+	if (WIFEXITED(status))
+		snprintf(l->how, sizeof(l->how), "the recipe exited with status %d",
+			 WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		snprintf(l->how, sizeof(l->how), "the recipe was killed by signal %d",
+			 WTERMSIG(status));
+}
+
+static bool local_alive(struct launched *l)
+{
+	if (l->ended)
+		return false;
+	int status;
+	pid_t r = waitpid(l->pid, &status, WNOHANG);
+	if (r == 0)
+		return true;
+	l->ended = true;
+	if (r == l->pid)
+		describe_status(l, status);
+	else
+		snprintf(l->how, sizeof(l->how), "the recipe is gone");
+	return false;
+}
+
+static int local_stop(struct launched *l, const struct launch_spec *s, int grace_s,
+		      struct diags *d)
+{
+	(void)d;
+	if (l->pid <= 0)
+		return 0;
+	int status = 0;
+	bool reaped = l->ended;
+	/* the leader may be gone while what it started still runs: stop the group anyway */
+	stop_group(l->pid, l->ended ? 0 : l->pid, grace_s, &status, &reaped);
+	if (!l->ended && reaped) {
+		l->ended = true;
+		describe_status(l, status);
+	}
+	struct buf path = BUF_INIT;
+	state_path(&path, s->node);
+	unlink(path.s);
+	buf_release(&path);
+	l->pid = 0;
+	return 0;
+}
+
+static void local_describe(struct buf *out, const struct launch_spec *s)
+{
+	buf_addf(out, "launcher: local (a child process in its own process group)\n"
+		      "working directory: %s\ncommand: bash %s/%s\nenvironment:\n",
+		 s->workspace, s->workspace, s->recipe_rel);
+	launch_env_describe(out, s, "  ");
+}
+
+const struct launcher_ops launch_local_ops = {
+	"local", local_remove_leftovers, local_start, local_alive, local_stop, local_describe,
+};

@@ -1,0 +1,49 @@
+/* launcher: the table of launchers and what they share. See launcher.h. */
+#include "executor/launcher.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+
+static const struct launcher_ops *const launchers[] = {
+	&launch_local_ops,
+	&launch_docker_ops,
+	&launch_slurm_ops,
+};
+
+const struct launcher_ops *launcher_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(launchers) / sizeof(launchers[0]); i++)
+		if (!strcmp(launchers[i]->name, name))
+			return launchers[i];
+	return NULL;
+}
+
+void launched_release(struct launched *l)
+{
+	free(l->id);
+	free(l->host);
+	free(l->image_digest);
+	memset(l, 0, sizeof(*l));
+}
+
+static bool is_secret(const struct launch_spec *s, const char *var, size_t klen)
+{
+	for (size_t i = 0; s->secrets && i < s->secrets->nr; i++)
+		if (strlen(s->secrets->v[i]) == klen && !strncmp(s->secrets->v[i], var, klen))
+			return true;
+	return false;
+}
+
+void launch_env_describe(struct buf *out, const struct launch_spec *s, const char *indent)
+{
+	for (size_t i = 0; i < s->env.nr; i++) {
+		const char *v = s->env.v[i];
+		size_t klen = strcspn(v, "=");
+		if (is_secret(s, v, klen))
+			buf_addf(out, "%s%.*s=***\n", indent, (int)klen, v);
+		else
+			buf_addf(out, "%s%s\n", indent, v);
+	}
+}

@@ -1,0 +1,41 @@
+/*
+ * results_read: finds and reads result documents (executor-spec 7): directories searched
+ * recursively for *.json and bmk_*.tar.gz, JSON files, and artifacts (gzip tarballs, read
+ * with libarchive: every *.json member). Everything is read in byte order of its path; a
+ * tarball member sorts as the tarball's path, then the member's. A document is a result when
+ * it is a JSON object with the key `is_multinode`; others are skipped and counted. A result
+ * byte-identical to one already read is read once. A file that cannot be read or parsed is a
+ * warning naming it, and the rest are still read; a PATH that does not exist is an error.
+ *
+ * Use: struct result_set rs = RESULT_SET_INIT; results_read(&rs, paths, n, d); use rs.v[i];
+ * result_set_release(&rs).
+ */
+#ifndef EXECUTOR_RESULTS_READ_H
+#define EXECUTOR_RESULTS_READ_H
+
+#include <stddef.h>
+
+struct diags;
+struct jnode;
+
+struct result_doc {
+	char *source;       /* owned: the file's path, or "TARBALL:MEMBER" */
+	struct jnode *root; /* owned: a JT_OBJ with is_multinode */
+};
+
+struct result_set {
+	struct result_doc *v; /* in reading order */
+	size_t nr, alloc;
+	size_t skipped;    /* JSON documents that are not results */
+	size_t duplicates; /* results byte-identical to one read before */
+	size_t unreadable; /* files or members that could not be read or parsed (warned) */
+};
+
+#define RESULT_SET_INIT { NULL, 0, 0, 0, 0, 0 }
+
+/* Reads every result under paths[0..n). -1 when a path does not exist or cannot be listed
+ * (an error each); the set holds what could be read either way. */
+int results_read(struct result_set *rs, const char *const *paths, size_t n, struct diags *d);
+void result_set_release(struct result_set *rs);
+
+#endif

@@ -1,0 +1,528 @@
+/* run: see run.h. The steps are a table run in order; stop and the artifact are the
+ * "finally" of the table, reached from every step. */
+#include "executor/run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "common/clock.h"
+#include "common/diag.h"
+#include "common/fileio.h"
+#include "common/xalloc.h"
+#include "executor/artifact.h"
+#include "executor/bench.h"
+#include "executor/cmd_bench.h"
+#include "executor/entry.h"
+#include "executor/env.h"
+#include "executor/health.h"
+#include "executor/launcher.h"
+#include "executor/load.h"
+#include "executor/meta.h"
+#include "executor/process.h"
+#include "executor/profile.h"
+#include "executor/recipe.h"
+
+#define STOP_GRACE_S 30
+
+volatile sig_atomic_t run_signal;
+
+static void on_signal(int sig)
+{
+	run_signal = sig;
+	load_stop_requested = 1; /* the load stops at its next turn */
+}
+
+void run_install_signal_handlers(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+struct run {
+	const struct run_opts *o;
+	struct diags *d;
+	const char *json, *name;
+	size_t len;
+	struct entry e;
+	struct profile p;
+	struct run_env env;
+	struct launch_spec spec;
+	const struct launcher_ops *ops;
+	struct launched l;
+	bool started;
+	struct deployment dep;
+	struct meta m;
+	struct buf node, workspace, out_dir, rf, recipe, log_path;
+	struct strvec raw_names; /* owned: raw result names (without .json) */
+	struct strvec files;     /* owned: files of out_dir that go into the artifact */
+	int log_fd;
+	char run_id[64];
+	struct bench_result last;  /* the last load's result, for the summary line */
+	bool have_last;
+	double first_send_unix, last_response_unix, artifact_done_unix;
+};
+
+static void add_file(struct run *r, const char *name)
+{
+	for (size_t i = 0; i < r->files.nr; i++)
+		if (!strcmp(r->files.v[i], name))
+			return;
+	VEC_PUSH(&r->files, xstrdup(name));
+}
+
+static void out_path(struct buf *p, const struct run *r, const char *name)
+{
+	buf_reset(p);
+	buf_addf(p, "%s/%s", r->out_dir.s, name);
+}
+
+/* Writes a file of the output directory and lists it for the artifact. */
+static int write_out(struct run *r, const char *name, const char *data, size_t len)
+{
+	struct buf p = BUF_INIT;
+	out_path(&p, r, name);
+	int rc = file_write_atomic(p.s, data, len, r->d);
+	if (!rc)
+		add_file(r, name);
+	buf_release(&p);
+	return rc;
+}
+
+static void abs_path(struct buf *out, const char *path)
+{
+	char real[PATH_MAX];
+	buf_reset(out);
+	if (realpath(path, real))
+		buf_adds(out, real);
+	else if (path[0] == '/')
+		buf_adds(out, path);
+	else if (getcwd(real, sizeof(real)))
+		buf_addf(out, "%s/%s", real, path);
+	else
+		buf_adds(out, path);
+}
+
+/* ---- steps ---- */
+
+static int step_validate(struct run *r)
+{
+	if (entry_parse(&r->e, r->json, r->len, r->name, r->d))
+		return -1;
+	const char *node = r->o->node;
+	if (!node || !*node)
+		node = getenv("RUNNER_NAME");
+	if (!node || !*node)
+		node = r->e.runner;
+	buf_adds(&r->node, node);
+	r->m.node = r->node.s;
+	r->m.image = r->e.image;
+	entry_result_filename(&r->rf, &r->e, r->node.s);
+	if (r->o->matrix_layout) /* the layout the existing collectors download into */
+		buf_addf(&r->out_dir, "/bmk_%s", r->rf.s);
+	r->m.result_filename = xstrdup(r->rf.s);
+	return 0;
+}
+
+static int check_secret_names(struct run *r)
+{
+	int rc = 0;
+	for (size_t i = 0; i < r->o->secret_env.nr; i++) {
+		const char *n = r->o->secret_env.v[i];
+		if (!var_name_valid(n))
+			rc = diags_errorf(r->d, NULL, 0, 0, NULL,
+					  "--secret-env: '%s' is not a variable name", n);
+		for (size_t k = 0; executor_reserved_vars[k]; k++)
+			if (!strcmp(n, executor_reserved_vars[k]))
+				rc = diags_errorf(r->d, NULL, 0, 0, NULL,
+						  "--secret-env: '%s' is set by the executor", n);
+	}
+	return rc;
+}
+
+static int step_prepare(struct run *r)
+{
+	size_t prefix_len = strcspn(r->node.s, "_");
+	char *prefix = xstrndup(r->node.s, prefix_len);
+	int rc = profile_load(&r->p, r->workspace.s, prefix, r->d);
+	free(prefix);
+	if (rc || check_secret_names(r))
+		return -1;
+	r->ops = launcher_find(r->e.multinode ? "local" : r->p.launcher);
+	r->m.launcher = r->ops->name;
+	if (!r->e.multinode && r->e.tp > r->p.gpus_per_node)
+		return diags_errorf(r->d, NULL, 0, 0, NULL,
+				    "tp %ld needs more GPUs than node %s has (gpus-per-node %ld in %s)",
+				    r->e.tp, r->node.s, r->p.gpus_per_node, r->p.path);
+	struct recipe_key k = { r->e.multinode, r->e.exp_name, r->e.precision, r->p.gpu,
+				r->e.framework, r->e.spec_decoding };
+	if (recipe_resolve(&r->recipe, r->workspace.s, &k, r->d))
+		return -1;
+	struct env_inputs in = { &r->e, &r->p, r->node.s, r->rf.s, r->out_dir.s,
+				 &r->o->secret_env };
+	if (entry_to_env(&r->env, &in, r->d))
+		return -1;
+	snprintf(r->run_id, sizeof(r->run_id), "%ld-%ld", (long)getpid(),
+		 (long)(clock_mono_ns() / 1000000 % 100000000));
+	struct launch_spec s = {
+		.workspace = r->workspace.s, .recipe_rel = r->recipe.s, .env = r->env.vars,
+		.secrets = &r->env.secrets, .result_dir = r->out_dir.s, .image = r->e.image,
+		.node = r->node.s, .run_id = r->run_id, .profile = &r->p, .tp = r->e.tp,
+		.log_fd = -1,
+	};
+	r->spec = s;
+	return 0;
+}
+
+static int step_leftovers(struct run *r)
+{
+	return r->ops->remove_leftovers(&r->spec, r->d);
+}
+
+static int step_start(struct run *r)
+{
+	struct buf p = BUF_INIT;
+	/* a stale deployment.env would pass for the new deployment's */
+	out_path(&p, r, "deployment.env");
+	unlink(p.s);
+	out_path(&p, r, "entry.json");
+	struct buf text = BUF_INIT;
+	buf_add(&text, r->json, r->len);
+	if (!text.len || text.s[text.len - 1] != '\n')
+		buf_addch(&text, '\n');
+	int rc = write_out(r, "entry.json", text.s, text.len);
+	buf_release(&text);
+	out_path(&r->log_path, r, "server.log");
+	r->log_fd = open(r->log_path.s, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+	if (r->log_fd < 0) {
+		rc = diags_errorf(r->d, r->log_path.s, 0, 0, NULL, "cannot create: %s",
+				  strerror(errno));
+	} else {
+		add_file(r, "server.log");
+		r->spec.log_fd = r->log_fd;
+	}
+	buf_release(&p);
+	if (rc)
+		return -1;
+	r->started = true;
+	rc = r->ops->start(&r->l, &r->spec, r->d);
+	r->l.ops = r->ops;
+	if (r->l.image_digest)
+		r->m.image_digest = xstrdup(r->l.image_digest);
+	return rc;
+}
+
+static int step_health(struct run *r)
+{
+	long timeout = r->o->health_timeout_s ? r->o->health_timeout_s : r->p.health_timeout_s;
+	struct buf url = BUF_INIT, env_path = BUF_INIT;
+	if (!r->e.multinode)
+		buf_addf(&url, "http://%s:%ld%s", r->l.host, r->p.port, r->p.health_path);
+	out_path(&env_path, r, "deployment.env");
+	struct health_wait w = {
+		.url = r->e.multinode ? NULL : url.s,
+		.deploy_env = env_path.s,
+		.health_path = r->p.health_path,
+		.server_log = r->log_path.s,
+		/* counted from the start of the recipe */
+		.deadline_ns = r->m.phase[PHASE_START].start_ns + (int64_t)timeout * 1000000000,
+		.timeout_s = timeout,
+		.stop = &run_signal,
+	};
+	int rc = health_wait(&r->dep, &w, &r->l, r->d);
+	if (!rc && r->e.multinode)
+		add_file(r, "deployment.env");
+	buf_release(&url);
+	buf_release(&env_path);
+	return rc;
+}
+
+/* executor-spec 4.8: the load's command line for one concurrency. */
+static void bench_argv(struct strvec *argv, struct buf *own, const struct run *r, long c,
+		       const char *result_name)
+{
+	const char *model = r->e.multinode && r->dep.served_model ? r->dep.served_model : r->e.model;
+	buf_addf(&own[0], "http://%s:%ld", r->l.host, r->p.port);
+	const char *base = r->e.multinode ? r->dep.base_url : own[0].s;
+	buf_addf(&own[1], "%ld", r->e.isl);
+	buf_addf(&own[2], "%ld", r->e.osl);
+	buf_addf(&own[3], "%ld", 10 * c);
+	buf_addf(&own[4], "%ld", c);
+	buf_addf(&own[5], "%ld", 2 * c);
+	const char *ratio = env_get(&r->env, "RANDOM_RANGE_RATIO");
+	const char *const fixed[] = {
+		"--model", model, "--base-url", base, "--backend",
+		strcmp(r->e.framework, "trt") ? "vllm" : "openai", "--dataset-name", "random",
+		"--random-input-len", own[1].s, "--random-output-len", own[2].s,
+		"--random-range-ratio", ratio ? ratio : "0.8", "--num-prompts", own[3].s,
+		"--max-concurrency", own[4].s, "--request-rate", "inf", "--ignore-eos",
+		"--num-warmups", own[5].s, "--percentile-metrics", "ttft,tpot,itl,e2el",
+		"--save-result", "--result-dir", r->out_dir.s, "--result-filename", result_name,
+	};
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		VEC_PUSH(argv, fixed[i]);
+	if (!strcmp(r->e.spec_decoding, "mtp"))
+		VEC_PUSH(argv, "--use-chat-template");
+}
+
+static int load_one(struct run *r, long c, const char *raw_name)
+{
+	struct strvec argv = { 0 };
+	struct buf own[6] = { BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT };
+	struct buf file = BUF_INIT, url = BUF_INIT, json = BUF_INIT, summary = BUF_INIT;
+	buf_addf(&file, "%s.json", raw_name);
+	bench_argv(&argv, own, r, c, file.s);
+	struct bench_config cfg;
+	int rc = bench_parse_args(&cfg, &url, (int)argv.nr, (char **)argv.v, r->d);
+	struct bench_result res = { 0 };
+	if (!rc)
+		rc = bench_run(&res, &cfg, r->d);
+	if (!rc || res.reqs) {
+		if (!r->first_send_unix)
+			r->first_send_unix = res.first_send_unix;
+		r->last_response_unix = clock_wall_s();
+		bench_result_write_json(&json, &cfg, &res);
+		if (write_out(r, file.s, json.s, json.len))
+			rc = -1;
+		else
+			VEC_PUSH(&r->raw_names, xstrdup(raw_name));
+		bench_summary(&summary, &cfg, &res);
+		if (!r->o->quiet)
+			fputs(summary.s, stdout), fflush(stdout);
+		if (!rc && run_signal)
+			rc = diags_errorf(r->d, NULL, 0, 0, NULL, "interrupted during the load");
+		else if (!rc && !res.completed)
+			rc = diags_errorf(r->d, NULL, 0, 0, NULL,
+					  "no request succeeded at concurrency %ld (see %s)", c, file.s);
+	}
+	if (r->have_last)
+		bench_result_release(&r->last);
+	r->last = res;
+	r->have_last = true;
+	bench_args_release(&cfg);
+	for (int i = 0; i < 6; i++)
+		buf_release(&own[i]);
+	buf_release(&file);
+	buf_release(&url);
+	buf_release(&json);
+	buf_release(&summary);
+	free(argv.v);
+	return rc;
+}
+
+static int step_load(struct run *r)
+{
+	if (!r->e.multinode)
+		return load_one(r, r->e.conc[0], r->rf.s);
+	long p = r->dep.prefill_gpus, dg = r->dep.decode_gpus;
+	for (size_t i = 0; i < r->e.conc_nr; i++) {
+		struct buf name = BUF_INIT;
+		buf_addf(&name, "%s_conc%ld_gpus_%ld_ctx_%ld_gen_%ld", r->rf.s, r->e.conc[i], p + dg,
+			 p, dg);
+		int rc = load_one(r, r->e.conc[i], name.s);
+		buf_release(&name);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
+static int step_process(struct run *r)
+{
+	struct process_meta pm;
+	process_meta_from_entry(&pm, &r->e);
+	pm.prefill_gpus = r->dep.prefill_gpus;
+	pm.decode_gpus = r->dep.decode_gpus;
+	int rc = 0;
+	for (size_t i = 0; i < r->raw_names.nr && !rc; i++) {
+		struct buf raw = BUF_INIT, path = BUF_INIT, agg = BUF_INIT, name = BUF_INIT;
+		buf_addf(&name, "%s.json", r->raw_names.v[i]);
+		out_path(&path, r, name.s);
+		rc = file_read_all(&raw, path.s, r->d);
+		if (!rc)
+			rc = process_result(&agg, &pm, raw.s, raw.len, name.s, r->d);
+		if (!rc) {
+			buf_reset(&name);
+			buf_addf(&name, "agg_%s.json", r->raw_names.v[i]);
+			rc = write_out(r, name.s, agg.s, agg.len);
+		}
+		buf_release(&raw);
+		buf_release(&path);
+		buf_release(&agg);
+		buf_release(&name);
+	}
+	return rc;
+}
+
+/* ---- the finally part ---- */
+
+static void finish_stop(struct run *r)
+{
+	if (!r->started)
+		return;
+	meta_begin(&r->m, PHASE_STOP);
+	size_t first = r->d->nr;
+	if (r->ops->stop(&r->l, &r->spec, STOP_GRACE_S, r->d) && r->d->nr > first)
+		meta_fail(&r->m, r->d->v[first].msg);
+	meta_end(&r->m, PHASE_STOP);
+	if (r->log_fd >= 0)
+		close(r->log_fd);
+	r->log_fd = -1;
+}
+
+static void finish_artifact(struct run *r)
+{
+	if (!r->rf.len && r->o->matrix_layout) {
+		/* an invalid entry still gets its own directory, named after where it came from */
+		buf_adds(&r->out_dir, "/bmk_invalid-");
+		for (const char *c = r->name; *c; c++)
+			buf_addch(&r->out_dir, strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+						      "0123456789.-", *c) ? *c : '_');
+	}
+	if (mkdir_p(r->out_dir.s, r->d))
+		return;
+	meta_begin(&r->m, PHASE_ARTIFACT);
+	struct buf tar = BUF_INIT, json = BUF_INIT;
+	buf_addf(&tar, "%s/bmk_%s.tar.gz", r->out_dir.s, r->rf.len ? r->rf.s : "invalid-entry");
+	/* meta.json goes into the tarball, so its artifact phase ends before the tarball */
+	meta_end(&r->m, PHASE_ARTIFACT);
+	meta_write_json(&json, &r->m);
+	write_out(r, "meta.json", json.s, json.len);
+	if (artifact_write(tar.s, r->out_dir.s, r->files.v, r->files.nr, r->d) &&
+	    !r->m.failed)
+		meta_fail(&r->m, "the artifact could not be written");
+	r->artifact_done_unix = clock_wall_s();
+	buf_release(&tar);
+	buf_release(&json);
+}
+
+static const struct step {
+	enum phase phase;
+	int (*fn)(struct run *r);
+} steps[] = {
+	{ PHASE_VALIDATE, step_validate }, { PHASE_PREPARE, step_prepare },
+	{ PHASE_LEFTOVERS, step_leftovers }, { PHASE_START, step_start },
+	{ PHASE_HEALTH, step_health }, { PHASE_LOAD, step_load },
+	{ PHASE_PROCESS, step_process },
+};
+
+static void summary_line(struct run_outcome *out, const struct run *r)
+{
+	if (!r->m.failed && r->have_last) {
+		const struct bench_result *b = &r->last;
+		snprintf(out->summary, sizeof(out->summary),
+			 "ok      %s: %ld/%zu requests, %.1f output tok/s, median TTFT %.1f ms, "
+			 "median TPOT %.2f ms", r->rf.s, b->completed, b->nr,
+			 b->duration_s > 0 ? (double)b->total_output / b->duration_s : 0.0,
+			 b->summary[METRIC_TTFT].median, b->summary[METRIC_TPOT].median);
+	} else {
+		snprintf(out->summary, sizeof(out->summary), "FAILED  %s: %s phase: %.300s",
+			 r->rf.len ? r->rf.s : r->name, phase_names[r->m.failed_phase],
+			 r->m.reason ? r->m.reason : "?");
+		char *nl = strchr(out->summary, '\n');
+		if (nl)
+			*nl = '\0';
+	}
+	snprintf(out->result_filename, sizeof(out->result_filename), "%s", r->rf.s);
+}
+
+static void run_release(struct run *r)
+{
+	if (r->log_fd >= 0)
+		close(r->log_fd);
+	entry_release(&r->e);
+	profile_release(&r->p);
+	env_release(&r->env);
+	launched_release(&r->l);
+	deployment_release(&r->dep);
+	meta_release(&r->m);
+	if (r->have_last)
+		bench_result_release(&r->last);
+	struct buf *bufs[] = { &r->node, &r->workspace, &r->out_dir, &r->rf, &r->recipe,
+			       &r->log_path };
+	for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
+		buf_release(bufs[i]);
+	for (size_t i = 0; i < r->files.nr; i++)
+		free((char *)r->files.v[i]);
+	free(r->files.v);
+	for (size_t i = 0; i < r->raw_names.nr; i++)
+		free((char *)r->raw_names.v[i]);
+	free(r->raw_names.v);
+}
+
+static void dry_run(struct run *r, struct buf *out)
+{
+	buf_addf(out, "entry: %s\nnode: %s\nprofile: %s\nrecipe: %s/%s\n"
+		      "RESULT_FILENAME: %s\noutput directory: %s\n",
+		 r->name, r->node.s, r->p.path, r->workspace.s, r->recipe.s, r->rf.s,
+		 r->out_dir.s);
+	r->ops->describe(out, &r->spec);
+}
+
+int run_entry(struct run_outcome *out, const struct run_opts *o, const char *json, size_t len,
+	      const char *name, struct buf *stdout_text, struct diags *d)
+{
+	struct run r = { .o = o, .d = d, .json = json, .len = len, .name = name, .log_fd = -1 };
+	buf_init(&r.node);
+	buf_init(&r.workspace);
+	buf_init(&r.out_dir);
+	buf_init(&r.rf);
+	buf_init(&r.recipe);
+	buf_init(&r.log_path);
+	meta_init(&r.m);
+	entry_init(&r.e);
+	memset(out, 0, sizeof(*out));
+	abs_path(&r.workspace, o->workspace);
+	abs_path(&r.out_dir, o->output_dir);
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		if (run_signal) {
+			char why[96];
+			snprintf(why, sizeof(why), "interrupted by %s before the %s phase",
+				 run_signal == SIGINT ? "SIGINT" : "SIGTERM", phase_names[steps[i].phase]);
+			r.m.current = steps[i].phase;
+			meta_fail(&r.m, why);
+			diags_errorf(d, NULL, 0, 0, NULL, "%s", why);
+			break;
+		}
+		if (steps[i].phase == PHASE_LEFTOVERS && o->dry_run) {
+			dry_run(&r, stdout_text);
+			run_release(&r);
+			return 0;
+		}
+		if (steps[i].phase == PHASE_START && mkdir_p(r.out_dir.s, d)) {
+			meta_fail(&r.m, "cannot create the output directory");
+			break;
+		}
+		meta_begin(&r.m, steps[i].phase);
+		size_t first = d->nr;
+		int rc = steps[i].fn(&r);
+		meta_end(&r.m, steps[i].phase);
+		if (steps[i].phase == PHASE_START)
+			meta_probe_gpu(&r.m);
+		if (rc) {
+			meta_fail(&r.m, d->nr > first ? d->v[first].msg : "failed");
+			break;
+		}
+	}
+	r.m.signal = run_signal;
+	finish_stop(&r);
+	if (!o->dry_run)
+		finish_artifact(&r);
+	summary_line(out, &r);
+	out->ok = !r.m.failed;
+	if (r.first_send_unix && r.m.phase[PHASE_HEALTH].ended && !o->quiet)
+		fprintf(stderr, "executor: overhead: healthy -> first request %.1f ms; last response "
+				"-> artifact %.1f ms\n",
+			(r.first_send_unix - r.m.phase[PHASE_HEALTH].end_unix) * 1000,
+			(r.artifact_done_unix - r.last_response_unix) * 1000);
+	run_release(&r);
+	return out->ok ? 0 : -1;
+}

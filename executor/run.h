@@ -1,0 +1,45 @@
+/*
+ * run: one matrix entry, end to end, on this node (executor-spec 1.1): validate, resolve
+ * node, profile, recipe and environment, remove leftovers, start the server, wait until it
+ * is ready, drive the load (bench as a library call), process the raw results, stop the
+ * server, and write meta.json and the artifact. Cleanup is not optional: every path after
+ * start goes through stop, and every path writes meta.json and the artifact with what
+ * exists, saying which phase failed and why.
+ */
+#ifndef EXECUTOR_RUN_H
+#define EXECUTOR_RUN_H
+
+#include <signal.h>
+#include <stdbool.h>
+
+#include "common/vec.h"
+
+struct buf;
+struct diags;
+
+struct run_opts {
+	const char *node;        /* --node, else $RUNNER_NAME, else the entry's runner */
+	const char *workspace;   /* holds benchmarks/ and runners/ */
+	const char *output_dir;  /* where this entry's files go */
+	struct strvec secret_env;
+	long health_timeout_s;   /* 0: the profile's */
+	bool dry_run;
+	bool quiet;              /* no load summaries on stdout */
+	bool matrix_layout;      /* files go to {output_dir}/bmk_{RESULT_FILENAME}/ */
+};
+
+struct run_outcome {
+	bool ok;
+	char result_filename[512];
+	char summary[512];       /* one line for --matrix */
+};
+
+/* Set by run's signal handler; checked between phases and by the load. */
+extern volatile sig_atomic_t run_signal;
+
+/* Runs one entry (JSON text; name is used in messages). Returns 0 on full success. */
+int run_entry(struct run_outcome *out, const struct run_opts *o, const char *json,
+	      size_t len, const char *name, struct buf *stdout_text, struct diags *d);
+void run_install_signal_handlers(void);
+
+#endif
