@@ -34,13 +34,17 @@ static const struct command commands[] = {
 	{ "compare", NULL, cmd_compare, "two sets of results -> changes and regressions" },
 };
 
+/* fn_out returns 0, -1 (failure: nothing printed), or 1 (a verdict such as a regression:
+ * the report is printed and the exit status is 1). */
 static int run_buffered(const struct command *cmd, int argc, char **argv, struct diags *d)
 {
 	struct buf out = BUF_INIT;
 	int rc = cmd->fn_out(argc, argv, &out, d);
-	if (!rc && (fwrite(out.s, 1, out.len, stdout) != out.len || fflush(stdout)))
+	if (rc >= 0 && (fwrite(out.s, 1, out.len, stdout) != out.len || fflush(stdout)))
 		rc = diags_errorf(d, NULL, 0, 0, NULL, "cannot write to stdout");
 	buf_release(&out);
+	if (rc > 0)
+		return EXIT_FAIL;
 	return rc ? diags_status(d) == EXIT_USAGE ? EXIT_USAGE : EXIT_FAIL : EXIT_OK;
 }
 #define COMMANDS_NR (sizeof(commands) / sizeof(commands[0]))

@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "common/buf.h"
@@ -187,8 +190,28 @@ static int step_leftovers(struct run *r)
 	return r->ops->remove_leftovers(&r->spec, r->d);
 }
 
+/* Whether something already listens on 127.0.0.1:port. */
+static bool port_taken(long port)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	bool taken = connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
+	close(fd);
+	return taken;
+}
+
 static int step_start(struct run *r)
 {
+	/* A server already on the port would answer the health check and take the load: the
+	 * run would measure a stranger. (Slurm runs elsewhere: not checked here.) */
+	if (strcmp(r->ops->name, "slurm") && port_taken(r->p.port))
+		return diags_errorf(r->d, NULL, 0, 0, NULL,
+				    "port %ld on this host is already in use: another server listens "
+				    "there (a leftover of another run?), so this run would measure it",
+				    r->p.port);
 	struct buf p = BUF_INIT;
 	/* a stale deployment.env would pass for the new deployment's */
 	out_path(&p, r, "deployment.env");
