@@ -68,28 +68,59 @@ static void init_result(struct bench_result *out, const struct prepared *prep)
 	out->approximate_input = prep->approximate_input;
 }
 
-int bench_run(struct bench_result *out, const struct bench_config *cfg, struct diags *d)
-{
+struct bench_prep {
 	struct url_parts url;
 	struct prepared prep;
-	memset(out, 0, sizeof(*out));
-	if (url_split(&url, cfg->base_url, cfg->endpoint, d) < 0) {
-		url_parts_release(&url);
+};
+
+bool bench_prepare_needs_server(const struct bench_config *cfg)
+{
+	/* text prompts are sized with the server's /tokenize; token ids need nothing */
+	return cfg->use_chat_template || cfg->api->chat || cfg->ds.format == PROMPT_TEXT;
+}
+
+int bench_prepare(struct bench_prep **out, const struct bench_config *cfg, struct diags *d)
+{
+	struct bench_prep *p = xcalloc(1, sizeof(*p));
+	*out = p;
+	if (url_split(&p->url, cfg->base_url, cfg->endpoint, d) < 0)
 		return -1;
-	}
-	int rc = prepare_requests(&prep, cfg, url.hostport, url.path, d);
-	if (!rc && cfg->profile)
-		rc = profile_call(cfg, "start_profile", d);
+	return prepare_requests(&p->prep, cfg, p->url.hostport, p->url.path, d);
+}
+
+void bench_prep_free(struct bench_prep *p)
+{
+	if (!p)
+		return;
+	prepared_release(&p->prep);
+	url_parts_release(&p->url);
+	free(p);
+}
+
+int bench_run_prepared(struct bench_result *out, const struct bench_config *cfg,
+		       struct bench_prep *p, struct diags *d)
+{
+	memset(out, 0, sizeof(*out));
+	int rc = cfg->profile ? profile_call(cfg, "start_profile", d) : 0;
 	if (!rc) {
-		init_result(out, &prep);
-		rc = load_run(out, cfg, &prep, &url, d);
+		init_result(out, &p->prep);
+		rc = load_run(out, cfg, &p->prep, &p->url, d);
 		out->date_unix = clock_wall_s();
 		if (cfg->profile && profile_call(cfg, "stop_profile", d) < 0)
 			rc = -1;
 		bench_result_compute(out, cfg);
 	}
-	prepared_release(&prep);
-	url_parts_release(&url);
+	return rc;
+}
+
+int bench_run(struct bench_result *out, const struct bench_config *cfg, struct diags *d)
+{
+	struct bench_prep *p;
+	memset(out, 0, sizeof(*out));
+	int rc = bench_prepare(&p, cfg, d);
+	if (!rc)
+		rc = bench_run_prepared(out, cfg, p, d);
+	bench_prep_free(p);
 	return rc;
 }
 

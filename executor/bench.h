@@ -112,6 +112,15 @@ struct bench_result {
 
 void bench_config_init(struct bench_config *cfg);
 int bench_run(struct bench_result *out, const struct bench_config *cfg, struct diags *d);
+/* bench_run in two steps, so `run` can build every request while the server is still
+ * starting (bench_prepare_needs_server: not when prompts are sized by the server's
+ * /tokenize). bench_prep_free is always needed after bench_prepare. */
+struct bench_prep;
+bool bench_prepare_needs_server(const struct bench_config *cfg);
+int bench_prepare(struct bench_prep **out, const struct bench_config *cfg, struct diags *d);
+int bench_run_prepared(struct bench_result *out, const struct bench_config *cfg,
+		       struct bench_prep *p, struct diags *d);
+void bench_prep_free(struct bench_prep *p);
 /* Fills completed, totals, goodput and the summaries from the per-request outcomes. */
 void bench_result_compute(struct bench_result *r, const struct bench_config *cfg);
 void bench_result_write_json(struct buf *out, const struct bench_config *cfg,

@@ -172,6 +172,21 @@ void meta_write_json(struct buf *out, const struct meta *m)
 		jsonw_obj_close(&w);
 	}
 	jsonw_arr_close(&w);
+	/* the executor's own time around the load: healthy -> first request, and last response
+	 * -> artifact (the tarball's mtime; meta.json is inside it, so cannot hold that time) */
+	jsonw_key(&w, "load");
+	jsonw_obj_open(&w);
+	jsonw_key(&w, "first_request_unix");
+	if (m->first_request_unix)
+		jsonw_double(&w, m->first_request_unix);
+	else
+		jsonw_null(&w);
+	jsonw_key(&w, "last_response_unix");
+	if (m->last_response_unix)
+		jsonw_double(&w, m->last_response_unix);
+	else
+		jsonw_null(&w);
+	jsonw_obj_close(&w);
 	jsonw_key(&w, "exit");
 	jsonw_obj_open(&w);
 	jsonw_key(&w, "status");

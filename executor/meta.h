@@ -34,6 +34,8 @@ struct meta {
 	enum phase failed_phase;
 	char *reason;                           /* owned: the first failure's message */
 	int signal;                             /* SIGINT/SIGTERM that stopped the run, or 0 */
+	double first_request_unix;              /* the load's first request (warm-ups included) */
+	double last_response_unix;              /* when the last load ended */
 };
 
 void meta_init(struct meta *m);

@@ -50,6 +50,18 @@ void run_install_signal_handlers(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/* One load's command line, parsed config and (when it needs no server) its prepared
+ * requests: built ahead so the first request follows the health check at once. */
+struct pending_load {
+	bool active;
+	struct strvec argv;
+	struct buf own[6], file, url;
+	char *raw_name;
+	long conc;
+	struct bench_config cfg;
+	struct bench_prep *prep;
+};
+
 struct run {
 	const struct run_opts *o;
 	struct diags *d;
@@ -69,9 +81,9 @@ struct run {
 	struct strvec files;     /* owned: files of out_dir that go into the artifact */
 	int log_fd;
 	char run_id[64];
+	struct pending_load next;  /* the next load, prepared ahead */
 	struct bench_result last;  /* the last load's result, for the summary line */
 	bool have_last;
-	double first_send_unix, last_response_unix, artifact_done_unix;
 };
 
 static void add_file(struct run *r, const char *name)
@@ -203,6 +215,8 @@ static bool port_taken(long port)
 	return taken;
 }
 
+static int load_prepare(struct run *r, long c, const char *raw_name);
+
 static int step_start(struct run *r)
 {
 	/* A server already on the port would answer the health check and take the load: the
@@ -240,6 +254,9 @@ static int step_start(struct run *r)
 	r->l.ops = r->ops;
 	if (r->l.image_digest)
 		r->m.image_digest = xstrdup(r->l.image_digest);
+	/* while the server loads its model: every request body of the (single-node) load */
+	if (!rc && !r->e.multinode)
+		rc = load_prepare(r, r->e.conc[0], r->rf.s);
 	return rc;
 }
 
@@ -296,63 +313,90 @@ static void bench_argv(struct strvec *argv, struct buf *own, const struct run *r
 		VEC_PUSH(argv, "--use-chat-template");
 }
 
-static int load_one(struct run *r, long c, const char *raw_name)
+static void pending_release(struct pending_load *pl)
 {
-	struct strvec argv = { 0 };
-	struct buf own[6] = { BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT };
-	struct buf file = BUF_INIT, url = BUF_INIT, json = BUF_INIT, summary = BUF_INIT;
-	buf_addf(&file, "%s.json", raw_name);
-	bench_argv(&argv, own, r, c, file.s);
-	struct bench_config cfg;
-	int rc = bench_parse_args(&cfg, &url, (int)argv.nr, (char **)argv.v, r->d);
+	if (!pl->active)
+		return;
+	bench_prep_free(pl->prep);
+	bench_args_release(&pl->cfg);
+	for (int i = 0; i < 6; i++)
+		buf_release(&pl->own[i]);
+	buf_release(&pl->file);
+	buf_release(&pl->url);
+	free(pl->raw_name);
+	free(pl->argv.v);
+	memset(pl, 0, sizeof(*pl));
+}
+
+static int load_prepare(struct run *r, long c, const char *raw_name)
+{
+	struct pending_load *pl = &r->next;
+	pending_release(pl);
+	pl->active = true;
+	for (int i = 0; i < 6; i++)
+		buf_init(&pl->own[i]);
+	buf_init(&pl->file);
+	buf_init(&pl->url);
+	pl->conc = c;
+	pl->raw_name = xstrdup(raw_name);
+	buf_addf(&pl->file, "%s.json", raw_name);
+	bench_argv(&pl->argv, pl->own, r, c, pl->file.s);
+	if (bench_parse_args(&pl->cfg, &pl->url, (int)pl->argv.nr, (char **)pl->argv.v, r->d))
+		return -1;
+	if (!bench_prepare_needs_server(&pl->cfg))
+		return bench_prepare(&pl->prep, &pl->cfg, r->d);
+	return 0;
+}
+
+static int load_finish(struct run *r)
+{
+	struct pending_load *pl = &r->next;
+	struct buf json = BUF_INIT, summary = BUF_INIT;
 	struct bench_result res = { 0 };
+	int rc = pl->prep ? 0 : bench_prepare(&pl->prep, &pl->cfg, r->d);
 	if (!rc)
-		rc = bench_run(&res, &cfg, r->d);
+		rc = bench_run_prepared(&res, &pl->cfg, pl->prep, r->d);
 	if (!rc || res.reqs) {
-		if (!r->first_send_unix)
-			r->first_send_unix = res.first_send_unix;
-		r->last_response_unix = clock_wall_s();
-		bench_result_write_json(&json, &cfg, &res);
-		if (write_out(r, file.s, json.s, json.len))
+		if (!r->m.first_request_unix)
+			r->m.first_request_unix = res.first_send_unix;
+		r->m.last_response_unix = clock_wall_s();
+		bench_result_write_json(&json, &pl->cfg, &res);
+		if (write_out(r, pl->file.s, json.s, json.len))
 			rc = -1;
 		else
-			VEC_PUSH(&r->raw_names, xstrdup(raw_name));
-		bench_summary(&summary, &cfg, &res);
+			VEC_PUSH(&r->raw_names, xstrdup(pl->raw_name));
+		bench_summary(&summary, &pl->cfg, &res);
 		if (!r->o->quiet)
 			fputs(summary.s, stdout), fflush(stdout);
 		if (!rc && run_signal)
 			rc = diags_errorf(r->d, NULL, 0, 0, NULL, "interrupted during the load");
 		else if (!rc && !res.completed)
 			rc = diags_errorf(r->d, NULL, 0, 0, NULL,
-					  "no request succeeded at concurrency %ld (see %s)", c, file.s);
+					  "no request succeeded at concurrency %ld (see %s)", pl->conc,
+					  pl->file.s);
 	}
 	if (r->have_last)
 		bench_result_release(&r->last);
 	r->last = res;
 	r->have_last = true;
-	bench_args_release(&cfg);
-	for (int i = 0; i < 6; i++)
-		buf_release(&own[i]);
-	buf_release(&file);
-	buf_release(&url);
+	pending_release(pl);
 	buf_release(&json);
 	buf_release(&summary);
-	free(argv.v);
 	return rc;
 }
 
 static int step_load(struct run *r)
 {
 	if (!r->e.multinode)
-		return load_one(r, r->e.conc[0], r->rf.s);
+		return load_finish(r); /* prepared at start, while the server came up */
 	long p = r->dep.prefill_gpus, dg = r->dep.decode_gpus;
 	for (size_t i = 0; i < r->e.conc_nr; i++) {
 		struct buf name = BUF_INIT;
 		buf_addf(&name, "%s_conc%ld_gpus_%ld_ctx_%ld_gen_%ld", r->rf.s, r->e.conc[i], p + dg,
 			 p, dg);
-		int rc = load_one(r, r->e.conc[i], name.s);
+		int rc = load_prepare(r, r->e.conc[i], name.s);
 		buf_release(&name);
-		if (rc)
+		if (rc || load_finish(r))
 			return -1;
 	}
 	return 0;
@@ -422,7 +466,6 @@ static void finish_artifact(struct run *r)
 	if (artifact_write(tar.s, r->out_dir.s, r->files.v, r->files.nr, r->d) &&
 	    !r->m.failed)
 		meta_fail(&r->m, "the artifact could not be written");
-	r->artifact_done_unix = clock_wall_s();
 	buf_release(&tar);
 	buf_release(&json);
 }
@@ -469,6 +512,7 @@ static void run_release(struct run *r)
 	meta_release(&r->m);
 	if (r->have_last)
 		bench_result_release(&r->last);
+	pending_release(&r->next);
 	struct buf *bufs[] = { &r->node, &r->workspace, &r->out_dir, &r->rf, &r->recipe,
 			       &r->log_path };
 	for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
@@ -541,11 +585,6 @@ int run_entry(struct run_outcome *out, const struct run_opts *o, const char *jso
 		finish_artifact(&r);
 	summary_line(out, &r);
 	out->ok = !r.m.failed;
-	if (r.first_send_unix && r.m.phase[PHASE_HEALTH].ended && !o->quiet)
-		fprintf(stderr, "executor: overhead: healthy -> first request %.1f ms; last response "
-				"-> artifact %.1f ms\n",
-			(r.first_send_unix - r.m.phase[PHASE_HEALTH].end_unix) * 1000,
-			(r.artifact_done_unix - r.last_response_unix) * 1000);
 	run_release(&r);
 	return out->ok ? 0 : -1;
 }

@@ -8,7 +8,7 @@ SETUP_PACKAGES=(
 	build-essential cmake pkg-config git curl ca-certificates
 	libyaml-dev libcjson-dev libcurl4-openssl-dev libarchive-dev libcmocka-dev
 	clang libclang-rt-dev   # AddressSanitizer/UBSan build and libFuzzer targets
-	shellcheck              # the scripts are checked as part of the tests
+	shellcheck jq           # the scripts and workflows are checked as part of the tests
 	# real components of the launcher tests (tests/e2e/harness): Podman's Docker API service,
 	# a one-node Slurm with munge, and what the simulator's container image is built from
 	podman runc conmon catatonit busybox-static bash-static
