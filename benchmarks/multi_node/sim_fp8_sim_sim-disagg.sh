@@ -13,7 +13,8 @@ require_env MODEL PORT RESULT_DIR PREFILL_NUM_WORKERS PREFILL_TP DECODE_NUM_WORK
 require_int PREFILL_NUM_WORKERS PREFILL_TP DECODE_NUM_WORKERS DECODE_TP
 
 "${SIMSERVER:-simserver}" --port "$PORT" --model "$MODEL" \
-	--ttft-ms "${SIM_TTFT_MS:-50}" --itl-ms "${SIM_ITL_MS:-10}" &
+	--ttft-ms "${SIM_TTFT_MS:-50}" --itl-ms "${SIM_ITL_MS:-10}" \
+	--decode-slowdown "${SIM_DECODE_SLOWDOWN:-0}" &
 sim_pid=$!
 # shellcheck disable=SC2317 # reached through the trap
 stop() {

@@ -11,4 +11,5 @@ source "$here/../lib.sh"
 require_env MODEL PORT
 
 exec "${SIMSERVER:-simserver}" --port "$PORT" --model "$MODEL" \
-	--ttft-ms "${SIM_TTFT_MS:-50}" --itl-ms "${SIM_ITL_MS:-10}"
+	--ttft-ms "${SIM_TTFT_MS:-50}" --itl-ms "${SIM_ITL_MS:-10}" \
+	--decode-slowdown "${SIM_DECODE_SLOWDOWN:-0}"
