@@ -223,6 +223,15 @@ int opt_parse(const struct opt_cmd *cmd, int argc, char **argv, struct strvec *p
 	return rc;
 }
 
+int opt_parse_or_help(const struct opt_cmd *cmd, int argc, char **argv,
+		      struct strvec *positional, struct buf *out, struct diags *d)
+{
+	int rc = opt_parse(cmd, argc, argv, positional, d);
+	if (rc == 1)
+		opt_help(out, cmd);
+	return rc;
+}
+
 void opt_help(struct buf *out, const struct opt_cmd *cmd)
 {
 	buf_addf(out, "usage: %s\n\n%s\n\noptions:\n", cmd->usage, cmd->summary);
@@ -251,5 +260,7 @@ void opt_help(struct buf *out, const struct opt_cmd *cmd)
 	buf_addf(out, "%-30s%s\n", "  -h, --help", "show this help and exit");
 	if (cmd->epilog)
 		buf_addf(out, "\n%s", cmd->epilog);
-	buf_adds(out, "\nexit status: 0 success, 1 error, 2 usage error\n");
+	/* a command whose statuses mean more says so in its epilog */
+	if (!cmd->epilog || !strstr(cmd->epilog, "exit status:"))
+		buf_adds(out, "\nexit status: 0 success, 1 error, 2 usage error\n");
 }

@@ -65,6 +65,10 @@ struct opt_cmd {
  * was asked for (nothing else is checked then), or -1 on a usage error (diags added). */
 int opt_parse(const struct opt_cmd *cmd, int argc, char **argv, struct strvec *positional,
 	      struct diags *d);
+/* opt_parse for a command whose stdout is a buffer: on -h/--help the help goes to out.
+ * Returns 0 to go on, 1 when the help was written (nothing else to do), -1 on a usage error. */
+int opt_parse_or_help(const struct opt_cmd *cmd, int argc, char **argv,
+		      struct strvec *positional, struct buf *out, struct diags *d);
 /* The --help text for cmd. */
 void opt_help(struct buf *out, const struct opt_cmd *cmd);
 /* Whether the named option was given in the last opt_parse of cmd. */

@@ -66,17 +66,15 @@ int cmd_aggregate(int argc, char **argv, struct buf *out, struct diags *d)
 		"bmk_*.tar.gz), JSON files and artifacts, and write tables, JSON, CSV and charts.\n"
 		"A JSON document is a result when it is an object with the key is_multinode.\n"
 		"With $GITHUB_STEP_SUMMARY set, the markdown is also appended to that file.",
-		rows_opt, sizeof(rows_opt) / sizeof(rows_opt[0]),
-		"exit status: 0 success, 1 error, 2 usage error\n",
+		rows_opt, sizeof(rows_opt) / sizeof(rows_opt[0]), NULL,
 	};
 	struct strvec paths = { 0 };
 	struct result_set set = RESULT_SET_INIT;
 	struct result_rows rows = { 0 };
 	struct buf md = BUF_INIT, text = BUF_INIT;
-	int rc = opt_parse(&cmd, argc, argv, &paths, d);
-	if (rc == 1) {
-		opt_help(out, &cmd);
-		rc = 0;
+	int rc = opt_parse_or_help(&cmd, argc, argv, &paths, out, d);
+	if (rc > 0) {
+		rc = 0; /* the help was asked for and written */
 		goto done;
 	}
 	if (rc)

@@ -54,10 +54,9 @@ int cmd_compare(int argc, char **argv, struct buf *out, struct diags *d)
 	struct result_rows brows = { 0 }, nrows = { 0 };
 	struct buf md = BUF_INIT;
 	struct compare_summary sum;
-	int rc = opt_parse(&cmd, argc, argv, &paths, d);
-	if (rc == 1) {
-		opt_help(out, &cmd);
-		rc = 0;
+	int rc = opt_parse_or_help(&cmd, argc, argv, &paths, out, d);
+	if (rc > 0) {
+		rc = 0; /* the help was asked for and written */
 		goto done;
 	}
 	if (rc)

@@ -152,8 +152,7 @@ int cmd_process(int argc, char **argv, struct buf *out, struct diags *d)
 		"environment without --entry: RUNNER_TYPE FRAMEWORK PRECISION SPEC_DECODING ISL OSL\n"
 		"DISAGG MODEL_PREFIX IMAGE [IS_MULTINODE], then TP EP_SIZE DP_ATTENTION, or\n"
 		"PREFILL_{NUM_WORKERS,TP,EP,DP_ATTN} DECODE_{NUM_WORKERS,TP,EP,DP_ATTN}\n"
-		"[PREFILL_GPUS DECODE_GPUS].\n"
-		"exit status: 0 success, 1 error, 2 usage error\n",
+		"[PREFILL_GPUS DECODE_GPUS].\n",
 	};
 	struct strvec pos = { 0 };
 	struct entry e;
@@ -161,10 +160,9 @@ int cmd_process(int argc, char **argv, struct buf *out, struct diags *d)
 	struct buf raw_path = BUF_INIT, name = BUF_INIT, text = BUF_INIT, json = BUF_INIT;
 	struct buf path = BUF_INIT;
 	entry_init(&e);
-	int rc = opt_parse(&cmd, argc, argv, &pos, d);
-	if (rc == 1) {
-		opt_help(out, &cmd);
-		rc = 0;
+	int rc = opt_parse_or_help(&cmd, argc, argv, &pos, out, d);
+	if (rc > 0) {
+		rc = 0; /* the help was asked for and written */
 		goto done;
 	}
 	if (rc)

@@ -139,10 +139,9 @@ int cmd_runner_model_sweep(int argc, char **argv, struct buf *out, struct diags 
 	struct mentries m = { 0 };
 	struct strvec nodes = { 0 };
 	inputs_init(&in);
-	int rc = opt_parse(&cmd, argc, argv, NULL, d);
-	if (rc == 1) {
-		opt_help(out, &cmd);
-		rc = 0;
+	int rc = opt_parse_or_help(&cmd, argc, argv, NULL, out, d);
+	if (rc > 0) {
+		rc = 0; /* the help was asked for and written */
 		goto done;
 	}
 	if (rc || (rc = inputs_load_all(&in, &o.c, false, d)) || (rc = rms_nodes(&nodes, &in, &o, d)))

@@ -26,10 +26,9 @@ int cmd_validate(int argc, char **argv, struct buf *out, struct diags *d)
 	};
 	struct inputs in;
 	inputs_init(&in);
-	int rc = opt_parse(&cmd, argc, argv, NULL, d);
-	if (rc == 1) {
-		opt_help(out, &cmd);
-		rc = 0;
+	int rc = opt_parse_or_help(&cmd, argc, argv, NULL, out, d);
+	if (rc > 0) {
+		rc = 0; /* the help was asked for and written */
 		goto done;
 	}
 	if (rc)

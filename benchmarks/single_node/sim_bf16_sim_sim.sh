@@ -1,15 +1,4 @@
 #!/usr/bin/env bash
-# sim-bf16-sim-sim: the project's simulated OpenAI-compatible server (simserver) for the demo
-# (configs/demo.yaml, runner local). SIMSERVER may point at the built binary; SIM_TTFT_MS and
-# SIM_ITL_MS set the simulated time to first token and inter-token latency.
-# Starts the server only, in the foreground on $PORT (executor-spec 3.2).
-set -euo pipefail
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source-path=SCRIPTDIR source=../lib.sh
-source "$here/../lib.sh"
-
-require_env MODEL PORT
-
-exec "${SIMSERVER:-simserver}" --port "$PORT" --model "$MODEL" \
-	--ttft-ms "${SIM_TTFT_MS:-50}" --itl-ms "${SIM_ITL_MS:-10}" \
-	--decode-slowdown "${SIM_DECODE_SLOWDOWN:-0}"
+# sim-bf16-sim-sim: the same simulated server as sim_fp8_sim_sim.sh (precision changes nothing
+# in the simulator); see that recipe.
+exec bash "$(dirname "${BASH_SOURCE[0]}")/sim_fp8_sim_sim.sh" "$@"
