@@ -11,9 +11,13 @@
  * so after POST /stats/reset the first W TTFTs and the first W x (OSL - 1) gaps of
  * /stats?raw=1 are the W warm-ups (range ratio 1: every request has OSL tokens). They are
  * dropped; the rest is summarised with the same stats.c the client uses. The simulator's
- * TTFT runs from its last read of the request to its first token write, so time a request
- * waits in the simulator's socket before it is read counts as client error here: the table
- * is an upper bound on the client's own error.
+ * TTFT runs from the request's arrival (the kernel's receive stamp of its last bytes) to its
+ * first token write, so time a request waits unread in the simulator's socket is not booked
+ * as client error. Under each row, the simulator's own figures: where its arrival times came
+ * from ("kernel", or "read" when no stamp came: then that wait counts again, and the row is
+ * an upper bound on the client's error), the longest a request waited unread, and the most a
+ * token was written after its scheduled time (the truth records the actual write times, so
+ * this bends the schedule, not the comparison).
  *
  * Usage: bench_accuracy --executor PATH --simserver PATH [--conc 1,64,...] [--no-long]
  * Exit status: 0 when every run completed (PASS/FAIL is information), 1 on a crash.
@@ -183,6 +187,11 @@ static int one_conc(int conc)
 	       verdict(e_ip, lim_ip), cpu, num(cli, "output_throughput"), num(cli, "completed"),
 	       prompts, cJSON_IsTrue(cJSON_GetObjectItem(client, "saturated")) ? "sat" : "-",
 	       rc ? "(bench exit 1)" : "");
+	const cJSON *clock = cJSON_GetObjectItem(srv, "arrival_clock");
+	printf("        sim: arrival clock %s (%.0f kernel, %.0f read), max read lag %.2f ms, "
+	       "max schedule lag %.2f ms\n",
+	       cJSON_IsString(clock) ? clock->valuestring : "?", num(srv, "arrivals_kernel"),
+	       num(srv, "arrivals_read"), num(srv, "max_read_lag_ms"), num(srv, "max_lag_ms"));
 	fflush(stdout);
 	cJSON_Delete(srv);
 	cJSON_Delete(cli);

@@ -258,10 +258,30 @@ static int scan_number(struct jscan *s, int *is_int)
 	return 0;
 }
 
+/* The common case, a prompt's token id: 1 to 15 digits right at p, not
+ * followed by more digits, a fraction or an exponent.  1 when taken. */
+static int int_fast(struct jscan *s, long long *out)
+{
+	const char *p = s->p, *lim = s->end - p > 15 ? p + 15 : s->end;
+	long long v = 0;
+
+	if (p == lim || *p < '1' || *p > '9')
+		return 0;
+	while (p < lim && *p >= '0' && *p <= '9')
+		v = v * 10 + (*p++ - '0');
+	if (p < s->end && ((*p >= '0' && *p <= '9') || *p == '.' || *p == 'e' || *p == 'E'))
+		return 0;
+	s->p = p;
+	*out = v;
+	return 1;
+}
+
 int jscan_int(struct jscan *s, long long *out)
 {
 	int is_int;
 	jscan_peek(s);
+	if (int_fast(s, out))
+		return 0;
 	const char *start = s->p;
 	if (scan_number(s, &is_int) || !is_int)
 		return -1;

@@ -14,6 +14,7 @@
 
 #include <stdint.h>
 
+#include "sim_arrival.h"
 #include "sim_heap.h"
 #include "sim_http.h"
 #include "sim_opts.h"
@@ -39,8 +40,8 @@ struct stream {
 	long long fault_after;   /* reset/stall act once this many tokens went */
 	int include_usage;
 	int decoding;            /* counted in server.decoding */
-	int64_t ttft_ns;         /* from recv_ns (or the slow head) to token 1 */
-	int64_t recv_ns;         /* when the request's last byte was read */
+	int64_t ttft_ns;         /* from arrival_ns (or the slow head) to token 1 */
+	int64_t arrival_ns;      /* when the request's last bytes arrived (see conn) */
 	int64_t due_ns;          /* scheduled time of the next event */
 	int64_t first_ns;        /* when token 1's write returned */
 	int64_t last_ns;         /* when the latest token's write returned */
@@ -62,16 +63,22 @@ struct conn {
 	size_t out_off;
 	int closing;           /* close once out is flushed; ignore input */
 	int64_t read_ns;       /* time of the latest read that got bytes */
+	int64_t arrival_ns;    /* kernel stamp of that read's last segment, on
+				* CLOCK_MONOTONIC, <= read_ns; read_ns when none */
+	int arrival_kernel;    /* arrival_ns came from the kernel */
 	struct stream st;
 };
 
 struct server {
 	struct sim_config *cfg;   /* borrowed from main */
-	int epfd, listen_fd, timer_fd, signal_fd, spare_fd;
+	int epfd, listen_fd, signal_fd, spare_fd;
 	struct conn **conns;      /* owned, indexed by fd; NULL where none */
 	size_t conns_alloc;
 	struct heap heap;         /* stream due times */
-	int64_t timer_armed_ns;   /* when timer_fd fires next; 0 if disarmed */
+	int64_t now_ns;           /* latest clock read: taken once a loop pass and
+				   * after each token write (whose time it is) */
+	int pwait2;               /* epoll_pwait2 works: ns wait timeouts */
+	struct arrival_clock arrival_clock;
 	struct sim_stats stats;
 	uint64_t gen_seq;         /* last stream gen given out */
 	uint64_t req_seq;         /* generation requests, numbered from 1 */

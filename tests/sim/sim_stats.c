@@ -133,6 +133,12 @@ void stats_to_json(struct sbuf *out, const struct sim_stats *st, int raw)
 	sbuf_addf(out, ",\"output_tokens\":%llu,\"prompt_tokens\":%llu,\"max_lag_ms\":%.6f",
 		  (unsigned long long)st->output_tokens,
 		  (unsigned long long)st->prompt_tokens, (double)st->max_lag_ns / 1e6);
+	sbuf_addf(out, ",\"arrival_clock\":\"%s\",\"arrivals_kernel\":%llu,\"arrivals_read\":%llu,"
+		       "\"max_read_lag_ms\":%.6f",
+		  st->arrivals_read ? (st->arrivals_kernel ? "mixed" : "read")
+				    : (st->arrivals_kernel ? "kernel" : "none"),
+		  (unsigned long long)st->arrivals_kernel,
+		  (unsigned long long)st->arrivals_read, (double)st->max_read_lag_ns / 1e6);
 	if (raw) {
 		raw_json(out, "ttfts_ms", &st->ttft);
 		raw_json(out, "itls_ms", &st->itl);

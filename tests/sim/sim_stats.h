@@ -35,6 +35,9 @@ struct sim_stats {
 	long long active;       /* generation streams in progress now */
 	long long max_active;
 	int64_t max_lag_ns;     /* latest a due stream event was served */
+	uint64_t arrivals_kernel; /* generation requests timed from a kernel stamp */
+	uint64_t arrivals_read;   /* ... from the read (no stamp came) */
+	int64_t max_read_lag_ns;  /* longest a request waited unread */
 	struct sample_vec ttft, itl, e2e;
 };
 
@@ -46,6 +49,17 @@ static inline void stats_note_lag(struct sim_stats *st, int64_t lag_ns)
 {
 	if (lag_ns > st->max_lag_ns)
 		st->max_lag_ns = lag_ns;
+}
+/* A generation request started: where its arrival time came from, and how
+ * long after it the request was read. */
+static inline void stats_add_arrival(struct sim_stats *st, int kernel, int64_t read_lag_ns)
+{
+	if (kernel)
+		st->arrivals_kernel++;
+	else
+		st->arrivals_read++;
+	if (read_lag_ns > st->max_read_lag_ns)
+		st->max_read_lag_ns = read_lag_ns;
 }
 /* One completed request: its TTFT, E2E and its itl_nr gaps. */
 void stats_add_completed(struct sim_stats *st, int64_t ttft_ns, int64_t e2e_ns,

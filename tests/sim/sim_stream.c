@@ -3,10 +3,12 @@
  * chunked HTTP): when each event is due, what bytes it writes, how faults
  * bend it, and the ground-truth samples it leaves in sim_stats.
  *
- * Timing: token 1 is due ttft after the request's last byte was read (after
- * the delayed head for slow-headers); token k+1 is due one gap after token
- * k's *scheduled* time, so the intended schedule stays exact when the loop
- * keeps up.  Recorded TTFT and gaps are the times the writes returned.
+ * Timing: token 1 is due ttft after the request's last bytes arrived (the
+ * kernel's receive stamp, or the read time without one; after the delayed
+ * head for slow-headers); token k+1 is due one gap after token k's
+ * *scheduled* time, so the intended schedule stays exact when the loop
+ * keeps up.  Recorded TTFT runs from that arrival to when token 1's write
+ * returned; gaps are between the times successive writes returned.
  * Every write is one send() of whole HTTP chunks, one chunk per SSE event.
  */
 #define _GNU_SOURCE
@@ -26,13 +28,23 @@ static const char *const words[] = {
 /* Tokens sent before the reset and stall faults act. */
 #define FAULT_TOKENS 3
 
-/* Appends one HTTP chunk holding the concatenation of parts. */
+/* Appends one HTTP chunk holding the concatenation of parts (once per
+ * token: no printf). */
 static void add_chunk(struct sbuf *w, const char *const *parts, size_t nr)
 {
+	static const char hex[] = "0123456789abcdef";
 	size_t lens[8], total = 0;
+	char size[2 * sizeof(size_t) + 2];
+	int at = (int)sizeof(size);
+
 	for (size_t i = 0; i < nr; i++)
 		total += lens[i] = strlen(parts[i]);
-	sbuf_addf(w, "%zx\r\n", total);
+	size[--at] = '\n';
+	size[--at] = '\r';
+	for (size_t t = total; at == (int)sizeof(size) - 2 || t; t >>= 4)
+		size[--at] = hex[t & 15];
+	sbuf_grow(w, sizeof(size) + total + 2);
+	sbuf_add(w, size + at, sizeof(size) - (size_t)at);
 	for (size_t i = 0; i < nr; i++)
 		sbuf_add(w, parts[i], lens[i]);
 	sbuf_add(w, "\r\n", 2);
@@ -88,19 +100,20 @@ int stream_start(struct server *srv, struct conn *c, const struct gen_req *g,
 	st->decoding = 0;
 	st->ttft_ns = (int64_t)(cfg->ttft_ms * 1e6 +
 				cfg->prefill_us_per_token * 1e3 * (double)g->prompt_tokens);
-	st->recv_ns = c->read_ns;
+	st->arrival_ns = c->arrival_ns;
+	stats_add_arrival(&srv->stats, c->arrival_kernel, c->read_ns - c->arrival_ns);
 	st->itl_nr = 0;
 	format_head(srv, st, srv->req_seq);
 	stats_add_active(&srv->stats, 1);
 
 	if (fault == FAULT_SLOW_HEADERS) {
 		st->stage = STAGE_HEADERS;
-		st->due_ns = st->recv_ns + cfg->slow_headers_ms * 1000000;
+		st->due_ns = st->arrival_ns + cfg->slow_headers_ms * 1000000;
 	} else {
 		if (send_head(srv, c))
 			return -1;
 		st->stage = STAGE_TOKENS;
-		st->due_ns = st->recv_ns + st->ttft_ns;
+		st->due_ns = st->arrival_ns + st->ttft_ns;
 	}
 	schedule(srv, c);
 	return 0;
@@ -171,8 +184,8 @@ static int stream_finish(struct server *srv, struct conn *c, int64_t t)
 {
 	struct stream *st = &c->st;
 	if (st->fault == FAULT_NONE)
-		stats_add_completed(&srv->stats, st->first_ns - st->recv_ns,
-				    t - st->recv_ns, st->itl_ns, st->itl_nr,
+		stats_add_completed(&srv->stats, st->first_ns - st->arrival_ns,
+				    t - st->arrival_ns, st->itl_ns, st->itl_nr,
 				    st->prompt_tokens, st->max_tokens);
 	stream_end(srv, st);
 	return conn_request_done(srv, c);
@@ -214,6 +227,7 @@ static int send_token(struct server *srv, struct conn *c)
 	if (conn_send(srv, c, srv->wr.v, srv->wr.nr))
 		return -1;
 	int64_t t = now_ns();
+	srv->now_ns = t; /* the serve loop's clock too: one read per token */
 	if (st->sent == 0) {
 		st->first_ns = t;
 		if (!last) {
@@ -238,7 +252,7 @@ int stream_due(struct server *srv, struct conn *c, int64_t due_ns)
 	struct stream *st = &c->st;
 	int r;
 
-	stats_note_lag(&srv->stats, now_ns() - due_ns);
+	stats_note_lag(&srv->stats, srv->now_ns - due_ns);
 	if (st->stage == STAGE_HEADERS) {
 		if (send_head(srv, c))
 			return -1;

@@ -1,13 +1,21 @@
 /*
  * simserver: a simulated OpenAI-compatible streaming inference server that
  * reports its own ground truth (GET /stats).  This file owns main, the
- * single-threaded epoll loop (listener, timerfd, signalfd, connections),
+ * single-threaded epoll loop (listener, signalfd, connections),
  * request framing and routing; sim_stream.c owns the token streams.
  *
- * The loop: epoll_wait; serve every stream event due by now (heap order);
- * handle ready fds; re-arm the one timerfd at the earliest due time.
+ * The loop: wait for fds until the earliest due time (epoll_pwait2's ns
+ * timeout; 0 while events are already due); handle the ready fds; serve at
+ * most SERVE_BATCH due stream events in heap order; repeat.  So a long run
+ * of due tokens is cut into batches with an fd poll between them, and new
+ * connections and requests are taken in within one batch's time.
  * Times are CLOCK_MONOTONIC.  Sockets are non-blocking; a write that does
  * not finish leaves the rest in conn.out and waits for EPOLLOUT.
+ *
+ * A request's timing starts at its arrival, the kernel's receive stamp of
+ * its last bytes (sim_arrival.h), not at the read: the loop's own read lag
+ * must not move the schedule nor the ground truth.  The read time stands
+ * in when a read carries no stamp.
  *
  * Exceptions to "only main prints and exits": the die fault prints one
  * line and _exits(3) at once, as a crashed server would.
@@ -26,16 +34,16 @@
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "sim_server.h"
 
-#define MAX_EVENTS 1024
+/* At most this many fd events, then at most SERVE_BATCH due stream events,
+ * per loop pass: neither kind waits behind a long run of the other. */
+#define MAX_EVENTS 128
+#define SERVE_BATCH 128
 #define READ_CHUNK 16384
-/* Due stream events are served after this many fd events, too. */
-#define SERVE_EVERY 32
 /* Pending output above this means the client stopped reading: drop it. */
 #define OUT_CAP (8u * 1024 * 1024)
 /* Bytes a connection may hold unparsed (a whole request, plus slack). */
@@ -401,9 +409,15 @@ static int conn_readable(struct server *srv, struct conn *c)
 		}
 		sbuf_grow(&c->in, READ_CHUNK);
 		size_t room = c->in.alloc - c->in.nr - 1;
-		ssize_t n = recv(c->fd, c->in.v + c->in.nr, room, 0);
+		int64_t arrival_ns;
+		ssize_t n = arrival_recv(c->fd, c->in.v + c->in.nr, room,
+					 &srv->arrival_clock, &arrival_ns);
 		if (n > 0) {
 			c->read_ns = now_ns();
+			/* never after the read: a wall-clock step could do that */
+			c->arrival_kernel = arrival_ns != 0;
+			c->arrival_ns = arrival_ns && arrival_ns < c->read_ns ? arrival_ns
+									      : c->read_ns;
 			c->in.nr += (size_t)n;
 			c->in.v[c->in.nr] = '\0';
 			if ((size_t)n < room)
@@ -427,7 +441,7 @@ static int conn_readable(struct server *srv, struct conn *c)
 	return conn_process_input(srv, c);
 }
 
-/* ---- listener, timer, signals ---- */
+/* ---- listener, due events, signals ---- */
 
 static void accept_one(struct server *srv, int fd)
 {
@@ -437,6 +451,7 @@ static void accept_one(struct server *srv, int fd)
 	}
 	int one = 1;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	arrival_enable(fd); /* best effort: reads fall back to their own time */
 	struct conn *c = xmalloc(sizeof(*c));
 	memset(c, 0, sizeof(*c));
 	c->fd = fd;
@@ -455,9 +470,11 @@ static void accept_one(struct server *srv, int fd)
 		srv->max_connections = srv->connections;
 }
 
-static void accept_all(struct server *srv)
+/* Accepts up to MAX_EVENTS pending connections; the listener stays readable
+ * for the rest, so a burst of connects is taken in between serve batches. */
+static void accept_batch(struct server *srv)
 {
-	for (;;) {
+	for (int i = 0; i < MAX_EVENTS; i++) {
 		int fd = accept4(srv->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd >= 0) {
 			accept_one(srv, fd);
@@ -479,48 +496,58 @@ static void accept_all(struct server *srv)
 	}
 }
 
-static void arm_timer(struct server *srv)
-{
-	const struct heap_entry *top = heap_top(&srv->heap);
-	int64_t due = top ? (top->due_ns > 0 ? top->due_ns : 1) : 0;
-	if (due == srv->timer_armed_ns)
-		return;
-	struct itimerspec its;
-	memset(&its, 0, sizeof(its));
-	its.it_value.tv_sec = due / 1000000000;
-	its.it_value.tv_nsec = due % 1000000000;
-	timerfd_settime(srv->timer_fd, TFD_TIMER_ABSTIME, &its, NULL);
-	srv->timer_armed_ns = due;
-}
-
-/* Serves every stream event due by now, each stream at most once a pass. */
+/* Serves stream events due by now, in due order, at most SERVE_BATCH of
+ * them.  srv->now_ns only moves forward (send_token refreshes it after each
+ * write), so nothing is written before it is due. */
 static void serve_due(struct server *srv)
 {
-	size_t budget = srv->heap.nr;
 	struct heap_entry e;
-	while (budget--) {
+	int served = 0;
+
+	srv->now_ns = now_ns();
+	while (served < SERVE_BATCH) {
 		const struct heap_entry *top = heap_top(&srv->heap);
-		if (!top || top->due_ns > now_ns())
+		if (!top || top->due_ns > srv->now_ns)
 			break;
 		heap_pop(&srv->heap, &e);
 		struct conn *c = srv->conns[e.fd];
 		if (!c || !c->st.on || c->st.gen != e.gen)
 			continue; /* the stream ended since */
 		stream_due(srv, c, e.due_ns);
+		served++;
 	}
+}
+
+/* epoll_wait until the earliest due time: 0 when one is due already, no
+ * limit when nothing is scheduled.  Stale heap entries only wake it early. */
+static int wait_events(struct server *srv, struct epoll_event *events)
+{
+	const struct heap_entry *top = heap_top(&srv->heap);
+	int64_t wait_ns = -1;
+
+	if (top) {
+		wait_ns = top->due_ns - now_ns();
+		if (wait_ns < 0)
+			wait_ns = 0;
+	}
+#if defined(__GLIBC__) && __GLIBC_PREREQ(2, 35)
+	if (srv->pwait2) {
+		struct timespec ts = { (time_t)(wait_ns / 1000000000), (long)(wait_ns % 1000000000) };
+		int n = epoll_pwait2(srv->epfd, events, MAX_EVENTS, wait_ns < 0 ? NULL : &ts, NULL);
+		if (n >= 0 || errno != ENOSYS)
+			return n;
+		srv->pwait2 = 0; /* kernel < 5.11: millisecond waits, rounded up */
+	}
+#endif
+	int ms = wait_ns < 0 ? -1 : (int)((wait_ns + 999999) / 1000000);
+	return epoll_wait(srv->epfd, events, MAX_EVENTS, ms);
 }
 
 static void dispatch(struct server *srv, const struct epoll_event *ev)
 {
 	int fd = ev->data.fd;
 	if (fd == srv->listen_fd) {
-		accept_all(srv);
-	} else if (fd == srv->timer_fd) {
-		uint64_t ticks;
-		if (read(fd, &ticks, sizeof(ticks)) < 0) {
-			/* EAGAIN: nothing to clear */
-		}
-		srv->timer_armed_ns = 0;
+		accept_batch(srv);
 	} else if (fd == srv->signal_fd) {
 		struct signalfd_siginfo si;
 		if (read(fd, &si, sizeof(si)) > 0)
@@ -540,19 +567,15 @@ static void run_loop(struct server *srv)
 	long long exit_after = srv->cfg->exit_after_requests;
 
 	while (!srv->stop) {
-		int n = epoll_wait(srv->epfd, events, MAX_EVENTS, -1);
+		int n = wait_events(srv, events);
 		if (n < 0 && errno != EINTR)
 			break;
-		serve_due(srv);
-		for (int i = 0; i < n; i++) {
+		for (int i = 0; i < n; i++)
 			dispatch(srv, &events[i]);
-			/* a burst of requests must not hold back due tokens */
-			if (i % SERVE_EVERY == SERVE_EVERY - 1)
-				serve_due(srv);
-		}
+		serve_due(srv);
+		arrival_clock_refresh(&srv->arrival_clock, srv->now_ns);
 		if (exit_after && srv->ended >= (uint64_t)exit_after)
 			srv->stop = 1;
-		arm_timer(srv);
 	}
 	free(events);
 }
@@ -612,6 +635,9 @@ static int open_listener(struct server *srv, struct sbuf *err)
 	}
 	srv->cfg->port = ntohs(ss.ss_family == AF_INET ? a4->sin_port : a6->sin6_port);
 	srv->listen_fd = fd;
+	/* On the listener too: the kernel stamps packets only while some socket
+	 * asks for it, and bytes can arrive before their socket is accepted. */
+	arrival_enable(fd);
 	return 0;
 }
 
@@ -648,7 +674,9 @@ static int server_open(struct server *srv, struct sim_config *cfg, struct sbuf *
 	memset(srv, 0, sizeof(*srv));
 	srv->cfg = cfg;
 	srv->start_ns = now_ns();
-	srv->listen_fd = srv->timer_fd = srv->signal_fd = -1;
+	srv->listen_fd = srv->signal_fd = -1;
+	srv->pwait2 = 1;
+	arrival_clock_init(&srv->arrival_clock);
 	heap_init(&srv->heap);
 	stats_init(&srv->stats);
 	sbuf_init(&srv->scratch);
@@ -664,8 +692,7 @@ static int server_open(struct server *srv, struct sim_config *cfg, struct sbuf *
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	srv->epfd = epoll_create1(EPOLL_CLOEXEC);
 	srv->signal_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
-	srv->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	if (srv->epfd < 0 || add_fd(srv, srv->signal_fd) || add_fd(srv, srv->timer_fd)) {
+	if (srv->epfd < 0 || add_fd(srv, srv->signal_fd)) {
 		sbuf_addf(err, "cannot set up the event loop: %s", strerror(errno));
 		return -1;
 	}
@@ -682,7 +709,7 @@ static void server_close(struct server *srv)
 		if (srv->conns[fd])
 			conn_close(srv, srv->conns[fd], 0);
 	free(srv->conns);
-	int fds[] = { srv->listen_fd, srv->timer_fd, srv->signal_fd, srv->spare_fd, srv->epfd };
+	int fds[] = { srv->listen_fd, srv->signal_fd, srv->spare_fd, srv->epfd };
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (fds[i] >= 0)
 			close(fds[i]);

@@ -237,6 +237,18 @@ in_range "timing: mean ttft" "$(json_num "$stats" ttft_ms.mean)" 50 55
 in_range "timing: mean itl" "$(json_num "$stats" itl_ms.mean)" 9.5 10.5
 in_range "timing: mean e2e" "$(json_num "$stats" e2e_ms.mean)" 240 250
 expect_eq "timing: itl count" "$(json_num "$stats" itl_ms.count)" 57
+check "timing: arrival clock kernel" grep -q '"arrival_clock":"kernel","arrivals_kernel":3,"arrivals_read":0' <<<"$stats"
+# a request left unread (server stopped) is timed from its arrival, not its read
+curl -s -X POST "http://127.0.0.1:$P/stats/reset" >/dev/null
+kill -STOP "$PID_timing"
+post "$P" /v1/completions "$(completion_body 2)" -o /dev/null &
+cpid=$!
+sleep 0.3
+kill -CONT "$PID_timing"
+wait "$cpid"
+stats=$(curl -s "http://127.0.0.1:$P/stats")
+in_range "arrival: ttft includes the 300 ms unread" "$(json_num "$stats" ttft_ms.mean)" 280 450
+in_range "arrival: max read lag" "$(json_num "$stats" max_read_lag_ms)" 250 450
 kill -TERM "$PID_timing"
 wait "$PID_timing"
 
