@@ -54,7 +54,7 @@ static int run_matrix(struct run_cli *c, const char *text, size_t len, struct di
 		run_entry(&res, &c->o, one, strlen(one), name, &out, d);
 		print_out(&out);
 		/* each entry's problems are printed as they happen, not all at the end */
-		struct diags mine = { d->v + first, d->nr - first, 0, 0, 0 };
+		struct diags mine = { d->v ? d->v + first : NULL, d->nr - first, 0, 0, 0 };
 		diags_print(stderr, &mine);
 		for (size_t k = first; k < d->nr; k++) {
 			free(d->v[k].file);

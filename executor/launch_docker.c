@@ -6,22 +6,29 @@
  *   ping -> image inspect (pull per docker.pull) -> create (host network and IPC, GPUs,
  *   workspace and result mounts, labels) -> start -> follow the log stream into server.log
  *   (a thread, demultiplexing the 8-byte frame headers) -> inspect for liveness -> stop with
- *   the grace period -> remove.
+ *   the grace period -> end the log stream -> remove.
  *
  * Pitfalls handled (docs/real-components.md): a failed pull answers 200 with the error in
  * the body; Podman ignores GPU device requests without a word, so a started container is no
  * proof of GPUs (meta.json records what nvidia-smi says, not what we asked for); ShmSize is
  * not sent with host IPC (the host's /dev/shm is used); Init makes PID 1 pass SIGTERM on, so
- * a stop is prompt.
+ * a stop is prompt. Podman 4.3's followed log stream sometimes never ends for a container that
+ * exits while the request starts: the follower is given a bounded time to end by itself, then
+ * its socket is shut down, and what it missed is fetched once without follow (logs_finish).
+ * That also runs as soon as the container is seen ended, so the failure message's log tail is
+ * complete.
  */
 #include "executor/launcher.h"
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/buf.h"
@@ -34,11 +41,26 @@
 #define LABEL_NODE "infbench.node"
 #define LABEL_RUN "infbench.run"
 
+/* Reads the multiplexed log stream: [stream, 0, 0, 0, size (big-endian u32)] + payload. */
+struct demux {
+	unsigned char hdr[8];
+	size_t hdr_have;
+	size_t left;  /* payload bytes still to copy */
+	size_t skip;  /* payload bytes to drop first (already written by the follower) */
+	size_t seen;  /* payload bytes read so far */
+	int fd;
+};
+
 struct docker {
 	char *socket;   /* unix socket path, or NULL for tcp */
 	char *base;     /* http://d or http://host:port */
 	pthread_t logger;
 	bool logger_running;
+	atomic_bool logger_done;  /* set by the follower as it returns */
+	bool logger_ok;           /* the stream ended by itself (the engine closed it) */
+	pthread_mutex_t sock_lock; /* guards sock against the follower's close */
+	curl_socket_t sock;        /* the follower's connection, CURL_SOCKET_BAD when none */
+	struct demux follow;      /* the follower's demultiplexer: follow.seen bytes are written */
 	int log_fd;
 	char *id;
 };
@@ -284,14 +306,6 @@ static char *create_body(const struct launch_spec *s, bool mask_secrets)
 	return copy;
 }
 
-/* Reads the multiplexed log stream: [stream, 0, 0, 0, size (big-endian u32)] + payload. */
-struct demux {
-	unsigned char hdr[8];
-	size_t hdr_have;
-	size_t left; /* payload bytes still to copy */
-	int fd;
-};
-
 static size_t demux_write(char *p, size_t size, size_t n, void *data)
 {
 	struct demux *m = data;
@@ -299,11 +313,15 @@ static size_t demux_write(char *p, size_t size, size_t n, void *data)
 	while (i < total) {
 		if (m->left) {
 			size_t take = total - i < m->left ? total - i : m->left;
-			if (write_full(m->fd, p + i, take)) {
+			size_t drop = m->skip > m->seen ? m->skip - m->seen : 0;
+			if (drop > take)
+				drop = take;
+			if (take > drop && write_full(m->fd, p + i + drop, take - drop)) {
 				/* server.log unwritable: keep draining so the stream does not stall */
 			}
 			i += take;
 			m->left -= take;
+			m->seen += take;
 			continue;
 		}
 		m->hdr[m->hdr_have++] = (unsigned char)p[i++];
@@ -316,10 +334,32 @@ static size_t demux_write(char *p, size_t size, size_t n, void *data)
 	return total;
 }
 
+/* The follower's socket is recorded so that logs_finish can shut it down from the other thread. */
+static curl_socket_t open_sock(void *data, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	(void)purpose;
+	struct docker *k = data;
+	curl_socket_t fd = socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+	pthread_mutex_lock(&k->sock_lock);
+	k->sock = fd;
+	pthread_mutex_unlock(&k->sock_lock);
+	return fd;
+}
+
+static int close_sock(void *data, curl_socket_t fd)
+{
+	struct docker *k = data;
+	pthread_mutex_lock(&k->sock_lock);
+	if (k->sock == fd)
+		k->sock = CURL_SOCKET_BAD;
+	int rc = close(fd);
+	pthread_mutex_unlock(&k->sock_lock);
+	return rc;
+}
+
 static void *follow_logs(void *arg)
 {
 	struct docker *k = arg;
-	struct demux m = { .fd = k->log_fd };
 	struct buf url = BUF_INIT;
 	buf_addf(&url, "%s" API "/containers/%s/logs?follow=1&stdout=1&stderr=1", k->base, k->id);
 	CURL *h = curl_easy_init();
@@ -328,12 +368,66 @@ static void *follow_logs(void *arg)
 		curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, k->socket);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
+	curl_easy_setopt(h, CURLOPT_FAILONERROR, 1L); /* an error body is not a log stream */
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, demux_write);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &m);
-	curl_easy_perform(h); /* ends when the container exits or is removed */
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &k->follow);
+	curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_sock);
+	curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, k);
+	curl_easy_setopt(h, CURLOPT_CLOSESOCKETFUNCTION, close_sock);
+	curl_easy_setopt(h, CURLOPT_CLOSESOCKETDATA, k);
+	/* ends when the container exits or is removed (or logs_finish shuts the socket down) */
+	CURLcode c = curl_easy_perform(h);
+	long status = 0;
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	k->logger_ok = c == CURLE_OK && status == 200;
 	curl_easy_cleanup(h);
 	buf_release(&url);
+	atomic_store(&k->logger_done, true);
 	return NULL;
+}
+
+/* Appends to server.log what the follower missed: the whole log once more, without follow, less
+ * the payload bytes the follower already wrote. */
+static void logs_catch_up(struct docker *k)
+{
+	struct demux m = { .fd = k->log_fd, .skip = k->follow.seen };
+	struct buf url = BUF_INIT;
+	buf_addf(&url, "%s" API "/containers/%s/logs?stdout=1&stderr=1", k->base, k->id);
+	CURL *h = curl_easy_init();
+	curl_easy_setopt(h, CURLOPT_URL, url.s);
+	if (k->socket)
+		curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, k->socket);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
+	curl_easy_setopt(h, CURLOPT_FAILONERROR, 1L);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, demux_write);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &m);
+	curl_easy_perform(h);
+	curl_easy_cleanup(h);
+	buf_release(&url);
+}
+
+/* Ends the log follower: up to wait_ms for its stream to end by itself (it does once the
+ * container has stopped), else its socket is shut down; then, unless the stream ended cleanly,
+ * the missing part of the log is fetched once. Idempotent. */
+static void logs_finish(struct docker *k, int wait_ms)
+{
+	if (!k->logger_running)
+		return;
+	struct timespec tick = { 0, 10 * 1000 * 1000 };
+	for (int i = 0; i < wait_ms / 10 && !atomic_load(&k->logger_done); i++)
+		nanosleep(&tick, NULL);
+	if (!atomic_load(&k->logger_done)) {
+		pthread_mutex_lock(&k->sock_lock);
+		if (k->sock != CURL_SOCKET_BAD)
+			shutdown(k->sock, SHUT_RDWR);
+		pthread_mutex_unlock(&k->sock_lock);
+	}
+	pthread_join(k->logger, NULL);
+	k->logger_running = false;
+	if (!k->logger_ok)
+		logs_catch_up(k);
 }
 
 static struct docker *docker_new(const struct launch_spec *s)
@@ -341,6 +435,10 @@ static struct docker *docker_new(const struct launch_spec *s)
 	struct docker *k = xcalloc(1, sizeof(*k));
 	docker_endpoint(s->profile->docker.host, &k->socket, &k->base);
 	k->log_fd = s->log_fd;
+	k->follow.fd = s->log_fd;
+	k->sock = CURL_SOCKET_BAD;
+	atomic_init(&k->logger_done, false);
+	pthread_mutex_init(&k->sock_lock, NULL);
 	return k;
 }
 
@@ -351,6 +449,7 @@ static void docker_free(struct docker *k)
 	free(k->socket);
 	free(k->base);
 	free(k->id);
+	pthread_mutex_destroy(&k->sock_lock);
 	free(k);
 }
 
@@ -497,8 +596,11 @@ static bool docker_alive(struct launched *l)
 	}
 	diags_release(&ignore);
 	buf_release(&path);
-	if (!alive)
+	if (!alive) {
 		l->ended = true;
+		/* the container's last lines into server.log before the caller prints its tail */
+		logs_finish(k, 1000);
+	}
 	return alive;
 }
 
@@ -515,10 +617,8 @@ static int docker_stop(struct launched *l, const struct launch_spec *s, int grac
 		if (!call(&r, k->socket, k->base, "POST", path.s, NULL, grace_s + 30, d))
 			buf_release(&r.body);
 		buf_release(&path);
-		/* the log stream ends when the container stops: its last lines are in server.log */
-		if (k->logger_running)
-			pthread_join(k->logger, NULL);
-		k->logger_running = false;
+		/* the log stream ends when the container stops: its last lines go to server.log */
+		logs_finish(k, 2000);
 		rc = remove_container(k, k->id, d);
 		free(k->id);
 		k->id = NULL;

@@ -4,9 +4,14 @@
  * Stopping signals the whole group, so whatever the recipe started goes too. The group id is
  * recorded in a state file per node, so the next run on the node can remove what a crashed
  * run left behind (a port still taken by an old server is otherwise a confusing failure).
+ * A group counts as gone once only zombies are left in it: they wait for their new parent to
+ * reap them (PID 1, which in some containers does so late or never, or the executor itself when
+ * it runs as PID 1), and waiting for that would stretch every stop to the grace period.
  */
 #include "executor/launcher.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -34,9 +39,39 @@ static void state_path(struct buf *out, const char *node)
 	buf_addf(out, "%s/infbench-local-%s.pgid", dir, node);
 }
 
+/* A process of group pgid that is not a zombie (kill(-pgid, 0) counts zombies too). */
 static bool group_alive(pid_t pgid)
 {
-	return pgid > 1 && kill(-pgid, 0) == 0;
+	if (pgid <= 1 || kill(-pgid, 0) != 0)
+		return false;
+	DIR *dir = opendir("/proc");
+	if (!dir)
+		return true;
+	bool live = false;
+	const struct dirent *e;
+	while (!live && (e = readdir(dir))) {
+		if (!isdigit((unsigned char)e->d_name[0]))
+			continue;
+		char path[300], text[1024];
+		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		ssize_t n = read(fd, text, sizeof(text) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		text[n] = '\0';
+		/* "pid (comm) state ppid pgrp ...": comm may hold anything, so from the last ')' */
+		const char *p = strrchr(text, ')');
+		char state;
+		long ppid, pgrp;
+		if (p && sscanf(p + 1, " %c %ld %ld", &state, &ppid, &pgrp) == 3 && pgrp == pgid &&
+		    state != 'Z' && state != 'X')
+			live = true;
+	}
+	closedir(dir);
+	return live;
 }
 
 /* SIGTERM to the group, up to grace_s for it to empty, then SIGKILL. */

@@ -4,19 +4,25 @@
  *   srun --jobid=<id> --overlap [--container-image ... ] bash <recipe>          the server
  * The job is named after the node, so the next run on the node finds and cancels what a
  * crashed run left (squeue --name). srun runs as our child in its own process group; its
- * output is server.log. Liveness: the srun child, and the job in squeue. Stop: SIGTERM to
- * srun (it forwards to the step), the grace period, then scancel and SIGKILL.
+ * output is server.log. Liveness: the srun child. Stop: `scancel --signal=TERM JOB` (SIGTERM to
+ * the step's tasks), the grace period for srun to end, then SIGTERM/SIGKILL to srun, and
+ * scancel of the job.
  *
- * Pitfalls (docs/real-components.md): salloc --no-shell returns at once and the job lives
- * until scancel, so every path ends in scancel; an impossible request is refused at once only
- * with EnforcePartLimits=ALL on the cluster, so a request that waits is given up after the
- * health timeout with a clear error; the node's address comes from scontrol (NodeAddr).
+ * Pitfalls (docs/real-components.md): salloc --no-shell returns once the allocation is granted
+ * and the job lives until scancel, so every path ends in scancel; an impossible request is
+ * refused at once only with EnforcePartLimits=ALL on the cluster, so salloc is waited for in
+ * slices and a request that still pends after the profile's health-timeout, or when the
+ * executor is told to stop (run_signal), is withdrawn and cancelled, with a clear error; the
+ * node's address comes from scontrol (NodeAddr). srun answers SIGTERM by killing the step
+ * with SIGKILL ("forcing job termination"), so the server would lose its last output: the stop
+ * signals the tasks through scancel instead.
  * `slurm.gres: none` sends no --gres (ours: CPU-only test clusters have no GPUs to ask for).
  */
 #include "executor/launcher.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,10 +32,12 @@
 #include <unistd.h>
 
 #include "common/buf.h"
+#include "common/clock.h"
 #include "common/diag.h"
 #include "common/proc.h"
 #include "common/xalloc.h"
 #include "executor/profile.h"
+#include "executor/run.h"
 
 extern char **environ;
 
@@ -145,27 +153,137 @@ static int slurm_remove_leftovers(const struct launch_spec *s, struct diags *d)
 	return rc;
 }
 
-/* salloc: the job id from "Granted job allocation N" on stderr. */
+/* Appends what is readable on a non-blocking fd; false once it reached end of file. */
+static bool read_some(int fd, struct buf *out)
+{
+	char chunk[4096];
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+		if (n > 0)
+			buf_add(out, chunk, (size_t)n);
+		else if (n == 0)
+			return false;
+		else if (errno != EINTR)
+			return true; /* EAGAIN: nothing more for now */
+	}
+}
+
+/* The job id salloc named ("Granted job allocation N", "Pending job allocation N"), or NULL. */
+static char *salloc_job_id(const char *text)
+{
+	static const char *const keys[] = { "Granted job allocation ", "Pending job allocation " };
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const char *at = strstr(text, keys[i]);
+		if (at) {
+			at += strlen(keys[i]);
+			size_t n = strspn(at, "0123456789");
+			if (n)
+				return xstrndup(at, n);
+		}
+	}
+	return NULL;
+}
+
+/* salloc, waited for in slices of 50 ms: it blocks for as long as the request pends, so it is
+ * withdrawn (SIGTERM, then scancel of the pending job) once the profile's health-timeout has
+ * passed or the executor is told to stop. The job id comes from "Granted job allocation N". */
 static int allocate(char **job_id, const struct launch_spec *s, struct diags *d)
 {
 	struct strvec argv = { 0 };
-	struct buf owned[4] = { BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT }, out = BUF_INIT,
-		   err = BUF_INIT;
+	struct buf owned[4] = { BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT }, err = BUF_INIT;
 	salloc_argv(&argv, owned, s);
-	int status = 0;
-	int rc = proc_capture(argv.v, &out, &err, &status, d);
-	const char *granted = rc ? NULL : strstr(err.s, "Granted job allocation ");
-	if (!rc && (status || !granted)) {
-		while (err.len && err.s[err.len - 1] == '\n')
-			buf_setlen(&err, err.len - 1);
+	int rc = 0, pfd[2];
+	pid_t pid = -1;
+	if (pipe2(pfd, O_CLOEXEC) || (pid = fork()) < 0) {
+		rc = diags_errorf(d, NULL, 0, 0, NULL, "cannot run salloc: %s", strerror(errno));
+		goto out;
+	}
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_RDONLY);
+		dup2(devnull, 0);
+		dup2(pfd[1], 1);
+		dup2(pfd[1], 2);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
+		execvp("salloc", (char *const *)argv.v);
+		dprintf(2, "cannot run salloc: %s\n", strerror(errno));
+		_exit(127);
+	}
+	close(pfd[1]);
+	fcntl(pfd[0], F_SETFL, fcntl(pfd[0], F_GETFL) | O_NONBLOCK);
+	long limit_s = s->health_timeout_s;
+	int64_t deadline = clock_mono_ns() + (int64_t)limit_s * 1000000000;
+	int ws = 0;
+	bool open_fd = true, exited = false;
+	const char *why = NULL;
+	for (;;) {
+		if (open_fd)
+			open_fd = read_some(pfd[0], &err);
+		if (waitpid(pid, &ws, WNOHANG) == pid) {
+			exited = true;
+			break;
+		}
+		if (run_signal) {
+			why = "interrupted while waiting for the Slurm allocation";
+			break;
+		}
+		if (clock_mono_ns() >= deadline) {
+			why = "Slurm did not grant the allocation in time";
+			break;
+		}
+		struct pollfd p = { open_fd ? pfd[0] : -1, POLLIN, 0 };
+		poll(&p, 1, 50);
+	}
+	if (!exited) {
+		/* salloc withdraws a pending request on SIGTERM; the scancel below makes sure */
+		kill(pid, SIGTERM);
+		struct timespec tick = { 0, 20 * 1000 * 1000 };
+		for (int i = 0; i < 250 && !exited; i++) {
+			exited = waitpid(pid, &ws, WNOHANG) == pid;
+			if (!exited)
+				nanosleep(&tick, NULL);
+		}
+		if (!exited) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &ws, 0);
+		}
+	}
+	while (open_fd && read_some(pfd[0], &err))
+		; /* salloc has ended: the rest of its output, up to end of file */
+	close(pfd[0]);
+	while (err.len && err.s[err.len - 1] == '\n')
+		buf_setlen(&err, err.len - 1);
+	char *id = salloc_job_id(err.s);
+	int status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+	if (why) {
+		if (id) {
+			struct buf o = BUF_INIT;
+			struct diags ignore = DIAGS_INIT;
+			const char *sc[] = { "scancel", id, NULL };
+			slurm_cmd(&o, sc, &ignore);
+			diags_release(&ignore);
+			buf_release(&o);
+		}
+		if (run_signal)
+			rc = diags_errorf(d, NULL, 0, 0, NULL, "%s (job %s withdrawn)", why,
+					  id ? id : "?");
+		else
+			rc = diags_errorf(d, NULL, 0, 0, NULL,
+					  "%s: still pending after %ld s (the profile's health-timeout), "
+					  "job %s cancelled; salloc said: %s", why, limit_s,
+					  id ? id : "?", err.s);
+		free(id);
+	} else if (status || !strstr(err.s, "Granted job allocation ") || !id) {
 		rc = diags_errorf(d, NULL, 0, 0, NULL, "Slurm refused the allocation (salloc exit %d): %s",
 				  status, err.s);
+		free(id);
+	} else {
+		*job_id = id;
 	}
-	if (!rc)
-		*job_id = xstrndup(granted + 23, strspn(granted + 23, "0123456789"));
+out:
 	for (int i = 0; i < 4; i++)
 		buf_release(&owned[i]);
-	buf_release(&out);
 	buf_release(&err);
 	free(argv.v);
 	return rc;
@@ -255,14 +373,31 @@ static int slurm_stop(struct launched *l, const struct launch_spec *s, int grace
 {
 	(void)s;
 	if (l->pid > 0) {
-		kill(-l->pid, SIGTERM);
 		struct timespec tick = { 0, 20 * 1000 * 1000 };
 		int status;
 		bool gone = false;
+		if (l->id) {
+			/* SIGTERM to the step's tasks; srun ends when they have */
+			struct buf o = BUF_INIT;
+			struct diags ignore = DIAGS_INIT;
+			const char *sc[] = { "scancel", "--signal=TERM", l->id, NULL };
+			slurm_cmd(&o, sc, &ignore);
+			diags_release(&ignore);
+			buf_release(&o);
+		}
 		for (int i = 0; i < grace_s * 50 && !gone; i++) {
 			gone = waitpid(l->pid, &status, WNOHANG) == l->pid;
 			if (!gone)
 				nanosleep(&tick, NULL);
+		}
+		if (!gone) {
+			/* srun ends the step (SIGKILL) on SIGTERM; then the group is killed */
+			kill(-l->pid, SIGTERM);
+			for (int i = 0; i < 5 * 50 && !gone; i++) {
+				gone = waitpid(l->pid, &status, WNOHANG) == l->pid;
+				if (!gone)
+					nanosleep(&tick, NULL);
+			}
 		}
 		if (!gone) {
 			kill(-l->pid, SIGKILL);

@@ -32,6 +32,7 @@ struct launch_spec {
 	const char *run_id;      /* unique per run: container name, labels */
 	const struct profile *profile;
 	long tp;                 /* {tp} in the Slurm gres */
+	long health_timeout_s;   /* --health-timeout, else the profile's: bounds a pending allocation */
 	int log_fd;              /* server.log: the server's stdout and stderr go here */
 };
 

@@ -192,6 +192,8 @@ static int step_prepare(struct run *r)
 		.secrets = &r->env.secrets, .result_dir = r->out_dir.s, .image = r->e.image,
 		.node = r->node.s, .run_id = r->run_id, .profile = &r->p, .tp = r->e.tp,
 		.log_fd = -1,
+		.health_timeout_s = r->o->health_timeout_s ? r->o->health_timeout_s
+							   : r->p.health_timeout_s,
 	};
 	r->spec = s;
 	return 0;
@@ -262,7 +264,7 @@ static int step_start(struct run *r)
 
 static int step_health(struct run *r)
 {
-	long timeout = r->o->health_timeout_s ? r->o->health_timeout_s : r->p.health_timeout_s;
+	long timeout = r->spec.health_timeout_s;
 	struct buf url = BUF_INIT, env_path = BUF_INIT;
 	if (!r->e.multinode)
 		buf_addf(&url, "http://%s:%ld%s", r->l.host, r->p.port, r->p.health_path);
@@ -368,8 +370,12 @@ static int load_finish(struct run *r)
 		bench_summary(&summary, &pl->cfg, &res);
 		if (!r->o->quiet)
 			fputs(summary.s, stdout), fflush(stdout);
+		/* a server that ended during the load fails the run: its answers are no measurement */
 		if (!rc && run_signal)
 			rc = diags_errorf(r->d, NULL, 0, 0, NULL, "interrupted during the load");
+		else if (!rc && !r->ops->alive(&r->l))
+			rc = diags_errorf(r->d, NULL, 0, 0, NULL, "the server stopped during the load: %s",
+					  r->l.how);
 		else if (!rc && !res.completed)
 			rc = diags_errorf(r->d, NULL, 0, 0, NULL,
 					  "no request succeeded at concurrency %ld (see %s)", pl->conc,

@@ -1,6 +1,13 @@
 # executor's tests beyond the unit tests (which tests/CMakeLists.txt finds by glob).
 # Included from tests/CMakeLists.txt, so CMAKE_CURRENT_SOURCE_DIR is tests/.
 #   e2e.bench_*       bench against the simulator, one script per concern
+#   e2e.run_local     executor run through the local launcher (fixtures in tests/e2e/fixtures)
+#   e2e.run_docker    the docker launcher against a private Podman API service (skipped, 77,
+#                     where Podman cannot run: not root, no namespaces, ...)
+#   e2e.run_slurm     the slurm launcher on a private one-node Slurm cluster (skipped, 77,
+#                     where the daemons cannot run)
+#                     The run_* tests are RUN_SERIAL: they start system services, signal
+#                     process groups and bind ports that parallel tests could take.
 #   fuzz.sse          libFuzzer over the SSE parser (FUZZ=ON, clang), 10 seconds
 #   bench_accuracy    the accuracy benchmark: built here, run by hand (not a test):
 #                     build/tests/bench_accuracy --executor build/executor/executor \
@@ -14,6 +21,19 @@ if(TARGET simserver)
     add_test(NAME e2e.${name}
       COMMAND bash ${script} $<TARGET_FILE:executor> $<TARGET_FILE:simserver>)
     set_tests_properties(e2e.${name} PROPERTIES TIMEOUT 180)
+  endforeach()
+  if(TARGET matrixgen)
+    add_test(NAME e2e.run_local COMMAND bash ${EXECUTOR_TESTS_DIR}/e2e/run_local.sh
+      $<TARGET_FILE:executor> $<TARGET_FILE:simserver> $<TARGET_FILE:matrixgen>)
+    set_tests_properties(e2e.run_local PROPERTIES TIMEOUT 300 RUN_SERIAL TRUE
+      SKIP_RETURN_CODE 77)
+  endif()
+  foreach(name run_docker run_slurm)
+    add_test(NAME e2e.${name} COMMAND bash ${EXECUTOR_TESTS_DIR}/e2e/${name}.sh
+      $<TARGET_FILE:executor> $<TARGET_FILE:simserver>)
+    # first run: apt-get install of the harness packages when missing
+    set_tests_properties(e2e.${name} PROPERTIES TIMEOUT 600 RUN_SERIAL TRUE
+      SKIP_RETURN_CODE 77)
   endforeach()
 endif()
 

@@ -1,0 +1,226 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # RC, MS, XPID, WS, ... are read by the tests that source this
+# run_lib.bash: shared by the run_*.sh end-to-end tests of `executor run` (sourced, not a test).
+#   EXE SIM          the test's first two arguments (executor, simserver)
+#   REPO             the repository (two directories up)
+#   T                a private temp dir (/tmp/infbench-run.XXXXXX), removed at exit
+#   WS               the test workspace $T/ws: copies of the repository's benchmarks/ and runners/
+#                    plus the fixture recipes of tests/e2e/fixtures/single_node/ (copies, not
+#                    links: a container sees the workspace at /workspace)
+#   make_workspace   creates $WS
+#   entry_json [JQ]  the demo's single-node entry (configs/demo.yaml, fp8, conc 1), changed by JQ
+#   xrun NAME ARGS...    `executor run ARGS...` to its end (120 s at most, then SIGTERM), stdout,
+#                        stderr in $T/NAME.out, $T/NAME.err; sets RC and MS (wall milliseconds)
+#   xstart NAME ARGS...  the same in the background, behind the command in XPREFIX (an array,
+#                        normally empty); sets XPID
+#   xwait SECONDS        waits for XPID (after SECONDS: SIGTERM, 40 s later SIGKILL); sets RC and
+#                        MS (since xwait)
+#   run_procs        processes of this test's runs: any process whose command line or environment
+#                    mentions $T/ (every run gets TMPDIR=$T/tmp and INFBENCH_E2E_MARK=$T/mark;
+#                    recipes get RESULT_DIR under $T). This shell never exports a path under $T.
+#   wait_for SECONDS CMD...   until CMD succeeds (0) or SECONDS pass (1)
+#   ok / bad / expect_eq / check / finish   counting, "N passed, N failed", exit status
+#   on_cleanup CMD   run CMD at exit (before $T is removed), e.g. a harness teardown
+# Every run gets the environment of this shell minus XDG_RUNTIME_DIR and RUNNER_NAME (the local
+# launcher's state files go to $T/tmp; the node name always comes from --node).
+set -u
+EXE=${1:?usage: $0 PATH/TO/executor PATH/TO/simserver ...}
+SIM=${2:?usage: $0 PATH/TO/executor PATH/TO/simserver ...}
+EXE=$(realpath "$EXE")
+SIM=$(realpath "$SIM")
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=harness/common.sh source-path=SCRIPTDIR
+. "$REPO/tests/e2e/harness/common.sh"
+T=$(mktemp -d /tmp/infbench-run.XXXXXX)
+chmod 755 "$T"
+mkdir -p "$T/tmp"
+WS=$T/ws
+PASSED=0
+FAILED=0
+XPID=
+XPREFIX=()
+BG_PIDS=()
+CLEANUPS=()
+
+on_cleanup() { CLEANUPS+=("$*"); }
+
+_run_lib_cleanup() {
+	local p c
+	trap - EXIT INT TERM
+	# runs still going (an interrupted test): SIGTERM lets them clean up after themselves
+	for p in "${BG_PIDS[@]}"; do
+		infbench_stop_pid "$p" 40
+		wait "$p" 2>/dev/null
+	done
+	for p in $(run_procs); do kill -KILL "$p" 2>/dev/null; done
+	for c in "${CLEANUPS[@]}"; do eval "$c"; done
+	rm -rf "$T"
+}
+trap _run_lib_cleanup EXIT
+trap 'echo "interrupted"; exit 130' INT TERM
+
+ok() { PASSED=$((PASSED + 1)); echo "ok   $1"; }
+bad() { FAILED=$((FAILED + 1)); echo "FAIL $1${2:+: $2}"; }
+expect_eq() {
+	if [ "$2" == "$3" ]; then ok "$1"; else bad "$1" "got '$2', want '$3'"; fi
+}
+check() {
+	local name=$1
+	shift
+	if "$@"; then ok "$name"; else bad "$name" "failed: $*"; fi
+}
+finish() {
+	echo "$PASSED passed, $FAILED failed"
+	[ "$FAILED" -eq 0 ]
+}
+
+wait_for() {
+	local secs=$1 i
+	shift
+	for ((i = 0; i < secs * 20; i++)); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+make_workspace() {
+	rm -rf "$WS"
+	mkdir -p "$WS"
+	cp -r "$REPO/benchmarks" "$REPO/runners" "$WS/"
+	cp "$REPO"/tests/e2e/fixtures/single_node/*.sh "$WS/benchmarks/single_node/"
+}
+
+# The demo's first single-node entry, as `matrixgen full-sweep --config-files configs/demo.yaml`
+# prints it (run_local.sh checks that it still does).
+ENTRY_SN='{"image": "localhost/simserver:latest", "model": "sim-model", "model-prefix": "sim", "precision": "fp8", "framework": "sim", "runner": "local", "isl": 1024, "osl": 64, "tp": 1, "conc": 1, "max-model-len": 1288, "ep": 1, "dp-attn": false, "spec-decoding": "none", "exp-name": "sim_1024_64", "disagg": false, "run-eval": false}'
+entry_json() { jq -c "${1:-.}" <<<"$ENTRY_SN"; }
+
+# rf ENTRY NODE: RESULT_FILENAME of a single-node entry (executor-spec 2.3).
+rf() {
+	jq -r --arg n "$2" '"\(."exp-name")_\(.precision)_\(.framework)_tp\(.tp)-ep\(.ep)-dpa\(."dp-attn")_disagg-\(.disagg)_spec-\(."spec-decoding")_conc\(.conc)_\($n)"' <<<"$1"
+}
+
+_xenv=(env -u XDG_RUNTIME_DIR -u RUNNER_NAME)
+# (xrun runs in the background too, so that an interrupted test runs its trap at once)
+xrun() {
+	local t0
+	t0=$(infbench_now)
+	xstart "$@"
+	xwait 120
+	MS=$(infbench_ms "$t0")
+}
+xstart() {
+	local name=$1
+	shift
+	"${_xenv[@]}" TMPDIR="$T/tmp" INFBENCH_E2E_MARK="$T/mark" \
+		"${XPREFIX[@]}" "$EXE" run "$@" >"$T/$name.out" 2>"$T/$name.err" </dev/null &
+	XPID=$!
+	BG_PIDS+=("$XPID")
+}
+xwait() {
+	local secs=$1 t0 i p
+	t0=$(infbench_now)
+	for ((i = 0; i < secs * 20; i++)); do
+		infbench_alive "$XPID" || break
+		sleep 0.05
+	done
+	if infbench_alive "$XPID"; then
+		echo "# executor $XPID still running after ${secs}s: SIGTERM, then SIGKILL" >&2
+		infbench_stop_pid "$XPID" 40
+	fi
+	{ wait "$XPID"; } 2>/dev/null # no "Killed" line for a run the test SIGKILLs
+	RC=$?
+	MS=$(infbench_ms "$t0")
+	local keep=()
+	for p in "${BG_PIDS[@]}"; do [ "$p" = "$XPID" ] || keep+=("$p"); done
+	BG_PIDS=("${keep[@]}")
+}
+
+run_procs() { infbench_pids_of "$T"; }
+
+# children_of PID: its child processes, from /proc (no procps needed)
+children_of() {
+	local parent=$1 f st
+	for f in /proc/[0-9]*/stat; do
+		st=$(sed 's/.*) //' "$f" 2>/dev/null) || continue
+		# shellcheck disable=SC2086
+		set -- $st # state ppid ...
+		if [ "${2:-}" = "$parent" ]; then
+			f=${f#/proc/}
+			echo "${f%/stat}"
+		fi
+	done
+}
+
+# procs_desc PID...: "PID command" per process, for failure messages.
+procs_desc() {
+	local p
+	for p in "$@"; do
+		printf '%s(%s) ' "$p" "$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | cut -c1-80)"
+	done
+}
+
+# no_procs_left LABEL: checks that no process of the runs is left (after a short grace: a
+# process the executor killed may take a moment to be reaped by its new parent).
+no_procs_left() {
+	local left
+	# shellcheck disable=SC2317 # called through wait_for
+	_none() { [ -z "$(run_procs)" ]; }
+	if wait_for 3 _none; then
+		ok "$1: no process of the run left"
+	else
+		left=$(run_procs)
+		# shellcheck disable=SC2086
+		bad "$1: no process of the run left" "$(procs_desc $left)"
+	fi
+}
+
+# jf FILE [JQ OPTIONS] FILTER: jq -r over FILE (empty on error).
+jf() {
+	local f=$1
+	shift
+	jq -r "$@" "$f" 2>/dev/null
+}
+
+# files_ok LABEL DIR RF: the files of executor-spec 6 for a single-node run, and the tarball
+# holds them at top level.
+files_ok() {
+	local label=$1 dir=$2 rf=$3 f absent='' members
+	for f in "agg_$rf.json" "$rf.json" server.log entry.json meta.json "bmk_$rf.tar.gz"; do
+		[ -f "$dir/$f" ] || absent+=" $f"
+	done
+	expect_eq "$label: files of spec 6 present" "${absent:-none missing}" "none missing"
+	members=$(tar tzf "$dir/bmk_$rf.tar.gz" 2>/dev/null | sort | tr '\n' ' ')
+	expect_eq "$label: tarball lists them at top level" "$members" \
+		"$(printf '%s\n' "agg_$rf.json" "$rf.json" server.log entry.json meta.json | sort | tr '\n' ' ')"
+}
+
+# artifact_ok LABEL DIR: a failure artifact: meta.json (exit.status failure) and a tarball
+# holding it.
+artifact_ok() {
+	local label=$1 dir=$2 tgz
+	tgz=$(find "$dir" -maxdepth 1 -name 'bmk_*.tar.gz' 2>/dev/null | head -1)
+	if [ -n "$tgz" ] && tar tzf "$tgz" 2>/dev/null | grep -qx meta.json \
+		&& [ "$(jf "$dir/meta.json" .exit.status)" = failure ]; then
+		ok "$label: failure artifact (meta.json says failure, in ${tgz##*/})"
+	else
+		bad "$label: failure artifact" "tarball '${tgz:-none}', meta.json: $(jf "$dir/meta.json" -c .exit)"
+	fi
+}
+
+# meta_exit_ok LABEL DIR PHASE SIGNAL: meta.json says which phase failed and the signal.
+meta_exit_ok() {
+	expect_eq "$1: meta.json failed_phase/signal" \
+		"$(jf "$2/meta.json" '"\(.exit.failed_phase) \(.exit.signal)"')" "$3 $4"
+}
+
+# sim_requests PORT: generation requests the simulator on PORT accepted so far (0 if none).
+sim_requests() {
+	local n
+	n=$(curl -s --max-time 1 "http://127.0.0.1:$1/stats" | jq -r '.requests // 0' 2>/dev/null)
+	echo "${n:-0}"
+}
+sim_busy() { [ "$(sim_requests "$1")" -gt 0 ]; }
+log_has() { grep -q -- "$2" "$1" 2>/dev/null; }
+port_closed() { ! infbench_port_listening "$1"; }

@@ -1,0 +1,267 @@
+#!/usr/bin/env bash
+# run_local.sh: `executor run` end to end through the `local` launcher with the simulator, in a
+# temporary workspace (the repository's benchmarks/ and runners/ copied, plus the fixture recipes
+# of tests/e2e/fixtures/ and a fixture node profile runners/e2elocal.yaml on a free port):
+#   - the demo's single-node and multi-node entries succeed: the files of executor-spec 6, the
+#     tarball listing them at top level, agg_*.json with the entry's values, meta.json success;
+#   - the run's variables and the profile's env win over the executor's own environment;
+#   - --dry-run shows recipe, profile and environment with secrets as *** and starts nothing; a
+#     secret never reaches a file of the output directory;
+#   - a recipe that exits at once fails the run within 2 s with its log tail (phase health);
+#   - a server that dies in the middle of the load fails the run (phase load);
+#   - SIGTERM during the health wait and during the load: exit 1, failure artifact, meta.json
+#     names the phase and SIGTERM, no process of the run left; also with the executor as PID 1 of
+#     a PID namespace (a container without an init: the recipe's orphans stay zombies), where
+#     the namespaces can be made;
+#   - a process group left by a run whose executor was SIGKILLed is removed by the next run;
+#   - --matrix: one summary line per entry, files in bmk_{RESULT_FILENAME}/;
+#   - a missing recipe lists every name tried; an invalid entry names the key.
+# usage: run_local.sh PATH/TO/executor PATH/TO/simserver PATH/TO/matrixgen
+# shellcheck source-path=SCRIPTDIR source=run_lib.bash
+. "$(dirname "$0")/run_lib.bash"
+MATRIXGEN=$(realpath "${3:?usage: $0 EXECUTOR SIMSERVER MATRIXGEN}")
+
+make_workspace
+PORT=$(infbench_free_port)
+NODE=e2elocal_0
+cat >"$WS/runners/e2elocal.yaml" <<EOF
+# fixture profile of tests/e2e/run_local.sh
+launcher: local
+gpu: sim
+gpu-vendor: none
+port: $PORT
+health-timeout: 60
+env:
+  SIMSERVER: $SIM
+  SIM_TTFT_MS: "5"
+  SIM_ITL_MS: "1"
+EOF
+COMMON=(--node "$NODE" --workspace "$WS")
+
+# ---------------------------------------------------------------- the demo's entries
+"$MATRIXGEN" full-sweep --config-files "$REPO/configs/demo.yaml" \
+	--runner-config "$REPO/configs/runners.yaml" >"$T/demo.json" 2>"$T/demo.err"
+expect_eq "matrixgen: demo matrix" "$?" 0
+expect_eq "matrixgen: first entry is run_lib's ENTRY_SN" "$(jq -cS '.[0]' "$T/demo.json")" \
+	"$(jq -cS . <<<"$ENTRY_SN")"
+E_MN=$(jq -c '[.[] | select(.prefill)][0]' "$T/demo.json")
+
+# single-node, with a secret that must not leak
+E=$(entry_json)
+RF=$(rf "$E" "$NODE")
+MY_TOKEN=s3cret HF_TOKEN=hf-s3cret-2 xrun sn --entry-json "$E" "${COMMON[@]}" --output-dir "$T/sn" \
+	--secret-env MY_TOKEN
+expect_eq "single-node: exit 0" "$RC" 0
+[ "$RC" = 0 ] || sed 's/^/# /' "$T/sn.err" | tail -20
+files_ok "single-node" "$T/sn" "$RF"
+A=$T/sn/agg_$RF.json
+expect_eq "single-node: agg keys in order" "$(jf "$A" '[keys_unsorted[0:18][]] | join(",")')" \
+	"hw,conc,image,model,infmax_model_prefix,framework,precision,spec_decoding,disagg,isl,osl,is_multinode,tp,ep,dp_attention,tput_per_gpu,output_tput_per_gpu,input_tput_per_gpu"
+expect_eq "single-node: agg values" \
+	"$(jf "$A" -c '[.hw, .conc, .image, .model, .infmax_model_prefix, .framework, .precision, .spec_decoding, .disagg, .isl, .osl, .is_multinode, .tp, .ep, .dp_attention]')" \
+	'["local",1,"localhost/simserver:latest","sim-model","sim","sim","fp8","none",false,1024,64,false,1,1,"false"]'
+check "single-node: agg throughput > 0, ttft in s" test "$(jf "$A" '.tput_per_gpu > 0 and .median_ttft > 0.004 and .median_ttft < 0.5')" = true
+expect_eq "single-node: raw result completed 10 of 10" "$(jf "$T/sn/$RF.json" '"\(.completed) \(.num_prompts)"')" "10 10"
+expect_eq "single-node: meta.json" "$(jf "$T/sn/meta.json" -c '[.exit.status, .exit.failed_phase, .node, .launcher, .result_filename == "'"$RF"'", ([.phases[].name] | join(","))]')" \
+	'["success",null,"e2elocal_0","local",true,"validate,prepare,leftovers,start,health,load,process,stop,artifact"]'
+expect_eq "single-node: entry.json is the entry" "$(jq -cS . "$T/sn/entry.json" 2>/dev/null)" "$(jq -cS . <<<"$E")"
+check "single-node: summary line on stderr" grep -q "^executor: ok  *$RF: 10/10 requests" "$T/sn.err"
+check "single-node: server.log keeps the server's last line (SIGTERM at stop)" grep -q "simserver: stopping" "$T/sn/server.log"
+out=$(grep -rl -e s3cret "$T/sn"; for f in "$T"/sn/*.tar.gz; do tar xzOf "$f" | grep -c s3cret | grep -v '^0$'; done)
+expect_eq "single-node: no secret in any file of the output dir (nor in the tarball)" "${out:-none}" none
+check "single-node: no secret on stdout/stderr" test -z "$(grep -l s3cret "$T/sn.out" "$T/sn.err")"
+no_procs_left "single-node"
+check "single-node: port $PORT closed" port_closed "$PORT"
+
+# multi-node demo entry (always the local launcher)
+RFM=$(jq -r --arg n "$NODE" '"\(."exp-name")_\(.precision)_\(.framework)_prefill-tp\(.prefill.tp)-ep\(.prefill.ep)-dp\(.prefill."dp-attn")-nw\(.prefill."num-worker")_decode-tp\(.decode.tp)-ep\(.decode.ep)-dp\(.decode."dp-attn")-nw\(.decode."num-worker")_disagg-\(.disagg)_spec-\(."spec-decoding")_conc\(.conc | map(tostring) | join("x"))_\($n)"' <<<"$E_MN")
+xrun mn --entry-json "$E_MN" "${COMMON[@]}" --output-dir "$T/mn"
+expect_eq "multi-node: exit 0" "$RC" 0
+[ "$RC" = 0 ] || sed 's/^/# /' "$T/mn.err" | tail -20
+absent=''
+for f in "${RFM}_conc2_gpus_5_ctx_1_gen_4.json" "agg_${RFM}_conc2_gpus_5_ctx_1_gen_4.json" \
+	"${RFM}_conc4_gpus_5_ctx_1_gen_4.json" "agg_${RFM}_conc4_gpus_5_ctx_1_gen_4.json" \
+	server.log entry.json meta.json "bmk_$RFM.tar.gz"; do
+	[ -f "$T/mn/$f" ] || absent+=" $f"
+done
+expect_eq "multi-node: files of spec 6 (one raw + agg per conc)" "${absent:-none missing}" "none missing"
+check "multi-node: tarball holds the 4 results, log, entry, meta at top level" \
+	test "$(tar tzf "$T/mn/bmk_$RFM.tar.gz" 2>/dev/null | grep -cE '^(agg_)?'"$RFM"'_conc[24]_gpus_5_ctx_1_gen_4\.json$|^(server\.log|entry\.json|meta\.json)$')" = 7 \
+	-a -z "$(tar tzf "$T/mn/bmk_$RFM.tar.gz" 2>/dev/null | grep /)"
+for c in 2 4; do
+	expect_eq "multi-node: agg conc $c values" \
+		"$(jf "$T/mn/agg_${RFM}_conc${c}_gpus_5_ctx_1_gen_4.json" -c '[.hw, .conc, .disagg, .is_multinode, .prefill_tp, .prefill_num_workers, .decode_tp, .decode_num_workers, .num_prefill_gpu, .num_decode_gpu, .framework]')" \
+		"[\"local\",$c,true,true,1,1,2,2,1,4,\"sim-disagg\"]"
+done
+expect_eq "multi-node: meta.json success, launcher local" "$(jf "$T/mn/meta.json" -c '[.exit.status, .launcher]')" '["success","local"]'
+no_procs_left "multi-node"
+
+# the run's variables win over the executor's own environment; the profile's env over it too
+MODEL=wrong-model PORT=1 RESULT_DIR=/nonexistent SIM_ITL_MS=500 xrun envwin --entry-json "$(entry_json)" "${COMMON[@]}" \
+	--output-dir "$T/envwin"
+expect_eq "the run's variables win over the executor's environment: exit 0" "$RC" 0
+[ "$RC" = 0 ] || sed 's/^/# /' "$T/envwin.err" | tail -5
+no_procs_left "environment"
+
+# ---------------------------------------------------------------- dry run
+MY_TOKEN=s3cret HF_TOKEN=hf-s3cret-2 xrun dry --entry-json "$E" "${COMMON[@]}" --output-dir "$T/dry" \
+	--secret-env MY_TOKEN --dry-run
+expect_eq "dry-run: exit 0" "$RC" 0
+for want in "recipe: $WS/benchmarks/single_node/sim_fp8_sim_sim.sh" "profile: $WS/runners/e2elocal.yaml" \
+	"RESULT_FILENAME: $RF" "MY_TOKEN=***" "HF_TOKEN=***" "PORT=$PORT" "SIMSERVER=$SIM" "CONC=1"; do
+	check "dry-run: shows '$want'" grep -qF -- "$want" "$T/dry.out"
+done
+check "dry-run: no secret value printed" test -z "$(grep -l s3cret "$T/dry.out" "$T/dry.err")"
+check "dry-run: no output directory created" test ! -e "$T/dry"
+check "dry-run: nothing listens on $PORT" port_closed "$PORT"
+no_procs_left "dry-run"
+
+# ---------------------------------------------------------------- failures
+# a recipe that exits at once: fails within 2 s (not at the 60 s timeout) with the log tail
+E=$(entry_json '."exp-name" = "exitnow_1024_64"')
+xrun exitnow --entry-json "$E" "${COMMON[@]}" --output-dir "$T/exitnow"
+expect_eq "exit at once: exit 1" "$RC" 1
+check "exit at once: within 2 s ($MS ms)" test "$MS" -lt 2000
+check "exit at once: message has the recipe's exit status" grep -q "the server stopped before it was ready: the recipe exited with status 3" "$T/exitnow.err"
+check "exit at once: message has the log tail" grep -q "simulated start-up failure" "$T/exitnow.err"
+expect_eq "exit at once: meta.json failed_phase" "$(jf "$T/exitnow/meta.json" .exit.failed_phase)" health
+artifact_ok "exit at once" "$T/exitnow"
+no_procs_left "exit at once"
+
+# a server that dies in the middle of the load: the run fails, the raw result counts the failures
+E=$(entry_json '."exp-name" = "dies_1024_64" | .conc = 2')
+RFD=$(rf "$E" "$NODE")
+xrun dies --entry-json "$E" "${COMMON[@]}" --output-dir "$T/dies"
+expect_eq "server dies mid-load: exit 1" "$RC" 1
+[ "$RC" = 1 ] || sed 's/^/# /' "$T/dies.err" | tail -5
+expect_eq "server dies mid-load: meta.json failed_phase" "$(jf "$T/dies/meta.json" .exit.failed_phase)" load
+check "server dies mid-load: raw result counts connect failures" \
+	test "$(jf "$T/dies/$RFD.json" '(.failures | add // 0) > 0')" = true
+check "server dies mid-load: the reason names the server's end" grep -qi "exited with status 3\|server.*stopped\|died" "$T/dies.err"
+artifact_ok "server dies mid-load" "$T/dies"
+no_procs_left "server dies mid-load"
+
+# SIGTERM during the health wait (a server that never becomes healthy, with a child process)
+E=$(entry_json '."exp-name" = "hang_1024_64"')
+xstart hang --entry-json "$E" "${COMMON[@]}" --output-dir "$T/hang"
+if wait_for 10 log_has "$T/hang/server.log" "fixture hang: started" && wait_for 5 infbench_port_listening "$PORT"; then
+	sleep 0.3
+	kill -TERM "$XPID"
+	xwait 45
+	expect_eq "SIGTERM in health wait: exit 1" "$RC" 1
+	check "SIGTERM in health wait: ends within 5 s ($MS ms)" test "$MS" -lt 5000
+	meta_exit_ok "SIGTERM in health wait" "$T/hang" health SIGTERM
+	artifact_ok "SIGTERM in health wait" "$T/hang"
+else
+	bad "SIGTERM in health wait: the recipe started" "$(tail -3 "$T/hang.err")"
+	xwait 1
+fi
+no_procs_left "SIGTERM in health wait"
+
+# the same with the executor as PID 1 of a PID namespace: the recipe's orphans (its `sleep`) are
+# reparented to the executor and stay zombies; the stop must not wait for them
+if unshare --pid --fork --mount-proc true 2>/dev/null; then
+	XPREFIX=(unshare --pid --fork --mount-proc)
+	xstart pid1 --entry-json "$E" "${COMMON[@]}" --output-dir "$T/pid1"
+	XPREFIX=()
+	if wait_for 10 log_has "$T/pid1/server.log" "fixture hang: started" && wait_for 5 infbench_port_listening "$PORT"; then
+		sleep 0.3
+		kill -TERM "$(children_of "$XPID" | head -1)"
+		xwait 45
+		expect_eq "executor as PID 1, SIGTERM in health wait: exit 1" "$RC" 1
+		check "executor as PID 1, SIGTERM in health wait: ends within 5 s ($MS ms)" test "$MS" -lt 5000
+		meta_exit_ok "executor as PID 1" "$T/pid1" health SIGTERM
+	else
+		bad "executor as PID 1: the recipe started" "$(tail -3 "$T/pid1.err")"
+		xwait 1
+	fi
+	no_procs_left "executor as PID 1"
+else
+	echo "skip executor as PID 1: unshare --pid --fork --mount-proc is not permitted here"
+fi
+
+# SIGTERM during the load (a slow server)
+E=$(entry_json '."exp-name" = "slow_1024_64" | .conc = 2')
+RFS=$(rf "$E" "$NODE")
+xstart slow --entry-json "$E" "${COMMON[@]}" --output-dir "$T/slow"
+if wait_for 20 sim_busy "$PORT"; then
+	sleep 0.3
+	kill -TERM "$XPID"
+	xwait 45
+	expect_eq "SIGTERM in load: exit 1" "$RC" 1
+	check "SIGTERM in load: ends within 5 s ($MS ms)" test "$MS" -lt 5000
+	meta_exit_ok "SIGTERM in load" "$T/slow" load SIGTERM
+	artifact_ok "SIGTERM in load" "$T/slow"
+	check "SIGTERM in load: raw result written with what exists" test -f "$T/slow/$RFS.json"
+else
+	bad "SIGTERM in load: the load started" "$(tail -3 "$T/slow.err")"
+	xwait 1
+fi
+no_procs_left "SIGTERM in load"
+
+# ---------------------------------------------------------------- leftovers of a crashed run
+# group_live PGID: a live (not zombie) process in process group PGID
+group_live() {
+	local p st
+	for p in /proc/[0-9]*/stat; do
+		st=$(sed 's/.*) //' "$p" 2>/dev/null) || continue
+		# shellcheck disable=SC2086
+		set -- $st # state ppid pgrp ...
+		[ "${3:-}" = "$PGID" ] && [ "$1" != Z ] && return 0
+	done
+	return 1
+}
+E=$(entry_json '."exp-name" = "hang_1024_64"')
+STATE=$T/tmp/infbench-local-$NODE.pgid
+xstart crashed --entry-json "$E" "${COMMON[@]}" --output-dir "$T/crashed"
+PGID=
+if wait_for 10 test -s "$STATE" && wait_for 10 log_has "$T/crashed/server.log" "fixture hang: started" \
+	&& wait_for 5 infbench_port_listening "$PORT"; then
+	PGID=$(cat "$STATE")
+	kill -KILL "$XPID"
+	xwait 5
+	check "crashed run: its process group ($PGID) outlives the SIGKILLed executor" group_live
+	xrun aftercrash --entry-json "$(entry_json)" "${COMMON[@]}" --output-dir "$T/aftercrash"
+	expect_eq "next run on the node: exit 0 (the port was freed)" "$RC" 0
+	[ "$RC" = 0 ] || sed 's/^/# /' "$T/aftercrash.err" | tail -5
+	check "next run on the node: the crashed run's group is gone" test -z "$(group_live && echo live)"
+	check "next run on the node: state file removed" test ! -e "$STATE"
+else
+	bad "crashed run: recipe started, group recorded in $STATE" "$(tail -3 "$T/crashed.err")"
+	xwait 1
+fi
+no_procs_left "leftovers"
+
+# ---------------------------------------------------------------- --matrix
+jq -c '[.[0], .[1]]' "$T/demo.json" >"$T/matrix2.json"
+xrun matrix --matrix "$T/matrix2.json" "${COMMON[@]}" --output-dir "$T/mx"
+expect_eq "matrix: exit 0" "$RC" 0
+expect_eq "matrix: one summary line per entry" "$(grep -cE '^\[[12]/2\] ok ' "$T/matrix.out")" 2
+check "matrix: total line" grep -q "^2 of 2 entries succeeded" "$T/matrix.out"
+for i in 0 1; do
+	e=$(jq -c ".[$i]" "$T/matrix2.json")
+	r=$(rf "$e" "$NODE")
+	files_ok "matrix entry $((i + 1))" "$T/mx/bmk_$r" "$r"
+done
+no_procs_left "matrix"
+
+# ---------------------------------------------------------------- bad input
+E=$(entry_json '."exp-name" = "nosuch_1024_64"')
+xrun norecipe --entry-json "$E" "${COMMON[@]}" --output-dir "$T/norecipe"
+expect_eq "missing recipe: exit 1" "$RC" 1
+check "missing recipe: lists the name with framework" grep -qF "$WS/benchmarks/single_node/nosuch_fp8_sim_sim.sh" "$T/norecipe.err"
+check "missing recipe: lists the name without framework" grep -qF "$WS/benchmarks/single_node/nosuch_fp8_sim.sh" "$T/norecipe.err"
+expect_eq "missing recipe: meta.json failed_phase" "$(jf "$T/norecipe/meta.json" .exit.failed_phase)" prepare
+
+E=$(entry_json '.tp = "1"')
+xrun badtype --entry-json "$E" "${COMMON[@]}" --output-dir "$T/badtype"
+expect_eq "invalid entry (tp a string): exit 1" "$RC" 1
+check "invalid entry (tp a string): names the key" grep -qE "(^|[^a-z_-])tp([^a-z_-]|$)" "$T/badtype.err"
+E=$(entry_json 'del(.osl) | .concurrency = 4')
+xrun badkeys --entry-json "$E" "${COMMON[@]}" --output-dir "$T/badkeys"
+expect_eq "invalid entry (missing, unknown key): exit 1" "$RC" 1
+check "invalid entry: names the missing key osl" grep -q "osl" "$T/badkeys.err"
+check "invalid entry: names the unknown key concurrency" grep -q "concurrency" "$T/badkeys.err"
+no_procs_left "bad input"
+
+finish
