@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, from Debian's packages, only when missing
 # (idempotent: a machine that has everything is not touched, and no network is used).
-# Sourced by test.sh and demo.sh; can also be run alone.
-set -euo pipefail
+# Sourced by demo.sh (`setup_install build`), test.sh (`setup_install test`) and the
+# workflows' .github/scripts/install-build-deps.sh; can also be run alone (build + test).
 
-SETUP_PACKAGES=(
+# What building matrixgen, executor and the simulator needs: all a GPU node ever gets.
+SETUP_BUILD_PACKAGES=(
 	build-essential cmake pkg-config git curl ca-certificates
 	libyaml-dev libcjson-dev libcurl4-openssl-dev libarchive-dev libcmocka-dev
+)
+# What the test suite needs besides.
+SETUP_TEST_PACKAGES=(
 	clang libclang-rt-dev   # AddressSanitizer/UBSan build and libFuzzer targets
 	shellcheck jq           # the scripts and workflows are checked as part of the tests
 	# real components of the launcher tests (tests/e2e/harness): Podman's Docker API service,
@@ -16,17 +20,21 @@ SETUP_PACKAGES=(
 )
 
 setup_missing_packages() {
-	local missing=() p
-	for p in "${SETUP_PACKAGES[@]}"; do
+	local p
+	for p in "$@"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
-			missing+=("$p")
+			echo "$p"
 	done
-	printf '%s\n' "${missing[@]}"
 }
 
+# setup_install build|test [EXTRA_PACKAGE...]
 setup_install() {
+	local want=("${SETUP_BUILD_PACKAGES[@]}")
+	[ "${1:-test}" = test ] && want+=("${SETUP_TEST_PACKAGES[@]}")
+	shift || true
+	want+=("$@")
 	local missing
-	mapfile -t missing < <(setup_missing_packages)
+	mapfile -t missing < <(setup_missing_packages "${want[@]}")
 	[ ${#missing[@]} -eq 0 ] && return 0
 	echo "setup: installing ${missing[*]}" >&2
 	local sudo=()
@@ -37,5 +45,6 @@ setup_install() {
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
-	setup_install
+	set -euo pipefail
+	setup_install test
 fi

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
-setup_install
+setup_install test
 
 jobs=$(nproc)
 run_suite() { # name, build dir, ctest args, cmake args...

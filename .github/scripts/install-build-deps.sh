@@ -10,13 +10,4 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=scripts/setup.sh
 . scripts/setup.sh
-build_only=" build-essential cmake pkg-config git curl ca-certificates libyaml-dev libcjson-dev
-	libcurl4-openssl-dev libarchive-dev libcmocka-dev "
-keep=()
-for p in "${SETUP_PACKAGES[@]}"; do
-	case "$build_only" in
-	*[[:space:]]"$p"[[:space:]]*) keep+=("$p") ;;
-	esac
-done
-SETUP_PACKAGES=("${keep[@]}" jq)
-setup_install
+setup_install build jq
