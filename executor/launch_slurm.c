@@ -4,7 +4,8 @@
  *   srun --jobid=<id> --overlap [--container-image ... ] bash <recipe>          the server
  * The job is named after the node, so the next run on the node finds and cancels what a
  * crashed run left (squeue --name). srun runs as our child in its own process group; its
- * output is server.log. Liveness: the srun child. Stop: `scancel --signal=TERM JOB` (SIGTERM to
+ * output is server.log. Liveness: the srun child, and once a second the job's state in
+ * squeue (a job Slurm cancelled or timed out is a dead server even while srun lingers). Stop: `scancel --signal=TERM JOB` (SIGTERM to
  * the step's tasks), the grace period for srun to end, then SIGTERM/SIGKILL to srun, and
  * scancel of the job.
  *
@@ -353,8 +354,23 @@ static int slurm_start(struct launched *l, const struct launch_spec *s, struct d
 	return rc;
 }
 
+/* The job's state in the queue ("RUNNING", ...), or "" once it has left the queue. */
+static void job_state(struct buf *out, const char *job_id)
+{
+	struct diags ignore = DIAGS_INIT;
+	const char *argv[] = { "squeue", "-h", "-j", job_id, "-o", "%T", NULL };
+	if (slurm_cmd(out, argv, &ignore))
+		buf_reset(out); /* squeue refuses a job id it no longer knows */
+	while (out->len && (out->s[out->len - 1] == '\n' || out->s[out->len - 1] == ' '))
+		buf_setlen(out, out->len - 1);
+	diags_release(&ignore);
+}
+
+/* Alive while srun runs and the job is in the queue as running (checked once a second:
+ * squeue is a process per call). */
 static bool slurm_alive(struct launched *l)
 {
+	static int64_t last_queue_check_ns;
 	if (l->ended)
 		return false;
 	int status;
@@ -365,7 +381,20 @@ static bool slurm_alive(struct launched *l)
 			 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 		return false;
 	}
-	return true;
+	int64_t now = clock_mono_ns();
+	if (!l->id || now - last_queue_check_ns < 1000000000)
+		return true;
+	last_queue_check_ns = now;
+	struct buf state = BUF_INIT;
+	job_state(&state, l->id);
+	bool running = !strcmp(state.s, "RUNNING") || !strcmp(state.s, "CONFIGURING");
+	if (!running) {
+		l->ended = true;
+		snprintf(l->how, sizeof(l->how), "job %s is %s", l->id,
+			 state.len ? state.s : "no longer in the queue");
+	}
+	buf_release(&state);
+	return running;
 }
 
 static int slurm_stop(struct launched *l, const struct launch_spec *s, int grace_s,
