@@ -5,9 +5,9 @@
  * The job is named after the node, so the next run on the node finds and cancels what a
  * crashed run left (squeue --name). srun runs as our child in its own process group; its
  * output is server.log. Liveness: the srun child, and once a second the job's state in
- * squeue (a job Slurm cancelled or timed out is a dead server even while srun lingers). Stop: `scancel --signal=TERM JOB` (SIGTERM to
- * the step's tasks), the grace period for srun to end, then SIGTERM/SIGKILL to srun, and
- * scancel of the job.
+ * squeue (a job Slurm cancelled or timed out is a dead server even while srun lingers).
+ * Stop: `scancel --signal=TERM JOB` (SIGTERM to the step's tasks), the grace period for srun
+ * to end, then SIGTERM/SIGKILL to srun, and scancel of the job.
  *
  * Pitfalls (docs/real-components.md): salloc --no-shell returns once the allocation is granted
  * and the job lives until scancel, so every path ends in scancel; an impossible request is
