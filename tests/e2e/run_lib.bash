@@ -224,3 +224,26 @@ sim_requests() {
 sim_busy() { [ "$(sim_requests "$1")" -gt 0 ]; }
 log_has() { grep -q -- "$2" "$1" 2>/dev/null; }
 port_closed() { ! infbench_port_listening "$1"; }
+
+# SIGTERM once the load runs (the simulator has requests): the run exits 1 within LIMIT_MS,
+# meta.json names the load phase and the signal, and the failure artifact exists.
+# Usage: sigterm_in_load LIMIT_MS WAIT_S EXECUTOR_ARGS... (the output dir is $T/slow)
+sigterm_in_load() {
+	local limit_ms=$1 wait_s=$2
+	shift 2
+	xstart slow "$@" --output-dir "$T/slow"
+	if wait_for "$wait_s" sim_busy "$PORT"; then
+		sleep 0.3
+		kill -TERM "$XPID"
+		xwait 60
+		expect_eq "SIGTERM in load: exit 1" "$RC" 1
+		check "SIGTERM in load: ends within $((limit_ms / 1000)) s ($MS ms)" test "$MS" -lt "$limit_ms"
+		meta_exit_ok "SIGTERM in load" "$T/slow" load SIGTERM
+		artifact_ok "SIGTERM in load" "$T/slow"
+		return 0
+	fi
+	bad "SIGTERM in load: the load started" "$(tail -3 "$T/slow.err")"
+	kill -TERM "$XPID"
+	xwait 60
+	return 1
+}

@@ -183,19 +183,8 @@ fi
 # SIGTERM during the load (a slow server)
 E=$(entry_json '."exp-name" = "slow_1024_64" | .conc = 2')
 RFS=$(rf "$E" "$NODE")
-xstart slow --entry-json "$E" "${COMMON[@]}" --output-dir "$T/slow"
-if wait_for 20 sim_busy "$PORT"; then
-	sleep 0.3
-	kill -TERM "$XPID"
-	xwait 45
-	expect_eq "SIGTERM in load: exit 1" "$RC" 1
-	check "SIGTERM in load: ends within 5 s ($MS ms)" test "$MS" -lt 5000
-	meta_exit_ok "SIGTERM in load" "$T/slow" load SIGTERM
-	artifact_ok "SIGTERM in load" "$T/slow"
+if sigterm_in_load 5000 20 --entry-json "$E" "${COMMON[@]}"; then
 	check "SIGTERM in load: raw result written with what exists" test -f "$T/slow/$RFS.json"
-else
-	bad "SIGTERM in load: the load started" "$(tail -3 "$T/slow.err")"
-	xwait 1
 fi
 no_procs_left "SIGTERM in load"
 

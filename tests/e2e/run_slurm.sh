@@ -196,20 +196,7 @@ no_procs_left "SIGTERM in health wait"
 
 # SIGTERM during the load
 E=$(entry_json '."exp-name" = "slow_1024_64" | .conc = 2')
-xstart slow --entry-json "$E" "${COMMON[@]}" --output-dir "$T/slow"
-if wait_for 30 sim_busy "$PORT"; then
-	sleep 0.3
-	kill -TERM "$XPID"
-	xwait 60
-	expect_eq "SIGTERM in load: exit 1" "$RC" 1
-	check "SIGTERM in load: ends within 10 s ($MS ms)" test "$MS" -lt 10000
-	meta_exit_ok "SIGTERM in load" "$T/slow" load SIGTERM
-	artifact_ok "SIGTERM in load" "$T/slow"
-else
-	bad "SIGTERM in load: the load started" "$(tail -3 "$T/slow.err")"
-	kill -TERM "$XPID"
-	xwait 60
-fi
+sigterm_in_load 10000 30 --entry-json "$E" "${COMMON[@]}"
 no_jobs_left "SIGTERM in load"
 no_procs_left "SIGTERM in load"
 
