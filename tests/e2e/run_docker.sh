@@ -134,21 +134,8 @@ no_containers_left "absent image"
 
 # SIGTERM during the health wait
 E=$(entry_json '."exp-name" = "hang_1024_64"')
-xstart hang --entry-json "$E" "${COMMON[@]}" --output-dir "$T/hang"
-if wait_for 30 log_has "$T/hang/server.log" "fixture hang: started" && wait_for 10 infbench_port_listening "$PORT"; then
-	check "SIGTERM in health wait: the container runs" test -n "$(podman_list_labeled "infbench.node=$NODE")"
-	sleep 0.3
-	kill -TERM "$XPID"
-	xwait 60
-	expect_eq "SIGTERM in health wait: exit 1" "$RC" 1
-	check "SIGTERM in health wait: ends within 10 s ($MS ms)" test "$MS" -lt 10000
-	meta_exit_ok "SIGTERM in health wait" "$T/hang" health SIGTERM
-	artifact_ok "SIGTERM in health wait" "$T/hang"
-else
-	bad "SIGTERM in health wait: the recipe started" "$(tail -3 "$T/hang.err")"
-	kill -TERM "$XPID"
-	xwait 60
-fi
+container_runs() { test -n "$(podman_list_labeled "infbench.node=$NODE")"; }
+sigterm_in_health 10000 30 container_runs --entry-json "$E" "${COMMON[@]}"
 no_containers_left "SIGTERM in health wait"
 no_procs_left "SIGTERM in health wait"
 check "SIGTERM in health wait: port $PORT closed" port_closed "$PORT"

@@ -247,3 +247,30 @@ sigterm_in_load() {
 	xwait 60
 	return 1
 }
+
+# SIGTERM while the executor waits for a server that never becomes healthy (fixture `hang`):
+# exit 1 within LIMIT_MS, meta.json names the health phase and the signal, failure artifact.
+# RUNNING is a command that must succeed while the server runs (`true` for none).
+# Usage: sigterm_in_health LIMIT_MS WAIT_S RUNNING EXECUTOR_ARGS... (output dir $T/hang)
+sigterm_in_health() {
+	local limit_ms=$1 wait_s=$2 running=$3
+	shift 3
+	xstart hang "$@" --output-dir "$T/hang"
+	if wait_for "$wait_s" log_has "$T/hang/server.log" "fixture hang: started" &&
+		wait_for 10 infbench_port_listening "$PORT"; then
+		check "SIGTERM in health wait: the server runs" "$running"
+		sleep 0.3
+		kill -TERM "$XPID"
+		xwait 60
+		expect_eq "SIGTERM in health wait: exit 1" "$RC" 1
+		check "SIGTERM in health wait: ends within $((limit_ms / 1000)) s ($MS ms)" \
+			test "$MS" -lt "$limit_ms"
+		meta_exit_ok "SIGTERM in health wait" "$T/hang" health SIGTERM
+		artifact_ok "SIGTERM in health wait" "$T/hang"
+		return 0
+	fi
+	bad "SIGTERM in health wait: the recipe started" "$(tail -3 "$T/hang.err")"
+	kill -TERM "$XPID"
+	xwait 60
+	return 1
+}

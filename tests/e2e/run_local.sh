@@ -143,19 +143,7 @@ no_procs_left "server dies mid-load"
 
 # SIGTERM during the health wait (a server that never becomes healthy, with a child process)
 E=$(entry_json '."exp-name" = "hang_1024_64"')
-xstart hang --entry-json "$E" "${COMMON[@]}" --output-dir "$T/hang"
-if wait_for 10 log_has "$T/hang/server.log" "fixture hang: started" && wait_for 5 infbench_port_listening "$PORT"; then
-	sleep 0.3
-	kill -TERM "$XPID"
-	xwait 45
-	expect_eq "SIGTERM in health wait: exit 1" "$RC" 1
-	check "SIGTERM in health wait: ends within 5 s ($MS ms)" test "$MS" -lt 5000
-	meta_exit_ok "SIGTERM in health wait" "$T/hang" health SIGTERM
-	artifact_ok "SIGTERM in health wait" "$T/hang"
-else
-	bad "SIGTERM in health wait: the recipe started" "$(tail -3 "$T/hang.err")"
-	xwait 1
-fi
+sigterm_in_health 5000 10 true --entry-json "$E" "${COMMON[@]}"
 no_procs_left "SIGTERM in health wait"
 
 # the same with the executor as PID 1 of a PID namespace: the recipe's orphans (its `sleep`) are

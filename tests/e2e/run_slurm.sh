@@ -176,21 +176,8 @@ no_procs_left "exit at once"
 
 # SIGTERM during the health wait
 E=$(entry_json '."exp-name" = "hang_1024_64"')
-xstart hang --entry-json "$E" "${COMMON[@]}" --output-dir "$T/hang"
-if wait_for 20 log_has "$T/hang/server.log" "fixture hang: started" && wait_for 10 infbench_port_listening "$PORT"; then
-	check "SIGTERM in health wait: the job runs" test -n "$(jobs_of "$NODE")"
-	sleep 0.3
-	kill -TERM "$XPID"
-	xwait 60
-	expect_eq "SIGTERM in health wait: exit 1" "$RC" 1
-	check "SIGTERM in health wait: ends within 10 s ($MS ms)" test "$MS" -lt 10000
-	meta_exit_ok "SIGTERM in health wait" "$T/hang" health SIGTERM
-	artifact_ok "SIGTERM in health wait" "$T/hang"
-else
-	bad "SIGTERM in health wait: the recipe started" "$(tail -3 "$T/hang.err")"
-	kill -TERM "$XPID"
-	xwait 60
-fi
+job_runs() { test -n "$(jobs_of "$NODE")"; }
+sigterm_in_health 10000 20 job_runs --entry-json "$E" "${COMMON[@]}"
 no_jobs_left "SIGTERM in health wait"
 no_procs_left "SIGTERM in health wait"
 
