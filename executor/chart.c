@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "common/seqlen.h"
 #include "common/diag.h"
 #include "common/fileio.h"
 #include "common/vec.h"
@@ -224,9 +225,9 @@ void chart_render(struct buf *out, const struct result_row *const *rows, size_t 
 	buf_addf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
 		 "viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\">\n", width, H, width, H);
 	buf_addf(out, "<rect width=\"%.0f\" height=\"%.0f\" fill=\"#ffffff\"/>\n", width, H);
-	struct buf seq = BUF_INIT;
+	char seq[SEQ_LEN_NAME_MAX] = "";
 	if (n)
-		seq_len_name(&seq, (long)rows[0]->isl, (long)rows[0]->osl);
+		seq_len_name(seq, (long)rows[0]->isl, (long)rows[0]->osl);
 	buf_addf(out, "<text x=\"%.1f\" y=\"32\" font-size=\"18\" font-weight=\"bold\" "
 		 "fill=\"#222\">", PLOT_L);
 	if (title_prefix && *title_prefix) {
@@ -235,14 +236,13 @@ void chart_render(struct buf *out, const struct result_row *const *rows, size_t 
 	}
 	if (n) {
 		xml_text(out, rows[0]->model_prefix);
-		buf_addf(out, " %s", seq.s);
+		buf_addf(out, " %s", seq);
 	}
 	buf_adds(out, " - throughput per GPU vs interactivity</text>\n");
 	if (n)
 		buf_addf(out, "<text x=\"%.1f\" y=\"52\" font-size=\"13\" fill=\"#666\">ISL %lld, "
 			 "OSL %lld; labels are concurrency; up and to the right is better</text>\n",
 			 PLOT_L, rows[0]->isl, rows[0]->osl);
-	buf_release(&seq);
 	axes(out, xtop, xstep, ytop, ystep);
 
 	for (size_t k = 0; k < ns; k++) {
@@ -333,7 +333,9 @@ int chart_write_all(const char *dir, const struct result_rows *rows, const char 
 		buf_addf(&path, "%s/", dir);
 		safe_name(&path, a->model_prefix);
 		buf_addch(&path, '_');
-		seq_len_name(&path, (long)a->isl, (long)a->osl);
+		char seq[SEQ_LEN_NAME_MAX];
+		seq_len_name(seq, (long)a->isl, (long)a->osl);
+		buf_adds(&path, seq);
 		buf_adds(&path, ".svg");
 		chart_render(&svg, group, n, title_prefix);
 		if (file_write_atomic(path.s, svg.s, svg.len, d))

@@ -410,17 +410,6 @@ out:
 	return rc;
 }
 
-void seq_len_name(struct buf *out, long isl, long osl)
-{
-	if (isl == 1024 && osl == 1024)
-		buf_adds(out, "1k1k");
-	else if (isl == 1024 && osl == 8192)
-		buf_adds(out, "1k8k");
-	else if (isl == 8192 && osl == 1024)
-		buf_adds(out, "8k1k");
-	else
-		buf_addf(out, "%ld_%ld", isl, osl);
-}
 
 static const char *tf(bool b)
 {

@@ -60,7 +60,5 @@ void entry_result_filename(struct buf *out, const struct entry *e, const char *n
 /* Whether NAME is a variable of executor-spec 2.2's table (or HF_TOKEN), which an
  * additional setting may not set. */
 bool entry_setting_is_reserved(const char *name);
-/* The seq-len name of matrix-spec 2: 1k1k, 1k8k, 8k1k, else "<isl>_<osl>". */
-void seq_len_name(struct buf *out, long isl, long osl);
 
 #endif

@@ -13,18 +13,6 @@ void mentries_release(struct mentries *m)
 	memset(m, 0, sizeof(*m));
 }
 
-void seq_len_name(char *out, long isl, long osl)
-{
-	if (isl == 1024 && osl == 1024)
-		strcpy(out, "1k1k");
-	else if (isl == 1024 && osl == 8192)
-		strcpy(out, "1k8k");
-	else if (isl == 8192 && osl == 1024)
-		strcpy(out, "8k1k");
-	else
-		snprintf(out, 48, "%ld_%ld", isl, osl);
-}
-
 void conc_expand(struct longvec *out, long start, long end, long step)
 {
 	long c = start;
@@ -118,7 +106,7 @@ static bool seq_len_selected(const struct seq_len *s, const struct sweep_filter 
 {
 	if (!f->seq_lens || !f->seq_lens->nr)
 		return true;
-	char name[48];
+	char name[SEQ_LEN_NAME_MAX];
 	seq_len_name(name, s->isl, s->osl);
 	return in_list(f->seq_lens, name);
 }

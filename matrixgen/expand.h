@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "common/opt.h"
+#include "common/seqlen.h"
 #include "common/vec.h"
 #include "matrixgen/config.h"
 
@@ -29,7 +30,7 @@ struct mentry {
 	long *concs;        /* multi-node, owned */
 	size_t concs_nr;
 	long max_model_len;
-	char seq_name[48];  /* exp-name suffix: 1k1k, 1k8k, 8k1k, <isl>_<osl>, or test */
+	char seq_name[SEQ_LEN_NAME_MAX];  /* exp-name suffix: 1k1k, 1k8k, 8k1k, <isl>_<osl>, or test */
 	bool run_eval;
 };
 
@@ -50,8 +51,6 @@ struct sweep_filter {
 	const struct longvec *conc_only; /* test-config --conc */
 };
 
-/* seq-len name of a pair: 1k1k, 1k8k, 8k1k, else "<isl>_<osl>". out holds 48 bytes. */
-void seq_len_name(char *out, long isl, long osl);
 
 /* Range expansion (3.1): start, then multiply by step, clamp to end, stop after end. */
 void conc_expand(struct longvec *out, long start, long end, long step);
