@@ -1,6 +1,7 @@
 /* entry: see entry.h. The spec's key lists are the tables below, row for row; one walker
  * checks an object against a table (unknown, duplicate, other-shape, missing, type). */
 #include "executor/entry.h"
+#include "executor/env.h"
 
 #include <limits.h>
 #include <stddef.h>
@@ -66,16 +67,6 @@ static const struct field worker_fields[] = {
 
 static const char *const spec_values[] = { "none", "mtp", "draft_model", NULL };
 
-/* executor-spec 2.2's table, plus the one secret every run knows. Sorted: bsearch. */
-static const char *const reserved_vars[] = {
-	"CONC", "CONC_LIST", "DECODE_DP_ATTN", "DECODE_EP", "DECODE_NUM_WORKERS", "DECODE_TP",
-	"DISAGG", "DP_ATTENTION", "EP_SIZE", "EXP_NAME", "FRAMEWORK", "HF_HUB_CACHE",
-	"HF_TOKEN", "IMAGE", "ISL", "IS_MULTINODE", "MAX_MODEL_LEN", "MODEL", "MODEL_PREFIX",
-	"OSL", "PORT", "PRECISION", "PREFILL_DP_ATTN", "PREFILL_EP", "PREFILL_NUM_WORKERS",
-	"PREFILL_TP", "RANDOM_RANGE_RATIO", "RESULT_DIR", "RESULT_FILENAME", "RUNNER_NAME",
-	"RUNNER_TYPE", "RUN_EVAL", "SPEC_DECODING", "TP",
-};
-
 struct ctx {
 	const char *name;
 	struct diags *d;
@@ -119,35 +110,6 @@ static int get_long(long *out, struct ctx *c, const struct jnode *n, const char 
 	return 0;
 }
 
-bool entry_setting_is_reserved(const char *name)
-{
-	size_t lo = 0, hi = sizeof(reserved_vars) / sizeof(reserved_vars[0]);
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int cmp = strcmp(name, reserved_vars[mid]);
-		if (!cmp)
-			return true;
-		if (cmp < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return false;
-}
-
-static bool valid_var_name(const char *s, size_t n)
-{
-	if (!n || (s[0] >= '0' && s[0] <= '9'))
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		      c == '_'))
-			return false;
-	}
-	return true;
-}
-
 /* executor-spec 2.2: NAME=VALUE, NAME an identifier not in the table, VALUE shell-safe. */
 static int parse_setting(struct entry_worker *w, struct ctx *c, const struct jnode *n,
 			 const char *path)
@@ -160,9 +122,9 @@ static int parse_setting(struct entry_worker *w, struct ctx *c, const struct jno
 	size_t name_len = (size_t)(eq - n->s);
 	char *name = xstrndup(n->s, name_len);
 	int rc = 0;
-	if (!valid_var_name(name, name_len)) {
+	if (!env_name_valid(name, name_len)) {
 		rc = type_error(c, n, path, "a variable name matching [A-Za-z_][A-Za-z0-9_]* before '='");
-	} else if (entry_setting_is_reserved(name)) {
+	} else if (env_name_reserved(name) || !strcmp(name, "HF_TOKEN")) {
 		rc = diags_errorf(c->d, c->name, n->line, n->col, path,
 				  "setting '%s' would override a variable the executor sets", name);
 	} else {

@@ -5,7 +5,7 @@
  * Key order is free. The shape is multi-node when the object has `prefill` or `decode`,
  * else single-node; a key of the other shape is an error that says so. A single-node entry
  * with `disagg: true` is an error. Additional settings (2.2) are split and checked here,
- * except against --secret-env names, which only `run` knows (entry_setting_is_reserved).
+ * except against --secret-env names, which only `run` knows (env_name_reserved).
  *
  * Use: struct entry e; entry_parse(&e, json, len, "entry.json", d) -> read fields ->
  * entry_release(&e). entry_parse initialises e first, so entry_release is always safe.
@@ -57,8 +57,5 @@ int entry_parse(struct entry *e, const char *json, size_t len, const char *name,
 		struct diags *d);
 /* RESULT_FILENAME of executor-spec 2.3 for this entry on node `node`. */
 void entry_result_filename(struct buf *out, const struct entry *e, const char *node);
-/* Whether NAME is a variable of executor-spec 2.2's table (or HF_TOKEN), which an
- * additional setting may not set. */
-bool entry_setting_is_reserved(const char *name);
 
 #endif

@@ -11,6 +11,35 @@
 #include "executor/entry.h"
 #include "executor/profile.h"
 
+/* executor-spec 2.2's table. Sorted: bsearch. */
+static const char *const reserved_vars[] = {
+	"CONC", "CONC_LIST", "DECODE_DP_ATTN", "DECODE_EP", "DECODE_NUM_WORKERS", "DECODE_TP",
+	"DISAGG", "DP_ATTENTION", "EP_SIZE", "EXP_NAME", "FRAMEWORK", "HF_HUB_CACHE", "IMAGE",
+	"ISL", "IS_MULTINODE", "MAX_MODEL_LEN", "MODEL", "MODEL_PREFIX", "OSL", "PORT",
+	"PRECISION", "PREFILL_DP_ATTN", "PREFILL_EP", "PREFILL_NUM_WORKERS", "PREFILL_TP",
+	"RANDOM_RANGE_RATIO", "RESULT_DIR", "RESULT_FILENAME", "RUNNER_NAME", "RUNNER_TYPE",
+	"RUN_EVAL", "SPEC_DECODING", "TP",
+};
+
+bool env_name_reserved(const char *name)
+{
+	return bsearch(&name, reserved_vars, sizeof(reserved_vars) / sizeof(reserved_vars[0]),
+		       sizeof(reserved_vars[0]), strptr_cmp) != NULL;
+}
+
+bool env_name_valid(const char *s, size_t n)
+{
+	if (!n || (s[0] >= '0' && s[0] <= '9'))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '_'))
+			return false;
+	}
+	return true;
+}
+
 /* Sets NAME=VALUE, replacing an earlier value in place (a name appears once). */
 static void env_set(struct run_env *e, const char *name, const char *value)
 {

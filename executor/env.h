@@ -10,6 +10,9 @@
 #ifndef EXECUTOR_ENV_H
 #define EXECUTOR_ENV_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "common/vec.h"
 
 struct diags;
@@ -29,6 +32,12 @@ struct env_inputs {
 	const char *result_dir;       /* as the recipe sees it */
 	const struct strvec *secret_env; /* --secret-env names */
 };
+
+/* Whether name is one of the variables the executor sets (2.2's table): a profile's env may
+ * set only HF_HUB_CACHE of them, an additional setting or a --secret-env none. */
+bool env_name_reserved(const char *name);
+/* Whether name[0..len) is a variable name: [A-Za-z_][A-Za-z0-9_]*. */
+bool env_name_valid(const char *name, size_t len);
 
 int entry_to_env(struct run_env *out, const struct env_inputs *in, struct diags *d);
 void env_release(struct run_env *e);

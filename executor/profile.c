@@ -9,33 +9,14 @@
 #include "common/diag.h"
 #include "common/fileio.h"
 #include "common/xalloc.h"
+#include "executor/env.h"
 
 #define NR(a) (sizeof(a) / sizeof((a)[0]))
-
-const char *const executor_reserved_vars[] = {
-	"EXP_NAME", "MODEL", "MODEL_PREFIX", "IMAGE", "FRAMEWORK", "PRECISION", "ISL", "OSL",
-	"MAX_MODEL_LEN", "SPEC_DECODING", "DISAGG", "TP", "EP_SIZE", "DP_ATTENTION", "CONC",
-	"RUN_EVAL", "CONC_LIST", "PREFILL_NUM_WORKERS", "PREFILL_TP", "PREFILL_EP",
-	"PREFILL_DP_ATTN", "DECODE_NUM_WORKERS", "DECODE_TP", "DECODE_EP", "DECODE_DP_ATTN",
-	"IS_MULTINODE", "RANDOM_RANGE_RATIO", "HF_HUB_CACHE", "RESULT_FILENAME", "RUNNER_TYPE",
-	"RUNNER_NAME", "PORT", "RESULT_DIR", NULL,
-};
 
 static const char *const launchers[] = { "docker", "slurm", "local", NULL };
 static const char *const vendors[] = { "nvidia", "amd", "none", NULL };
 static const char *const pulls[] = { "missing", "always", "never", NULL };
 static const char *const containers[] = { "none", "pyxis", NULL };
-
-bool var_name_valid(const char *s)
-{
-	if (!*s || !(*s == '_' || (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z')))
-		return false;
-	for (s++; *s; s++)
-		if (!(*s == '_' || (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
-		      (*s >= '0' && *s <= '9')))
-			return false;
-	return true;
-}
 
 static const struct sfield docker_fields[] = {
 	{ "host", SF_STR, SF_NONEMPTY, 0, 0, NULL, offsetof(struct profile_docker, host), 0, NULL, NULL },
@@ -116,14 +97,11 @@ static int check_profile(void *rec, struct schema_ctx *ctx)
 	}
 	for (size_t i = 0; i < p->env_nr; i++) {
 		const char *k = p->env[i].key;
-		bool reserved = false;
-		for (size_t r = 0; executor_reserved_vars[r]; r++)
-			reserved |= !strcmp(k, executor_reserved_vars[r]);
 		size_t old = schema_path_push_key(ctx, "env");
-		if (!var_name_valid(k))
+		if (!env_name_valid(k, strlen(k)))
 			rc = check_at(ctx, k, p->env[i].node,
 				      "expected a variable name ([A-Za-z_][A-Za-z0-9_]*), found '%s'", k);
-		else if (reserved && strcmp(k, "HF_HUB_CACHE"))
+		else if (env_name_reserved(k) && strcmp(k, "HF_HUB_CACHE"))
 			rc = check_at(ctx, k, p->env[i].node,
 				      "'%s' is set by the executor; of its variables a profile may set "
 				      "only HF_HUB_CACHE", k);

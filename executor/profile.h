@@ -62,9 +62,5 @@ int profile_load_text(struct profile *p, const char *name, const char *text, siz
 		      struct diags *d);
 void profile_release(struct profile *p);
 
-/* Variables the executor itself sets (executor-spec 2.2): a profile's env may set only
- * HF_HUB_CACHE of these, and additional-settings none. NULL-terminated. */
-extern const char *const executor_reserved_vars[];
-bool var_name_valid(const char *name);
 
 #endif

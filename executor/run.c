@@ -152,13 +152,12 @@ static int check_secret_names(struct run *r)
 	int rc = 0;
 	for (size_t i = 0; i < r->o->secret_env.nr; i++) {
 		const char *n = r->o->secret_env.v[i];
-		if (!var_name_valid(n))
+		if (!env_name_valid(n, strlen(n)))
 			rc = diags_errorf(r->d, NULL, 0, 0, NULL,
 					  "--secret-env: '%s' is not a variable name", n);
-		for (size_t k = 0; executor_reserved_vars[k]; k++)
-			if (!strcmp(n, executor_reserved_vars[k]))
-				rc = diags_errorf(r->d, NULL, 0, 0, NULL,
-						  "--secret-env: '%s' is set by the executor", n);
+		if (env_name_reserved(n))
+			rc = diags_errorf(r->d, NULL, 0, 0, NULL,
+					  "--secret-env: '%s' is set by the executor", n);
 	}
 	return rc;
 }
