@@ -141,3 +141,38 @@ st_summary() {
 	fi
 	return 0
 }
+
+# The command line of a harness run as a program: `NAME.sh selftest`, `NAME.sh FUNCTION ARGS`
+# (runs NAME_FUNCTION), `NAME.sh --help`. Usage, at the end of NAME.sh:
+#   [ "${BASH_SOURCE[0]}" = "$0" ] && infbench_harness_main NAME "$0" "$@"
+infbench_harness_main() {
+	local name=$1 script=$2 cmd=${3:-}
+	shift 3 2>/dev/null || shift $#
+	case $cmd in
+	selftest)
+		SELFTEST_PASS=0 SELFTEST_FAIL=0 SELFTEST_SKIPS=()
+		# shellcheck disable=SC2064 # the teardown function is named now, on purpose
+		trap "${name}_teardown; exit 130" INT TERM
+		"${name}_selftest"
+		st_summary
+		exit $?
+		;;
+	"" | -h | --help | help)
+		sed -n '2,/^$/s/^# \{0,1\}//p' "$script"
+		exit 2
+		;;
+	*)
+		if ! declare -F "${name}_$cmd" >/dev/null; then
+			echo "$name.sh: unknown command '$cmd' (see --help)" >&2
+			exit 2
+		fi
+		local rc=0
+		"${name}_$cmd" "$@" || rc=$?
+		if [ "$cmd" = available ] && [ $rc -ne 0 ]; then
+			local reason="${name^^}_SKIP_REASON"
+			echo "${!reason}" >&2
+		fi
+		exit $rc
+		;;
+	esac
+}

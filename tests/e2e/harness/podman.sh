@@ -543,29 +543,5 @@ _podman_selftest() {
 # ---------------------------------------------------------------- command line
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
-	cmd=${1:-}
-	shift || true
-	case $cmd in
-	selftest)
-		SELFTEST_PASS=0 SELFTEST_FAIL=0 SELFTEST_SKIPS=()
-		trap 'podman_teardown; exit 130' INT TERM
-		podman_selftest
-		st_summary
-		exit $?
-		;;
-	"" | -h | --help | help)
-		sed -n '2,/^$/s/^# \{0,1\}//p' "$0"
-		exit 2
-		;;
-	*)
-		if ! declare -F "podman_$cmd" >/dev/null; then
-			echo "podman.sh: unknown command '$cmd' (see --help)" >&2
-			exit 2
-		fi
-		"podman_$cmd" "$@"
-		rc=$?
-		[ "$cmd" = available ] && [ $rc -ne 0 ] && echo "$PODMAN_SKIP_REASON" >&2
-		exit $rc
-		;;
-	esac
+	infbench_harness_main podman "$0" "$@"
 fi
