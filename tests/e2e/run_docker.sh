@@ -23,24 +23,10 @@
 # shellcheck source=harness/podman.sh source-path=SCRIPTDIR
 . "$REPO/tests/e2e/harness/podman.sh"
 
-if [ "$(id -u)" -eq 0 ] && ! podman_install; then
-	bad "podman_install" "apt-get failed"
-fi
-if ! podman_available; then
-	echo "SKIPPED: $PODMAN_SKIP_REASON"
-	exit 77
-fi
+bring_up podman
 for f in gcc /bin/busybox /bin/bash-static; do
 	command -v "$f" >/dev/null || { echo "SKIPPED: $f not installed (needed for the test image)"; exit 77; }
 done
-
-podman_setup >/dev/null || { bad "podman_setup"; finish; exit 1; }
-on_cleanup podman_teardown
-if ! podman_start || ! podman_wait_ready 30; then
-	bad "podman service ready"
-	finish
-	exit 1
-fi
 ok "podman service on $PODMAN_API_SOCK"
 API=$PODMAN_API_VERSION
 

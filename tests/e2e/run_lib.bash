@@ -274,3 +274,25 @@ sigterm_in_health() {
 	xwait 60
 	return 1
 }
+
+# A real component of the harness (podman or slurm), up for this test: installs it when
+# missing (as root), skips the test (exit 77, "SKIPPED: reason") where it cannot run, sets it
+# up, registers its teardown, starts it and waits until it answers.
+bring_up() {
+	local name=$1 reason
+	if [ "$(id -u)" -eq 0 ] && ! "${name}_install"; then
+		bad "${name}_install" "apt-get failed"
+	fi
+	if ! "${name}_available"; then
+		reason="${name^^}_SKIP_REASON"
+		echo "SKIPPED: ${!reason}"
+		exit 77
+	fi
+	"${name}_setup" >/dev/null || { bad "${name}_setup"; finish; exit 1; }
+	on_cleanup "${name}_teardown"
+	if ! "${name}_start" || ! "${name}_wait_ready" 30; then
+		bad "$name ready"
+		finish
+		exit 1
+	fi
+}

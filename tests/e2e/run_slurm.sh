@@ -25,20 +25,7 @@
 # shellcheck source=harness/slurm.sh source-path=SCRIPTDIR
 . "$REPO/tests/e2e/harness/slurm.sh"
 
-if [ "$(id -u)" -eq 0 ] && ! slurm_install; then
-	bad "slurm_install" "apt-get failed"
-fi
-if ! slurm_available; then
-	echo "SKIPPED: $SLURM_SKIP_REASON"
-	exit 77
-fi
-slurm_setup >/dev/null || { bad "slurm_setup"; finish; exit 1; }
-on_cleanup slurm_teardown
-if ! slurm_start || ! slurm_wait_ready 30; then
-	bad "slurm cluster ready"
-	finish
-	exit 1
-fi
+bring_up slurm
 ok "one-node cluster: node $INFBENCH_SLURM_NODE, partition $INFBENCH_SLURM_PARTITION, $INFBENCH_SLURM_CPUS CPUs"
 
 make_workspace
