@@ -71,6 +71,27 @@ int diags_usagef(struct diags *d, const char *fmt, ...)
 	return -1;
 }
 
+void diags_truncate(struct diags *d, size_t from)
+{
+	for (size_t i = from; i < d->nr; i++) {
+		if (d->v[i].level == DIAG_ERROR)
+			d->errors--;
+		free(d->v[i].file);
+		free(d->v[i].path);
+		free(d->v[i].msg);
+	}
+	if (from < d->nr)
+		d->nr = from;
+}
+
+const char *diags_first_error(const struct diags *d, size_t from)
+{
+	for (size_t i = from; i < d->nr; i++)
+		if (d->v[i].level == DIAG_ERROR)
+			return d->v[i].msg;
+	return NULL;
+}
+
 static void diag_format_one(struct buf *out, const struct diag *g)
 {
 	struct buf line = BUF_INIT;

@@ -53,6 +53,11 @@ void diags_warnf(struct diags *d, const char *file, int line, int col, const cha
 /* A usage error: like diags_errorf without a place, and the exit status becomes 2. */
 int diags_usagef(struct diags *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Drops the entries from index `from` on (after printing them, say). */
+void diags_truncate(struct diags *d, size_t from);
+/* The message of the first error at index `from` or later, or NULL. */
+const char *diags_first_error(const struct diags *d, size_t from);
+
 /* Appends every message, one per line, to out. */
 void diags_format(struct buf *out, const struct diags *d);
 /* Prints every message to f, one write per message; returns the exit status they imply. */

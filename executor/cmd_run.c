@@ -3,7 +3,6 @@
  * matrix (--matrix, each entry in turn on this host, a local stand-in for the Actions
  * fan-out, one summary line per entry). Exit status 0 only when every entry fully succeeded.
  */
-#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,9 +10,11 @@
 #include "common/buf.h"
 #include "common/diag.h"
 #include "common/fileio.h"
+#include "common/jsonw.h"
 #include "common/opt.h"
 #include "common/vec.h"
 #include "executor/cmd_run.h"
+#include "executor/jtree.h"
 #include "executor/run.h"
 
 struct run_cli {
@@ -29,53 +30,52 @@ static int print_out(struct buf *b)
 	return 0;
 }
 
-/* --matrix: a JSON array of entries; each is re-serialised and run on its own. */
+/* --matrix: a JSON array of entries, each written out again by the same strict reader the
+ * entry itself goes through (jtree keeps 8 apart from 8.0) and run on its own. */
 static int run_matrix(struct run_cli *c, const char *text, size_t len, struct diags *d)
 {
-	cJSON *arr = cJSON_ParseWithLength(text, len);
-	if (!cJSON_IsArray(arr)) {
-		cJSON_Delete(arr);
-		return diags_errorf(d, c->matrix, 0, 0, NULL, "expected a JSON array of matrix entries");
+	struct jnode *arr = jtree_parse(text, len, c->matrix, d);
+	if (!arr)
+		return -1;
+	if (arr->type != JT_ARR) {
+		jtree_free(arr);
+		return diags_errorf(d, c->matrix, 1, 1, NULL, "expected a JSON array of matrix entries");
 	}
-	int n = cJSON_GetArraySize(arr), failed = 0, i = 0;
+	size_t n = arr->nr, ran = 0, succeeded = 0;
 	struct buf out = BUF_INIT, summary = BUF_INIT;
 	c->o.matrix_layout = true;
-	const cJSON *item;
-	cJSON_ArrayForEach(item, arr) {
-		i++;
-		if (run_signal)
-			break;
-		char *one = cJSON_PrintUnformatted(item);
+	for (size_t i = 0; i < n && !run_signal; i++) {
+		struct buf one = BUF_INIT;
+		struct jsonw w;
+		jsonw_init(&w, &one, JSONW_LINE);
+		jtree_write(&w, &arr->items[i]);
 		char name[64];
-		snprintf(name, sizeof(name), "entry-%d", i);
-		fprintf(stderr, "executor: [%d/%d] running %s\n", i, n, name);
+		snprintf(name, sizeof(name), "entry-%zu", i + 1);
+		fprintf(stderr, "executor: [%zu/%zu] running %s\n", i + 1, n, name);
 		struct run_outcome res;
 		size_t first = d->nr;
-		run_entry(&res, &c->o, one, strlen(one), name, &out, d);
+		run_entry(&res, &c->o, one.s, one.len, name, &out, d);
 		print_out(&out);
 		/* each entry's problems are printed as they happen, not all at the end */
 		struct diags mine = { d->v ? d->v + first : NULL, d->nr - first, 0, 0, 0 };
 		diags_print(stderr, &mine);
-		for (size_t k = first; k < d->nr; k++) {
-			free(d->v[k].file);
-			free(d->v[k].path);
-			free(d->v[k].msg);
-		}
-		d->nr = first;
-		failed += !res.ok;
-		buf_addf(&summary, "[%d/%d] %s\n", i, n, res.summary);
-		free(one);
+		diags_truncate(d, first);
+		ran++;
+		succeeded += res.ok;
+		buf_addf(&summary, "[%zu/%zu] %s\n", i + 1, n, res.summary);
+		buf_release(&one);
 	}
-	cJSON_Delete(arr);
-	buf_addf(&summary, "%d of %d entries succeeded; results in %s\n", i - failed -
-		 (run_signal ? 1 : 0), n, c->o.output_dir);
+	jtree_free(arr);
+	buf_addf(&summary, "%zu of %zu entries succeeded; results in %s\n", succeeded, n,
+		 c->o.output_dir);
 	fputs("\n", stdout);
 	print_out(&summary);
 	buf_release(&out);
 	buf_release(&summary);
 	if (run_signal)
-		return diags_errorf(d, NULL, 0, 0, NULL, "interrupted");
-	return failed ? diags_errorf(d, NULL, 0, 0, NULL, "%d of %d entries failed", failed, n) : 0;
+		return diags_errorf(d, NULL, 0, 0, NULL, "interrupted after %zu of %zu entries", ran, n);
+	return succeeded < n ? diags_errorf(d, NULL, 0, 0, NULL, "%zu of %zu entries failed",
+					    n - succeeded, n) : 0;
 }
 
 int cmd_run(int argc, char **argv, struct diags *d)
@@ -104,10 +104,9 @@ int cmd_run(int argc, char **argv, struct diags *d)
 		"write the artifact.\n",
 	};
 	struct buf out = BUF_INIT, text = BUF_INIT;
-	int prc = opt_parse(&cmd, argc, argv, NULL, d);
+	int prc = opt_parse_or_help(&cmd, argc, argv, NULL, &out, d);
 	int status = EXIT_OK;
-	if (prc == 1) {
-		opt_help(&out, &cmd);
+	if (prc > 0) {
 		print_out(&out);
 		goto done;
 	}

@@ -34,8 +34,10 @@
 #include "common/buf.h"
 #include "common/diag.h"
 #include "common/fileio.h"
+#include "common/jsonw.h"
 #include "common/xalloc.h"
 #include "executor/profile.h"
+#include "executor/run.h"
 
 #define API "/v1.41"
 #define LABEL_NODE "infbench.node"
@@ -60,6 +62,7 @@ struct docker {
 	bool logger_ok;           /* the stream ended by itself (the engine closed it) */
 	pthread_mutex_t sock_lock; /* guards sock against the follower's close */
 	curl_socket_t sock;        /* the follower's connection, CURL_SOCKET_BAD when none */
+	bool closing;              /* under sock_lock: logs_finish gave up; open no new socket */
 	struct demux follow;      /* the follower's demultiplexer: follow.seen bytes are written */
 	int log_fd;
 	char *id;
@@ -90,9 +93,18 @@ static size_t collect(char *p, size_t size, size_t n, void *data)
 	return size * n;
 }
 
-/* One API call. Returns 0 with r filled when the engine answered, -1 with a diag when not. */
+/* A pull may take an hour: it gives up when the executor is told to stop. */
+static int abort_on_signal(void *data, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+{
+	(void)data, (void)dt, (void)dn, (void)ut, (void)un;
+	return run_signal != 0;
+}
+
+/* One API call. Returns 0 with r filled when the engine answered, -1 with a diag when not.
+ * interruptible: a SIGINT/SIGTERM ends the call (never for the calls that clean up). */
 static int call(struct reply *r, const char *socket, const char *base, const char *method,
-		const char *path, const char *json_body, long timeout_s, struct diags *d)
+		const char *path, const char *json_body, long timeout_s, bool interruptible,
+		struct diags *d)
 {
 	CURL *h = curl_easy_init();
 	struct buf url = BUF_INIT;
@@ -108,6 +120,10 @@ static int call(struct reply *r, const char *socket, const char *base, const cha
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
 	curl_easy_setopt(h, CURLOPT_TIMEOUT, timeout_s);
+	if (interruptible) {
+		curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, abort_on_signal);
+		curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+	}
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, &r->body);
 	if (json_body) {
@@ -168,7 +184,7 @@ static int image_inspect(char **id, struct docker *k, const char *image, struct 
 	buf_addf(&path, API "/images/%s/json", esc);
 	free(esc);
 	*id = NULL;
-	int rc = call(&r, k->socket, k->base, "GET", path.s, NULL, 60, d);
+	int rc = call(&r, k->socket, k->base, "GET", path.s, NULL, 60, false, d);
 	if (!rc && r.status == 200) {
 		cJSON *j = cJSON_ParseWithLength(r.body.s, r.body.len);
 		const cJSON *v = j ? cJSON_GetObjectItemCaseSensitive(j, "Id") : NULL;
@@ -203,7 +219,7 @@ static int image_pull(struct docker *k, const char *image, struct diags *d)
 	free(e1);
 	free(e2);
 	struct reply r;
-	int rc = call(&r, k->socket, k->base, "POST", path.s, NULL, 3600, d);
+	int rc = call(&r, k->socket, k->base, "POST", path.s, NULL, 3600, true, d);
 	if (!rc && r.status != 200)
 		rc = api_error(d, "pull", &r);
 	for (const char *p = r.body.s; !rc && p && *p;) {
@@ -339,8 +355,10 @@ static curl_socket_t open_sock(void *data, curlsocktype purpose, struct curl_soc
 {
 	(void)purpose;
 	struct docker *k = data;
-	curl_socket_t fd = socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
 	pthread_mutex_lock(&k->sock_lock);
+	/* logs_finish may give up before the follower connects: then it must not connect */
+	curl_socket_t fd = k->closing ? CURL_SOCKET_BAD
+				      : socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
 	k->sock = fd;
 	pthread_mutex_unlock(&k->sock_lock);
 	return fd;
@@ -420,6 +438,7 @@ static void logs_finish(struct docker *k, int wait_ms)
 		nanosleep(&tick, NULL);
 	if (!atomic_load(&k->logger_done)) {
 		pthread_mutex_lock(&k->sock_lock);
+		k->closing = true;
 		if (k->sock != CURL_SOCKET_BAD)
 			shutdown(k->sock, SHUT_RDWR);
 		pthread_mutex_unlock(&k->sock_lock);
@@ -456,7 +475,7 @@ static void docker_free(struct docker *k)
 static int ping(struct docker *k, struct diags *d)
 {
 	struct reply r;
-	int rc = call(&r, k->socket, k->base, "GET", "/_ping", NULL, 10, d);
+	int rc = call(&r, k->socket, k->base, "GET", "/_ping", NULL, 10, false, d);
 	if (!rc && r.status != 200)
 		rc = api_error(d, "ping", &r);
 	buf_release(&r.body);
@@ -468,7 +487,7 @@ static int remove_container(struct docker *k, const char *id, struct diags *d)
 	struct reply r;
 	struct buf path = BUF_INIT;
 	buf_addf(&path, API "/containers/%s?force=1", id);
-	int rc = call(&r, k->socket, k->base, "DELETE", path.s, NULL, 60, d);
+	int rc = call(&r, k->socket, k->base, "DELETE", path.s, NULL, 60, false, d);
 	if (!rc && r.status != 204 && r.status != 200 && r.status != 404)
 		rc = api_error(d, "remove container", &r);
 	buf_release(&r.body);
@@ -481,13 +500,18 @@ static int docker_remove_leftovers(const struct launch_spec *s, struct diags *d)
 	struct docker *k = docker_new(s);
 	struct reply r = { 0, BUF_INIT };
 	struct buf filter = BUF_INIT, path = BUF_INIT;
-	buf_addf(&filter, "{\"label\":[\"" LABEL_NODE "=%s\"]}", s->node);
+	struct buf label = BUF_INIT;
+	buf_addf(&label, LABEL_NODE "=%s", s->node);
+	buf_adds(&filter, "{\"label\":[");
+	json_quote(&filter, label.s, label.len, JSONW_COMPACT); /* a node name is not trusted JSON */
+	buf_adds(&filter, "]}");
+	buf_release(&label);
 	char *esc = url_escape(filter.s);
 	buf_addf(&path, API "/containers/json?all=1&filters=%s", esc);
 	free(esc);
 	int rc = ping(k, d);
 	if (!rc)
-		rc = call(&r, k->socket, k->base, "GET", path.s, NULL, 60, d);
+		rc = call(&r, k->socket, k->base, "GET", path.s, NULL, 60, false, d);
 	if (!rc && r.status != 200)
 		rc = api_error(d, "list containers", &r);
 	if (!rc) {
@@ -516,8 +540,10 @@ static int docker_start(struct launched *l, const struct launch_spec *s, struct 
 		return -1;
 	char *image_id = NULL;
 	const char *pull = s->profile->docker.pull;
-	if (!strcmp(pull, "always") || (image_inspect(&image_id, k, s->image, d) == 0 &&
-					 !image_id && strcmp(pull, "never"))) {
+	/* a failed inspect (the engine answered an error) is an error, not an absent image */
+	if (strcmp(pull, "always") && image_inspect(&image_id, k, s->image, d))
+		return -1;
+	if (!strcmp(pull, "always") || (!image_id && strcmp(pull, "never"))) {
 		if (image_pull(k, s->image, d))
 			return -1;
 		free(image_id);
@@ -534,7 +560,7 @@ static int docker_start(struct launched *l, const struct launch_spec *s, struct 
 	struct buf path = BUF_INIT;
 	buf_addf(&path, API "/containers/create?name=infbench-%s", s->run_id);
 	struct reply r;
-	int rc = call(&r, k->socket, k->base, "POST", path.s, body, 120, d);
+	int rc = call(&r, k->socket, k->base, "POST", path.s, body, 120, false, d);
 	free(body);
 	buf_release(&path);
 	if (!rc && r.status != 201)
@@ -554,7 +580,7 @@ static int docker_start(struct launched *l, const struct launch_spec *s, struct 
 	if (rc)
 		return -1;
 	buf_addf(&path, API "/containers/%s/start", k->id);
-	rc = call(&r, k->socket, k->base, "POST", path.s, NULL, 120, d);
+	rc = call(&r, k->socket, k->base, "POST", path.s, NULL, 120, false, d);
 	if (!rc && r.status != 204 && r.status != 304)
 		rc = api_error(d, "start container", &r);
 	buf_release(&r.body);
@@ -576,7 +602,7 @@ static bool docker_alive(struct launched *l)
 	struct buf path = BUF_INIT;
 	buf_addf(&path, API "/containers/%s/json", k->id);
 	bool alive = true; /* an engine that does not answer once is not a dead server */
-	if (!call(&r, k->socket, k->base, "GET", path.s, NULL, 10, &ignore)) {
+	if (!call(&r, k->socket, k->base, "GET", path.s, NULL, 10, false, &ignore)) {
 		if (r.status == 404) {
 			alive = false;
 			snprintf(l->how, sizeof(l->how), "the container is gone");
@@ -614,7 +640,7 @@ static int docker_stop(struct launched *l, const struct launch_spec *s, int grac
 		struct reply r;
 		struct buf path = BUF_INIT;
 		buf_addf(&path, API "/containers/%s/stop?t=%d", k->id, grace_s);
-		if (!call(&r, k->socket, k->base, "POST", path.s, NULL, grace_s + 30, d))
+		if (!call(&r, k->socket, k->base, "POST", path.s, NULL, grace_s + 30, false, d))
 			buf_release(&r.body);
 		buf_release(&path);
 		/* the log stream ends when the container stops: its last lines go to server.log */

@@ -27,7 +27,6 @@
 #include "common/fileio.h"
 #include "common/xalloc.h"
 
-extern char **environ;
 
 static void state_path(struct buf *out, const char *node)
 {
@@ -91,6 +90,35 @@ static void stop_group(pid_t pgid, pid_t leader, int grace_s, int *status, bool 
 		*reaped = true;
 }
 
+/* Whether some process of group pgid carries RUNNER_NAME=node: a recorded group id may have
+ * been reused by an unrelated group since (after a reboot, say); that one is not ours to kill. */
+static bool group_is_ours(pid_t pgid, const char *node)
+{
+	struct buf want = BUF_INIT;
+	buf_addf(&want, "RUNNER_NAME=%s", node);
+	bool ours = false;
+	DIR *proc = opendir("/proc");
+	struct dirent *de;
+	while (proc && !ours && (de = readdir(proc))) {
+		long pid = atol(de->d_name);
+		if (pid <= 0 || getpgid((pid_t)pid) != pgid)
+			continue;
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%ld/environ", pid);
+		struct buf env = BUF_INIT;
+		struct diags ignore = DIAGS_INIT;
+		if (!file_read_all(&env, path, &ignore))
+			for (size_t i = 0; i < env.len && !ours; i += strlen(env.s + i) + 1)
+				ours = !strcmp(env.s + i, want.s);
+		buf_release(&env);
+		diags_release(&ignore);
+	}
+	if (proc)
+		closedir(proc);
+	buf_release(&want);
+	return ours;
+}
+
 static int local_remove_leftovers(const struct launch_spec *s, struct diags *d)
 {
 	(void)d;
@@ -99,7 +127,7 @@ static int local_remove_leftovers(const struct launch_spec *s, struct diags *d)
 	state_path(&path, s->node);
 	if (!file_read_all(&text, path.s, &ignore)) {
 		pid_t pgid = (pid_t)atol(text.s);
-		if (group_alive(pgid)) {
+		if (group_alive(pgid) && group_is_ours(pgid, s->node)) {
 			int st;
 			bool reaped = false;
 			stop_group(pgid, 0, 5, &st, &reaped);
@@ -116,52 +144,11 @@ static int local_start(struct launched *l, const struct launch_spec *s, struct d
 {
 	struct buf script = BUF_INIT;
 	buf_addf(&script, "%s/%s", s->workspace, s->recipe_rel);
-	/* the child's environment: ours plus the run's variables (later entries win) */
-	struct strvec env = { 0 };
-	for (char **e = environ; *e; e++)
-		VEC_PUSH(&env, *e);
-	for (size_t i = 0; i < s->env.nr; i++) {
-		size_t klen = strcspn(s->env.v[i], "=") + 1;
-		for (size_t k = 0; k < env.nr; k++)
-			if (!strncmp(env.v[k], s->env.v[i], klen))
-				env.v[k] = "";
-		VEC_PUSH(&env, s->env.v[i]);
-	}
-	VEC_PUSH(&env, NULL);
-	size_t n = 0;
-	for (size_t k = 0; env.v[k]; k++)
-		if (*env.v[k])
-			env.v[n++] = env.v[k];
-	env.v[n] = NULL;
-	pid_t pid = fork();
-	if (pid < 0) {
-		free(env.v);
-		buf_release(&script);
-		return diags_errorf(d, NULL, 0, 0, NULL, "cannot start the recipe: %s",
-				    strerror(errno));
-	}
-	if (pid == 0) {
-		setpgid(0, 0);
-		int devnull = open("/dev/null", O_RDONLY);
-		dup2(devnull, 0);
-		dup2(s->log_fd, 1);
-		dup2(s->log_fd, 2);
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGPIPE, SIG_DFL);
-		if (chdir(s->workspace) < 0)
-			_exit(126);
-		char *argv[] = { "bash", script.s, NULL };
-		execve("/bin/bash", argv, (char *const *)env.v);
-		dprintf(2, "executor: cannot run /bin/bash %s: %s\n", script.s, strerror(errno));
-		_exit(127);
-	}
-	setpgid(pid, pid); /* also here: no window in which a signal to the group misses it */
-	free(env.v);
+	const char *argv[] = { "bash", script.s, NULL };
+	pid_t pid = launch_child(argv, &s->env, s->log_fd, s->workspace, d);
 	buf_release(&script);
+	if (pid < 0)
+		return -1;
 	l->pid = pid;
 	l->host = xstrdup("127.0.0.1");
 	struct buf path = BUF_INIT, pg = BUF_INIT;

@@ -40,7 +40,6 @@
 #include "executor/profile.h"
 #include "executor/run.h"
 
-extern char **environ;
 
 /* Runs a Slurm client command to completion; 0 with its stdout, or -1 with a diag. */
 static int slurm_cmd(struct buf *out, const char *const *argv, struct diags *d)
@@ -320,37 +319,16 @@ static int slurm_start(struct launched *l, const struct launch_spec *s, struct d
 	if (!l->host)
 		return diags_errorf(d, NULL, 0, 0, NULL, "cannot tell which node job %s runs on",
 				    l->id);
-	struct strvec argv = { 0 }, env = { 0 };
+	struct strvec argv = { 0 };
 	struct buf owned[5] = { BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT };
 	srun_argv(&argv, owned, s, l->id);
-	for (char **e = environ; *e; e++)
-		VEC_PUSH(&env, *e);
-	for (size_t i = 0; i < s->env.nr; i++)
-		VEC_PUSH(&env, s->env.v[i]); /* later entries win in execvpe's environment */
-	VEC_PUSH(&env, NULL);
-	pid_t pid = fork();
-	if (pid == 0) {
-		setpgid(0, 0);
-		int devnull = open("/dev/null", O_RDONLY);
-		dup2(devnull, 0);
-		dup2(s->log_fd, 1);
-		dup2(s->log_fd, 2);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		execvpe("srun", (char *const *)argv.v, (char *const *)env.v);
-		dprintf(2, "executor: cannot run srun: %s\n", strerror(errno));
-		_exit(127);
-	}
-	int rc = 0;
-	if (pid < 0)
-		rc = diags_errorf(d, NULL, 0, 0, NULL, "cannot start srun: %s", strerror(errno));
-	else
-		setpgid(pid, pid);
+	pid_t pid = launch_child(argv.v, &s->env, s->log_fd, NULL, d);
+	l->priv = xcalloc(1, sizeof(int64_t));
+	int rc = pid < 0 ? -1 : 0;
 	l->pid = pid > 0 ? pid : 0;
 	for (int i = 0; i < 5; i++)
 		buf_release(&owned[i]);
 	free(argv.v);
-	free(env.v);
 	return rc;
 }
 
@@ -370,7 +348,6 @@ static void job_state(struct buf *out, const char *job_id)
  * squeue is a process per call). */
 static bool slurm_alive(struct launched *l)
 {
-	static int64_t last_queue_check_ns;
 	if (l->ended)
 		return false;
 	int status;
@@ -382,9 +359,10 @@ static bool slurm_alive(struct launched *l)
 		return false;
 	}
 	int64_t now = clock_mono_ns();
-	if (!l->id || now - last_queue_check_ns < 1000000000)
+	int64_t *checked_ns = l->priv; /* when squeue was last asked */
+	if (!l->id || !checked_ns || now - *checked_ns < 1000000000)
 		return true;
-	last_queue_check_ns = now;
+	*checked_ns = now;
 	struct buf state = BUF_INIT;
 	job_state(&state, l->id);
 	bool running = !strcmp(state.s, "RUNNING") || !strcmp(state.s, "CONFIGURING");
@@ -401,6 +379,8 @@ static int slurm_stop(struct launched *l, const struct launch_spec *s, int grace
 		      struct diags *d)
 {
 	(void)s;
+	free(l->priv);
+	l->priv = NULL;
 	if (l->pid > 0) {
 		struct timespec tick = { 0, 20 * 1000 * 1000 };
 		int status;

@@ -68,6 +68,13 @@ extern const struct launcher_ops launch_slurm_ops;
 const struct launcher_ops *launcher_find(const char *name);
 void launched_release(struct launched *l);
 
+/* Starts argv (argv[0] looked up in PATH) as a child in its own process group, in dir, with
+ * stdin /dev/null, stdout and stderr to log_fd, default signal dispositions, and our
+ * environment plus extra (NAME=VALUE; an extra name replaces ours, so the child sees one value
+ * per name). Returns the pid, or -1 with a diag. */
+pid_t launch_child(const char *const *argv, const struct strvec *extra, int log_fd,
+		   const char *dir, struct diags *d);
+
 /* Appends env as NAME=VALUE lines, values of secret names as ***. */
 void launch_env_describe(struct buf *out, const struct launch_spec *s, const char *indent);
 

@@ -82,6 +82,7 @@ struct run {
 	int log_fd;
 	char run_id[64];
 	struct pending_load next;  /* the next load, prepared ahead */
+	int64_t recipe_started_ns;
 	struct bench_result last;  /* the last load's result, for the summary line */
 	bool have_last;
 };
@@ -231,7 +232,6 @@ static int step_start(struct run *r)
 	/* a stale deployment.env would pass for the new deployment's */
 	out_path(&p, r, "deployment.env");
 	unlink(p.s);
-	out_path(&p, r, "entry.json");
 	struct buf text = BUF_INIT;
 	buf_add(&text, r->json, r->len);
 	if (!text.len || text.s[text.len - 1] != '\n')
@@ -252,6 +252,8 @@ static int step_start(struct run *r)
 		return -1;
 	r->started = true;
 	rc = r->ops->start(&r->l, &r->spec, r->d);
+	/* the health deadline counts from the recipe's start, not from a pull or an allocation */
+	r->recipe_started_ns = clock_mono_ns();
 	r->l.ops = r->ops;
 	if (r->l.image_digest)
 		r->m.image_digest = xstrdup(r->l.image_digest);
@@ -274,7 +276,7 @@ static int step_health(struct run *r)
 		.health_path = r->p.health_path,
 		.server_log = r->log_path.s,
 		/* counted from the start of the recipe */
-		.deadline_ns = r->m.phase[PHASE_START].start_ns + (int64_t)timeout * 1000000000,
+		.deadline_ns = r->recipe_started_ns + (int64_t)timeout * 1000000000,
 		.timeout_s = timeout,
 		.stop = &run_signal,
 	};
@@ -303,7 +305,7 @@ static void bench_argv(struct strvec *argv, struct buf *own, const struct run *r
 		"--model", model, "--base-url", base, "--backend",
 		strcmp(r->e.framework, "trt") ? "vllm" : "openai", "--dataset-name", "random",
 		"--random-input-len", own[1].s, "--random-output-len", own[2].s,
-		"--random-range-ratio", ratio ? ratio : "0.8", "--num-prompts", own[3].s,
+		"--random-range-ratio", ratio, "--num-prompts", own[3].s,
 		"--max-concurrency", own[4].s, "--request-rate", "inf", "--ignore-eos",
 		"--num-warmups", own[5].s, "--percentile-metrics", "ttft,tpot,itl,e2el",
 		"--save-result", "--result-dir", r->out_dir.s, "--result-filename", result_name,
@@ -367,8 +369,8 @@ static int load_finish(struct run *r)
 		else
 			VEC_PUSH(&r->raw_names, xstrdup(pl->raw_name));
 		bench_summary(&summary, &pl->cfg, &res);
-		if (!r->o->quiet)
-			fputs(summary.s, stdout), fflush(stdout);
+		fputs(summary.s, stdout);
+		fflush(stdout);
 		/* a server that ended during the load fails the run: its answers are no measurement */
 		if (!rc && run_signal)
 			rc = diags_errorf(r->d, NULL, 0, 0, NULL, "interrupted during the load");
@@ -443,7 +445,7 @@ static void finish_stop(struct run *r)
 	meta_begin(&r->m, PHASE_STOP);
 	size_t first = r->d->nr;
 	if (r->ops->stop(&r->l, &r->spec, STOP_GRACE_S, r->d) && r->d->nr > first)
-		meta_fail(&r->m, r->d->v[first].msg);
+		meta_fail(&r->m, diags_first_error(r->d, first));
 	meta_end(&r->m, PHASE_STOP);
 	if (r->log_fd >= 0)
 		close(r->log_fd);
@@ -469,8 +471,13 @@ static void finish_artifact(struct run *r)
 	meta_write_json(&json, &r->m);
 	write_out(r, "meta.json", json.s, json.len);
 	if (artifact_write(tar.s, r->out_dir.s, r->files.v, r->files.nr, r->d) &&
-	    !r->m.failed)
+	    !r->m.failed) {
+		/* the plain meta.json must not say success when the run fails here */
 		meta_fail(&r->m, "the artifact could not be written");
+		buf_reset(&json);
+		meta_write_json(&json, &r->m);
+		write_out(r, "meta.json", json.s, json.len);
+	}
 	buf_release(&tar);
 	buf_release(&json);
 }
@@ -502,7 +509,6 @@ static void summary_line(struct run_outcome *out, const struct run *r)
 		if (nl)
 			*nl = '\0';
 	}
-	snprintf(out->result_filename, sizeof(out->result_filename), "%s", r->rf.s);
 }
 
 static void run_release(struct run *r)
@@ -566,6 +572,8 @@ int run_entry(struct run_outcome *out, const struct run_opts *o, const char *jso
 		}
 		if (steps[i].phase == PHASE_LEFTOVERS && o->dry_run) {
 			dry_run(&r, stdout_text);
+			out->ok = true;
+			snprintf(out->summary, sizeof(out->summary), "dry run %s: nothing started", r.rf.s);
 			run_release(&r);
 			return 0;
 		}
@@ -577,10 +585,12 @@ int run_entry(struct run_outcome *out, const struct run_opts *o, const char *jso
 		size_t first = d->nr;
 		int rc = steps[i].fn(&r);
 		meta_end(&r.m, steps[i].phase);
-		if (steps[i].phase == PHASE_START)
+		/* GPUs of this host: for slurm that is the submit host, not the server's node */
+		if (steps[i].phase == PHASE_START && strcmp(r.ops ? r.ops->name : "", "slurm"))
 			meta_probe_gpu(&r.m);
 		if (rc) {
-			meta_fail(&r.m, d->nr > first ? d->v[first].msg : "failed");
+			const char *why = diags_first_error(d, first);
+			meta_fail(&r.m, why ? why : "failed");
 			break;
 		}
 	}

@@ -24,13 +24,11 @@ struct run_opts {
 	struct strvec secret_env;
 	long health_timeout_s;   /* 0: the profile's */
 	bool dry_run;
-	bool quiet;              /* no load summaries on stdout */
 	bool matrix_layout;      /* files go to {output_dir}/bmk_{RESULT_FILENAME}/ */
 };
 
 struct run_outcome {
 	bool ok;
-	char result_filename[512];
 	char summary[512];       /* one line for --matrix */
 };
 
