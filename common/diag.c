@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "common/buf.h"
+#include "common/fileio.h"
 #include "common/vec.h"
 
 void diags_init(struct diags *d)
@@ -147,12 +148,8 @@ enum exit_status diags_print(FILE *f, const struct diags *d)
 	for (size_t i = 0; i < d->nr; i++) {
 		struct buf one = BUF_INIT;
 		diag_format_one(&one, &d->v[i]);
-		size_t off = 0;
-		while (off < one.len) {
-			ssize_t n = write(fileno(f), one.s + off, one.len - off);
-			if (n <= 0)
-				break;
-			off += (size_t)n;
+		if (write_full(fileno(f), one.s, one.len)) {
+			/* stderr is gone: nowhere left to report to */
 		}
 		buf_release(&one);
 	}

@@ -44,7 +44,12 @@ static void open_container(struct jsonw *w, char c)
 {
 	before_item(w);
 	buf_addch(w->out, c);
-	assert(w->depth + 1 < JSONW_MAX_DEPTH);
+	if (w->depth + 1 >= JSONW_MAX_DEPTH) {
+		/* callers bound their nesting below this (jtree's limit is smaller): never a stack
+		 * write past empty[] in a build without asserts */
+		fputs("fatal: JSON nesting deeper than JSONW_MAX_DEPTH\n", stderr);
+		abort();
+	}
 	w->depth++;
 	w->empty[w->depth] = true;
 }

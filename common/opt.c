@@ -1,6 +1,7 @@
 /* opt: see opt.h. */
 #include "common/opt.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -136,9 +137,20 @@ static int store_value(const struct opt *o, const char *v, struct diags *d)
 	return -1;
 }
 
+/* A conflict declared on both rows is reported once: from the earlier row. */
+static bool reported_from_other_row(const struct opt_cmd *cmd, size_t i)
+{
+	for (size_t k = 0; k < i; k++)
+		if (cmd->opts[k].conflicts && !strcmp(cmd->opts[k].conflicts, cmd->opts[i].name) &&
+		    !strcmp(cmd->opts[i].conflicts, cmd->opts[k].name))
+			return true;
+	return false;
+}
+
 int opt_parse(const struct opt_cmd *cmd, int argc, char **argv, struct strvec *positional,
 	      struct diags *d)
 {
+	assert(cmd->nr <= sizeof(given) / sizeof(given[0]));
 	last_cmd = cmd;
 	memset(given, 0, sizeof(given));
 	/* help wins over every other problem */
@@ -215,9 +227,8 @@ int opt_parse(const struct opt_cmd *cmd, int argc, char **argv, struct strvec *p
 		const struct opt *o = &cmd->opts[i];
 		if ((o->flags & OPT_REQUIRED) && !given[i])
 			rc = diags_usagef(d, "the option --%s is required", o->name);
-		/* each pair names the other: report it once, from its first row */
 		if (o->conflicts && given[i] && opt_given(cmd, o->conflicts) &&
-		    strcmp(o->name, o->conflicts) < 0)
+		    !reported_from_other_row(cmd, i))
 			rc = diags_usagef(d, "--%s cannot be used with --%s", o->name, o->conflicts);
 	}
 	return rc;

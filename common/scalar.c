@@ -115,21 +115,44 @@ static bool is_float(const char *s)
 	return false;
 }
 
+static bool digits(const char *s, size_t min, size_t max, size_t *n)
+{
+	*n = strspn(s, "0123456789");
+	return *n >= min && *n <= max;
+}
+
+/* YAML 1.1's timestamp: a date yyyy-mm-dd (two-digit month and day), or yyyy-m-d followed by
+ * T, t or blanks and a time h:mm:ss (fraction and zone allowed). Anything else is a string in
+ * both YAML 1.1 and 1.2 readers. */
 static bool is_timestamp(const char *s)
 {
-	/* [0-9]{4}-[0-9]{1,2}-[0-9]{1,2}, optionally followed by a time */
-	if (strspn(s, "0123456789") != 4 || s[4] != '-')
+	size_t n;
+	if (!digits(s, 4, 4, &n) || s[4] != '-')
 		return false;
 	const char *p = s + 5;
-	size_t n = strspn(p, "0123456789");
-	if (n < 1 || n > 2 || p[n] != '-')
+	if (!digits(p, 1, 2, &n) || p[n] != '-')
+		return false;
+	size_t month = n;
+	p += n + 1;
+	if (!digits(p, 1, 2, &n))
+		return false;
+	size_t day = n;
+	p += n;
+	if (!*p)
+		return month == 2 && day == 2;
+	if (*p == 'T' || *p == 't')
+		p++;
+	else if (*p == ' ' || *p == '\t')
+		p += strspn(p, " \t");
+	else
+		return false;
+	if (!digits(p, 1, 2, &n) || p[n] != ':')
 		return false;
 	p += n + 1;
-	n = strspn(p, "0123456789");
-	if (n < 1 || n > 2)
+	if (!digits(p, 2, 2, &n) || p[n] != ':')
 		return false;
-	p += n;
-	return *p == '\0' || *p == 'T' || *p == 't' || *p == ' ' || *p == '\t';
+	p += n + 1;
+	return digits(p, 2, 2, &n);
 }
 
 enum scalar_kind scalar_classify(const struct ynode *n)

@@ -3,7 +3,6 @@
 
 #include <limits.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -343,13 +342,4 @@ void schema_release(void *rec, const struct schema *s)
 			break;
 		}
 	}
-}
-
-bool schema_seen(const void *rec, const struct schema *s, const char *key)
-{
-	const struct srec *hdr = rec;
-	for (size_t i = 0; i < s->nr; i++)
-		if (!strcmp(s->fields[i].key, key))
-			return hdr->seen & (1u << i);
-	return false;
 }

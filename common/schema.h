@@ -104,7 +104,5 @@ int schema_value(void *rec, const struct sfield *f, const struct ynode *n,
 		 struct schema_ctx *ctx);
 /* Frees the lists a record owns, recursively. */
 void schema_release(void *rec, const struct schema *s);
-/* Whether field `key` was written in a loaded record. */
-bool schema_seen(const void *rec, const struct schema *s, const char *key);
 
 #endif

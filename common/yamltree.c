@@ -232,7 +232,6 @@ static void pop(struct loader *l)
 	if (n->kind == YNODE_MAP && f->merges_nr)
 		resolve_merges(l, f);
 	free(f->merges);
-	n->complete = true;
 	bind_anchor(l, f->anchor, n);
 	attach(l, n);
 }
@@ -249,7 +248,6 @@ static void on_scalar(struct loader *l, yaml_event_t *ev)
 	n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 	if (ev->data.scalar.tag && strcmp((const char *)ev->data.scalar.tag, "!"))
 		n->tag = xstrdup((const char *)ev->data.scalar.tag);
-	n->complete = true;
 	bind_anchor(l, ev->data.scalar.anchor ? xstrdup((const char *)ev->data.scalar.anchor)
 					     : NULL,
 		    n);
@@ -259,20 +257,22 @@ static void on_scalar(struct loader *l, yaml_event_t *ev)
 static void on_alias(struct loader *l, yaml_event_t *ev)
 {
 	const char *name = (const char *)ev->data.alias.anchor;
+	int line = (int)ev->start_mark.line + 1, col = (int)ev->start_mark.column + 1;
+	/* an anchor is bound when its node closes; one still open above us is recursion */
+	for (size_t i = 0; i < l->depth; i++)
+		if (l->stack[i].anchor && !strcmp(l->stack[i].anchor, name)) {
+			errorf_at(l, line, col, NULL, "alias '*%s' refers to a node that contains it",
+				  name);
+			return;
+		}
 	struct ynode *target = NULL;
 	for (size_t i = l->anchors_nr; i-- > 0;)
 		if (!strcmp(l->anchors[i].name, name)) {
 			target = l->anchors[i].node;
 			break;
 		}
-	int line = (int)ev->start_mark.line + 1, col = (int)ev->start_mark.column + 1;
 	if (!target) {
-		/* libyaml rejects unknown aliases itself; an anchor still open is recursion */
 		errorf_at(l, line, col, NULL, "alias '*%s' refers to no anchor defined before it", name);
-		return;
-	}
-	if (!target->complete) {
-		errorf_at(l, line, col, NULL, "alias '*%s' refers to a node that contains it", name);
 		return;
 	}
 	attach(l, target);

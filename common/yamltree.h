@@ -4,8 +4,9 @@
  * What it decides, once for every loader of the project:
  * - marks: every node carries the 1-based line and column of its first character;
  * - anchors and aliases are resolved: an alias is the anchored node itself (the tree is a DAG;
- *   a recursive alias is an error, and a document that would expand past YAML_MAX_EXPANDED
- *   nodes through aliases is refused, so aliases cannot blow up memory or time);
+ *   an alias inside the node it names is an error, and a document that would expand past
+ *   YAML_MAX_EXPANDED nodes through aliases is refused, so aliases cannot blow up memory or
+ *   time);
  * - merge keys (`<<: *a`, `<<: [*a, *b]`) are resolved: merged keys first, in the merged
  *   mapping's order (earlier maps of a list win), then the mapping's own keys; a key both
  *   merged and written keeps the merged position and takes the written value;
@@ -36,7 +37,6 @@ struct ypair {
 struct ynode {
 	enum ynode_kind kind;
 	int line, col;  /* 1-based */
-	bool complete;  /* closed: aliases may point here */
 	size_t expanded; /* nodes this one stands for once aliases are expanded */
 	/* scalar */
 	char *str;      /* owned by the ydoc, NUL-terminated */
@@ -64,7 +64,7 @@ void ydoc_release(struct ydoc *doc);
 
 /* The value of key in a mapping node, or NULL. */
 const struct ynode *ynode_get(const struct ynode *map, const char *key);
-/* "a mapping", "a list", "a string" ...: for messages. */
+/* "a mapping", "a list" or "a scalar": for messages. */
 const char *ynode_kind_name(const struct ynode *n);
 
 #endif

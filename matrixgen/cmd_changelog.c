@@ -154,9 +154,8 @@ static int expand_entries(struct mentries *all, const struct inputs *in, struct 
 		struct sweep_filter f = { .step = 2 };
 		for (size_t k = 0; !rc && k < keys.nr; k++)
 			expand_config(&one, in, keys.v[k], &f);
-		evals_mark(&one);
-		if (ce->evals_only)
-			evals_keep_marked(&one);
+		/* --run-evals for an entry, --evals-only when it says evals-only (matrix-spec 3.4) */
+		evals_apply(&one, true, ce->evals_only);
 		for (size_t k = 0; k < one.nr; k++)
 			VEC_PUSH(all, one.v[k]);
 		free(one.v); /* the entries (and their conc arrays) moved to all */

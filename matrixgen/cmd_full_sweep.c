@@ -19,16 +19,6 @@ struct fs_opts {
 	long step, min_conc, max_conc, max_tp, max_ep;
 };
 
-void finish_matrix(struct buf *out, struct mentries *m, const struct common_opts *o,
-		   const struct emit_layout *layout)
-{
-	if (o->run_evals || o->evals_only)
-		evals_mark(m);
-	if (o->evals_only)
-		evals_keep_marked(m);
-	emit_matrix(out, m, layout);
-}
-
 /* --runner-type values must all be runner types, checked before any output. */
 static int check_runner_types(const struct inputs *in, const struct strvec *types,
 			      struct diags *d)
@@ -100,7 +90,8 @@ int cmd_full_sweep(int argc, char **argv, struct buf *out, struct diags *d)
 	for (size_t i = 0; i < in.configs_nr; i++)
 		if (config_selected(&in.configs[i], &f))
 			expand_config(&m, &in, &in.configs[i], &f);
-	finish_matrix(out, &m, &o.c, &layout_sweep);
+	evals_apply(&m, o.c.run_evals, o.c.evals_only);
+	emit_matrix(out, &m, &layout_sweep);
 done:
 	mentries_release(&m);
 	inputs_release(&in);

@@ -8,6 +8,7 @@
 #include "common/diag.h"
 #include "matrixgen/commands.h"
 #include "matrixgen/emit.h"
+#include "matrixgen/evals.h"
 #include "matrixgen/expand.h"
 #include "matrixgen/inputs.h"
 
@@ -156,7 +157,8 @@ int cmd_runner_model_sweep(int argc, char **argv, struct buf *out, struct diags 
 		if (!strcmp(c->runner, o.runner_type) && config_selected(c, &f))
 			expand_rms(&m, c, &nodes, o.conc);
 	}
-	finish_matrix(out, &m, &o.c, &layout_rms);
+	evals_apply(&m, o.c.run_evals, o.c.evals_only);
+	emit_matrix(out, &m, &layout_rms);
 done:
 	mentries_release(&m);
 	inputs_release(&in);

@@ -6,9 +6,9 @@
 #include "common/diag.h"
 #include "matrixgen/commands.h"
 #include "matrixgen/emit.h"
+#include "matrixgen/evals.h"
 #include "matrixgen/expand.h"
 #include "matrixgen/inputs.h"
-#include "matrixgen/keymatch.h"
 #include "matrixgen/select.h"
 
 int cmd_test_config(int argc, char **argv, struct buf *out, struct diags *d)
@@ -45,7 +45,8 @@ int cmd_test_config(int argc, char **argv, struct buf *out, struct diags *d)
 	struct sweep_filter f = { .step = 2, .conc_only = &conc };
 	for (size_t i = 0; i < chosen.nr; i++)
 		expand_config(&m, &in, chosen.v[i], &f);
-	finish_matrix(out, &m, &c, &layout_sweep);
+	evals_apply(&m, c.run_evals, c.evals_only);
+	emit_matrix(out, &m, &layout_sweep);
 done:
 	mentries_release(&m);
 	inputs_release(&in);

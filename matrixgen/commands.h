@@ -17,11 +17,4 @@ command_fn cmd_runner_model_sweep;
 command_fn cmd_changelog;
 command_fn cmd_validate;
 
-/* Shared tail of the sweep commands: eval marking per the options, then the JSON. */
-struct mentries;
-struct common_opts;
-struct emit_layout;
-void finish_matrix(struct buf *out, struct mentries *m, const struct common_opts *o,
-		   const struct emit_layout *layout);
-
 #endif

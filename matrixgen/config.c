@@ -10,6 +10,7 @@
 #include "common/fileio.h"
 #include "common/scalar.h"
 #include "common/vec.h"
+#include "matrixgen/keymatch.h"
 
 #define NR(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -219,7 +220,7 @@ static int check_config_key(const struct inputs *in, const struct ynode *k,
 		return -1;
 	}
 	int rc = 0;
-	if (strpbrk(k->str, "*?"))
+	if (key_is_pattern(k->str))
 		rc = schema_errorf(ctx, k, "config keys may not contain '*' or '?' (reserved for "
 					   "patterns), found '%s'", k->str);
 	const struct config *prev = inputs_config(in, k->str);
@@ -301,7 +302,7 @@ int inputs_load_runners_text(struct inputs *in, const char *path, const char *te
 	for (size_t i = 0; i < root->nr; i++) {
 		const struct ynode *k = root->pairs[i].key, *v = root->pairs[i].value;
 		size_t old = schema_path_push_key(&ctx, k->str);
-		struct runner_type r = { .name = k->str, .node = v };
+		struct runner_type r = { .name = k->str };
 		if (scalar_classify(k) != SC_STRING || !*k->str) {
 			struct buf found = BUF_INIT;
 			scalar_describe(&found, k);

@@ -64,7 +64,6 @@ struct runner_type {
 	const char *name;
 	const char **nodes;
 	size_t nodes_nr;
-	const struct ynode *node;
 };
 
 struct changelog_entry {

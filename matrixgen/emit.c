@@ -1,7 +1,6 @@
 /* emit: see emit.h. */
 #include "matrixgen/emit.h"
 
-#include <stdio.h>
 
 #include "common/buf.h"
 

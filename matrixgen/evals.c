@@ -90,3 +90,11 @@ void evals_keep_marked(struct mentries *m)
 	}
 	m->nr = n;
 }
+
+void evals_apply(struct mentries *m, bool run_evals, bool evals_only)
+{
+	if (run_evals || evals_only)
+		evals_mark(m);
+	if (evals_only)
+		evals_keep_marked(m);
+}

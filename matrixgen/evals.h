@@ -10,5 +10,7 @@
 void evals_mark(struct mentries *m);
 /* --evals-only: keeps only the marked entries, order kept. */
 void evals_keep_marked(struct mentries *m);
+/* What --run-evals (mark) and --evals-only (mark, keep only marked) ask for. */
+void evals_apply(struct mentries *m, bool run_evals, bool evals_only);
 
 #endif

@@ -1,7 +1,6 @@
 /* expand: see expand.h. */
 #include "matrixgen/expand.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,9 +19,7 @@ void conc_expand(struct longvec *out, long start, long end, long step)
 		VEC_PUSH(out, c);
 		if (c >= end)
 			break;
-		c = c > end / step ? end : c * step; /* clamp, and no overflow */
-		if (c > end)
-			c = end;
+		c = c > end / step ? end : c * step; /* clamped to end, and no overflow */
 	}
 }
 

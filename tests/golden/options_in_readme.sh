@@ -10,7 +10,7 @@ for sub in "$@"; do
 	help=$("$prog" "$sub" --help) || { echo "$sub --help failed"; fail=$((fail + 1)); continue; }
 	for o in $(grep -oE -- '--[a-z][a-z0-9-]*' <<<"$help" | sort -u); do
 		[ "$o" = --help ] && continue
-		if grep -qF -- "$o" "$readme"; then
+		if grep -qE -- "$o([^a-z0-9-]|\$)" "$readme"; then
 			pass=$((pass + 1))
 		else
 			echo "README.md does not mention $sub $o"

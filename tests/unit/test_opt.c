@@ -17,7 +17,7 @@ static struct {
 	struct longvec conc;
 	long max_conc, max;
 	const char *name;
-	bool single, a, b;
+	bool single, a, b, solo;
 	double rate;
 } o;
 
@@ -33,6 +33,8 @@ static const struct opt rows[] = {
 	{ "run-a", OPT_FLAG, 0, &o.a, NULL, "a", 0, NULL, "run-b" },
 	{ "run-b", OPT_FLAG, 0, &o.b, NULL, "b", 0, NULL, "run-a" },
 	{ "rate", OPT_DOUBLE, 0, &o.rate, "R", "rate", 0, NULL, NULL },
+	/* a conflict declared on one row only, the row whose name sorts later */
+	{ "solo", OPT_FLAG, 0, &o.solo, NULL, "solo", 0, NULL, "single-node" },
 };
 static const struct opt_cmd cmd = { "t [options]", "test", rows, sizeof(rows) / sizeof(rows[0]), NULL };
 
@@ -100,6 +102,7 @@ static void test_usage_errors(void **state)
 		{ "--name 1k1k --conc 4x", "--conc: expected an integer, found '4x'\n" },
 		{ "--single", "the option --name is required\n" },
 		{ "--name 1k1k --run-a --run-b", "--run-a cannot be used with --run-b\n" },
+		{ "--name 1k1k --solo --single", "--solo cannot be used with --single-node\n" },
 		{ "--name 1k1k --single=1", "--single-node takes no value\n" },
 		{ "--name 1k1k stray", "unexpected argument 'stray'\n" },
 		{ "--name 1k1k -x", "unknown option '-x'\n" },

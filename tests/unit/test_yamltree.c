@@ -55,8 +55,9 @@ static void test_merge_order(void **state)
 	assert_string_equal(k.s, "a=1,b=20,c=3,z=9");
 	keys_of(&k, ynode_get(doc.root, "n"));
 	assert_string_equal(k.s, "c=30,d=40,a=1,b=2,e=5");
-	/* the alias is the anchored node itself */
-	assert_ptr_equal(ynode_get(doc.root, "x"), ynode_get(doc.root, "x"));
+	/* an alias is the anchored node itself, and so is a merged value */
+	assert_ptr_equal(ynode_get(ynode_get(doc.root, "m"), "a"),
+			 ynode_get(ynode_get(doc.root, "x"), "a"));
 	buf_release(&k);
 	ydoc_release(&doc);
 	diags_release(&d);
@@ -69,6 +70,7 @@ static void test_errors(void **state)
 		{ "a: 1\nb: 2\na: 3\n", "t.yaml:3:1: a: duplicate key, first defined at t.yaml:1:1\n" },
 		{ "a: {x: 1, x: 2}\n", "t.yaml:1:11: a.x: duplicate key, first defined at t.yaml:1:5\n" },
 		{ "a: *nope\n", "t.yaml:1:4: a: alias '*nope' refers to no anchor defined before it\n" },
+		{ "a: &r [1, *r]\n", "t.yaml:1:11: a[1]: alias '*r' refers to a node that contains it\n" },
 		{ "a: 1\n---\nb: 2\n", "t.yaml:2:1: expected one YAML document, found a second one\n" },
 		{ "a: {<<: 5}\n", "t.yaml:1:9: a.<<: expected a mapping or a list of mappings to merge, "
 				  "found a scalar\n" },
