@@ -53,10 +53,41 @@ int file_read_all(struct buf *out, const char *path, struct diags *d)
 	return 0;
 }
 
+void file_temp_name(struct buf *out, const char *path)
+{
+	buf_addf(out, "%s.tmp.%ld", path, (long)getpid());
+}
+
+int file_commit(const char *tmp, const char *path, struct diags *d)
+{
+	if (!rename(tmp, path))
+		return 0;
+	int e = errno;
+	unlink(tmp);
+	return diags_errorf(d, path, 0, 0, NULL, "cannot rename into place: %s", strerror(e));
+}
+
+int file_append(const char *path, const void *data, size_t len, struct diags *d)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return diags_errorf(d, path, 0, 0, NULL, "cannot open to append: %s",
+				    strerror(errno));
+	int rc = write_full(fd, data, len);
+	int e = errno;
+	if (close(fd) < 0 && !rc) {
+		rc = -1;
+		e = errno;
+	}
+	if (rc)
+		diags_errorf(d, path, 0, 0, NULL, "cannot append: %s", strerror(e));
+	return rc;
+}
+
 int file_write_atomic(const char *path, const void *data, size_t len, struct diags *d)
 {
 	struct buf tmp = BUF_INIT;
-	buf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+	file_temp_name(&tmp, path);
 	int fd = open(tmp.s, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		diags_errorf(d, path, 0, 0, NULL, "cannot create: %s", strerror(errno));

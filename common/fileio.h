@@ -14,6 +14,15 @@ struct diags;
 int file_read_all(struct buf *out, const char *path, struct diags *d);
 /* Writes len bytes to path via a temp file + rename. Adds a diag and returns -1 on failure. */
 int file_write_atomic(const char *path, const void *data, size_t len, struct diags *d);
+/* The temporary name file_write_atomic writes to before its rename ("PATH.tmp.PID", in
+ * path's directory), for a writer that must create the file itself (libarchive): write
+ * there, then file_commit, or unlink it on failure. */
+void file_temp_name(struct buf *out, const char *path);
+/* Renames tmp to path. On failure removes tmp, adds a diag and returns -1. */
+int file_commit(const char *tmp, const char *path, struct diags *d);
+/* Appends len bytes to path (created 0644 when missing) with O_APPEND, never replacing what
+ * is there (GitHub's job summary). Adds a diag and returns -1 on failure. */
+int file_append(const char *path, const void *data, size_t len, struct diags *d);
 /* Writes all of data to fd, retrying on short writes and EINTR; 0 or -1 (errno set). */
 int write_full(int fd, const void *data, size_t len);
 /* mkdir -p; adds a diag on failure. */

@@ -2,7 +2,6 @@
  * the markdown columns are two tables of {header, how to get the cell}, in the spec's order. */
 #include "executor/aggregate.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -17,6 +16,7 @@
 #include "executor/csv.h"
 #include "executor/jtree.h"
 #include "executor/results_read.h"
+#include "executor/results_util.h"
 #include "executor/table.h"
 
 const char *const metric_keys[MET_NR] = {
@@ -257,12 +257,6 @@ static const char *const multi_note =
 	"Each row is one concurrency of a disaggregated deployment; per-GPU throughput counts "
 	"the prefill and decode GPUs the deployment reported.";
 
-static void upper(struct buf *b, const char *s)
-{
-	for (; *s; s++)
-		buf_addch(b, (char)toupper((unsigned char)*s));
-}
-
 /* The metric of a column and its scale (TTFT and TPOT are shown in ms). */
 static bool col_metric(enum col c, enum metric *m, double *scale)
 {
@@ -280,8 +274,23 @@ static bool col_metric(enum col c, enum metric *m, double *scale)
 	return false;
 }
 
-/* The cell text of column c for row r; false for a missing (null) metric. */
-static bool cell_text(struct buf *b, const struct result_row *r, enum col c)
+/* "%.4f" without trailing zeros (and without a trailing point). */
+static void trim_zeros(struct buf *b)
+{
+	if (!strchr(b->s, '.'))
+		return;
+	size_t n = b->len;
+	while (n && b->s[n - 1] == '0')
+		n--;
+	if (n && b->s[n - 1] == '.')
+		n--;
+	buf_setlen(b, n);
+}
+
+/* The cell text of column c for row r; false for a missing (null) metric. Metrics follow
+ * the markdown rule (table_metric_text), or with csv the CSV one: %.4f, trailing zeros
+ * dropped, no %g (aggregate.h). */
+static bool cell_text(struct buf *b, const struct result_row *r, enum col c, bool csv)
 {
 	enum metric m;
 	double scale;
@@ -289,7 +298,12 @@ static bool cell_text(struct buf *b, const struct result_row *r, enum col c)
 	if (col_metric(c, &m, &scale)) {
 		if (!r->has[m])
 			return false;
-		table_metric_text(b, r->metric[m] * scale);
+		if (csv) {
+			buf_addf(b, "%.4f", r->metric[m] * scale);
+			trim_zeros(b);
+		} else {
+			table_metric_text(b, r->metric[m] * scale);
+		}
 		return true;
 	}
 	long long v = 0;
@@ -353,8 +367,10 @@ static void section(struct buf *out, const struct result_rows *rows, bool multin
 		if (r->multinode != multinode)
 			continue;
 		size_t row = table_row(&t);
-		for (size_t c = 0; c < nc; c++)
-			table_set(&t, row, c, cell_text(&cell, r, cols[c].col) ? cell.s : NULL);
+		for (size_t c = 0; c < nc; c++) {
+			bool ok = cell_text(&cell, r, cols[c].col, false);
+			table_set(&t, row, c, ok ? cell.s : NULL);
+		}
 	}
 	if (t.rows) {
 		buf_addf(out, "## %s Results\n\n%s\n\n", multinode ? "Multi-Node" : "Single-Node",
@@ -408,39 +424,26 @@ static bool kind_has(bool multinode, enum col c)
 	return false;
 }
 
-/* "%.4f" without trailing zeros (and without a trailing point). */
-static void trim_zeros(struct buf *b)
-{
-	if (!strchr(b->s, '.'))
-		return;
-	size_t n = b->len;
-	while (n && b->s[n - 1] == '0')
-		n--;
-	if (n && b->s[n - 1] == '.')
-		n--;
-	buf_setlen(b, n);
-}
-
 void aggregate_csv(struct buf *out, const struct result_rows *rows)
 {
-	csv_field(out, "kind", 1);
+	const char *fields[CSV_COLS_NR + 1];
+	fields[0] = "kind";
 	for (size_t c = 0; c < CSV_COLS_NR; c++)
-		csv_field(out, csv_cols[c].header, 0);
-	buf_adds(out, "\r\n");
-	struct buf cell = BUF_INIT;
+		fields[c + 1] = csv_cols[c].header;
+	csv_record(out, fields, CSV_COLS_NR + 1);
+	struct buf cells[CSV_COLS_NR];
+	for (size_t c = 0; c < CSV_COLS_NR; c++)
+		buf_init(&cells[c]);
 	for (size_t i = 0; i < rows->nr; i++) {
 		const struct result_row *r = &rows->v[i];
-		csv_field(out, r->multinode ? "multi-node" : "single-node", 1);
+		fields[0] = r->multinode ? "multi-node" : "single-node";
 		for (size_t c = 0; c < CSV_COLS_NR; c++) {
-			enum metric m;
-			double scale;
 			bool ok = kind_has(r->multinode, csv_cols[c].col) &&
-				  cell_text(&cell, r, csv_cols[c].col);
-			if (ok && col_metric(csv_cols[c].col, &m, &scale))
-				trim_zeros(&cell);
-			csv_field(out, ok ? cell.s : NULL, 0);
+				  cell_text(&cells[c], r, csv_cols[c].col, true);
+			fields[c + 1] = ok ? cells[c].s : NULL;
 		}
-		buf_adds(out, "\r\n");
+		csv_record(out, fields, CSV_COLS_NR + 1);
 	}
-	buf_release(&cell);
+	for (size_t c = 0; c < CSV_COLS_NR; c++)
+		buf_release(&cells[c]);
 }

@@ -70,8 +70,8 @@ void aggregate_markdown(struct buf *out, const struct result_rows *rows);
 void aggregate_json(struct buf *out, const struct result_rows *rows);
 /* CSV (RFC 4180, CRLF line ends): one header row, then the rows as in the markdown: a
  * `kind` column (single-node / multi-node), then the union of both tables' columns; a
- * column a kind does not have is empty. Metrics are the markdown's %.4f texts with
- * trailing zeros dropped (no %g, so large throughputs keep their digits). */
+ * column a kind does not have is empty. Metrics are %.4f texts with trailing zeros dropped
+ * (the markdown's first step without its %g, so large throughputs keep their digits). */
 void aggregate_csv(struct buf *out, const struct result_rows *rows);
 
 /* `executor aggregate` (cmd_aggregate.c). Appends its stdout to out; 0 or -1. */

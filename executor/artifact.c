@@ -14,6 +14,7 @@
 
 #include "common/buf.h"
 #include "common/diag.h"
+#include "common/fileio.h"
 #include "common/xalloc.h"
 
 static int add_member(struct archive *a, const char *path, const char *name,
@@ -82,11 +83,13 @@ int artifact_write(const char *tar_gz_path, const char *dir, const char *const *
 	}
 	if (rc)
 		goto done;
-	buf_addf(&tmp, "%s.tmp.%ld", tar_gz_path, (long)getpid());
+	file_temp_name(&tmp, tar_gz_path);
 	struct archive *a = archive_write_new();
 	archive_write_add_filter_gzip(a);
 	archive_write_set_format_pax_restricted(a);
-	if (archive_write_open_filename(a, tmp.s) != ARCHIVE_OK) {
+	/* gzip's header would carry the time of writing: 0 instead (no time) */
+	if (archive_write_set_filter_option(a, "gzip", "timestamp", NULL) != ARCHIVE_OK ||
+	    archive_write_open_filename(a, tmp.s) != ARCHIVE_OK) {
 		rc = diags_errorf(d, tar_gz_path, 0, 0, NULL, "cannot write: %s",
 				  archive_error_string(a));
 		archive_write_free(a);
@@ -101,11 +104,10 @@ int artifact_write(const char *tar_gz_path, const char *dir, const char *const *
 		rc = diags_errorf(d, tar_gz_path, 0, 0, NULL, "cannot write: %s",
 				  archive_error_string(a));
 	archive_write_free(a);
-	if (!rc && rename(tmp.s, tar_gz_path))
-		rc = diags_errorf(d, tar_gz_path, 0, 0, NULL, "cannot rename into place: %s",
-				  strerror(errno));
 	if (rc)
 		unlink(tmp.s);
+	else
+		rc = file_commit(tmp.s, tar_gz_path, d);
 done:
 	free(st);
 	buf_release(&path);

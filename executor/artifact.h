@@ -2,8 +2,9 @@
  * artifact: bmk_{RESULT_FILENAME}.tar.gz (executor-spec 6): the named plain files of a
  * directory bundled at the top level of a gzip tarball (ustar/pax, via libarchive). Written
  * to a temporary name in the same directory, then renamed, so a collector never downloads
- * half an artifact. Members keep their size and mode; owner, group and time are fixed
- * (root, 0, the file's mtime), so a tarball depends only on the files.
+ * half an artifact. Members keep their size and mode; owner and group are root (0), each
+ * member's time is its file's mtime, and the gzip header carries no time (0), so a tarball
+ * depends only on the files (their names, bytes, modes and mtimes).
  */
 #ifndef EXECUTOR_ARTIFACT_H
 #define EXECUTOR_ARTIFACT_H

@@ -16,6 +16,7 @@
 #include "common/xalloc.h"
 #include "executor/aggregate.h"
 #include "executor/entry.h"
+#include "executor/results_util.h"
 
 #define W 960.0
 #define H 600.0
@@ -62,8 +63,7 @@ static void xml_text(struct buf *out, const char *s)
 static void xml_upper(struct buf *out, const char *s)
 {
 	struct buf u = BUF_INIT;
-	for (; *s; s++)
-		buf_addch(&u, (char)(*s >= 'a' && *s <= 'z' ? *s - 32 : *s));
+	upper(&u, s);
 	xml_text(out, u.s);
 	buf_release(&u);
 }

@@ -2,8 +2,6 @@
  * (results_read), keep the well-formed ones (aggregate_rows), then each requested output.
  * Without an output option the markdown goes to stdout. Files are written whole (temp name +
  * rename), and only when every input path could be read. */
-#include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,15 +32,7 @@ static int append_step_summary(const struct buf *md, struct diags *d)
 	const char *path = getenv("GITHUB_STEP_SUMMARY");
 	if (!path || !*path || !md->len)
 		return 0;
-	FILE *f = fopen(path, "a");
-	if (!f)
-		return diags_errorf(d, path, 0, 0, NULL, "cannot append the job summary: %s",
-				    strerror(errno));
-	int bad = fwrite(md->s, 1, md->len, f) != md->len;
-	bad |= fclose(f) != 0;
-	if (bad)
-		return diags_errorf(d, path, 0, 0, NULL, "cannot append the job summary");
-	return 0;
+	return file_append(path, md->s, md->len, d);
 }
 
 int cmd_aggregate(int argc, char **argv, struct buf *out, struct diags *d)

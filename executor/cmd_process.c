@@ -12,6 +12,7 @@
 #include "common/vec.h"
 #include "executor/entry.h"
 #include "executor/process.h"
+#include "executor/results_util.h"
 
 struct env_reader {
 	struct diags *d;
@@ -100,18 +101,12 @@ static int meta_from_env(struct process_meta *m, struct diags *d)
 	return r.rc;
 }
 
-static const char *base_name(const char *path)
-{
-	const char *s = strrchr(path, '/');
-	return s ? s + 1 : path;
-}
-
 /* RESULT_FILENAME: the raw file's name without ".json". */
 static void result_filename(struct buf *out, const char *raw_path)
 {
 	const char *b = base_name(raw_path);
 	size_t n = strlen(b);
-	if (n > 5 && !strcmp(b + n - 5, ".json"))
+	if (n > 5 && ends_with(b, ".json"))
 		n -= 5;
 	buf_add(out, b, n);
 }

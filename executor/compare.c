@@ -12,6 +12,7 @@
 #include "common/vec.h"
 #include "common/xalloc.h"
 #include "executor/aggregate.h"
+#include "executor/results_util.h"
 #include "executor/table.h"
 
 struct cmp_metric {
@@ -60,12 +61,6 @@ static void config_text(struct buf *b, const struct result_row *r)
 			 r->decode_tp, r->decode_ep, r->decode_dp, r->decode_gpus);
 	if (r->spec_decoding[0] && strcmp(r->spec_decoding, "none"))
 		buf_addf(b, " spec-%s", r->spec_decoding);
-}
-
-static void upper(struct buf *b, const char *s)
-{
-	for (; *s; s++)
-		buf_addch(b, (char)(*s >= 'a' && *s <= 'z' ? *s - 32 : *s));
 }
 
 /* Index of the first row of rows with key k, or rows->nr. keys[] are the rows' keys. */
@@ -129,15 +124,6 @@ static const char *const id_headers[ID_COLS] = {
 	"Model", "Hardware", "Framework", "Precision", "ISL/OSL", "Configuration", "Conc",
 };
 
-static void num_text(struct buf *b, double v)
-{
-	struct buf t = BUF_INIT;
-	table_metric_text(&t, v);
-	double x = strtod(t.s, NULL);
-	buf_addf(b, "%g", x);
-	buf_release(&t);
-}
-
 /* One metric cell: "base -> new (+x.x%)", flagged when it is a regression. */
 static bool metric_cell(struct buf *b, const struct cmp_metric *cm, const struct result_row *a,
 			const struct result_row *n, double threshold)
@@ -146,12 +132,12 @@ static bool metric_cell(struct buf *b, const struct cmp_metric *cm, const struct
 	bool has_a = a->has[cm->m], has_n = n->has[cm->m];
 	double va = a->metric[cm->m] * cm->scale, vn = n->metric[cm->m] * cm->scale;
 	if (has_a)
-		num_text(b, va);
+		table_metric_text(b, va);
 	else
 		buf_adds(b, "null");
 	buf_adds(b, " -> ");
 	if (has_n)
-		num_text(b, vn);
+		table_metric_text(b, vn);
 	else
 		buf_adds(b, "null");
 	if (!has_a || !has_n || va == 0 || !isfinite(va) || !isfinite(vn))

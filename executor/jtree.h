@@ -15,10 +15,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-struct diags;
-struct jsonw;
+#include "common/jsonw.h"
 
-#define JTREE_MAX_DEPTH 128
+struct diags;
+
+/* Values nested deeper than this are refused ("nesting too deep"). A tree is written back
+ * with jtree_write, at most one level down (aggregate's array of results), and jsonw holds
+ * at most JSONW_MAX_DEPTH - 1 open containers: so two levels less than jsonw's limit. */
+#define JTREE_MAX_DEPTH (JSONW_MAX_DEPTH - 2)
+_Static_assert(JTREE_MAX_DEPTH <= JSONW_MAX_DEPTH - 2,
+	       "a tree jtree accepts must fit in jsonw inside one enclosing container");
 
 enum jtype { JT_NULL, JT_BOOL, JT_NUM, JT_STR, JT_ARR, JT_OBJ };
 
@@ -54,7 +60,8 @@ const struct jnode *jobj_get(const struct jnode *obj, const char *key);
 bool jobj_first_of_key(const struct jnode *obj, size_t i);
 /* Writes n as Python's json.dumps would after json.loads: ints as integers, floats as
  * repr(float), strings re-escaped for w's style, members in order with the last value of a
- * duplicated key at its first position. */
+ * duplicated key at its first position. w may be at most one container deep (see
+ * JTREE_MAX_DEPTH). */
 void jtree_write(struct jsonw *w, const struct jnode *n);
 /* A name for the node's type in messages: "a string", "an integer", "null", ... */
 const char *jtype_describe(const struct jnode *n);

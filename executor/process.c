@@ -17,6 +17,7 @@
 #include "common/xalloc.h"
 #include "executor/entry.h"
 #include "executor/jtree.h"
+#include "executor/results_util.h"
 
 enum okind { OK_STR, OK_INT, OK_BOOL, OK_DOUBLE, OK_NULL };
 
@@ -200,17 +201,10 @@ static int read_int(long long *out, const struct jnode *n, const char *key, cons
 			*out = (long long)trunc(n->num);
 			return 0;
 		}
-	} else if (n->type == JT_STR) {
-		const char *s = n->s;
-		while (isspace((unsigned char)*s))
-			s++;
-		char *end;
+	} else if (n->type == JT_STR && strlen(n->s) == n->len && pynum_is_int(n->s)) {
 		errno = 0;
-		long long v = strtoll(s, &end, 10);
-		const char *num_end = end;
-		while (isspace((unsigned char)*end))
-			end++;
-		if (!errno && num_end > s && !*end && isdigit((unsigned char)s[*s == '-' || *s == '+'])) {
+		long long v = strtoll(n->s, NULL, 10); /* takes the same whitespace and sign */
+		if (!errno) {
 			*out = v;
 			return 0;
 		}
@@ -232,12 +226,6 @@ static void replace_all(struct buf *out, const char *s, const char *from, const 
 			buf_addch(out, *s++);
 		}
 	}
-}
-
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t a = strlen(s), b = strlen(suffix);
-	return a >= b && !strcmp(s + a - b, suffix);
 }
 
 /* Step 4: every raw key ending in "ms" and every key containing "tpot", in raw order. */
@@ -287,11 +275,6 @@ static const struct jnode *need(const struct jnode *raw, const char *key, const 
 	if (!v)
 		diags_errorf(d, name, raw->line, raw->col, key, "missing key in the raw result");
 	return v;
-}
-
-static const char *tf(bool b)
-{
-	return b ? "true" : "false";
 }
 
 int process_result(struct buf *out, const struct process_meta *m, const char *raw_text,

@@ -18,6 +18,7 @@
 #include "common/vec.h"
 #include "common/xalloc.h"
 #include "executor/jtree.h"
+#include "executor/results_util.h"
 
 /* Results larger than this are not results (a guard against reading a model by mistake). */
 #define RESULT_MAX_BYTES (256u << 20)
@@ -39,18 +40,6 @@ struct member {
 	char *name; /* owned */
 	struct buf bytes;
 };
-
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t a = strlen(s), b = strlen(suffix);
-	return a >= b && !strcmp(s + a - b, suffix);
-}
-
-static const char *base_name(const char *path)
-{
-	const char *s = strrchr(path, '/');
-	return s ? s + 1 : path;
-}
 
 static bool is_artifact_name(const char *path)
 {
@@ -129,14 +118,22 @@ static void read_tarball(struct reader *r, const char *path)
 	struct member *m = NULL;
 	size_t nr = 0, alloc = 0;
 	if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {
+		const char *why = archive_error_string(a);
 		diags_warnf(r->d, path, 0, 0, NULL, "cannot read the archive: %s; file skipped",
-			    archive_error_string(a));
+			    why ? why : "unknown error");
 		r->rs->unreadable++;
 		goto out;
 	}
 	struct archive_entry *e;
-	int st;
-	while ((st = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+	bool broken = false; /* reading stopped before the end of the archive */
+	for (;;) {
+		int st = archive_read_next_header(a, &e);
+		if (st == ARCHIVE_EOF)
+			break;
+		if (st != ARCHIVE_OK && st != ARCHIVE_WARN) { /* WARN: read, with a remark */
+			broken = true; /* the members read so far are whole: they are kept */
+			break;
+		}
 		const char *name = archive_entry_pathname(e);
 		if (archive_entry_filetype(e) != AE_IFREG || !name || !ends_with(name, ".json"))
 			continue;
@@ -153,18 +150,20 @@ static void read_tarball(struct reader *r, const char *path)
 		la_ssize_t n;
 		while ((n = archive_read_data(a, chunk, sizeof(chunk))) > 0)
 			buf_add(&m[nr - 1].bytes, chunk, (size_t)n);
-		if (n < 0) {
-			st = ARCHIVE_FATAL;
+		if (n < 0) { /* this member cut short is not a document */
+			nr--;
+			free(m[nr].name);
+			buf_release(&m[nr].bytes);
+			broken = true;
 			break;
 		}
 	}
-	if (st != ARCHIVE_EOF) {
+	if (broken) {
+		const char *why = archive_error_string(a);
 		diags_warnf(r->d, path, 0, 0, NULL, "cannot read the archive: %s; %s",
-			    archive_error_string(a), nr ? "its remaining members skipped" :
-			    "file skipped");
+			    why ? why : "unknown error",
+			    nr ? "its remaining members skipped" : "file skipped");
 		r->rs->unreadable++;
-		if (nr) /* a member cut short is not a document */
-			buf_release(&m[--nr].bytes), free(m[nr].name);
 	}
 	if (nr)
 		qsort(m, nr, sizeof(*m), member_cmp);
@@ -237,11 +236,12 @@ static int walk(struct strvec *files, const char *dir, struct diags *d)
 			buf_release(&p);
 			continue;
 		}
-		if (S_ISLNK(st.st_mode) && stat(p.s, &st)) {
+		/* from lstat, not d_type: some file systems give DT_UNKNOWN */
+		bool link = S_ISLNK(st.st_mode);
+		if (link && stat(p.s, &st)) {
 			buf_release(&p);
 			continue;
 		}
-		bool link = de->d_type == DT_LNK;
 		if (S_ISDIR(st.st_mode) && !link) {
 			if (walk(files, p.s, d))
 				rc = -1;

@@ -93,9 +93,9 @@ static void format_g(struct buf *out, double v)
 
 void table_metric_text(struct buf *out, double v)
 {
-	char tmp[400];
+	char tmp[400]; /* %.4f of the largest double is 309 digits and 5 more characters */
 	snprintf(tmp, sizeof(tmp), "%.4f", v);
-	buf_adds(out, tmp);
+	format_g(out, strtod(tmp, NULL));
 }
 
 static void strip(struct buf *b, const char *s)

@@ -34,7 +34,9 @@ size_t table_row(struct table *t);
 void table_set(struct table *t, size_t row, size_t col, const char *text);
 /* Appends the table, each line ending in '\n' except the last. */
 void table_render(struct buf *out, const struct table *t);
-/* %.4f, read back, then %g: the metric cell rule of executor-spec 7. */
+/* The metric cell rule of executor-spec 7, whole: %.4f, that text read back as a number,
+ * then %g ("12.34", "1234.57", "1.23457e+08", "0"; NaN "nan", infinities "inf"/"-inf").
+ * Rendering the text again (a float column's %g) gives the same text. */
 void table_metric_text(struct buf *out, double v);
 
 #endif

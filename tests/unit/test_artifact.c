@@ -1,5 +1,7 @@
 /* test_artifact: an artifact written and read back with libarchive (executor-spec 6): gzip,
- * members at the top level in the order given, bytes intact; a missing file writes nothing. */
+ * members at the top level in the order given, bytes intact; the gzip header carries no
+ * time, so the tarball depends only on the files; a missing file writes nothing and leaves
+ * an old tarball byte for byte. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +9,8 @@
 #include <cmocka.h>
 #include <archive.h>
 #include <archive_entry.h>
+#include <ftw.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,6 +21,20 @@
 #include "executor/artifact.h"
 
 static char dir_template[] = "/tmp/test_artifact.XXXXXX";
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* rm -rf dir (links are removed, not followed) */
+static void rm_rf(const char *dir)
+{
+	assert_int_equal(nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+}
 
 static void put(const char *dir, const char *name, const char *text)
 {
@@ -61,14 +79,27 @@ static void test_round_trip(void **state)
 	assert_int_equal(i, 3);
 	archive_read_free(a);
 
+	/* gzip's MTIME (bytes 4..7, RFC 1952) is 0: no time of writing in the tarball */
+	struct buf before = BUF_INIT, after = BUF_INIT;
+	assert_int_equal(file_read_all(&before, tgz.s, &d), 0);
+	assert_true(before.len > 10);
+	assert_memory_equal(before.s, "\x1f\x8b", 2);
+	assert_memory_equal(before.s + 4, "\0\0\0\0", 4);
+
 	/* a missing member: an error, and the old tarball is left as it was */
 	const char *bad[] = { "agg_x.json", "meta.json" };
 	assert_int_equal(artifact_write(tgz.s, dir, bad, 2, &d), -1);
 	assert_int_equal(d.errors, 1);
 	assert_non_null(strstr(d.v[0].file, "meta.json"));
 	assert_int_equal(access(tgz.s, F_OK), 0);
+	assert_int_equal(file_read_all(&after, tgz.s, &d), 0);
+	assert_int_equal(after.len, before.len);
+	assert_memory_equal(after.s, before.s, before.len);
 	diags_release(&d);
 	buf_release(&tgz);
+	buf_release(&before);
+	buf_release(&after);
+	rm_rf(dir);
 }
 
 int main(void)

@@ -7,9 +7,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <dirent.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/buf.h"
@@ -215,6 +218,36 @@ static void test_numeric_strings(void **state)
 	diags_release(&d);
 }
 
+/* max_concurrency as Python's int() reads it: integer strings with whitespace and a sign;
+ * not float strings, hex, a NUL inside, or a value beyond long long. */
+static void test_int_strings(void **state)
+{
+	(void)state;
+	static const struct { const char *conc; long long want; } rows[] = {
+		{ "\" +4 \"", 4 }, { "\"\\t-3\\n\"", -3 }, { "\"007\"", 7 }, { "12.9", 12 },
+		{ "\"4.0\"", -1 }, { "\"0x4\"", -1 }, { "\"4\\u0000\"", -1 }, { "\"+\"", -1 },
+		{ "\"99999999999999999999\"", -1 }, { "\"4 4\"", -1 }, { "\"\"", -1 },
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct buf raw = BUF_INIT, out = BUF_INIT, want = BUF_INIT;
+		struct diags d = DIAGS_INIT;
+		buf_addf(&raw, "{\"model_id\": \"m\", \"max_concurrency\": %s, "
+			 "\"output_throughput\": 1, \"total_token_throughput\": 2}", rows[i].conc);
+		run_single(raw.s, &out, &d, rows[i].want == -1 ? -1 : 0);
+		if (rows[i].want == -1) {
+			assert_int_equal(d.errors, 1);
+			assert_string_equal(d.v[0].msg, "expected an integer, found a string");
+		} else {
+			buf_addf(&want, "  \"conc\": %lld,\n", rows[i].want);
+			assert_non_null(strstr(out.s, want.s));
+		}
+		buf_release(&raw);
+		buf_release(&out);
+		buf_release(&want);
+		diags_release(&d);
+	}
+}
+
 /* A raw key mapping onto an earlier output key takes its place (Python dict). */
 static void test_dict_rules(void **state)
 {
@@ -348,6 +381,20 @@ static void test_gpus_from_name(void **state)
 
 static char dir_template[] = "/tmp/test_process.XXXXXX";
 
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* rm -rf dir (links are removed, not followed) */
+static void rm_rf(const char *dir)
+{
+	assert_int_equal(nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+}
+
 static void write_file(const char *dir, const char *name, const char *text)
 {
 	struct buf p = BUF_INIT;
@@ -404,6 +451,17 @@ static void test_cmd(void **state)
 	buf_reset(&want);
 	buf_addf(&want, "%s\n", single_want);
 	assert_string_equal(out.s, want.s);
+	struct diags d2 = DIAGS_INIT;
+	char gp[] = "--prefill-gpus=2", gd[] = "--decode-gpus=6";
+	char *argv3[] = { a1.s, a3.s, gp, gd };
+	buf_reset(&out);
+	assert_int_equal(cmd_process(4, argv3, &out, &d2), -1);
+	assert_int_equal(out.len, 0);
+	assert_int_equal(d2.nr, 1);
+	assert_true(d2.usage);
+	assert_string_equal(d2.v[0].msg,
+			    "--prefill-gpus and --decode-gpus are for multi-node runs");
+	diags_release(&d2);
 	setenv("TP", "two", 1);
 	buf_reset(&out);
 	assert_int_equal(cmd_process(2, argv2, &out, &d), -1);
@@ -418,6 +476,108 @@ static void test_cmd(void **state)
 	buf_release(&file);
 	buf_release(&want);
 	buf_release(&p);
+	rm_rf(dir);
+}
+
+/* tests/ of the source tree, from this file's path */
+static void tests_dir(struct buf *out)
+{
+	const char *f = __FILE__;
+	const char *end = strstr(f, "/unit/test_process.c");
+	assert_non_null(end);
+	buf_add(out, f, (size_t)(end - f));
+}
+
+/* The results.process-* cases check stdout only (tests/golden/run.sh cannot look at files):
+ * here every such case with a stdout expectation is run again, its files taken from
+ * tests/results/process/, and agg_{RESULT_FILENAME}.json must be that stdout without its
+ * newline (executor-spec 5), byte for byte. */
+static void test_cases_write_their_stdout(void **state)
+{
+	(void)state;
+	struct buf cases = BUF_INIT, data = BUF_INIT;
+	tests_dir(&cases);
+	buf_addf(&data, "%s/results/process", cases.s);
+	buf_adds(&cases, "/results/cases");
+	DIR *dh = opendir(cases.s);
+	assert_non_null(dh);
+	size_t ran = 0;
+	struct dirent *de;
+	while ((de = readdir(dh))) {
+		size_t n = strlen(de->d_name);
+		if (strncmp(de->d_name, "process-", 8) || n < 4 ||
+		    strcmp(de->d_name + n - 4, ".out"))
+			continue;
+		char tmpl[] = "/tmp/test_process.XXXXXX";
+		char *dir = mkdtemp(tmpl);
+		assert_non_null(dir);
+		struct buf base = BUF_INIT, args = BUF_INIT, want = BUF_INIT, path = BUF_INIT;
+		struct buf out = BUF_INIT, got = BUF_INIT, outdir = BUF_INIT;
+		struct diags d = DIAGS_INIT;
+		buf_addf(&base, "%s/", cases.s);
+		buf_add(&base, de->d_name, n - 4);
+		buf_addf(&path, "%s.args", base.s);
+		assert_int_equal(file_read_all(&args, path.s, &d), 0);
+		buf_reset(&path);
+		buf_addf(&path, "%s.out", base.s);
+		assert_int_equal(file_read_all(&want, path.s, &d), 0);
+		assert_true(want.len && want.s[want.len - 1] == '\n');
+
+		/* "process ARG...": plain words; a file of tests/results/process/ by its path */
+		char *argv[16];
+		int argc = 0;
+		char *save = NULL;
+		char *w = strtok_r(args.s, " \n", &save);
+		assert_non_null(w);
+		assert_string_equal(w, "process");
+		while ((w = strtok_r(NULL, " \n", &save))) {
+			struct buf f = BUF_INIT;
+			buf_addf(&f, "%s/%s", data.s, w);
+			assert_true(argc < 14);
+			argv[argc++] = access(f.s, F_OK) ? strdup(w) : buf_take(&f, NULL);
+			buf_release(&f);
+		}
+		buf_addf(&outdir, "--output-dir=%s", dir);
+		argv[argc++] = outdir.s;
+		assert_int_equal(cmd_process(argc, argv, &out, &d), 0);
+		assert_string_equal(out.s, want.s);
+
+		/* the one file written: agg_*.json, the stdout without its newline */
+		DIR *oh = opendir(dir);
+		assert_non_null(oh);
+		size_t files = 0;
+		struct dirent *oe;
+		while ((oe = readdir(oh))) {
+			if (oe->d_name[0] == '.')
+				continue;
+			files++;
+			assert_int_equal(strncmp(oe->d_name, "agg_", 4), 0);
+			buf_reset(&path);
+			buf_addf(&path, "%s/%s", dir, oe->d_name);
+			assert_int_equal(file_read_all(&got, path.s, &d), 0);
+		}
+		closedir(oh);
+		assert_int_equal(files, 1);
+		assert_int_equal(got.len, want.len - 1);
+		assert_memory_equal(got.s, want.s, got.len);
+
+		for (int i = 0; i < argc - 1; i++)
+			free(argv[i]);
+		buf_release(&base);
+		buf_release(&args);
+		buf_release(&want);
+		buf_release(&path);
+		buf_release(&out);
+		buf_release(&got);
+		buf_release(&outdir);
+		diags_release(&d);
+		rm_rf(dir);
+		ran++;
+	}
+	closedir(dh);
+	assert_true(ran >= 2); /* process-single, process-node-mismatch */
+	buf_release(&cases);
+	buf_release(&data);
 }
 
 int main(void)
@@ -432,6 +592,8 @@ int main(void)
 		cmocka_unit_test(test_bad_entries),
 		cmocka_unit_test(test_gpus_from_name),
 		cmocka_unit_test(test_cmd),
+		cmocka_unit_test(test_int_strings),
+		cmocka_unit_test(test_cases_write_their_stdout),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <math.h>
 #include <string.h>
 
 #include "common/buf.h"
@@ -114,18 +115,36 @@ static void test_cases(void **state)
 	}
 }
 
-/* The metric rule: %.4f first (so 0.00004 is 0), then %g of that text. */
+/* The metric rule, whole: %.4f first (so 0.00004 is 0), then %g of that text (so
+ * 1234.56789 is 1234.57, not 1234.5679). The spec's examples are among the rows. Each text
+ * rendered in a float column stays as it is. */
 static void test_metric_text(void **state)
 {
 	(void)state;
 	static const struct { double v; const char *want; } rows[] = {
-		{ 12.34, "12.3400" }, { 0.00004, "0.0000" }, { 1234.56789, "1234.5679" },
-		{ -0.5, "-0.5000" },
+		{ 12.34, "12.34" }, { 0.00004, "0" }, { 1234.56789, "1234.57" },
+		{ -0.5, "-0.5" }, { 123456789.0, "1.23457e+08" }, { 0.99996, "1" },
+		{ 0.00005, "0.0001" }, { 999999.99999, "1e+06" }, { INFINITY, "inf" },
+		{ NAN, "nan" },
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		struct buf b = BUF_INIT;
+		struct buf b = BUF_INIT, out = BUF_INIT;
 		table_metric_text(&b, rows[i].v);
 		assert_string_equal(b.s, rows[i].want);
+		static const char *const headers[] = { "v" };
+		struct table t;
+		table_init(&t, headers, 1);
+		table_set(&t, table_row(&t), 0, b.s);
+		table_set(&t, table_row(&t), 0, "0.5");
+		table_render(&out, &t);
+		/* the first data row, the third line: "| TEXT |" with padding */
+		const char *cell = strchr(strchr(out.s, '\n') + 1, '\n') + 2;
+		while (*cell == ' ')
+			cell++;
+		assert_memory_equal(cell, b.s, b.len);
+		assert_true(cell[b.len] == ' ');
+		table_release(&t);
+		buf_release(&out);
 		buf_release(&b);
 	}
 }
