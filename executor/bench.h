@@ -20,7 +20,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/vec.h"
 #include "executor/api.h"
 #include "executor/dataset.h"
 #include "executor/stats.h"
@@ -93,7 +92,7 @@ struct bench_req {
 struct bench_result {
 	struct bench_req *reqs;    /* owned, nr of them */
 	size_t nr;
-	double date_unix;          /* wall clock at the timed start */
+	double date_unix;          /* wall clock when the load ended (the result's "date") */
 	double start_unix, end_unix;
 	double first_send_unix;    /* wall clock of the first request, warm-ups included */
 	double duration_s;

@@ -8,8 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "common/buf.h"
 #include "common/diag.h"
@@ -175,7 +173,7 @@ static int parse_goodput(struct bench_config *cfg, struct diags *d)
 static int check_and_fill(struct bench_config *cfg, struct buf *url, struct diags *d)
 {
 	int rc = 0;
-	if (!(o.ratio >= 0 && o.ratio <= 1))
+	if (o.ratio > 1) /* the table rejects < 0 */
 		rc = diags_usagef(d, "--random-range-ratio: must be in [0, 1]");
 	if (!(o.rate > 0))
 		rc = diags_usagef(d, "--request-rate: must be > 0 (or inf)");
@@ -183,8 +181,6 @@ static int check_and_fill(struct bench_config *cfg, struct buf *url, struct diag
 		rc = diags_usagef(d, "--burstiness: must be > 0");
 	if (!(o.timeout_s > 0))
 		rc = diags_usagef(d, "--request-timeout: must be > 0");
-	if (o.num_warmups < 0 || o.prefix_len < 0)
-		rc = diags_usagef(d, "--num-warmups and --random-prefix-len must be >= 0");
 	bool chat = !strcmp(o.backend, "openai-chat");
 	size_t el = strlen(o.endpoint);
 	if (chat && (el < 16 || strcmp(o.endpoint + el - 16, "chat/completions")))
@@ -196,11 +192,14 @@ static int check_and_fill(struct bench_config *cfg, struct buf *url, struct diag
 		buf_addf(url, "http://%s:%ld", o.host, o.port);
 	while (url->len && url->s[url->len - 1] == '/')
 		buf_setlen(url, url->len - 1);
-	for (size_t i = 0; i < o.metadata.nr; i++)
-		if (!strchr(o.metadata.v[i], '='))
-			rc = diags_usagef(d, "--metadata: expected KEY=VALUE, found '%s'",
-					  o.metadata.v[i]);
-	if (parse_metrics(cfg, o.percentile_metrics, d) ||
+	for (size_t i = 0; i < o.metadata.nr; i++) {
+		char *key = NULL, *value = NULL;
+		if (metadata_parse(&key, &value, o.metadata.v[i], d) < 0)
+			rc = -1;
+		free(key);
+		free(value);
+	}
+	if ((o.percentile_metrics && parse_metrics(cfg, o.percentile_metrics, d)) ||
 	    parse_percentiles(cfg, o.metric_percentiles, d) || parse_goodput(cfg, d))
 		rc = -1;
 	cfg->api = chat ? &api_chat : &api_completions;
@@ -216,8 +215,10 @@ static void fill_config(struct bench_config *cfg, const char *base_url)
 	cfg->served_model = o.served ? o.served : o.model;
 	cfg->tokenizer_id = o.tokenizer;
 	cfg->max_concurrency = o.max_conc;
-	cfg->ds.num_prompts = (size_t)(opt_given(&bench_cmd, "num-prompts") ? o.num_prompts
-				       : o.max_conc ? 10 * o.max_conc : 1000);
+	if (opt_given(&bench_cmd, "num-prompts"))
+		cfg->ds.num_prompts = (size_t)o.num_prompts;
+	else if (o.max_conc)
+		cfg->ds.num_prompts = (size_t)(10 * o.max_conc);
 	cfg->num_warmups = opt_given(&bench_cmd, "num-warmups") ? o.num_warmups : 2 * o.max_conc;
 	cfg->ds.input_len = o.input_len;
 	cfg->ds.output_len = o.output_len;
@@ -240,24 +241,25 @@ static void fill_config(struct bench_config *cfg, const char *base_url)
 	cfg->bearer = key && *key ? key : NULL;
 }
 
-static void defaults(void)
+/* The options' defaults: bench_config_init's values, plus what only the command line has. */
+static void defaults(const struct bench_config *cfg)
 {
 	memset(&o, 0, sizeof(o));
-	o.backend = "vllm";
+	o.backend = cfg->backend;
 	o.host = "127.0.0.1";
 	o.port = 8000;
-	o.endpoint = "/v1/completions";
+	o.endpoint = cfg->endpoint;
 	o.dataset = "random";
-	o.input_len = o.output_len = 1024;
-	o.ratio = 0.8;
-	o.rate = INFINITY;
-	o.burstiness = 1.0;
-	o.best_of = 1;
-	o.timeout_s = 6 * 3600.0;
-	o.percentile_metrics = "ttft,tpot,itl,e2el";
+	o.input_len = cfg->ds.input_len;
+	o.output_len = cfg->ds.output_len;
+	o.ratio = cfg->ds.range_ratio;
+	o.rate = cfg->request_rate;
+	o.burstiness = cfg->burstiness;
+	o.best_of = cfg->best_of;
+	o.timeout_s = cfg->request_timeout_s;
 	o.metric_percentiles = "99";
 	o.result_dir = ".";
-	o.prompt_format = "ids";
+	o.prompt_format = cfg->ds.format == PROMPT_TEXT ? "text" : "ids";
 }
 
 /* {backend}-{rate}qps[-concurrency{N}]-{model's last path part}-{date}.json */
@@ -268,10 +270,7 @@ static void default_filename(struct buf *out, const struct bench_config *cfg, do
 		fmt_double_py(rate, cfg->request_rate);
 	else
 		strcpy(rate, "inf");
-	time_t t = (time_t)date;
-	struct tm tm;
-	localtime_r(&t, &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	result_date(stamp, sizeof(stamp), date);
 	const char *slash = strrchr(cfg->model_id, '/');
 	buf_addf(out, "%s-%sqps", cfg->backend, rate);
 	if (cfg->max_concurrency)
@@ -335,18 +334,31 @@ static int run_bench(struct bench_config *cfg, struct diags *d)
 	return rc < 0 ? EXIT_FAIL : EXIT_OK;
 }
 
-int bench_parse_args(struct bench_config *cfg, struct buf *url, int argc, char **argv,
-		     struct diags *d)
+/* Options -> cfg and url. 0; 1 when --help was asked for (the help is in help, nothing
+ * else is done); -1 on a usage error. */
+static int parse_args(struct bench_config *cfg, struct buf *url, int argc, char **argv,
+		      struct buf *help, struct diags *d)
 {
-	defaults();
 	bench_config_init(cfg);
-	int prc = opt_parse(&bench_cmd, argc, argv, NULL, d);
+	defaults(cfg);
+	int prc = opt_parse_or_help(&bench_cmd, argc, argv, NULL, help, d);
 	if (prc)
-		return prc < 0 ? -1 : diags_usagef(d, "bench_parse_args: unexpected --help");
+		return prc;
 	if (check_and_fill(cfg, url, d))
 		return -1;
 	fill_config(cfg, url->s);
 	return 0;
+}
+
+int bench_parse_args(struct bench_config *cfg, struct buf *url, int argc, char **argv,
+		     struct diags *d)
+{
+	struct buf help = BUF_INIT;
+	int rc = parse_args(cfg, url, argc, argv, &help, d);
+	buf_release(&help);
+	if (rc == 1)
+		return diags_usagef(d, "bench_parse_args: unexpected --help");
+	return rc;
 }
 
 void bench_args_release(struct bench_config *cfg)
@@ -361,27 +373,16 @@ void bench_args_release(struct bench_config *cfg)
 
 int cmd_bench(int argc, char **argv, struct diags *d)
 {
-	defaults();
-	int prc = opt_parse(&bench_cmd, argc, argv, NULL, d);
-	if (prc == 1) {
-		struct buf help = BUF_INIT;
-		opt_help(&help, &bench_cmd);
-		int rc = print_stdout(&help, d) ? EXIT_FAIL : EXIT_OK;
-		buf_release(&help);
-		return rc;
-	}
 	struct bench_config cfg;
-	bench_config_init(&cfg);
-	struct buf url = BUF_INIT;
-	int rc = prc < 0 ? -1 : check_and_fill(&cfg, &url, d);
+	struct buf url = BUF_INIT, help = BUF_INIT;
+	int rc = parse_args(&cfg, &url, argc, argv, &help, d);
 	int status = EXIT_USAGE;
-	if (rc == 0) {
-		fill_config(&cfg, url.s);
+	if (rc == 1)
+		status = print_stdout(&help, d) ? EXIT_FAIL : EXIT_OK;
+	else if (rc == 0)
 		status = run_bench(&cfg, d);
-	}
-	free(cfg.percentiles);
-	free(o.goodput.v);
-	free(o.metadata.v);
+	bench_args_release(&cfg);
 	buf_release(&url);
+	buf_release(&help);
 	return status;
 }

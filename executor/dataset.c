@@ -19,7 +19,7 @@ static const char *const words[] = {
 	"more", "other", "city", "some", "made", "world", "over", "only", "many", "most", "then",
 	"state", "people", "school", "can", "water", "house", "music", "light", "river", "game",
 	"book", "night", "open", "line", "part", "small", "great", "story", "place", "early",
-	"music", "field", "power", "round", "point", "short", "table", "green", "black", "white",
+	"order", "field", "power", "round", "point", "short", "table", "green", "black", "white",
 };
 #define WORDS_NR (sizeof(words) / sizeof(words[0]))
 
@@ -64,7 +64,6 @@ void dataset_generate(struct dataset *ds, const struct dataset_config *cfg)
 	rng_seed(&r, cfg->seed);
 	dataset_release(ds);
 	ds->nr = cfg->num_prompts;
-	ds->alloc = ds->nr;
 	ds->v = xcalloc(ds->nr ? ds->nr : 1, sizeof(*ds->v));
 	ds->prefix_len = cfg->prefix_len;
 	draw_lengths(ds, &r, cfg);

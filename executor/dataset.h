@@ -5,13 +5,12 @@
  *   ids:  each prompt is token ids uniform in [DATASET_ID_LO, DATASET_ID_HI), exact length.
  *   text: each prompt is words from a built-in list. A prompt's words come from its own
  *         stream (word_seed), so a prompt of n words is always the first n words of it:
- *         sizing against /tokenize (tokenize.c) may change n without changing the others.
+ *         sizing against /tokenize (prepare.c) may change n without changing the others.
  * struct dataset owns its prompts and their id arrays; dataset_release frees them.
  */
 #ifndef EXECUTOR_DATASET_H
 #define EXECUTOR_DATASET_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,11 +42,10 @@ struct dataset_prompt {
 
 struct dataset {
 	struct dataset_prompt *v; /* owned */
-	size_t nr, alloc;
+	size_t nr;
 	int *prefix_ids;          /* owned, prefix_len of them (ids) */
 	uint64_t prefix_seed;     /* text: the prefix's word stream */
 	long prefix_len;
-	bool approximate_input;   /* text lengths are word counts, not the server's */
 };
 
 void dataset_init(struct dataset *ds);

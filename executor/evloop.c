@@ -137,14 +137,18 @@ void evloop_reset_lag(struct evloop *l)
 	l->max_lag_ns = 0;
 }
 
-/* Arms the timerfd to the earliest slot, touching it only when that changed. */
+/* Arms the timerfd to the earliest slot, but only when that is earlier than what is armed,
+ * or when nothing is armed (at start, or the armed time passed: run_timers disarms). A slot
+ * that moves later, or is cleared, leaves the earlier time armed: that wake-up finds nothing
+ * due and costs one turn, where re-arming would cost a syscall on every turn whose slots
+ * move (a request deadline or progress tick re-set each turn). */
 static void arm_timerfd(struct evloop *l)
 {
 	int64_t first = 0;
 	for (int i = 0; i < EVLOOP_TIMERS; i++)
 		if (l->timers[i].when_ns && (!first || l->timers[i].when_ns < first))
 			first = l->timers[i].when_ns;
-	if (first == l->armed_ns)
+	if (!first || (l->armed_ns && l->armed_ns <= first))
 		return;
 	struct itimerspec its = { 0 };
 	its.it_value.tv_sec = first / 1000000000;

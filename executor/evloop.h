@@ -7,7 +7,9 @@
  * Timers are a few fixed slots (EVLOOP_TIMERS), each with an absolute CLOCK_MONOTONIC
  * deadline: the load needs only "next issue" and "next request deadline", and a scan of a
  * handful of slots is cheaper than a heap. The timerfd is armed to the earliest one, with
- * nanosecond resolution (epoll_wait's own timeout has only milliseconds).
+ * nanosecond resolution (epoll_wait's own timeout has only milliseconds), and re-armed only
+ * when that moves earlier or the armed time has passed: a slot may be re-set every turn, and
+ * a slot that moved later only brings an early, empty wake-up.
  *
  * It also measures itself: lag = the time one turn spends between epoll_wait returning and
  * the next epoll_wait, i.e. the longest a ready event could have waited to be read.

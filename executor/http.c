@@ -94,26 +94,27 @@ static int parse_head(struct http_resp *r)
 	return HTTP_MORE;
 }
 
-/* Takes head bytes from p; *used says how many belonged to the head. */
+/* Takes head bytes from p; *used says how many belonged to the head. The end of the head is
+ * found in p first and only the bytes up to it are kept: the body bytes that came in the
+ * same read do not count against HTTP_MAX_HEAD. */
 static int feed_head(struct http_resp *r, const char *p, size_t n, size_t *used)
 {
+	/* the two bytes before p[i]: from the head kept so far, then from p */
 	size_t old = r->head.len;
-	if (buf_add(&r->head, p, n) < 0)
-		return HTTP_ERR;
-	const char *s = r->head.s;
-	for (size_t i = r->scan; i < r->head.len; i++) {
-		if (s[i] != '\n')
-			continue;
+	char b1 = old >= 1 ? r->head.s[old - 1] : 0, b2 = old >= 2 ? r->head.s[old - 2] : 0;
+	for (size_t i = 0; i < n; i++) {
 		/* a blank line: "\n\n" or "\n\r\n" */
-		bool blank = (i >= 1 && s[i - 1] == '\n') ||
-			     (i >= 2 && s[i - 1] == '\r' && s[i - 2] == '\n');
-		if (blank) {
-			*used = i + 1 - old;
-			buf_setlen(&r->head, i + 1);
+		if (p[i] == '\n' && (b1 == '\n' || (b1 == '\r' && b2 == '\n'))) {
+			if (buf_add(&r->head, p, i + 1) < 0)
+				return HTTP_ERR;
+			*used = i + 1;
 			return parse_head(r);
 		}
+		b2 = b1;
+		b1 = p[i];
 	}
-	r->scan = r->head.len;
+	if (buf_add(&r->head, p, n) < 0)
+		return HTTP_ERR;
 	*used = n;
 	return HTTP_MORE;
 }
@@ -141,7 +142,8 @@ static int chunk_byte(struct http_resp *r, char c)
 			return HTTP_MORE;
 		}
 		if (!r->size_digits)
-			return c == '\r' || c == '\n' ? HTTP_MORE : HTTP_ERR; /* CRLF of the last chunk */
+			/* a line break before any digit (a blank line between chunks): tolerated */
+			return c == '\r' || c == '\n' ? HTTP_MORE : HTTP_ERR;
 		r->st = HS_CHUNK_EXT;
 	}
 	/* fall through */
@@ -216,8 +218,6 @@ int http_resp_feed(struct http_resp *r, const char *p, size_t n, size_t *used, h
 		*used = head_used;
 		if (rc != HTTP_MORE || r->st == HS_HEAD)
 			return rc;
-		if (r->st == HS_DONE)
-			return HTTP_DONE;
 	}
 	if (r->st == HS_DONE)
 		return HTTP_DONE;

@@ -1,6 +1,6 @@
 /*
  * http: the HTTP/1.1 client side of one keep-alive connection, as pure byte handling (no
- * I/O, so it is unit-tested and fuzzed like the SSE parser): request heads out, response
+ * I/O, so the unit tests feed it every split of each case): request heads out, response
  * heads and bodies in. Bodies may be Content-Length, chunked, or delimited by close; the
  * decoded body bytes go to a callback, in place (chunk framing is skipped, never copied).
  *
@@ -32,8 +32,7 @@ enum http_state {
 
 struct http_resp {
 	enum http_state st;
-	struct buf head;        /* owned: the head until it is complete */
-	size_t scan;            /* where the search for the head's end resumes */
+	struct buf head;        /* owned: the head until it is complete (at most HTTP_MAX_HEAD) */
 	int status;             /* 0 until the head is parsed */
 	bool keep_alive;        /* the connection may carry another request afterwards */
 	bool chunked;

@@ -42,7 +42,8 @@ struct conn {
 	struct http_resp resp;  /* owns its head buffer */
 	struct sse sse;         /* owns its tail/data buffers */
 	enum fail_reason stop_reason; /* why a callback stopped the parse */
-	struct conn *next;      /* idle or spare stack */
+	struct conn *next;      /* idle or spare stack; an idle one whose socket died keeps
+				 * its place with fd -1 */
 	struct load *L;
 };
 
@@ -78,7 +79,6 @@ struct load {
 	int64_t timeout_ns;
 	int64_t t_ns;           /* when the bytes being parsed were read */
 	int64_t start_ns, end_ns;
-	int64_t deadline_armed;  /* what TIMER_DEADLINE is set to; 0: nothing */
 	struct rusage ru0;
 	char *rbuf;             /* owned: one read buffer for all connections */
 	struct progress prog;
@@ -131,7 +131,8 @@ void url_parts_release(struct url_parts *u)
 static void conn_event(struct evloop *ev, int fd, unsigned events, void *data);
 static void issue_on(struct load *L, struct flight *f);
 
-static void conn_close(struct load *L, struct conn *c)
+/* Closes c's socket; c stays on whatever stack it is on (issue_on reopens fd -1). */
+static void conn_shut(struct load *L, struct conn *c)
 {
 	if (c->fd >= 0) {
 		evloop_del_fd(L->ev, c->fd);
@@ -139,6 +140,12 @@ static void conn_close(struct load *L, struct conn *c)
 	}
 	c->fd = -1;
 	c->connecting = c->reused = false;
+}
+
+/* Closes a connection that carried a flight (on no stack) and puts it on the spare stack. */
+static void conn_close(struct load *L, struct conn *c)
+{
+	conn_shut(L, c);
 	c->fl = NULL;
 	c->next = L->spare;
 	L->spare = c;
@@ -269,8 +276,8 @@ static bool conn_bytes(struct load *L, struct conn *c, size_t n)
 
 static void conn_eof(struct load *L, struct conn *c)
 {
-	if (!c->fl) {
-		conn_close(L, c);
+	if (!c->fl) { /* the server dropped an idle keep-alive connection */
+		conn_shut(L, c);
 		return;
 	}
 	if (http_resp_eof(&c->resp) == HTTP_DONE)
@@ -291,7 +298,7 @@ static void conn_read(struct load *L, struct conn *c)
 		ssize_t n = read(c->fd, L->rbuf, READ_BUF);
 		if (n > 0) {
 			if (!c->fl) { /* nothing was asked: a confused server */
-				conn_close(L, c);
+				conn_shut(L, c);
 				return;
 			}
 			L->t_ns = t;
@@ -311,7 +318,7 @@ static void conn_read(struct load *L, struct conn *c)
 		if (c->fl)
 			fail_io(L, c, errno == ECONNRESET ? FAIL_RESET : FAIL_CLOSED);
 		else
-			conn_close(L, c);
+			conn_shut(L, c);
 		return;
 	}
 }
@@ -477,20 +484,6 @@ static void noop_timer(struct evloop *ev, void *data)
 	(void)data;
 }
 
-/* The timer for the oldest request's deadline. It moves with every finished request, so it
- * is re-armed only when the armed time has passed or lies after the new deadline: an early
- * wake-up costs one turn, re-arming costs a syscall per turn. */
-static void set_deadline_timer(struct load *L, int64_t now)
-{
-	int64_t want = L->head.next != &L->head ? L->head.next->deadline_ns : 0;
-	if (!want) {
-		L->deadline_armed = 0;
-	} else if (!L->deadline_armed || L->deadline_armed <= now || L->deadline_armed > want) {
-		L->deadline_armed = want;
-	}
-	evloop_set_timer(L->ev, TIMER_DEADLINE, L->deadline_armed, noop_timer, NULL);
-}
-
 static void before_sleep(struct evloop *ev, void *data)
 {
 	struct load *L = data;
@@ -517,7 +510,8 @@ static void before_sleep(struct evloop *ev, void *data)
 	bool wait_rate = !L->warming && L->issued < L->res->nr &&
 			 L->inflight < L->max_inflight && isfinite(L->cfg->request_rate);
 	evloop_set_timer(ev, TIMER_ISSUE, wait_rate ? L->next_issue_ns : 0, noop_timer, NULL);
-	set_deadline_timer(L, now);
+	int64_t oldest_deadline = L->head.next != &L->head ? L->head.next->deadline_ns : 0;
+	evloop_set_timer(ev, TIMER_DEADLINE, oldest_deadline, noop_timer, NULL);
 	evloop_set_timer(ev, TIMER_TICK, L->prog.on ? now + 100000000 : 0, noop_timer, NULL);
 }
 

@@ -1,7 +1,6 @@
 /* progress: see progress.h. */
 #include "executor/progress.h"
 
-#include <stdio.h>
 #include <unistd.h>
 
 #include "common/buf.h"

@@ -81,6 +81,15 @@ int metadata_parse(char **key, char **value, const char *item, struct diags *d)
 	return 0;
 }
 
+void result_date(char *out, size_t n, double unix_s)
+{
+	time_t t = (time_t)unix_s;
+	struct tm tm;
+	localtime_r(&t, &tm);
+	if (!strftime(out, n, "%Y%m%d-%H%M%S", &tm) && n)
+		out[0] = '\0';
+}
+
 void percentile_name(struct buf *out, double p)
 {
 	if (p == floor(p) && fabs(p) < 1e15) {
@@ -99,23 +108,40 @@ static double ns_s(int64_t ns)
 	return (double)ns / 1e9;
 }
 
-static double req_tpot_s(const struct bench_req *q)
+/* Metric m (TTFT, TPOT or E2EL) of a successful request into *out, in seconds; false when
+ * the request has no such sample. A chat request succeeds on HTTP 200 alone, so its stream
+ * may lack a choice event (no TTFT, no TPOT) or any event (no E2EL either); TPOT also needs
+ * output_tokens > 1. */
+static bool req_sample_s(double *out, const struct bench_req *q, int m)
 {
-	if (q->output_tokens <= 1)
-		return 0.0;
-	return ns_s(q->rec.last_ns - q->rec.first_ns) / (double)(q->output_tokens - 1);
+	const struct req_rec *r = &q->rec;
+	switch (m) {
+	case METRIC_TTFT:
+		*out = ns_s(r->first_ns - r->send_ns);
+		return r->first_ns != 0;
+	case METRIC_E2EL:
+		*out = ns_s(r->last_ns - r->send_ns);
+		return r->last_ns != 0;
+	case METRIC_TPOT:
+		if (q->output_tokens <= 1 || !r->first_ns || !r->last_ns)
+			return false;
+		*out = ns_s(r->last_ns - r->first_ns) / (double)(q->output_tokens - 1);
+		return true;
+	default:
+		return false;
+	}
 }
 
+/* Good: no criterion's metric is above its limit. A metric the request has no sample of
+ * passes (TPOT with output_tokens <= 1 counts as 0, executor-spec 4.6). */
 static bool req_good(const struct bench_req *q, const struct bench_config *cfg)
 {
-	double v[METRIC_NR] = {
-		[METRIC_TTFT] = ns_s(q->rec.first_ns - q->rec.send_ns) * 1000,
-		[METRIC_TPOT] = req_tpot_s(q) * 1000,
-		[METRIC_E2EL] = ns_s(q->rec.last_ns - q->rec.send_ns) * 1000,
-	};
-	for (int m = 0; m < METRIC_NR; m++)
-		if (cfg->goodput_ms[m] >= 0 && v[m] > cfg->goodput_ms[m])
+	for (int m = 0; m < METRIC_NR; m++) {
+		double v;
+		if (cfg->goodput_ms[m] >= 0 && req_sample_s(&v, q, m) &&
+		    v * 1000 > cfg->goodput_ms[m])
 			return false;
+	}
 	return true;
 }
 
@@ -131,15 +157,12 @@ static double *collect(const struct bench_result *r, int m, size_t *n)
 		const struct bench_req *q = &r->reqs[i];
 		if (!q->ok)
 			continue;
-		if (m == METRIC_TTFT)
-			v[(*n)++] = ns_s(q->rec.first_ns - q->rec.send_ns);
-		else if (m == METRIC_E2EL)
-			v[(*n)++] = ns_s(q->rec.last_ns - q->rec.send_ns);
-		else if (m == METRIC_TPOT && q->output_tokens > 1)
-			v[(*n)++] = req_tpot_s(q);
-		else if (m == METRIC_ITL)
+		if (m == METRIC_ITL) {
 			for (size_t k = 0; k < q->rec.itl_nr; k++)
 				v[(*n)++] = ns_s(q->rec.itl_ns[k]);
+		} else if (req_sample_s(&v[*n], q, m)) {
+			(*n)++;
+		}
 	}
 	return v;
 }
@@ -212,10 +235,7 @@ static void put_head(struct rkeys *k, const struct bench_config *cfg,
 		     const struct bench_result *r)
 {
 	char date[32];
-	time_t t = (time_t)r->date_unix;
-	struct tm tm;
-	localtime_r(&t, &tm);
-	strftime(date, sizeof(date), "%Y%m%d-%H%M%S", &tm);
+	result_date(date, sizeof(date), r->date_unix);
 	put_str(k, "date", date);
 	put_str(k, "backend", cfg->backend);
 	put_str(k, "model_id", cfg->model_id);

@@ -1,7 +1,8 @@
 /*
  * result: the pieces of the raw result that are rules rather than numbers, exposed for
  * tests (executor-spec 4.7): the ordered key list where a key written twice keeps its first
- * position and takes the last value, --metadata item parsing, and percentile key names.
+ * position and takes the last value, --metadata item parsing, the date stamp, and percentile
+ * key names.
  * The writers themselves (bench_result_write_json, bench_summary) are declared in bench.h.
  *
  * struct rkeys owns its keys and rendered values; rkeys_release frees them.
@@ -34,6 +35,9 @@ void rkeys_release(struct rkeys *k);
 /* "KEY=VALUE": KEY before the first '=', VALUE between the first and second '=', both
  * stripped of whitespace. Owned copies; -1 (usage diag) without '='. */
 int metadata_parse(char **key, char **value, const char *item, struct diags *d);
+/* unix_s as local time "%Y%m%d-%H%M%S" (the result's "date" and the default file name);
+ * n >= 16. */
+void result_date(char *out, size_t n, double unix_s);
 /* "p99", "p99.9", "p50" ... for percentile p, then "_<metric>_ms" appended by the caller. */
 void percentile_name(struct buf *out, double p);
 

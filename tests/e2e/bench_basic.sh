@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # bench_basic.sh: executor bench against the simulator: a normal run's raw result (keys in
 # order, exact totals), chat completions, request rate with burstiness, text prompts sized
-# with /tokenize, exit 1 with a result when nothing succeeded, usage errors.
+# with /tokenize, exit 1 with a result when nothing succeeded, the progress bar, usage errors
+# and --help.
 # usage: bench_basic.sh PATH/TO/executor PATH/TO/simserver
 . "$(dirname "$0")/bench_lib.bash"
 
 sim_start main --ttft-ms 5 --itl-ms 1
 
-# a normal run: completions, token-id prompts
-bench normal --random-input-len 100 --random-output-len 20 --random-range-ratio 0.5 \
+# a normal run: completions, token-id prompts; no --disable-tqdm, stderr is not a terminal
+TQDM_FLAG='' bench normal --random-input-len 100 --random-output-len 20 --random-range-ratio 0.5 \
 	--num-prompts 30 --max-concurrency 4 --metadata "a = b" k=v --metric-percentiles 50,99.9 \
 	--goodput ttft:1000
 expect_eq "normal: exit 0" "$RC" 0
@@ -24,6 +25,24 @@ check "normal: output tokens within [10,20] x 30" \
 check "normal: goodput = throughput" test "$(jv normal '."request_goodput:" == .request_throughput')" = true
 check "normal: summary printed" grep -q "Successful requests: *30" "$T/normal.out"
 check "normal: no progress bar off a terminal" test ! -s "$T/normal.err"
+
+# the progress bar on a terminal (script(1) gives one), and --disable-tqdm there
+tty_bench() {
+	local name=$1
+	shift
+	timeout 60 script -qec "$(printf '%q ' "$EXE" bench --model sim-model --base-url "$URL" \
+		--num-prompts 4 --random-input-len 10 --random-output-len 2 "$@")" /dev/null \
+		</dev/null >"$T/$name.tty" 2>&1
+}
+if command -v script >/dev/null 2>&1; then
+	tty_bench tty
+	check "tty: progress bar" grep -q "bench 100% |" "$T/tty.tty"
+	tty_bench ttyoff --disable-tqdm
+	check "tty: summary printed" grep -q "Successful requests: *4" "$T/ttyoff.tty"
+	check "tty: no progress bar with --disable-tqdm" test -z "$(grep "% |" "$T/ttyoff.tty")"
+else
+	echo "skip tty: no script(1)"
+fi
 
 # exact totals: a fresh server, no warm-ups, so its /stats are the timed requests
 curl -s -XPOST "$URL/stats/reset" >/dev/null
@@ -82,7 +101,14 @@ expect_eq "metadata without =: exit 2" "$?" 2
 "$EXE" bnech >/dev/null 2>"$T/sugg"
 expect_eq "unknown command: exit 2" "$?" 2
 check "unknown command: did you mean" grep -q "did you mean 'bench'" "$T/sugg"
+# --help: every option of executor-spec 4.1 (its first paragraph), and ours
 "$EXE" bench --help >"$T/help"
-check "help lists every option" grep -q -- "--request-timeout" "$T/help"
+expect_eq "help: exit 0" "$?" 0
+SPEC_OPTS=$(awk '/^### 4.1 /{on=1; next} on && /^$/{exit} on' \
+	"$(dirname "$0")/../../docs/executor-spec.md" | grep -o -- '--[a-z][a-z-]*' | sort -u)
+check "help: spec 4.1 lists options" test "$(wc -l <<<"$SPEC_OPTS")" -ge 30
+for opt in $SPEC_OPTS --request-timeout; do
+	check "help lists $opt" grep -qE -- "^  $opt( |\$)" "$T/help"
+done
 
 finish

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench_faults.sh: every fault mode of the simulator, each on its own server, every 4th
 # request faulted (--fault MODE@4): the run completes, each fault is counted under its own
-# reason, the others succeed.
+# reason, the others succeed. Then no usage event, a server that dies, one that drops idle
+# keep-alive connections, and timeouts.
 # usage: bench_faults.sh PATH/TO/executor PATH/TO/simserver
 . "$(dirname "$0")/bench_lib.bash"
 
@@ -41,6 +42,15 @@ check "die: run completes (exit 0 or 1)" test "$RC" -le 1
 expect_eq "die: every request accounted for" \
 	"$(jv die '.completed + (.failures | add)')" $N
 check "die: connect failures counted" test "$(jv die '.failures.connect // 0')" -gt 0
+
+# idle keep-alive connections dropped by the server (30 ms quiet; requests come ~100 ms
+# apart): each dead one is reopened on its next use, nothing fails, the run ends
+sim_start idle --ttft-ms 5 --itl-ms 2 --idle-close-ms 30
+bench idle --request-rate 10 --max-concurrency 3 --num-prompts 20 --random-input-len 16 \
+	--random-output-len 4
+expect_eq "idle close: exit 0" "$RC" 0
+expect_eq "idle close: all completed" "$(jv idle .completed)" 20
+expect_eq "idle close: no failures" "$(jv idle '.failures | length')" 0
 
 # timeouts: the run takes about the timeout, not forever
 sim_start endless2 --ttft-ms 5 --itl-ms 2 --fault endless=1

@@ -3,7 +3,8 @@
 #   EXE SIM      paths from the test's arguments
 #   T            a private temp dir, removed on exit with every simulator started
 #   sim_start NAME ARGS...   starts simserver on a free port; sets PORT and URL
-#   bench NAME ARGS...       runs executor bench with a result in $T/NAME.json; sets RC
+#   bench NAME ARGS...       runs executor bench with a result in $T/NAME.json; sets RC;
+#                            with --disable-tqdm unless TQDM_FLAG is set (empty: none)
 #   jv NAME FILTER           jq FILTER over $T/NAME.json
 #   expect_eq / check / finish   counting, "N passed, N failed", exit status
 set -u
@@ -51,7 +52,9 @@ sim_start() {
 bench() {
 	local name=$1
 	shift
-	timeout 60 "$EXE" bench --model sim-model --base-url "$URL" --disable-tqdm --save-result \
+	local tqdm=()
+	[ -n "${TQDM_FLAG---disable-tqdm}" ] && tqdm=("${TQDM_FLAG---disable-tqdm}")
+	timeout 60 "$EXE" bench --model sim-model --base-url "$URL" "${tqdm[@]}" --save-result \
 		--result-dir "$T" --result-filename "$name.json" "$@" >"$T/$name.out" 2>"$T/$name.err"
 	RC=$?
 }

@@ -1,6 +1,7 @@
-/* fuzz_sse: libFuzzer over the SSE parser and the event scanner behind it. The input is fed
- * whole and again split at a position taken from its first byte; both feeds must give the
- * same events (the parser's central promise), and every event goes through jscan. */
+/* fuzz_sse: libFuzzer over the SSE parser and the event scanner behind it. The first two
+ * bytes are a split position (little-endian, modulo the rest's length + 1), the rest is the
+ * stream: it is fed whole and again split there; both feeds must give the same events (the
+ * parser's central promise), and every event goes through jscan. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,13 +22,11 @@ static int collect(const char *data, size_t n, void *arg)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (size < 1)
+	if (size < 2)
 		return 0;
-	size_t split = data[0] % size;
-	const char *s = (const char *)data + 1;
-	size_t n = size - 1;
-	if (split > n)
-		split = n;
+	const char *s = (const char *)data + 2;
+	size_t n = size - 2;
+	size_t split = ((size_t)data[0] | (size_t)data[1] << 8) % (n + 1);
 	struct buf whole = BUF_INIT, parts = BUF_INIT;
 	struct sse p;
 	sse_init(&p);

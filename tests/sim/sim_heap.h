@@ -2,7 +2,9 @@
  * sim_heap: a binary min-heap of stream due times, the simulator's only
  * timer structure.  Entries are never removed early: a stream that ends or
  * is rescheduled changes its generation number, and an entry whose gen no
- * longer matches its stream is dropped when it reaches the top.
+ * longer matches its stream is dropped when it reaches the top.  An entry
+ * may also be a connection's idle close (--idle-close-ms): its gen is then
+ * the connection's idle_gen, drawn from the same sequence.
  *
  * Use: heap_init, heap_push, heap_top / heap_pop, heap_release.
  */
@@ -14,7 +16,7 @@
 
 struct heap_entry {
 	int64_t due_ns; /* CLOCK_MONOTONIC */
-	uint64_t gen;   /* the stream's gen when pushed */
+	uint64_t gen;   /* the stream's gen (or the conn's idle_gen) when pushed */
 	int fd;         /* the stream's connection */
 };
 

@@ -64,6 +64,8 @@ static const struct opt_row opt_table[] = {
 	{ "exit-after-requests", OPT_INT, OFF(exit_after_requests), 0,
 	  0x7fffffffffffffffLL, "N",
 	  "exit 0 once N generation requests have ended; 0 never (default 0)" },
+	{ "idle-close-ms", OPT_INT, OFF(idle_close_ms), 0, 86400000, "N",
+	  "close a connection with no request in progress after N ms quiet; 0 never (default 0)" },
 	{ "help", OPT_FLAG, OFF(help), 0, 0, NULL, "print this help and exit" },
 };
 #undef OFF

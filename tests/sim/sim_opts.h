@@ -60,6 +60,7 @@ struct sim_config {
 	long long slow_headers_ms;
 	long long seed;
 	long long exit_after_requests;
+	long long idle_close_ms;   /* 0: keep idle connections open */
 	int help;
 	struct fault_rule *faults; /* owned, in command-line order */
 	size_t faults_nr, faults_alloc;

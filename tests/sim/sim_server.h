@@ -66,6 +66,8 @@ struct conn {
 	int64_t arrival_ns;    /* kernel stamp of that read's last segment, on
 				* CLOCK_MONOTONIC, <= read_ns; read_ns when none */
 	int arrival_kernel;    /* arrival_ns came from the kernel */
+	uint64_t idle_gen;     /* --idle-close-ms: gen of the heap entry that may close
+				* it while idle; 0 none */
 	struct stream st;
 };
 
@@ -80,7 +82,7 @@ struct server {
 	int pwait2;               /* epoll_pwait2 works: ns wait timeouts */
 	struct arrival_clock arrival_clock;
 	struct sim_stats stats;
-	uint64_t gen_seq;         /* last stream gen given out */
+	uint64_t gen_seq;         /* last gen given out (streams and idle closes) */
 	uint64_t req_seq;         /* generation requests, numbered from 1 */
 	uint64_t ended;           /* generation requests that have ended */
 	long long decoding;       /* streams between token 1 and their end */

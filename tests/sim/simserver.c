@@ -356,7 +356,21 @@ static int conn_read_head(struct server *srv, struct conn *c)
 	return 1;
 }
 
-static int conn_process_input(struct server *srv, struct conn *c)
+/* --idle-close-ms: from now on, a connection with no response in progress
+ * is closed after that long without bytes, as servers drop idle keep-alive
+ * connections.  Each call supersedes the entry of the one before. */
+static void idle_arm(struct server *srv, struct conn *c)
+{
+	long long ms = srv->cfg->idle_close_ms;
+	if (!ms || c->st.on || c->closing)
+		return;
+	c->idle_gen = ++srv->gen_seq;
+	struct heap_entry e = { now_ns() + ms * 1000000, c->idle_gen, c->fd };
+	heap_push(&srv->heap, e);
+}
+
+/* Answers the complete requests in the input, up to a streamed one. */
+static int conn_take_requests(struct server *srv, struct conn *c)
 {
 	while (!c->st.on && !c->closing) {
 		if (!c->head_len) {
@@ -381,6 +395,14 @@ static int conn_process_input(struct server *srv, struct conn *c)
 		c->head_scan = 0;
 		c->sent_continue = 0;
 	}
+	return 0;
+}
+
+static int conn_process_input(struct server *srv, struct conn *c)
+{
+	if (conn_take_requests(srv, c))
+		return -1;
+	idle_arm(srv, c);
 	return 0;
 }
 
@@ -468,6 +490,7 @@ static void accept_one(struct server *srv, int fd)
 	srv->conns[fd] = c;
 	if (++srv->connections > srv->max_connections)
 		srv->max_connections = srv->connections;
+	idle_arm(srv, c);
 }
 
 /* Accepts up to MAX_EVENTS pending connections; the listener stays readable
@@ -511,6 +534,13 @@ static void serve_due(struct server *srv)
 			break;
 		heap_pop(&srv->heap, &e);
 		struct conn *c = srv->conns[e.fd];
+		if (c && !c->st.on && c->idle_gen == e.gen) {
+			if (conn_pending(c))
+				idle_arm(srv, c); /* a response is still going out */
+			else
+				conn_close(srv, c, 0);
+			continue;
+		}
 		if (!c || !c->st.on || c->st.gen != e.gen)
 			continue; /* the stream ended since */
 		stream_due(srv, c, e.due_ns);

@@ -86,7 +86,7 @@ token_events() { grep -c '"text_completion".*"choices":\[{' <<<"$1"; }
 "$BIN" --help >"$T/help" 2>&1
 expect_eq "--help exits 0" $? 0
 for opt in host port port-file model ttft-ms prefill-us-per-token itl-ms \
-	decode-slowdown startup-delay-ms slow-headers-ms fault seed exit-after-requests; do
+	decode-slowdown startup-delay-ms slow-headers-ms fault seed exit-after-requests idle-close-ms; do
 	grep -q -- "--$opt" "$T/help" || bad "--help lists --$opt"
 	grep -q -- "--$opt" "$(dirname "$0")/README.md" || bad "README lists --$opt"
 done

@@ -1,10 +1,12 @@
 /* test_dataset: the random stream and the dataset: same seed same draws, lengths within
- * [floor(len x ratio), len], ids within [1000, 30000), the shared prefix, unbiased draws. */
+ * [floor(len x ratio), len], ids within [1000, 30000), the shared prefix, unbiased draws
+ * (neither modulo bias nor multiply-high bias without the rejection step). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "common/buf.h"
@@ -30,18 +32,22 @@ static void test_rng_reference(void **state)
 static void test_rng_unbiased(void **state)
 {
 	(void)state;
-	/* n = 3 * 2^62: a modulo draw would give 0 half the time, 1 and 2 a quarter each;
-	 * unbiased, each third is 1/3. Count draws below n/3. */
+	/* n = 3 * 2^62. A modulo draw (x % n) falls below n/3 half the time. The high word of
+	 * x * n without the rejection step is floor(3x/4): values that are multiples of 3 get
+	 * two x each, the others one, so half the draws are multiples of 3. Unbiased, both
+	 * shares are 1/3 (and the rejection step runs on a quarter of the draws). */
 	uint64_t n = 3ULL << 62, third = 1ULL << 62;
 	struct rng r;
 	rng_seed(&r, 7);
-	int low = 0, total = 30000;
+	int low = 0, mult3 = 0, total = 30000;
 	for (int i = 0; i < total; i++) {
 		uint64_t v = rng_below(&r, n);
 		assert_true(v < n);
 		low += v < third;
+		mult3 += v % 3 == 0;
 	}
 	assert_in_range(low, total / 3 - 600, total / 3 + 600);
+	assert_in_range(mult3, total / 3 - 600, total / 3 + 600);
 	/* small range: every value hit, none outside */
 	int seen[5] = { 0 };
 	for (int i = 0; i < 5000; i++)

@@ -1,5 +1,6 @@
 /* test_http: the response parser: Content-Length, chunked (split at every byte position),
- * close-delimited bodies, keep-alive rules, bytes after the response, broken framing. */
+ * close-delimited bodies, keep-alive rules, bytes after the response, broken framing, the
+ * head size cap. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -114,6 +115,46 @@ static void test_close_delimited_eof(void **state)
 	buf_release(&got);
 }
 
+/* A head and a body larger than HTTP_MAX_HEAD in one read: only the head counts against
+ * the cap. A head that is itself over the cap is still an error. */
+static void test_big_body_in_one_read(void **state)
+{
+	(void)state;
+	size_t body_n = HTTP_MAX_HEAD + 1000;
+	struct buf in = BUF_INIT, got = BUF_INIT;
+	buf_addf(&in, "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n\r\n", body_n);
+	size_t head_n = in.len;
+	for (size_t i = 0; i < body_n; i++)
+		buf_addch(&in, (char)('a' + i % 26));
+	struct http_resp r;
+	size_t used;
+	http_resp_init(&r);
+	http_resp_start(&r);
+	assert_int_equal(http_resp_feed(&r, in.s, in.len, &used, body, &got), HTTP_DONE);
+	assert_int_equal(used, in.len);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(got.len, body_n);
+	assert_memory_equal(got.s, in.s + head_n, body_n);
+	/* the head arrives in two reads, the second with the whole body */
+	http_resp_start(&r);
+	buf_reset(&got);
+	assert_int_equal(http_resp_feed(&r, in.s, head_n - 3, &used, body, &got), HTTP_MORE);
+	assert_int_equal(http_resp_feed(&r, in.s + head_n - 3, in.len - head_n + 3, &used, body,
+					&got), HTTP_DONE);
+	assert_int_equal(got.len, body_n);
+	/* a head over the cap */
+	http_resp_start(&r);
+	buf_reset(&in);
+	buf_adds(&in, "HTTP/1.1 200 OK\r\nX-Big: ");
+	for (size_t i = 0; i < HTTP_MAX_HEAD; i++)
+		buf_addch(&in, 'x');
+	buf_adds(&in, "\r\nContent-Length: 0\r\n\r\n");
+	assert_int_equal(http_resp_feed(&r, in.s, in.len, &used, body, &got), HTTP_ERR);
+	http_resp_release(&r);
+	buf_release(&in);
+	buf_release(&got);
+}
+
 static void test_request_bytes(void **state)
 {
 	(void)state;
@@ -131,6 +172,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_split),
 		cmocka_unit_test(test_close_delimited_eof),
+		cmocka_unit_test(test_big_body_in_one_read),
 		cmocka_unit_test(test_request_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,6 @@
 /* test_result: the raw result of a hand-built run, byte for byte (executor-spec 4.7): key
- * order, number formats, pNN names, goodput, failures, metadata rules. */
+ * order, number formats, pNN names, goodput, failures, metadata rules; requests without a
+ * TTFT or E2EL sample. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -118,6 +119,45 @@ static void test_only_listed_metrics_and_rate(void **state)
 		stats_summary_release(&r.summary[m]);
 }
 
+/* Chat requests succeed on HTTP 200 alone: one with only a usage event has no TTFT (and no
+ * TPOT), one with no event at all has no E2EL either. They give no such samples and pass
+ * goodput limits on them; they are still completed requests. */
+static void test_chat_without_choice_events(void **state)
+{
+	(void)state;
+	struct bench_config cfg;
+	struct bench_result r;
+	struct bench_req q[3];
+	bench_config_init(&cfg);
+	cfg.api = &api_chat;
+	cfg.goodput = true;
+	cfg.goodput_ms[METRIC_TTFT] = 60;
+	cfg.goodput_ms[METRIC_TPOT] = 5;
+	memset(q, 0, sizeof(q));
+	/* q0: sent at 1000 ms, choice events at 1050 and 1070 ms, usage 3 */
+	q[0].rec = (struct req_rec){ 1000 * MS, 1050 * MS, 1070 * MS, 1070 * MS, 3, 2, true,
+				     NULL, 0, 0, NULL };
+	/* q1: a usage-only event at 1030 ms, usage 5 */
+	q[1].rec = (struct req_rec){ 1000 * MS, 0, 1030 * MS, 1030 * MS, 5, 0, true, NULL, 0, 0,
+				     NULL };
+	/* q2: no event */
+	q[2].rec = (struct req_rec){ 1000 * MS, 0, 0, 0, -1, 0, true, NULL, 0, 0, NULL };
+	for (int i = 0; i < 3; i++)
+		q[i].ok = true;
+	memset(&r, 0, sizeof(r));
+	r.reqs = q;
+	r.nr = 3;
+	bench_result_compute(&r, &cfg);
+	assert_int_equal(r.completed, 3);
+	assert_true(fabs(r.summary[METRIC_TTFT].mean - 50.0) < 1e-9);
+	assert_true(fabs(r.summary[METRIC_TTFT].std) < 1e-9);
+	assert_true(fabs(r.summary[METRIC_TPOT].mean - 10.0) < 1e-9);
+	assert_true(fabs(r.summary[METRIC_E2EL].mean - 50.0) < 1e-9); /* 70 and 30 */
+	assert_int_equal(r.good, 2); /* q0 fails TPOT 10 > 5; q1 and q2 have no TTFT/TPOT */
+	for (int m = 0; m < METRIC_NR; m++)
+		stats_summary_release(&r.summary[m]);
+}
+
 struct meta_case {
 	const char *item, *key, *value;
 };
@@ -184,6 +224,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_raw_result_bytes),
 		cmocka_unit_test(test_only_listed_metrics_and_rate),
+		cmocka_unit_test(test_chat_without_choice_events),
 		cmocka_unit_test(test_metadata),
 		cmocka_unit_test(test_percentile_names),
 		cmocka_unit_test(test_rkeys_first_position_last_value),
