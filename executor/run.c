@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/buf.h"
@@ -351,6 +352,20 @@ static int load_prepare(struct run *r, long c, const char *raw_name)
 	return 0;
 }
 
+/* Whether the server still runs after a load. A server that dies closes its sockets a moment
+ * before its process can be reaped: when requests failed, it gets half a second to show it. */
+static bool server_survived(struct run *r, const struct bench_result *res)
+{
+	bool all_ok = res->completed == (long)res->nr;
+	for (int i = 0; i < (all_ok ? 1 : 50); i++) {
+		if (!r->ops->alive(&r->l))
+			return false;
+		if (i + 1 < (all_ok ? 1 : 50))
+			nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
+	}
+	return true;
+}
+
 static int load_finish(struct run *r)
 {
 	struct pending_load *pl = &r->next;
@@ -374,7 +389,7 @@ static int load_finish(struct run *r)
 		/* a server that ended during the load fails the run: its answers are no measurement */
 		if (!rc && run_signal)
 			rc = diags_errorf(r->d, NULL, 0, 0, NULL, "interrupted during the load");
-		else if (!rc && !r->ops->alive(&r->l))
+		else if (!rc && !server_survived(r, &res))
 			rc = diags_errorf(r->d, NULL, 0, 0, NULL, "the server stopped during the load: %s",
 					  r->l.how);
 		else if (!rc && !res.completed)
