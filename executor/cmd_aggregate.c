@@ -2,6 +2,8 @@
  * (results_read), keep the well-formed ones (aggregate_rows), then each requested output.
  * Without an output option the markdown goes to stdout. Files are written whole (temp name +
  * rename), and only when every input path could be read. */
+#include "executor/commands.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,9 +12,9 @@
 #include "common/fileio.h"
 #include "common/opt.h"
 #include "common/vec.h"
-#include "executor/aggregate.h"
-#include "executor/chart.h"
-#include "executor/results_read.h"
+#include "executor/results/aggregate.h"
+#include "executor/results/chart.h"
+#include "executor/results/results_read.h"
 
 /* "-" is stdout (out), anything else a file. */
 static int emit(struct buf *out, const char *dest, const struct buf *text, bool newline,

@@ -1,5 +1,6 @@
 /* cmd_bench: see cmd_bench.h. The option table follows executor-spec 4.1 row for row; the
  * last three rows are ours. */
+#include "executor/commands.h"
 #include "executor/cmd_bench.h"
 
 #include <limits.h>
@@ -16,9 +17,9 @@
 #include "common/opt.h"
 #include "common/vec.h"
 #include "common/xalloc.h"
-#include "executor/bench.h"
-#include "executor/load.h"
-#include "executor/result.h"
+#include "executor/load/bench.h"
+#include "executor/load/load.h"
+#include "executor/load/result.h"
 
 static const char *const backends[] = { "vllm", "sglang", "openai", "lmdeploy", "scalellm",
 					"openai-chat", NULL };
@@ -296,12 +297,6 @@ static int save_result(const struct bench_config *cfg, const struct bench_result
 	return rc;
 }
 
-static void on_signal(int sig)
-{
-	(void)sig;
-	load_stop_requested = 1;
-}
-
 static int print_stdout(const struct buf *b, struct diags *d)
 {
 	if (fwrite(b->s, 1, b->len, stdout) != b->len || fflush(stdout) || ferror(stdout))
@@ -312,9 +307,6 @@ static int print_stdout(const struct buf *b, struct diags *d)
 static int run_bench(struct bench_config *cfg, struct diags *d)
 {
 	struct bench_result res;
-	struct sigaction sa = { .sa_handler = on_signal };
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 	int rc = bench_run(&res, cfg, d);
 	if (res.reqs) {
 		struct buf out = BUF_INIT;
@@ -324,7 +316,7 @@ static int run_bench(struct bench_config *cfg, struct diags *d)
 		buf_release(&out);
 		if (o.save_result && save_result(cfg, &res, d))
 			rc = -1;
-		if (load_stop_requested)
+		if (*cfg->stop)
 			rc = diags_errorf(d, NULL, 0, 0, NULL, "interrupted");
 		else if (!res.completed && res.nr)
 			rc = diags_errorf(d, NULL, 0, 0, NULL, "no request succeeded (failures: "
@@ -371,11 +363,12 @@ void bench_args_release(struct bench_config *cfg)
 	memset(&o.metadata, 0, sizeof(o.metadata));
 }
 
-int cmd_bench(int argc, char **argv, struct diags *d)
+int cmd_bench(int argc, char **argv, volatile sig_atomic_t *stop, struct diags *d)
 {
 	struct bench_config cfg;
 	struct buf url = BUF_INIT, help = BUF_INIT;
 	int rc = parse_args(&cfg, &url, argc, argv, &help, d);
+	cfg.stop = stop;
 	int status = EXIT_USAGE;
 	if (rc == 1)
 		status = print_stdout(&help, d) ? EXIT_FAIL : EXIT_OK;

@@ -7,7 +7,6 @@ struct bench_config;
 struct buf;
 struct diags;
 
-int cmd_bench(int argc, char **argv, struct diags *d);
 /* The command's option table applied to argv, into cfg (for `executor run`, which drives the
  * load with executor-spec 4.8's command line). cfg borrows argv and url; release with
  * bench_args_release. One parsed config at a time (the table stores into one place). */

@@ -1,5 +1,7 @@
 /* cmd_compare: `executor compare BASE NEW` (compare.h): each side is anything aggregate
  * reads (a directory, a JSON file, an artifact); the report goes to stdout or --markdown. */
+#include "executor/commands.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,9 +11,9 @@
 #include "common/fileio.h"
 #include "common/opt.h"
 #include "common/vec.h"
-#include "executor/aggregate.h"
-#include "executor/compare.h"
-#include "executor/results_read.h"
+#include "executor/results/aggregate.h"
+#include "executor/results/compare.h"
+#include "executor/results/results_read.h"
 
 static int read_side(struct result_set *set, struct result_rows *rows, const char *path,
 		     struct diags *d)

@@ -2,6 +2,8 @@
  * comes from --entry (a matrix entry), or else from the existing processor's environment
  * variables; the numbers come from the raw file; process.c does the rest. Writes
  * agg_{RESULT_FILENAME}.json and puts the same JSON plus a newline in out. */
+#include "executor/commands.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,9 +12,9 @@
 #include "common/fileio.h"
 #include "common/opt.h"
 #include "common/vec.h"
-#include "executor/entry.h"
-#include "executor/process.h"
-#include "executor/results_util.h"
+#include "executor/core/entry.h"
+#include "executor/results/process.h"
+#include "executor/results/results_util.h"
 
 struct env_reader {
 	struct diags *d;

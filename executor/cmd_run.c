@@ -3,6 +3,8 @@
  * matrix (--matrix, each entry in turn on this host, a local stand-in for the Actions
  * fan-out, one summary line per entry). Exit status 0 only when every entry fully succeeded.
  */
+#include "executor/commands.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,8 +15,7 @@
 #include "common/jsonw.h"
 #include "common/opt.h"
 #include "common/vec.h"
-#include "executor/cmd_run.h"
-#include "executor/jtree.h"
+#include "executor/core/jtree.h"
 #include "executor/run.h"
 
 struct run_cli {
@@ -44,7 +45,7 @@ static int run_matrix(struct run_cli *c, const char *text, size_t len, struct di
 	size_t n = arr->nr, ran = 0, succeeded = 0;
 	struct buf out = BUF_INIT, summary = BUF_INIT;
 	c->o.matrix_layout = true;
-	for (size_t i = 0; i < n && !run_signal; i++) {
+	for (size_t i = 0; i < n && !*c->o.stop; i++) {
 		struct buf one = BUF_INIT;
 		struct jsonw w;
 		jsonw_init(&w, &one, JSONW_LINE);
@@ -72,15 +73,15 @@ static int run_matrix(struct run_cli *c, const char *text, size_t len, struct di
 	print_out(&summary);
 	buf_release(&out);
 	buf_release(&summary);
-	if (run_signal)
+	if (*c->o.stop)
 		return diags_errorf(d, NULL, 0, 0, NULL, "interrupted after %zu of %zu entries", ran, n);
 	return succeeded < n ? diags_errorf(d, NULL, 0, 0, NULL, "%zu of %zu entries failed",
 					    n - succeeded, n) : 0;
 }
 
-int cmd_run(int argc, char **argv, struct diags *d)
+int cmd_run(int argc, char **argv, volatile sig_atomic_t *stop, struct diags *d)
 {
-	struct run_cli c = { .o = { .workspace = ".", .output_dir = "./results" } };
+	struct run_cli c = { .o = { .workspace = ".", .output_dir = "./results", .stop = stop } };
 	const struct opt rows[] = {
 		{ "entry", OPT_STR, 0, &c.entry, "FILE", "the entry to run (- for stdin)", 0, NULL, NULL },
 		{ "entry-json", OPT_STR, 0, &c.entry_json, "JSON", "the entry to run, given inline", 0, NULL, NULL },
@@ -117,7 +118,6 @@ int cmd_run(int argc, char **argv, struct diags *d)
 		status = EXIT_USAGE;
 		goto done;
 	}
-	run_install_signal_handlers();
 	const char *src = c.matrix ? c.matrix : c.entry;
 	if (src && file_read_all(&text, src, d)) {
 		status = EXIT_FAIL;

@@ -4,24 +4,22 @@
  * (0 success, 1 failure, 2 usage).
  */
 #include <curl/curl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "common/buf.h"
 #include "common/diag.h"
 #include "common/suggest.h"
-#include "executor/aggregate.h"
-#include "executor/cmd_bench.h"
-#include "executor/cmd_run.h"
-#include "executor/compare.h"
-#include "executor/process.h"
+#include "executor/commands.h"
 
 /* A command either prints as it goes and returns its exit status (run, bench: long jobs
  * whose progress people watch), or hands main its whole stdout, printed only on success
  * (process, aggregate, compare: their output is read by programs). */
 struct command {
 	const char *name;
-	int (*fn)(int argc, char **argv, struct diags *d);
+	/* the long jobs get the program's stop flag: SIGINT/SIGTERM set it, they wind down */
+	int (*fn)(int argc, char **argv, volatile sig_atomic_t *stop, struct diags *d);
 	int (*fn_out)(int argc, char **argv, struct buf *out, struct diags *d);
 	const char *summary;
 };
@@ -48,6 +46,25 @@ static int run_buffered(const struct command *cmd, int argc, char **argv, struct
 	return rc ? diags_status(d) == EXIT_USAGE ? EXIT_USAGE : EXIT_FAIL : EXIT_OK;
 }
 #define COMMANDS_NR (sizeof(commands) / sizeof(commands[0]))
+
+/* The one stop flag of the program: the signal that asked it to stop, 0 while none has.
+ * Passed as a pointer to the command, and from there to the launchers, the health wait and
+ * the load, which check it between steps and wind down (nothing is left running). */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static void install_stop_handlers(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN); /* a peer that closes is an error value, not a death */
+}
 
 static void usage(FILE *f)
 {
@@ -90,8 +107,12 @@ int main(int argc, char **argv)
 			cmd = &commands[i];
 	if (cmd) {
 		curl_global_init(CURL_GLOBAL_DEFAULT);
-		status = cmd->fn ? cmd->fn(argc - 2, argv + 2, &d)
-				 : run_buffered(cmd, argc - 2, argv + 2, &d);
+		if (cmd->fn) {
+			install_stop_handlers();
+			status = cmd->fn(argc - 2, argv + 2, &stop_signal, &d);
+		} else {
+			status = run_buffered(cmd, argc - 2, argv + 2, &d);
+		}
 		curl_global_cleanup();
 	} else {
 		unknown(argv[1], &d);

@@ -19,37 +19,20 @@
 #include "common/diag.h"
 #include "common/fileio.h"
 #include "common/xalloc.h"
-#include "executor/artifact.h"
-#include "executor/bench.h"
+#include "executor/results/artifact.h"
+#include "executor/load/bench.h"
 #include "executor/cmd_bench.h"
-#include "executor/entry.h"
-#include "executor/env.h"
-#include "executor/health.h"
-#include "executor/launcher.h"
-#include "executor/load.h"
-#include "executor/meta.h"
-#include "executor/process.h"
-#include "executor/profile.h"
+#include "executor/core/entry.h"
+#include "executor/core/env.h"
+#include "executor/launch/health.h"
+#include "executor/launch/launcher.h"
+#include "executor/load/load.h"
+#include "executor/results/meta.h"
+#include "executor/results/process.h"
+#include "executor/core/profile.h"
 #include "executor/recipe.h"
 
 #define STOP_GRACE_S 30
-
-volatile sig_atomic_t run_signal;
-
-static void on_signal(int sig)
-{
-	run_signal = sig;
-	load_stop_requested = 1; /* the load stops at its next turn */
-}
-
-void run_install_signal_handlers(void)
-{
-	struct sigaction sa = { .sa_handler = on_signal };
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
 
 /* One load's command line, parsed config and (when it needs no server) its prepared
  * requests: built ahead so the first request follows the health check at once. */
@@ -192,7 +175,7 @@ static int step_prepare(struct run *r)
 		.workspace = r->workspace.s, .recipe_rel = r->recipe.s, .env = r->env.vars,
 		.secrets = &r->env.secrets, .result_dir = r->out_dir.s, .image = r->e.image,
 		.node = r->node.s, .run_id = r->run_id, .profile = &r->p, .tp = r->e.tp,
-		.log_fd = -1,
+		.log_fd = -1, .stop = r->o->stop,
 		.health_timeout_s = r->o->health_timeout_s ? r->o->health_timeout_s
 							   : r->p.health_timeout_s,
 	};
@@ -279,7 +262,7 @@ static int step_health(struct run *r)
 		/* counted from the start of the recipe */
 		.deadline_ns = r->recipe_started_ns + (int64_t)timeout * 1000000000,
 		.timeout_s = timeout,
-		.stop = &run_signal,
+		.stop = r->o->stop,
 	};
 	int rc = health_wait(&r->dep, &w, &r->l, r->d);
 	if (!rc && r->e.multinode)
@@ -347,6 +330,7 @@ static int load_prepare(struct run *r, long c, const char *raw_name)
 	bench_argv(&pl->argv, pl->own, r, c, pl->file.s);
 	if (bench_parse_args(&pl->cfg, &pl->url, (int)pl->argv.nr, (char **)pl->argv.v, r->d))
 		return -1;
+	pl->cfg.stop = r->o->stop;
 	if (!bench_prepare_needs_server(&pl->cfg))
 		return bench_prepare(&pl->prep, &pl->cfg, r->d);
 	return 0;
@@ -387,7 +371,7 @@ static int load_finish(struct run *r)
 		fputs(summary.s, stdout);
 		fflush(stdout);
 		/* a server that ended during the load fails the run: its answers are no measurement */
-		if (!rc && run_signal)
+		if (!rc && *r->o->stop)
 			rc = diags_errorf(r->d, NULL, 0, 0, NULL, "interrupted during the load");
 		else if (!rc && !server_survived(r, &res))
 			rc = diags_errorf(r->d, NULL, 0, 0, NULL, "the server stopped during the load: %s",
@@ -576,10 +560,10 @@ int run_entry(struct run_outcome *out, const struct run_opts *o, const char *jso
 	abs_path(&r.workspace, o->workspace);
 	abs_path(&r.out_dir, o->output_dir);
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
-		if (run_signal) {
+		if (*r.o->stop) {
 			char why[96];
 			snprintf(why, sizeof(why), "interrupted by %s before the %s phase",
-				 run_signal == SIGINT ? "SIGINT" : "SIGTERM", phase_names[steps[i].phase]);
+				 *r.o->stop == SIGINT ? "SIGINT" : "SIGTERM", phase_names[steps[i].phase]);
 			r.m.current = steps[i].phase;
 			meta_fail(&r.m, why);
 			diags_errorf(d, NULL, 0, 0, NULL, "%s", why);
@@ -609,7 +593,7 @@ int run_entry(struct run_outcome *out, const struct run_opts *o, const char *jso
 			break;
 		}
 	}
-	r.m.signal = run_signal;
+	r.m.signal = *o->stop;
 	finish_stop(&r);
 	if (!o->dry_run)
 		finish_artifact(&r);

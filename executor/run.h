@@ -25,6 +25,9 @@ struct run_opts {
 	long health_timeout_s;   /* 0: the profile's */
 	bool dry_run;
 	bool matrix_layout;      /* files go to {output_dir}/bmk_{RESULT_FILENAME}/ */
+	/* the program's stop flag, set to the signal by SIGINT/SIGTERM: checked between phases,
+	 * and passed on to the launcher, the health wait and the load */
+	volatile sig_atomic_t *stop;
 };
 
 struct run_outcome {
@@ -32,12 +35,8 @@ struct run_outcome {
 	char summary[512];       /* one line for --matrix */
 };
 
-/* Set by run's signal handler; checked between phases and by the load. */
-extern volatile sig_atomic_t run_signal;
-
 /* Runs one entry (JSON text; name is used in messages). Returns 0 on full success. */
 int run_entry(struct run_outcome *out, const struct run_opts *o, const char *json,
 	      size_t len, const char *name, struct buf *stdout_text, struct diags *d);
-void run_install_signal_handlers(void);
 
 #endif

@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "common/buf.h"
-#include "executor/jscan.h"
-#include "executor/sse.h"
+#include "executor/load/jscan.h"
+#include "executor/load/sse.h"
 
 static int collect(const char *data, size_t n, void *arg)
 {

@@ -36,7 +36,7 @@
 #include "common/buf.h"
 #include "common/diag.h"
 #include "common/fileio.h"
-#include "executor/stats.h"
+#include "executor/load/stats.h"
 
 #define OSL 128
 

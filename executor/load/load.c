@@ -1,0 +1,648 @@
+/* load: see load.h. */
+#include "executor/load/load.h"
+
+#include <errno.h>
+#include <math.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common/clock.h"
+#include "common/diag.h"
+#include "common/xalloc.h"
+#include "executor/load/arrivals.h"
+#include "executor/load/bench.h"
+#include "executor/load/evloop.h"
+#include "executor/load/http.h"
+#include "executor/load/prepare.h"
+#include "executor/load/progress.h"
+#include "executor/load/sse.h"
+
+#define READ_BUF (256u << 10)
+#define TIMER_ISSUE 0
+#define TIMER_DEADLINE 1
+#define TIMER_TICK 2
+
+struct flight;
+
+/* One TCP connection; carries one request at a time. */
+struct conn {
+	int fd;                 /* -1 when closed */
+	bool connecting;
+	bool reused;            /* carried a response before: a close may be a stale keep-alive */
+	struct flight *fl;      /* the request on it, or NULL when idle */
+	size_t wr_off;
+	struct http_resp resp;  /* owns its head buffer */
+	struct sse sse;         /* owns its tail/data buffers */
+	enum fail_reason stop_reason; /* why a callback stopped the parse */
+	struct conn *next;      /* idle or spare stack; an idle one whose socket died keeps
+				 * its place with fd -1 */
+	struct load *L;
+};
+
+/* One request in flight. */
+struct flight {
+	struct bench_req *req;  /* borrowed: a timed request of the result, or warm */
+	struct bench_req warm;  /* scratch measurements for warm-up requests (owned arrays) */
+	const struct buf *wire; /* borrowed from the prepared requests */
+	struct conn *c;
+	bool timed, retried;
+	int64_t deadline_ns;
+	struct flight *prev, *next; /* in-flight list, oldest first = earliest deadline */
+};
+
+struct load {
+	const struct bench_config *cfg;
+	struct bench_result *res;
+	const struct prepared *prep;
+	struct evloop *ev;
+	struct addrinfo *addr;  /* owned */
+	int max_fds;
+	struct conn *conns;     /* owned, max_inflight of them */
+	struct conn *idle, *spare;
+	struct flight *flights; /* owned, max_inflight of them */
+	struct flight *free_fl;
+	struct flight head;     /* sentinel of the in-flight list */
+	size_t inflight, max_inflight;
+	bool warming;
+	size_t warm_issued, warm_done, warm_nr;
+	size_t issued, done;
+	int64_t next_issue_ns;
+	int64_t *gaps_ns;       /* owned: rate mode */
+	int64_t timeout_ns;
+	int64_t t_ns;           /* when the bytes being parsed were read */
+	int64_t start_ns, end_ns;
+	struct rusage ru0;
+	char *rbuf;             /* owned: one read buffer for all connections */
+	struct progress prog;
+};
+
+/* ---- URL ---- */
+
+int url_split(struct url_parts *out, const char *base, const char *endpoint, struct diags *d)
+{
+	memset(out, 0, sizeof(*out));
+	if (strncmp(base, "http://", 7))
+		return diags_usagef(d, "--base-url: only http:// URLs are supported, found '%s'",
+				    base);
+	const char *h = base + 7, *slash = strchr(h, '/');
+	size_t hl = slash ? (size_t)(slash - h) : strlen(h);
+	out->hostport = xstrndup(h, hl);
+	const char *colon = h[0] == '[' ? memchr(h, ']', hl) : memchr(h, ':', hl);
+	if (h[0] == '[') { /* [v6]:port */
+		if (!colon)
+			return diags_usagef(d, "--base-url: bad IPv6 host in '%s'", base);
+		out->host = xstrndup(h + 1, (size_t)(colon - h - 1));
+		colon = colon + 1 < h + hl && colon[1] == ':' ? colon + 1 : NULL;
+	} else {
+		out->host = xstrndup(h, colon ? (size_t)(colon - h) : hl);
+	}
+	out->port = colon ? xstrndup(colon + 1, hl - (size_t)(colon + 1 - h)) : xstrdup("80");
+	if (!*out->host || !*out->port)
+		return diags_usagef(d, "--base-url: no host or port in '%s'", base);
+	struct buf p = BUF_INIT;
+	if (slash)
+		buf_adds(&p, slash);
+	while (p.len && p.s[p.len - 1] == '/' && endpoint[0] == '/')
+		buf_setlen(&p, p.len - 1);
+	buf_adds(&p, endpoint);
+	out->path = buf_take(&p, NULL);
+	return 0;
+}
+
+void url_parts_release(struct url_parts *u)
+{
+	free(u->host);
+	free(u->port);
+	free(u->hostport);
+	free(u->path);
+	memset(u, 0, sizeof(*u));
+}
+
+/* ---- connections ---- */
+
+static void conn_event(struct evloop *ev, int fd, unsigned events, void *data);
+static void issue_on(struct load *L, struct flight *f);
+
+/* Closes c's socket; c stays on whatever stack it is on (issue_on reopens fd -1). */
+static void conn_shut(struct load *L, struct conn *c)
+{
+	if (c->fd >= 0) {
+		evloop_del_fd(L->ev, c->fd);
+		close(c->fd);
+	}
+	c->fd = -1;
+	c->connecting = c->reused = false;
+}
+
+/* Closes a connection that carried a flight (on no stack) and puts it on the spare stack. */
+static void conn_close(struct load *L, struct conn *c)
+{
+	conn_shut(L, c);
+	c->fl = NULL;
+	c->next = L->spare;
+	L->spare = c;
+}
+
+/* Opens a non-blocking connection; 0, or -1 when the connect failed at once. */
+static int conn_open(struct load *L, struct conn *c)
+{
+	const struct addrinfo *a = L->addr;
+	int fd = socket(a->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	int one = 1;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	c->fd = fd;
+	if (connect(fd, a->ai_addr, a->ai_addrlen) < 0 && errno != EINPROGRESS)
+		return -1;
+	c->connecting = true;
+	if (evloop_set_fd(L->ev, fd, EVLOOP_READ | EVLOOP_WRITE, conn_event, c) < 0)
+		return -1;
+	return 0;
+}
+
+/* ---- request outcomes ---- */
+
+static void list_remove(struct flight *f)
+{
+	f->prev->next = f->next;
+	f->next->prev = f->prev;
+	f->prev = f->next = f;
+}
+
+/* Ends the flight on c with reason (FAIL_NONE: judge the finished response). The connection
+ * goes back to the idle stack when keep says so, else it is closed. */
+static void finish(struct load *L, struct conn *c, enum fail_reason reason, bool keep)
+{
+	struct flight *f = c->fl;
+	struct bench_req *r = f->req;
+	r->http_status = c->resp.status;
+	if (reason == FAIL_NONE && r->http_status != 200)
+		reason = FAIL_HTTP;
+	if (reason == FAIL_NONE && !L->cfg->api->chat && !r->rec.choice_events)
+		reason = FAIL_NO_CHOICE;
+	r->fail = reason;
+	r->ok = reason == FAIL_NONE;
+	list_remove(f);
+	f->c = NULL;
+	f->next = L->free_fl;
+	L->free_fl = f;
+	L->inflight--;
+	if (f->timed) {
+		L->done++;
+		L->end_ns = clock_mono_ns();
+	} else {
+		L->warm_done++;
+	}
+	c->fl = NULL;
+	if (keep && c->resp.keep_alive) {
+		c->reused = true;
+		c->next = L->idle;
+		L->idle = c;
+	} else {
+		conn_close(L, c);
+	}
+}
+
+/* A connection that carried an earlier response failed before any byte of this one: the
+ * server dropped an idle keep-alive connection. Send once more on a fresh connection. */
+static bool retry_stale(struct load *L, struct conn *c)
+{
+	struct flight *f = c->fl;
+	if (!c->reused || f->retried || c->resp.head.len || c->resp.status)
+		return false;
+	f->retried = true;
+	c->fl = NULL;
+	conn_close(L, c);
+	issue_on(L, f);
+	return true;
+}
+
+static void fail_io(struct load *L, struct conn *c, enum fail_reason reason)
+{
+	if (!retry_stale(L, c))
+		finish(L, c, reason, false);
+}
+
+/* ---- reading ---- */
+
+static int on_event(const char *data, size_t n, void *arg)
+{
+	struct conn *c = arg;
+	if (api_event(&c->fl->req->rec, c->L->cfg->api, c->L->t_ns, data, n) == 0)
+		return 0;
+	c->stop_reason = FAIL_MALFORMED;
+	return 1;
+}
+
+static int on_body(const char *p, size_t n, void *arg)
+{
+	struct conn *c = arg;
+	if (c->resp.status != 200)
+		return 0; /* an error body: its status is the reason */
+	int rc = sse_feed(&c->sse, p, n, on_event, c);
+	if (rc < 0)
+		c->stop_reason = FAIL_PROTOCOL;
+	return rc;
+}
+
+/* Feeds n read bytes to the response; false when the connection is gone or idle. */
+static bool conn_bytes(struct load *L, struct conn *c, size_t n)
+{
+	size_t used;
+	int rc = http_resp_feed(&c->resp, L->rbuf, n, &used, on_body, c);
+	switch (rc) {
+	case HTTP_MORE:
+		return true;
+	case HTTP_DONE:
+		finish(L, c, FAIL_NONE, used == n); /* extra bytes: nothing was asked for them */
+		return false;
+	case HTTP_STOP:
+		finish(L, c, c->stop_reason, false);
+		return false;
+	default:
+		finish(L, c, FAIL_PROTOCOL, false);
+		return false;
+	}
+}
+
+static void conn_eof(struct load *L, struct conn *c)
+{
+	if (!c->fl) { /* the server dropped an idle keep-alive connection */
+		conn_shut(L, c);
+		return;
+	}
+	if (http_resp_eof(&c->resp) == HTTP_DONE)
+		finish(L, c, FAIL_NONE, false);
+	else
+		fail_io(L, c, FAIL_CLOSED);
+}
+
+/* Reads what the socket holds. The first read of a turn is stamped with the time epoll_wait
+ * returned: its bytes were there by then, and stamping later would add this fd's place in the
+ * batch to its latency. A read that fills the buffer is followed by another, stamped anew;
+ * a short read means the kernel had nothing more (the same as EAGAIN, one syscall fewer per
+ * event: the fd is level-triggered, so later bytes wake the loop again). */
+static void conn_read(struct load *L, struct conn *c)
+{
+	int64_t t = evloop_woke_ns(L->ev);
+	for (;;) {
+		ssize_t n = read(c->fd, L->rbuf, READ_BUF);
+		if (n > 0) {
+			if (!c->fl) { /* nothing was asked: a confused server */
+				conn_shut(L, c);
+				return;
+			}
+			L->t_ns = t;
+			if (!conn_bytes(L, c, (size_t)n) || (size_t)n < READ_BUF)
+				return;
+			t = clock_mono_ns();
+			continue;
+		}
+		if (n == 0) {
+			conn_eof(L, c);
+			return;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return;
+		if (c->fl)
+			fail_io(L, c, errno == ECONNRESET ? FAIL_RESET : FAIL_CLOSED);
+		else
+			conn_shut(L, c);
+		return;
+	}
+}
+
+/* ---- writing ---- */
+
+static void conn_write(struct load *L, struct conn *c)
+{
+	const struct buf *w = c->fl->wire;
+	while (c->wr_off < w->len) {
+		ssize_t n = send(c->fd, w->s + c->wr_off, w->len - c->wr_off, MSG_NOSIGNAL);
+		if (n > 0) {
+			c->wr_off += (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			evloop_set_fd(L->ev, c->fd, EVLOOP_READ | EVLOOP_WRITE, conn_event, c);
+			return;
+		}
+		fail_io(L, c, FAIL_SEND);
+		return;
+	}
+	evloop_set_fd(L->ev, c->fd, EVLOOP_READ, conn_event, c);
+}
+
+static void connect_done(struct load *L, struct conn *c)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err) {
+		finish(L, c, FAIL_CONNECT, false);
+		return;
+	}
+	c->connecting = false;
+	conn_write(L, c);
+}
+
+static void conn_event(struct evloop *ev, int fd, unsigned events, void *data)
+{
+	(void)ev;
+	(void)fd;
+	struct conn *c = data;
+	struct load *L = c->L;
+	if (c->connecting) {
+		connect_done(L, c);
+		return;
+	}
+	if ((events & EVLOOP_WRITE) && c->fl && c->wr_off < c->fl->wire->len) {
+		conn_write(L, c);
+		if (c->fd < 0 || !c->fl)
+			return;
+	}
+	if (events & EVLOOP_READ)
+		conn_read(L, c);
+}
+
+/* ---- issuing ---- */
+
+/* Puts f on a connection (an idle one, else a new one) and starts writing. */
+static void issue_on(struct load *L, struct flight *f)
+{
+	struct conn *c = L->idle;
+	if (c) {
+		L->idle = c->next;
+	} else {
+		c = L->spare;
+		L->spare = c->next;
+	}
+	c->fl = f;
+	f->c = c;
+	c->wr_off = 0;
+	c->stop_reason = FAIL_NONE;
+	http_resp_start(&c->resp);
+	sse_reset(&c->sse);
+	if (c->fd >= 0) {
+		conn_write(L, c);
+		return;
+	}
+	if (conn_open(L, c) < 0)
+		finish(L, c, FAIL_CONNECT, false);
+}
+
+static void issue(struct load *L, struct bench_req *req, const struct buf *wire, bool timed,
+		  int64_t now)
+{
+	if (!L->res->first_send_unix) /* for `run`: time from healthy to the first request */
+		L->res->first_send_unix = clock_wall_s();
+	struct flight *f = L->free_fl;
+	L->free_fl = f->next;
+	f->req = req;
+	f->wire = wire;
+	f->timed = timed;
+	f->retried = false;
+	f->deadline_ns = now + L->timeout_ns;
+	f->prev = L->head.prev; /* append: deadlines grow with issue time */
+	f->next = &L->head;
+	L->head.prev->next = f;
+	L->head.prev = f;
+	L->inflight++;
+	req_rec_start(&req->rec, now);
+	issue_on(L, f);
+}
+
+static void top_up_warmups(struct load *L, int64_t now)
+{
+	while (L->warm_issued < L->warm_nr && L->inflight < L->max_inflight) {
+		struct flight *f = L->free_fl;
+		L->warm_issued++;
+		issue(L, &f->warm, &L->prep->wire[0], false, now);
+	}
+}
+
+static void top_up_timed(struct load *L, int64_t now)
+{
+	bool rated = isfinite(L->cfg->request_rate);
+	while (L->issued < L->res->nr && L->inflight < L->max_inflight) {
+		if (rated && now < L->next_issue_ns)
+			return;
+		size_t i = L->issued++;
+		issue(L, &L->res->reqs[i], &L->prep->wire[i], true, now);
+		if (rated)
+			L->next_issue_ns = now + L->gaps_ns[i];
+		now = clock_mono_ns();
+	}
+}
+
+/* ---- the once-per-turn hook ---- */
+
+static void expire(struct load *L, int64_t now)
+{
+	while (L->head.next != &L->head && L->head.next->deadline_ns <= now) {
+		struct conn *c = L->head.next->c;
+		finish(L, c, c->resp.status ? FAIL_TIMEOUT : FAIL_TIMEOUT_HEADERS, false);
+	}
+}
+
+static void start_timed(struct load *L, int64_t now)
+{
+	L->warming = false;
+	evloop_reset_lag(L->ev);
+	getrusage(RUSAGE_SELF, &L->ru0);
+	L->res->start_unix = clock_wall_s();
+	L->start_ns = L->end_ns = now;
+	L->next_issue_ns = now;
+	progress_init(&L->prog, L->cfg->progress, L->res->nr, "bench");
+}
+
+static void interrupt_all(struct load *L)
+{
+	while (L->head.next != &L->head)
+		finish(L, L->head.next->c, FAIL_INTERRUPTED, false);
+	for (; L->issued < L->res->nr; L->issued++) {
+		L->res->reqs[L->issued].fail = FAIL_INTERRUPTED;
+		L->done++;
+	}
+}
+
+static void noop_timer(struct evloop *ev, void *data)
+{
+	(void)ev;
+	(void)data;
+}
+
+static void before_sleep(struct evloop *ev, void *data)
+{
+	struct load *L = data;
+	int64_t now = clock_mono_ns();
+	if (L->cfg->stop && *L->cfg->stop) {
+		interrupt_all(L);
+		evloop_stop(ev);
+		return;
+	}
+	expire(L, now);
+	if (L->warming) {
+		top_up_warmups(L, now);
+		if (L->warm_done == L->warm_nr && !L->inflight)
+			start_timed(L, now = clock_mono_ns());
+	}
+	if (!L->warming) {
+		top_up_timed(L, now);
+		progress_update(&L->prog, L->done, now);
+		if (L->done == L->res->nr) {
+			evloop_stop(ev);
+			return;
+		}
+	}
+	bool wait_rate = !L->warming && L->issued < L->res->nr &&
+			 L->inflight < L->max_inflight && isfinite(L->cfg->request_rate);
+	evloop_set_timer(ev, TIMER_ISSUE, wait_rate ? L->next_issue_ns : 0, noop_timer, NULL);
+	int64_t oldest_deadline = L->head.next != &L->head ? L->head.next->deadline_ns : 0;
+	evloop_set_timer(ev, TIMER_DEADLINE, oldest_deadline, noop_timer, NULL);
+	evloop_set_timer(ev, TIMER_TICK, L->prog.on ? now + 100000000 : 0, noop_timer, NULL);
+}
+
+/* ---- setup and teardown ---- */
+
+static void raise_nofile(struct load *L)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		if (rl.rlim_cur < rl.rlim_max) {
+			rl.rlim_cur = rl.rlim_max; /* soft up to hard; the hard limit is not ours */
+			setrlimit(RLIMIT_NOFILE, &rl);
+			getrlimit(RLIMIT_NOFILE, &rl);
+		}
+		L->max_fds = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > (1u << 20)
+				     ? (1 << 20) : (int)rl.rlim_cur;
+	} else {
+		L->max_fds = 1024;
+	}
+}
+
+static void alloc_rec(struct bench_req *r, long output_len, bool text)
+{
+	r->rec.itl_alloc = (size_t)output_len + 16;
+	r->rec.itl_ns = xmalloc(st_mult(r->rec.itl_alloc, sizeof(int64_t)));
+	if (text) {
+		r->rec.text = xmalloc(sizeof(struct buf));
+		buf_init(r->rec.text);
+	}
+}
+
+static int load_setup(struct load *L, const struct url_parts *url, struct diags *d)
+{
+	const struct bench_config *cfg = L->cfg;
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM };
+	int gai = getaddrinfo(url->host, url->port, &hints, &L->addr);
+	if (gai)
+		return diags_errorf(d, NULL, 0, 0, NULL, "cannot resolve '%s': %s", url->host,
+				    gai_strerror(gai));
+	raise_nofile(L);
+	size_t n = L->res->nr;
+	L->max_inflight = cfg->max_concurrency ? (size_t)cfg->max_concurrency
+			: (n > (size_t)cfg->num_warmups ? n : (size_t)cfg->num_warmups);
+	if (!L->max_inflight)
+		L->max_inflight = 1;
+	if (L->max_inflight + 16 > (size_t)L->max_fds)
+		return diags_errorf(d, NULL, 0, 0, NULL, "%zu requests in flight need more file "
+				    "descriptors than the limit of %d", L->max_inflight, L->max_fds);
+	L->ev = evloop_new(L->max_fds);
+	if (!L->ev)
+		return diags_errorf(d, NULL, 0, 0, NULL, "cannot create the event loop: %s",
+				    strerror(errno));
+	L->conns = xcalloc(L->max_inflight, sizeof(*L->conns));
+	L->flights = xcalloc(L->max_inflight, sizeof(*L->flights));
+	for (size_t i = L->max_inflight; i-- > 0;) {
+		struct conn *c = &L->conns[i];
+		c->fd = -1;
+		c->L = L;
+		http_resp_init(&c->resp);
+		sse_init(&c->sse);
+		c->next = L->spare;
+		L->spare = c;
+		struct flight *f = &L->flights[i];
+		if (cfg->num_warmups && n)
+			alloc_rec(&f->warm, L->prep->ds.v[0].output_len, false);
+		f->next = L->free_fl;
+		L->free_fl = f;
+	}
+	L->head.next = L->head.prev = &L->head;
+	L->rbuf = xmalloc(READ_BUF);
+	L->warm_nr = n ? (size_t)cfg->num_warmups : 0;
+	L->warming = true;
+	L->timeout_ns = (int64_t)(cfg->request_timeout_s * 1e9);
+	if (isfinite(cfg->request_rate)) {
+		L->gaps_ns = xcalloc(n ? n : 1, sizeof(int64_t));
+		arrivals_draw(L->gaps_ns, n, cfg->request_rate, cfg->burstiness, cfg->ds.seed);
+	}
+	return 0;
+}
+
+static void load_teardown(struct load *L)
+{
+	for (size_t i = 0; L->conns && i < L->max_inflight; i++) {
+		struct conn *c = &L->conns[i];
+		if (c->fd >= 0)
+			close(c->fd);
+		http_resp_release(&c->resp);
+		sse_release(&c->sse);
+		free(L->flights[i].warm.rec.itl_ns);
+	}
+	free(L->conns);
+	free(L->flights);
+	free(L->rbuf);
+	free(L->gaps_ns);
+	evloop_free(L->ev);
+	if (L->addr)
+		freeaddrinfo(L->addr);
+}
+
+static double tv_s(struct timeval tv)
+{
+	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+static void record_client(struct load *L)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	struct bench_result *r = L->res;
+	r->cpu_s = tv_s(ru.ru_utime) + tv_s(ru.ru_stime) - tv_s(L->ru0.ru_utime) -
+		   tv_s(L->ru0.ru_stime);
+	r->peak_rss_bytes = (long long)ru.ru_maxrss * 1024;
+	r->max_loop_lag_ms = (double)evloop_max_lag_ns(L->ev) / 1e6;
+	r->duration_s = (double)(L->end_ns - L->start_ns) / 1e9;
+	r->end_unix = r->start_unix + r->duration_s;
+}
+
+int load_run(struct bench_result *res, const struct bench_config *cfg,
+	     const struct prepared *prep, const struct url_parts *url, struct diags *d)
+{
+	struct load L = { .cfg = cfg, .res = res, .prep = prep };
+	for (size_t i = 0; i < res->nr; i++)
+		alloc_rec(&res->reqs[i], prep->ds.v[i].output_len, cfg->save_detailed);
+	int rc = load_setup(&L, url, d);
+	if (!rc) {
+		evloop_set_before_sleep(L.ev, before_sleep, &L);
+		if (evloop_run(L.ev) < 0)
+			rc = diags_errorf(d, NULL, 0, 0, NULL, "epoll_wait: %s", strerror(errno));
+		if (L.warming) /* interrupted during warm-up */
+			start_timed(&L, clock_mono_ns());
+		progress_finish(&L.prog, L.done, clock_mono_ns());
+		record_client(&L);
+	}
+	load_teardown(&L);
+	return rc;
+}

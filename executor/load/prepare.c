@@ -1,0 +1,190 @@
+/* prepare: see prepare.h. */
+#include "executor/load/prepare.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/diag.h"
+#include "common/jsonw.h"
+#include "common/xalloc.h"
+#include "executor/load/api.h"
+#include "executor/load/bench.h"
+#include "executor/core/hcall.h"
+#include "executor/load/http.h"
+
+#define SIZING_ROUNDS 10
+
+struct tokenizer {
+	struct hcall h;
+	struct buf url, resp, body;
+	const char *model;
+};
+
+/* POSTs the body to /tokenize; the answer's count (and ids when ids_out), or -1. */
+static long tokenize(struct tokenizer *t, int **ids_out, size_t *ids_nr, struct diags *d)
+{
+	long status = hcall_post(&t->h, &t->resp, t->url.s, t->body.s, d);
+	if (status != 200)
+		return -1;
+	cJSON *root = cJSON_ParseWithLength(t->resp.s, t->resp.len);
+	cJSON *count = cJSON_GetObjectItemCaseSensitive(root, "count");
+	cJSON *tokens = cJSON_GetObjectItemCaseSensitive(root, "tokens");
+	long n = cJSON_IsNumber(count) ? (long)count->valuedouble : -1;
+	if (ids_out && cJSON_IsArray(tokens)) {
+		*ids_nr = (size_t)cJSON_GetArraySize(tokens);
+		*ids_out = xmalloc(st_mult(*ids_nr + 1, sizeof(int)));
+		size_t i = 0;
+		cJSON *it;
+		cJSON_ArrayForEach(it, tokens)
+			(*ids_out)[i++] = cJSON_IsNumber(it) ? it->valueint : 0;
+	}
+	cJSON_Delete(root);
+	return n;
+}
+
+static void tokenize_body(struct tokenizer *t, const char *text, bool messages)
+{
+	buf_reset(&t->body);
+	buf_adds(&t->body, "{\"model\": ");
+	json_quote(&t->body, t->model, strlen(t->model), JSONW_LINE);
+	if (messages) {
+		buf_adds(&t->body, ", \"messages\": [{\"role\": \"user\", \"content\": ");
+		json_quote(&t->body, text, strlen(text), JSONW_LINE);
+		buf_adds(&t->body, "}], \"add_generation_prompt\": true}");
+	} else {
+		buf_adds(&t->body, ", \"prompt\": ");
+		json_quote(&t->body, text, strlen(text), JSONW_LINE);
+		buf_adds(&t->body, "}");
+	}
+}
+
+/* Text prompt i sized to its target: the word count moves by the miss, up to 10 rounds.
+ * overhead: tokens the chat template adds. Returns the server's count, or -1. */
+static long size_prompt(struct tokenizer *t, struct dataset *ds, size_t i, bool messages,
+			long overhead, int **ids, size_t *ids_nr, struct diags *d)
+{
+	struct dataset_prompt *p = &ds->v[i];
+	long words = p->input_len - overhead, count = -1;
+	struct buf text = BUF_INIT;
+	for (int round = 0; round < SIZING_ROUNDS; round++) {
+		if (words < 1)
+			words = 1;
+		buf_reset(&text);
+		dataset_text(&text, ds, i, words);
+		tokenize_body(t, text.s, messages);
+		free(*ids);
+		*ids = NULL;
+		count = tokenize(t, messages ? ids : NULL, ids_nr, d);
+		if (count < 0 || count == p->target_len)
+			break;
+		words += p->target_len - count;
+	}
+	p->words = words;
+	buf_release(&text);
+	return count;
+}
+
+static int size_text_prompts(struct prepared *out, const struct bench_config *cfg,
+			     struct tokenizer *t, struct diags *d)
+{
+	bool messages = cfg->use_chat_template;
+	long overhead = 0;
+	struct diags quiet = DIAGS_INIT;
+	if (messages) {
+		tokenize_body(t, "the", true);
+		long one = tokenize(t, NULL, NULL, &quiet);
+		if (one < 0) {
+			diags_release(&quiet);
+			return diags_errorf(d, NULL, 0, 0, NULL, "--use-chat-template needs a "
+					    "/tokenize endpoint that accepts messages: %s", t->url.s);
+		}
+		overhead = one - 1;
+	}
+	for (size_t i = 0; i < out->ds.nr; i++) {
+		struct dataset_prompt *p = &out->ds.v[i];
+		int *ids = NULL;
+		size_t ids_nr = 0;
+		long n = size_prompt(t, &out->ds, i, messages, overhead, &ids, &ids_nr, &quiet);
+		if (n < 0 && (messages || i > 0)) {
+			free(ids);
+			diags_release(&quiet);
+			return diags_errorf(d, NULL, 0, 0, NULL, "/tokenize failed for prompt %zu: %s",
+					    i, t->url.s);
+		}
+		if (n < 0) { /* no /tokenize: one word counts as one token */
+			out->approximate_input = true;
+			for (size_t k = 0; k < out->ds.nr; k++)
+				out->ds.v[k].words = out->ds.v[k].input_len;
+			break;
+		}
+		p->prompt_len = n;
+		if (messages) {
+			p->ids = ids;
+			p->ids_nr = ids_nr;
+		}
+	}
+	diags_release(&quiet);
+	return 0;
+}
+
+static void build_wire(struct prepared *out, const struct bench_config *cfg,
+		       const char *hostport, const char *path)
+{
+	out->wire = xcalloc(out->ds.nr ? out->ds.nr : 1, sizeof(*out->wire));
+	struct buf body = BUF_INIT, text = BUF_INIT;
+	for (size_t i = 0; i < out->ds.nr; i++) {
+		const struct dataset_prompt *p = &out->ds.v[i];
+		struct api_body b = { cfg->served_model, p->ids, p->ids_nr, NULL, cfg->best_of,
+				      p->output_len, cfg->ignore_eos };
+		if (!p->ids || cfg->api->chat) {
+			buf_reset(&text);
+			dataset_text(&text, &out->ds, i, p->words);
+			b.ids = NULL;
+			b.text = text.s;
+		}
+		buf_reset(&body);
+		cfg->api->body(&body, &b);
+		buf_init(&out->wire[i]);
+		http_request(&out->wire[i], "POST", hostport, path, cfg->bearer, body.s, body.len);
+	}
+	buf_release(&body);
+	buf_release(&text);
+}
+
+int prepare_requests(struct prepared *out, const struct bench_config *cfg,
+		     const char *hostport, const char *path, struct diags *d)
+{
+	memset(out, 0, sizeof(*out));
+	struct dataset_config dc = cfg->ds;
+	if (cfg->use_chat_template || cfg->api->chat)
+		dc.format = PROMPT_TEXT;
+	dataset_generate(&out->ds, &dc);
+	if (dc.format == PROMPT_TEXT) {
+		struct tokenizer t = { .model = cfg->served_model };
+		buf_init(&t.url);
+		buf_init(&t.resp);
+		buf_init(&t.body);
+		buf_addf(&t.url, "%s/tokenize", cfg->base_url);
+		int rc = hcall_init(&t.h, cfg->bearer, d);
+		if (!rc)
+			rc = size_text_prompts(out, cfg, &t, d);
+		hcall_release(&t.h);
+		buf_release(&t.url);
+		buf_release(&t.resp);
+		buf_release(&t.body);
+		if (rc)
+			return -1;
+	}
+	build_wire(out, cfg, hostport, path);
+	return 0;
+}
+
+void prepared_release(struct prepared *p)
+{
+	for (size_t i = 0; p->wire && i < p->ds.nr; i++)
+		buf_release(&p->wire[i]);
+	free(p->wire);
+	dataset_release(&p->ds);
+	memset(p, 0, sizeof(*p));
+}

@@ -1,0 +1,1 @@
+#include "matrixgen/config.h"

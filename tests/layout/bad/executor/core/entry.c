@@ -1,0 +1,1 @@
+#include "executor/run.h"

@@ -1,0 +1,1 @@
+#include "executor/results/table.h"

@@ -1,0 +1,174 @@
+/* test_api: request bodies (exact bytes, executor-spec 4.4) and the event rules of 4.5:
+ * choice events, ITL/E2EL for completions vs chat, usage, [DONE], malformed JSON. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "executor/load/api.h"
+#include "executor/load/jscan.h"
+
+static void test_completions_body(void **state)
+{
+	(void)state;
+	struct buf b = BUF_INIT;
+	int ids[] = { 1000, 29999, 5 };
+	struct api_body a = { "m", ids, 3, NULL, 1, 128, true };
+	api_completions.body(&b, &a);
+	assert_string_equal(b.s, "{\"model\": \"m\", \"prompt\": [1000, 29999, 5], "
+			    "\"temperature\": 0.0, \"best_of\": 1, \"max_tokens\": 128, "
+			    "\"logprobs\": null, \"stream\": true, \"stream_options\": "
+			    "{\"include_usage\": true}, \"ignore_eos\": true}");
+	buf_reset(&b);
+	a.ids = NULL;
+	a.text = "hi \"x\"";
+	a.ignore_eos = false;
+	api_completions.body(&b, &a);
+	assert_string_equal(b.s, "{\"model\": \"m\", \"prompt\": \"hi \\\"x\\\"\", "
+			    "\"temperature\": 0.0, \"best_of\": 1, \"max_tokens\": 128, "
+			    "\"logprobs\": null, \"stream\": true, \"stream_options\": "
+			    "{\"include_usage\": true}}");
+	buf_release(&b);
+}
+
+static void test_chat_body(void **state)
+{
+	(void)state;
+	struct buf b = BUF_INIT;
+	struct api_body a = { "m", NULL, 0, "hello", 1, 7, true };
+	api_chat.body(&b, &a);
+	assert_string_equal(b.s, "{\"model\": \"m\", \"messages\": [{\"role\": \"user\", "
+			    "\"content\": [{\"type\": \"text\", \"text\": \"hello\"}]}], "
+			    "\"temperature\": 0.0, \"max_completion_tokens\": 7, \"stream\": true, "
+			    "\"stream_options\": {\"include_usage\": true}, \"ignore_eos\": true}");
+	buf_release(&b);
+}
+
+struct jcase {
+	const char *json;
+	int rc;
+	enum jscan_choices choices;
+	long long tokens;
+};
+
+static const struct jcase jcases[] = {
+	{ "{\"choices\":[{\"text\":\"a\"}]}", 0, JS_CHOICES_NONEMPTY, -1 },
+	{ "{\"choices\":[{\"text\":\"\"}]}", 0, JS_CHOICES_NONEMPTY, -1 },
+	{ "{\"choices\":[{\"text\":null}]}", 0, JS_CHOICES_NONEMPTY, -1 },
+	{ "{\"choices\": [ ] ,\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":12}}", 0,
+	  JS_CHOICES_EMPTY, 12 },
+	{ "{\"usage\":{\"completion_tokens\":3}}", 0, JS_CHOICES_MISSING, 3 },
+	{ "{\"choices\":null,\"usage\":null}", 0, JS_CHOICES_MISSING, -1 },
+	{ "{\"id\":\"x\",\"nested\":{\"choices\":[1]}}", 0, JS_CHOICES_MISSING, -1 },
+	{ "{\"choices\":[{\"text\":\"a\"}]", -1, 0, 0 },
+	{ "not json", -1, 0, 0 },
+	{ "{\"a\":1,}", -1, 0, 0 },
+	{ "{\"a\":\"\\q\"}", -1, 0, 0 },
+	{ "{\"a\":01}", -1, 0, 0 },
+	{ "{\"a\":[1,2.5e3,-0,true,false,null,\"\\u00e9\"]}", 0, JS_CHOICES_MISSING, -1 },
+	{ "{} x", -1, 0, 0 },
+};
+
+static void test_jscan(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(jcases) / sizeof(jcases[0]); i++) {
+		struct jscan_event ev;
+		int rc = jscan_event(&ev, jcases[i].json, strlen(jcases[i].json));
+		if (rc != jcases[i].rc)
+			fail_msg("case %zu '%s': rc %d", i, jcases[i].json, rc);
+		if (rc)
+			continue;
+		assert_int_equal(ev.choices, jcases[i].choices);
+		assert_int_equal(ev.completion_tokens, jcases[i].tokens);
+	}
+}
+
+static void feed(struct req_rec *r, const struct api_ops *ops, int64_t t, const char *json)
+{
+	assert_int_equal(api_event(r, ops, t, json, strlen(json)), 0);
+}
+
+static const char *CH = "{\"choices\":[{\"text\":\"x\"}]}";
+static const char *USAGE = "{\"choices\":[],\"usage\":{\"completion_tokens\":3}}";
+
+static void test_completions_rules(void **state)
+{
+	(void)state;
+	int64_t itl[8];
+	struct req_rec r = { .itl_ns = itl, .itl_alloc = 8 };
+	req_rec_start(&r, 100);
+	feed(&r, &api_completions, 150, CH);
+	feed(&r, &api_completions, 160, CH);
+	feed(&r, &api_completions, 175, CH);
+	feed(&r, &api_completions, 190, USAGE);
+	feed(&r, &api_completions, 195, "[DONE]");
+	assert_int_equal(r.first_ns - r.send_ns, 50);   /* TTFT */
+	assert_int_equal(r.last_ns - r.send_ns, 75);    /* E2EL: last choice event */
+	assert_int_equal(r.itl_nr, 2);
+	assert_int_equal(itl[0], 10);
+	assert_int_equal(itl[1], 15);
+	bool approx;
+	assert_int_equal(req_rec_output_tokens(&r, &approx), 3);
+	assert_false(approx);
+}
+
+static void test_chat_rules(void **state)
+{
+	(void)state;
+	int64_t itl[8];
+	struct req_rec r = { .itl_ns = itl, .itl_alloc = 8 };
+	req_rec_start(&r, 0);
+	feed(&r, &api_chat, 40, "{\"choices\":[{\"delta\":{\"role\":\"assistant\"}}]}");
+	feed(&r, &api_chat, 50, "{\"choices\":[{\"delta\":{\"content\":\"a\"}}]}");
+	feed(&r, &api_chat, 55, "{\"other\":1}"); /* not a choice: moves prev and last */
+	feed(&r, &api_chat, 70, "{\"choices\":[{\"delta\":{\"content\":\"b\"}}]}");
+	feed(&r, &api_chat, 90, USAGE);
+	feed(&r, &api_chat, 99, "[DONE]");
+	assert_int_equal(r.first_ns, 40);
+	assert_int_equal(r.itl_nr, 2);
+	assert_int_equal(itl[0], 10);
+	assert_int_equal(itl[1], 15);
+	assert_int_equal(r.last_ns, 90); /* the usage event counts for chat E2EL */
+}
+
+static void test_no_usage_counts_choices(void **state)
+{
+	(void)state;
+	int64_t itl[8];
+	struct req_rec r = { .itl_ns = itl, .itl_alloc = 8 };
+	req_rec_start(&r, 0);
+	feed(&r, &api_completions, 1, CH);
+	feed(&r, &api_completions, 2, "{\"choices\":[{\"text\":null}]}");
+	feed(&r, &api_completions, 3, "[DONE]");
+	feed(&r, &api_completions, 4, CH); /* after [DONE]: ignored */
+	bool approx;
+	assert_int_equal(req_rec_output_tokens(&r, &approx), 2);
+	assert_true(approx);
+}
+
+static void test_malformed(void **state)
+{
+	(void)state;
+	int64_t itl[2];
+	struct req_rec r = { .itl_ns = itl, .itl_alloc = 2 };
+	req_rec_start(&r, 0);
+	assert_int_equal(api_event(&r, &api_completions, 1, "{oops", 5), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_completions_body),
+		cmocka_unit_test(test_chat_body),
+		cmocka_unit_test(test_jscan),
+		cmocka_unit_test(test_completions_rules),
+		cmocka_unit_test(test_chat_rules),
+		cmocka_unit_test(test_no_usage_counts_choices),
+		cmocka_unit_test(test_malformed),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

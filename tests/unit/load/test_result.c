@@ -1,0 +1,233 @@
+/* test_result: the raw result of a hand-built run, byte for byte (executor-spec 4.7): key
+ * order, number formats, pNN names, goodput, failures, metadata rules; requests without a
+ * TTFT or E2EL sample. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/buf.h"
+#include "common/diag.h"
+#include "executor/load/bench.h"
+#include "executor/load/result.h"
+
+#define MS 1000000LL
+
+static int64_t itl0[4] = { 10 * MS, 10 * MS };
+
+static void build(struct bench_config *cfg, struct bench_result *r, struct bench_req q[3])
+{
+	static double pcts[] = { 99, 99.9 };
+	static const char *meta[] = { " a = b = c", "k=v", "backend=mine" };
+	bench_config_init(cfg);
+	cfg->model_id = "org/m";
+	cfg->ds.num_prompts = 3;
+	cfg->max_concurrency = 2;
+	cfg->percentiles = pcts;
+	cfg->percentiles_nr = 2;
+	cfg->goodput = true;
+	cfg->goodput_ms[METRIC_TTFT] = 45;
+	cfg->metadata = meta;
+	cfg->metadata_nr = 3;
+	memset(q, 0, 3 * sizeof(*q));
+	/* q0: send 0, choice events at 50, 60, 70 ms, usage 3 */
+	q[0].rec = (struct req_rec){ 0, 50 * MS, 70 * MS, 70 * MS, 3, 3, true, itl0, 2, 4, NULL };
+	q[0].prompt_len = 10;
+	q[0].ok = true;
+	/* q1: one event at 40 ms, no usage: approximate 1 */
+	q[1].rec = (struct req_rec){ 0, 40 * MS, 40 * MS, 40 * MS, -1, 1, true, NULL, 0, 0, NULL };
+	q[1].prompt_len = 20;
+	q[1].ok = true;
+	q[2].fail = FAIL_HTTP;
+	q[2].http_status = 500;
+	q[2].prompt_len = 30;
+	memset(r, 0, sizeof(*r));
+	r->reqs = q;
+	r->nr = 3;
+	r->duration_s = 2.0;
+	r->date_unix = 0;
+	r->start_unix = 1000.0;
+	r->end_unix = 1002.0;
+	r->cpu_s = 0.5;
+	r->peak_rss_bytes = 1048576;
+	r->max_loop_lag_ms = 0.25;
+	bench_result_compute(r, cfg);
+}
+
+static const char *want =
+	"{\"date\": \"19700101-000000\", \"backend\": \"mine\", \"model_id\": \"org/m\", "
+	"\"tokenizer_id\": \"org/m\", \"best_of\": 1, \"num_prompts\": 3, \"a\": \"b\", "
+	"\"k\": \"v\", \"request_rate\": \"inf\", \"burstiness\": 1.0, \"max_concurrency\": 2, "
+	"\"duration\": 2.0, \"completed\": 2, \"total_input_tokens\": 30, "
+	"\"total_output_tokens\": 4, \"request_throughput\": 1.0, \"request_goodput:\": 0.5, "
+	"\"output_throughput\": 2.0, \"total_token_throughput\": 17.0, "
+	"\"mean_ttft_ms\": 45.0, \"median_ttft_ms\": 45.0, \"std_ttft_ms\": 5.0, "
+	"\"p99_ttft_ms\": 49.9, \"p99.9_ttft_ms\": 49.99, "
+	"\"mean_tpot_ms\": 10.0, \"median_tpot_ms\": 10.0, \"std_tpot_ms\": 0.0, "
+	"\"p99_tpot_ms\": 10.0, \"p99.9_tpot_ms\": 10.0, "
+	"\"mean_itl_ms\": 10.0, \"median_itl_ms\": 10.0, \"std_itl_ms\": 0.0, "
+	"\"p99_itl_ms\": 10.0, \"p99.9_itl_ms\": 10.0, "
+	"\"mean_e2el_ms\": 55.0, \"median_e2el_ms\": 55.0, \"std_e2el_ms\": 15.0, "
+	"\"p99_e2el_ms\": 69.7, \"p99.9_e2el_ms\": 69.97, "
+	"\"failures\": {\"http_500\": 1}, \"client\": {\"cpu_s\": 0.5, "
+	"\"peak_rss_bytes\": 1048576, \"max_loop_lag_ms\": 0.25, "
+	"\"approximate_input_tokens\": false, \"approximate_output_tokens\": 1, "
+	"\"saturated\": false}, \"benchmark_start_time_unix\": 1000.0, "
+	"\"benchmark_end_time_unix\": 1002.0}";
+
+static void test_raw_result_bytes(void **state)
+{
+	(void)state;
+	struct bench_config cfg;
+	struct bench_result r;
+	struct bench_req q[3];
+	build(&cfg, &r, q);
+	struct buf out = BUF_INIT;
+	bench_result_write_json(&out, &cfg, &r);
+	assert_string_equal(out.s, want);
+	buf_release(&out);
+	for (int m = 0; m < METRIC_NR; m++)
+		stats_summary_release(&r.summary[m]);
+}
+
+static void test_only_listed_metrics_and_rate(void **state)
+{
+	(void)state;
+	struct bench_config cfg;
+	struct bench_result r;
+	struct bench_req q[3];
+	build(&cfg, &r, q);
+	cfg.metrics[METRIC_TPOT] = cfg.metrics[METRIC_ITL] = false;
+	cfg.goodput = false;
+	cfg.request_rate = 10;
+	cfg.max_concurrency = 0;
+	struct buf out = BUF_INIT;
+	bench_result_write_json(&out, &cfg, &r);
+	assert_non_null(strstr(out.s, "\"request_rate\": 10.0, \"burstiness\": 1.0, "
+				"\"max_concurrency\": null"));
+	assert_non_null(strstr(out.s, "\"request_goodput:\": null"));
+	assert_null(strstr(out.s, "tpot"));
+	assert_null(strstr(out.s, "_itl_"));
+	assert_non_null(strstr(out.s, "\"p99.9_ttft_ms\": 49.99, \"mean_e2el_ms\""));
+	buf_release(&out);
+	for (int m = 0; m < METRIC_NR; m++)
+		stats_summary_release(&r.summary[m]);
+}
+
+/* Chat requests succeed on HTTP 200 alone: one with only a usage event has no TTFT (and no
+ * TPOT), one with no event at all has no E2EL either. They give no such samples and pass
+ * goodput limits on them; they are still completed requests. */
+static void test_chat_without_choice_events(void **state)
+{
+	(void)state;
+	struct bench_config cfg;
+	struct bench_result r;
+	struct bench_req q[3];
+	bench_config_init(&cfg);
+	cfg.api = &api_chat;
+	cfg.goodput = true;
+	cfg.goodput_ms[METRIC_TTFT] = 60;
+	cfg.goodput_ms[METRIC_TPOT] = 5;
+	memset(q, 0, sizeof(q));
+	/* q0: sent at 1000 ms, choice events at 1050 and 1070 ms, usage 3 */
+	q[0].rec = (struct req_rec){ 1000 * MS, 1050 * MS, 1070 * MS, 1070 * MS, 3, 2, true,
+				     NULL, 0, 0, NULL };
+	/* q1: a usage-only event at 1030 ms, usage 5 */
+	q[1].rec = (struct req_rec){ 1000 * MS, 0, 1030 * MS, 1030 * MS, 5, 0, true, NULL, 0, 0,
+				     NULL };
+	/* q2: no event */
+	q[2].rec = (struct req_rec){ 1000 * MS, 0, 0, 0, -1, 0, true, NULL, 0, 0, NULL };
+	for (int i = 0; i < 3; i++)
+		q[i].ok = true;
+	memset(&r, 0, sizeof(r));
+	r.reqs = q;
+	r.nr = 3;
+	bench_result_compute(&r, &cfg);
+	assert_int_equal(r.completed, 3);
+	assert_true(fabs(r.summary[METRIC_TTFT].mean - 50.0) < 1e-9);
+	assert_true(fabs(r.summary[METRIC_TTFT].std) < 1e-9);
+	assert_true(fabs(r.summary[METRIC_TPOT].mean - 10.0) < 1e-9);
+	assert_true(fabs(r.summary[METRIC_E2EL].mean - 50.0) < 1e-9); /* 70 and 30 */
+	assert_int_equal(r.good, 2); /* q0 fails TPOT 10 > 5; q1 and q2 have no TTFT/TPOT */
+	for (int m = 0; m < METRIC_NR; m++)
+		stats_summary_release(&r.summary[m]);
+}
+
+struct meta_case {
+	const char *item, *key, *value;
+};
+
+static void test_metadata(void **state)
+{
+	(void)state;
+	static const struct meta_case cases[] = {
+		{ "k=v", "k", "v" },
+		{ " k = v ", "k", "v" },
+		{ "k=v=w", "k", "v" },
+		{ "k=", "k", "" },
+		{ "=v", "", "v" },
+		{ "url=http://x/?a=b", "url", "http://x/?a" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *k, *v;
+		assert_int_equal(metadata_parse(&k, &v, cases[i].item, NULL), 0);
+		assert_string_equal(k, cases[i].key);
+		assert_string_equal(v, cases[i].value);
+		free(k);
+		free(v);
+	}
+	struct diags d = DIAGS_INIT;
+	char *k, *v;
+	assert_int_equal(metadata_parse(&k, &v, "novalue", &d), -1);
+	assert_int_equal(diags_status(&d), EXIT_USAGE);
+	diags_release(&d);
+}
+
+static void test_percentile_names(void **state)
+{
+	(void)state;
+	static const struct { double p; const char *name; } cases[] = {
+		{ 99, "p99" }, { 99.0, "p99" }, { 99.9, "p99.9" }, { 50, "p50" }, { 0.5, "p0.5" },
+		{ 100, "p100" }, { 99.99, "p99.99" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct buf b = BUF_INIT;
+		percentile_name(&b, cases[i].p);
+		assert_string_equal(b.s, cases[i].name);
+		buf_release(&b);
+	}
+}
+
+static void test_rkeys_first_position_last_value(void **state)
+{
+	(void)state;
+	struct rkeys k = { 0 };
+	buf_adds(rkeys_set(&k, "a"), "1");
+	buf_adds(rkeys_set(&k, "b"), "2");
+	buf_adds(rkeys_set(&k, "a"), "3");
+	struct buf out = BUF_INIT;
+	rkeys_write(&out, &k);
+	assert_string_equal(out.s, "{\"a\": 3, \"b\": 2}");
+	buf_release(&out);
+	rkeys_release(&k);
+}
+
+int main(void)
+{
+	setenv("TZ", "UTC", 1);
+	tzset();
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_raw_result_bytes),
+		cmocka_unit_test(test_only_listed_metrics_and_rate),
+		cmocka_unit_test(test_chat_without_choice_events),
+		cmocka_unit_test(test_metadata),
+		cmocka_unit_test(test_percentile_names),
+		cmocka_unit_test(test_rkeys_first_position_last_value),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,111 @@
+/* test_artifact: an artifact written and read back with libarchive (executor-spec 6): gzip,
+ * members at the top level in the order given, bytes intact; the gzip header carries no
+ * time, so the tarball depends only on the files; a missing file writes nothing and leaves
+ * an old tarball byte for byte. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <archive.h>
+#include <archive_entry.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "common/diag.h"
+#include "common/fileio.h"
+#include "executor/results/artifact.h"
+
+static char dir_template[] = "/tmp/test_artifact.XXXXXX";
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* rm -rf dir (links are removed, not followed) */
+static void rm_rf(const char *dir)
+{
+	assert_int_equal(nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+}
+
+static void put(const char *dir, const char *name, const char *text)
+{
+	struct buf p = BUF_INIT;
+	struct diags d = DIAGS_INIT;
+	buf_addf(&p, "%s/%s", dir, name);
+	assert_int_equal(file_write_atomic(p.s, text, strlen(text), &d), 0);
+	buf_release(&p);
+}
+
+static void test_round_trip(void **state)
+{
+	(void)state;
+	char *dir = mkdtemp(dir_template);
+	assert_non_null(dir);
+	put(dir, "agg_x.json", "{\"is_multinode\": false}");
+	put(dir, "x.json", "{}");
+	put(dir, "server.log", "line 1\nline 2\n");
+	const char *names[] = { "agg_x.json", "x.json", "server.log" };
+	struct buf tgz = BUF_INIT;
+	buf_addf(&tgz, "%s/bmk_x.tar.gz", dir);
+	struct diags d = DIAGS_INIT;
+	assert_int_equal(artifact_write(tgz.s, dir, names, 3, &d), 0);
+
+	struct archive *a = archive_read_new();
+	archive_read_support_filter_all(a);
+	archive_read_support_format_all(a);
+	assert_int_equal(archive_read_open_filename(a, tgz.s, 16384), ARCHIVE_OK);
+	assert_int_equal(archive_filter_code(a, 0), ARCHIVE_FILTER_GZIP);
+	struct archive_entry *e;
+	size_t i = 0;
+	const char *texts[] = { "{\"is_multinode\": false}", "{}", "line 1\nline 2\n" };
+	while (archive_read_next_header(a, &e) == ARCHIVE_OK) {
+		assert_true(i < 3);
+		assert_string_equal(archive_entry_pathname(e), names[i]);
+		char data[256] = { 0 };
+		la_ssize_t n = archive_read_data(a, data, sizeof(data) - 1);
+		assert_int_equal((size_t)n, strlen(texts[i]));
+		assert_string_equal(data, texts[i]);
+		i++;
+	}
+	assert_int_equal(i, 3);
+	archive_read_free(a);
+
+	/* gzip's MTIME (bytes 4..7, RFC 1952) is 0: no time of writing in the tarball */
+	struct buf before = BUF_INIT, after = BUF_INIT;
+	assert_int_equal(file_read_all(&before, tgz.s, &d), 0);
+	assert_true(before.len > 10);
+	assert_memory_equal(before.s, "\x1f\x8b", 2);
+	assert_memory_equal(before.s + 4, "\0\0\0\0", 4);
+
+	/* a missing member: an error, and the old tarball is left as it was */
+	const char *bad[] = { "agg_x.json", "meta.json" };
+	assert_int_equal(artifact_write(tgz.s, dir, bad, 2, &d), -1);
+	assert_int_equal(d.errors, 1);
+	assert_non_null(strstr(d.v[0].file, "meta.json"));
+	assert_int_equal(access(tgz.s, F_OK), 0);
+	assert_int_equal(file_read_all(&after, tgz.s, &d), 0);
+	assert_int_equal(after.len, before.len);
+	assert_memory_equal(after.s, before.s, before.len);
+	diags_release(&d);
+	buf_release(&tgz);
+	buf_release(&before);
+	buf_release(&after);
+	rm_rf(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
