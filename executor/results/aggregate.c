@@ -212,39 +212,74 @@ void aggregate_sort(struct result_rows *rows)
 		qsort(rows->v, rows->nr, sizeof(*rows->v), row_cmp);
 }
 
-/* The cells of one row, in the order of the column tables below. */
+/* The cells of one row; this order is also the CSV's column order. */
 enum col {
 	C_MODEL, C_SERVED, C_HW, C_FW, C_PREC, C_ISL, C_OSL, C_TP, C_EP, C_DPA,
 	C_P_TP, C_P_EP, C_P_DPA, C_P_WORKERS, C_P_GPUS, C_D_TP, C_D_EP, C_D_DPA, C_D_WORKERS,
 	C_D_GPUS, C_CONC, C_TTFT, C_TPOT, C_INTVTY, C_E2EL, C_TPUT, C_OUT, C_IN, C_NR,
 };
 
-struct column {
+/* What a cell shows: a string field as it is or upper-cased, an integer field, or a metric
+ * times a scale (TTFT and TPOT are shown in ms). */
+enum cell_kind { CELL_STR, CELL_UPPER, CELL_INT, CELL_METRIC };
+
+struct cell {
 	const char *header;
-	enum col col;
+	enum cell_kind kind;
+	size_t offset;      /* of the field in struct result_row (CELL_STR, CELL_UPPER, CELL_INT) */
+	enum metric metric; /* CELL_METRIC */
+	double scale;       /* CELL_METRIC */
 };
 
-static const struct column single_cols[] = {
-	{ "Model", C_MODEL }, { "Served Model", C_SERVED }, { "Hardware", C_HW },
-	{ "Framework", C_FW }, { "Precision", C_PREC }, { "ISL", C_ISL }, { "OSL", C_OSL },
-	{ "TP", C_TP }, { "EP", C_EP }, { "DP Attention", C_DPA }, { "Conc", C_CONC },
-	{ "TTFT (ms)", C_TTFT }, { "TPOT (ms)", C_TPOT },
-	{ "Interactivity (tok/s/user)", C_INTVTY }, { "E2EL (s)", C_E2EL },
-	{ "TPUT per GPU", C_TPUT }, { "Output TPUT per GPU", C_OUT },
-	{ "Input TPUT per GPU", C_IN },
+#define STR(h, f) { h, CELL_STR, offsetof(struct result_row, f), 0, 0 }
+#define UPPER(h, f) { h, CELL_UPPER, offsetof(struct result_row, f), 0, 0 }
+#define INT(h, f) { h, CELL_INT, offsetof(struct result_row, f), 0, 0 }
+#define METRIC(h, m, scale) { h, CELL_METRIC, 0, m, scale }
+static const struct cell cells[C_NR] = {
+	[C_MODEL] = STR("Model", model_prefix),
+	[C_SERVED] = STR("Served Model", model),
+	[C_HW] = UPPER("Hardware", hw),
+	[C_FW] = UPPER("Framework", framework),
+	[C_PREC] = UPPER("Precision", precision),
+	[C_ISL] = INT("ISL", isl),
+	[C_OSL] = INT("OSL", osl),
+	[C_TP] = INT("TP", tp),
+	[C_EP] = INT("EP", ep),
+	[C_DPA] = STR("DP Attention", dp_attention),
+	[C_P_TP] = INT("Prefill TP", prefill_tp),
+	[C_P_EP] = INT("Prefill EP", prefill_ep),
+	[C_P_DPA] = STR("Prefill DP Attn", prefill_dp),
+	[C_P_WORKERS] = INT("Prefill Workers", prefill_workers),
+	[C_P_GPUS] = INT("Prefill GPUs", prefill_gpus),
+	[C_D_TP] = INT("Decode TP", decode_tp),
+	[C_D_EP] = INT("Decode EP", decode_ep),
+	[C_D_DPA] = STR("Decode DP Attn", decode_dp),
+	[C_D_WORKERS] = INT("Decode Workers", decode_workers),
+	[C_D_GPUS] = INT("Decode GPUs", decode_gpus),
+	[C_CONC] = INT("Conc", conc),
+	[C_TTFT] = METRIC("TTFT (ms)", MET_TTFT, 1000),
+	[C_TPOT] = METRIC("TPOT (ms)", MET_TPOT, 1000),
+	[C_INTVTY] = METRIC("Interactivity (tok/s/user)", MET_INTVTY, 1),
+	[C_E2EL] = METRIC("E2EL (s)", MET_E2EL, 1),
+	[C_TPUT] = METRIC("TPUT per GPU", MET_TPUT, 1),
+	[C_OUT] = METRIC("Output TPUT per GPU", MET_OUTPUT, 1),
+	[C_IN] = METRIC("Input TPUT per GPU", MET_INPUT, 1),
+};
+#undef STR
+#undef UPPER
+#undef INT
+#undef METRIC
+
+/* The columns of each table, in order. */
+static const enum col single_cols[] = {
+	C_MODEL, C_SERVED, C_HW, C_FW, C_PREC, C_ISL, C_OSL, C_TP, C_EP, C_DPA, C_CONC,
+	C_TTFT, C_TPOT, C_INTVTY, C_E2EL, C_TPUT, C_OUT, C_IN,
 };
 
-static const struct column multi_cols[] = {
-	{ "Model", C_MODEL }, { "Served Model", C_SERVED }, { "Hardware", C_HW },
-	{ "Framework", C_FW }, { "Precision", C_PREC }, { "ISL", C_ISL }, { "OSL", C_OSL },
-	{ "Prefill TP", C_P_TP }, { "Prefill EP", C_P_EP }, { "Prefill DP Attn", C_P_DPA },
-	{ "Prefill Workers", C_P_WORKERS }, { "Prefill GPUs", C_P_GPUS },
-	{ "Decode TP", C_D_TP }, { "Decode EP", C_D_EP }, { "Decode DP Attn", C_D_DPA },
-	{ "Decode Workers", C_D_WORKERS }, { "Decode GPUs", C_D_GPUS }, { "Conc", C_CONC },
-	{ "TTFT (ms)", C_TTFT }, { "TPOT (ms)", C_TPOT },
-	{ "Interactivity (tok/s/user)", C_INTVTY }, { "E2EL (s)", C_E2EL },
-	{ "TPUT per GPU", C_TPUT }, { "Output TPUT per GPU", C_OUT },
-	{ "Input TPUT per GPU", C_IN },
+static const enum col multi_cols[] = {
+	C_MODEL, C_SERVED, C_HW, C_FW, C_PREC, C_ISL, C_OSL, C_P_TP, C_P_EP, C_P_DPA,
+	C_P_WORKERS, C_P_GPUS, C_D_TP, C_D_EP, C_D_DPA, C_D_WORKERS, C_D_GPUS, C_CONC,
+	C_TTFT, C_TPOT, C_INTVTY, C_E2EL, C_TPUT, C_OUT, C_IN,
 };
 
 #define SINGLE_COLS_NR (sizeof(single_cols) / sizeof(single_cols[0]))
@@ -256,23 +291,6 @@ static const char *const single_note =
 static const char *const multi_note =
 	"Each row is one concurrency of a disaggregated deployment; per-GPU throughput counts "
 	"the prefill and decode GPUs the deployment reported.";
-
-/* The metric of a column and its scale (TTFT and TPOT are shown in ms). */
-static bool col_metric(enum col c, enum metric *m, double *scale)
-{
-	static const struct { enum col c; enum metric m; double scale; } map[] = {
-		{ C_TTFT, MET_TTFT, 1000 }, { C_TPOT, MET_TPOT, 1000 }, { C_INTVTY, MET_INTVTY, 1 },
-		{ C_E2EL, MET_E2EL, 1 }, { C_TPUT, MET_TPUT, 1 }, { C_OUT, MET_OUTPUT, 1 },
-		{ C_IN, MET_INPUT, 1 },
-	};
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (map[i].c == c) {
-			*m = map[i].m;
-			*scale = map[i].scale;
-			return true;
-		}
-	return false;
-}
 
 /* "%.4f" without trailing zeros (and without a trailing point). */
 static void trim_zeros(struct buf *b)
@@ -292,73 +310,40 @@ static void trim_zeros(struct buf *b)
  * dropped, no %g (aggregate.h). */
 static bool cell_text(struct buf *b, const struct result_row *r, enum col c, bool csv)
 {
-	enum metric m;
-	double scale;
+	const struct cell *k = &cells[c];
+	const char *field = (const char *)r + k->offset;
 	buf_reset(b);
-	if (col_metric(c, &m, &scale)) {
-		if (!r->has[m])
+	switch (k->kind) {
+	case CELL_STR:
+		buf_adds(b, *(const char *const *)field);
+		return true;
+	case CELL_UPPER:
+		upper(b, *(const char *const *)field);
+		return true;
+	case CELL_INT:
+		buf_addf(b, "%lld", *(const long long *)field);
+		return true;
+	case CELL_METRIC:
+		if (!r->has[k->metric])
 			return false;
 		if (csv) {
-			buf_addf(b, "%.4f", r->metric[m] * scale);
+			buf_addf(b, "%.4f", r->metric[k->metric] * k->scale);
 			trim_zeros(b);
 		} else {
-			table_metric_text(b, r->metric[m] * scale);
+			table_metric_text(b, r->metric[k->metric] * k->scale);
 		}
 		return true;
 	}
-	long long v = 0;
-	switch (c) {
-	case C_MODEL:
-		buf_adds(b, r->model_prefix);
-		return true;
-	case C_SERVED:
-		buf_adds(b, r->model);
-		return true;
-	case C_HW:
-		upper(b, r->hw);
-		return true;
-	case C_FW:
-		upper(b, r->framework);
-		return true;
-	case C_PREC:
-		upper(b, r->precision);
-		return true;
-	case C_DPA:
-		buf_adds(b, r->dp_attention);
-		return true;
-	case C_P_DPA:
-		buf_adds(b, r->prefill_dp);
-		return true;
-	case C_D_DPA:
-		buf_adds(b, r->decode_dp);
-		return true;
-	case C_ISL: v = r->isl; break;
-	case C_OSL: v = r->osl; break;
-	case C_TP: v = r->tp; break;
-	case C_EP: v = r->ep; break;
-	case C_P_TP: v = r->prefill_tp; break;
-	case C_P_EP: v = r->prefill_ep; break;
-	case C_P_WORKERS: v = r->prefill_workers; break;
-	case C_P_GPUS: v = r->prefill_gpus; break;
-	case C_D_TP: v = r->decode_tp; break;
-	case C_D_EP: v = r->decode_ep; break;
-	case C_D_WORKERS: v = r->decode_workers; break;
-	case C_D_GPUS: v = r->decode_gpus; break;
-	case C_CONC: v = r->conc; break;
-	default:
-		return false;
-	}
-	buf_addf(b, "%lld", v);
-	return true;
+	return false;
 }
 
 static void section(struct buf *out, const struct result_rows *rows, bool multinode)
 {
-	const struct column *cols = multinode ? multi_cols : single_cols;
+	const enum col *cols = multinode ? multi_cols : single_cols;
 	size_t nc = multinode ? MULTI_COLS_NR : SINGLE_COLS_NR;
 	const char *headers[MULTI_COLS_NR];
 	for (size_t i = 0; i < nc; i++)
-		headers[i] = cols[i].header;
+		headers[i] = cells[cols[i]].header;
 	struct table t;
 	table_init(&t, headers, nc);
 	struct buf cell = BUF_INIT;
@@ -368,7 +353,7 @@ static void section(struct buf *out, const struct result_rows *rows, bool multin
 			continue;
 		size_t row = table_row(&t);
 		for (size_t c = 0; c < nc; c++) {
-			bool ok = cell_text(&cell, r, cols[c].col, false);
+			bool ok = cell_text(&cell, r, cols[c], false);
 			table_set(&t, row, c, ok ? cell.s : NULL);
 		}
 	}
@@ -398,52 +383,36 @@ void aggregate_json(struct buf *out, const struct result_rows *rows)
 	jsonw_arr_close(&w);
 }
 
-/* Every column of both tables, each once, in table order. */
-static const struct column csv_cols[] = {
-	{ "Model", C_MODEL }, { "Served Model", C_SERVED }, { "Hardware", C_HW },
-	{ "Framework", C_FW }, { "Precision", C_PREC }, { "ISL", C_ISL }, { "OSL", C_OSL },
-	{ "TP", C_TP }, { "EP", C_EP }, { "DP Attention", C_DPA },
-	{ "Prefill TP", C_P_TP }, { "Prefill EP", C_P_EP }, { "Prefill DP Attn", C_P_DPA },
-	{ "Prefill Workers", C_P_WORKERS }, { "Prefill GPUs", C_P_GPUS },
-	{ "Decode TP", C_D_TP }, { "Decode EP", C_D_EP }, { "Decode DP Attn", C_D_DPA },
-	{ "Decode Workers", C_D_WORKERS }, { "Decode GPUs", C_D_GPUS }, { "Conc", C_CONC },
-	{ "TTFT (ms)", C_TTFT }, { "TPOT (ms)", C_TPOT },
-	{ "Interactivity (tok/s/user)", C_INTVTY }, { "E2EL (s)", C_E2EL },
-	{ "TPUT per GPU", C_TPUT }, { "Output TPUT per GPU", C_OUT },
-	{ "Input TPUT per GPU", C_IN },
-};
-#define CSV_COLS_NR (sizeof(csv_cols) / sizeof(csv_cols[0]))
-
 static bool kind_has(bool multinode, enum col c)
 {
-	const struct column *cols = multinode ? multi_cols : single_cols;
+	const enum col *cols = multinode ? multi_cols : single_cols;
 	size_t nc = multinode ? MULTI_COLS_NR : SINGLE_COLS_NR;
 	for (size_t i = 0; i < nc; i++)
-		if (cols[i].col == c)
+		if (cols[i] == c)
 			return true;
 	return false;
 }
 
+/* Every column of both tables, each once, in enum col order. */
 void aggregate_csv(struct buf *out, const struct result_rows *rows)
 {
-	const char *fields[CSV_COLS_NR + 1];
+	const char *fields[C_NR + 1];
 	fields[0] = "kind";
-	for (size_t c = 0; c < CSV_COLS_NR; c++)
-		fields[c + 1] = csv_cols[c].header;
-	csv_record(out, fields, CSV_COLS_NR + 1);
-	struct buf cells[CSV_COLS_NR];
-	for (size_t c = 0; c < CSV_COLS_NR; c++)
-		buf_init(&cells[c]);
+	for (size_t c = 0; c < C_NR; c++)
+		fields[c + 1] = cells[c].header;
+	csv_record(out, fields, C_NR + 1);
+	struct buf text[C_NR];
+	for (size_t c = 0; c < C_NR; c++)
+		buf_init(&text[c]);
 	for (size_t i = 0; i < rows->nr; i++) {
 		const struct result_row *r = &rows->v[i];
 		fields[0] = r->multinode ? "multi-node" : "single-node";
-		for (size_t c = 0; c < CSV_COLS_NR; c++) {
-			bool ok = kind_has(r->multinode, csv_cols[c].col) &&
-				  cell_text(&cells[c], r, csv_cols[c].col, true);
-			fields[c + 1] = ok ? cells[c].s : NULL;
+		for (size_t c = 0; c < C_NR; c++) {
+			bool ok = kind_has(r->multinode, c) && cell_text(&text[c], r, c, true);
+			fields[c + 1] = ok ? text[c].s : NULL;
 		}
-		csv_record(out, fields, CSV_COLS_NR + 1);
+		csv_record(out, fields, C_NR + 1);
 	}
-	for (size_t c = 0; c < CSV_COLS_NR; c++)
-		buf_release(&cells[c]);
+	for (size_t c = 0; c < C_NR; c++)
+		buf_release(&text[c]);
 }
