@@ -9,6 +9,7 @@
 
 #include "common/buf.h"
 #include "common/diag.h"
+#include "common/strindex.h"
 #include "common/vec.h"
 
 struct anchor {
@@ -22,7 +23,12 @@ struct frame {
 	char *anchor;       /* owned: anchor to bind when the node closes, or NULL */
 	struct ynode **merges; /* map: values of `<<` keys, in order */
 	size_t merges_nr, merges_alloc;
+	struct strindex keys;  /* map: its pairs by key, once it has MAP_INDEX_FROM of them */
 };
+
+/* Mappings smaller than this look for a duplicate key by scanning their pairs; larger ones
+ * keep an index, so a mapping of n keys costs O(n), not O(n^2). */
+#define MAP_INDEX_FROM 8
 
 struct loader {
 	struct ydoc *doc;
@@ -31,6 +37,7 @@ struct loader {
 	size_t depth, stack_alloc;
 	struct anchor *anchors;
 	size_t anchors_nr, anchors_alloc;
+	struct strindex anchor_index; /* name -> the latest anchor of that name */
 	int failed;
 };
 
@@ -97,6 +104,17 @@ static ssize_t pair_index(struct ypair *pairs, size_t nr, const struct ynode *ke
 	return -1;
 }
 
+/* The pair of the open mapping p (frame f) with this key, or -1. */
+static ssize_t map_find_key(struct frame *f, const struct ynode *p, const struct ynode *key)
+{
+	if (p->nr < MAP_INDEX_FROM)
+		return pair_index(p->pairs, p->nr, key);
+	for (size_t i = f->keys.nr; i < p->nr; i++)
+		strindex_add(&f->keys, p->pairs[i].key->str, p->pairs[i].key->len, i);
+	size_t at = strindex_find(&f->keys, key->str, key->len);
+	return at == STRINDEX_NONE ? -1 : (ssize_t)at;
+}
+
 static void add_expanded(struct loader *l, struct ynode *parent, const struct ynode *child)
 {
 	parent->expanded += child->expanded;
@@ -145,7 +163,7 @@ static void attach(struct loader *l, struct ynode *n)
 		add_expanded(l, p, n);
 		return;
 	}
-	ssize_t dup = pair_index(p->pairs, p->nr, key);
+	ssize_t dup = map_find_key(f, p, key);
 	if (dup >= 0) {
 		char first[64];
 		snprintf(first, sizeof(first), "%d:%d", p->pairs[dup].key->line,
@@ -167,6 +185,7 @@ static void resolve_merges(struct loader *l, struct frame *f)
 	struct ynode *m = f->node;
 	struct ypair *merged = NULL;
 	size_t nr = 0, alloc = 0;
+	struct strindex index = STRINDEX_INIT; /* merged's pairs by key */
 	for (size_t i = 0; i < f->merges_nr; i++) {
 		struct ynode *v = f->merges[i];
 		struct ynode **srcs = &v;
@@ -184,7 +203,8 @@ static void resolve_merges(struct loader *l, struct frame *f)
 				continue;
 			}
 			for (size_t k = 0; k < src->nr; k++) {
-				if (pair_index(merged, nr, src->pairs[k].key) >= 0)
+				const struct ynode *key = src->pairs[k].key;
+				if (strindex_add(&index, key->str, key->len, nr) != nr)
 					continue;
 				VEC_GROW(merged, nr + 1, alloc);
 				merged[nr++] = src->pairs[k];
@@ -192,14 +212,16 @@ static void resolve_merges(struct loader *l, struct frame *f)
 		}
 	}
 	for (size_t k = 0; k < m->nr; k++) {
-		ssize_t at = pair_index(merged, nr, m->pairs[k].key);
-		if (at >= 0) {
+		const struct ynode *key = m->pairs[k].key;
+		size_t at = strindex_add(&index, key->str, key->len, nr);
+		if (at != nr) {
 			merged[at].value = m->pairs[k].value;
 			continue;
 		}
 		VEC_GROW(merged, nr + 1, alloc);
 		merged[nr++] = m->pairs[k];
 	}
+	strindex_release(&index);
 	free(m->pairs);
 	m->pairs = merged;
 	m->nr = nr;
@@ -213,6 +235,7 @@ static void bind_anchor(struct loader *l, char *name, struct ynode *n)
 	VEC_GROW(l->anchors, l->anchors_nr + 1, l->anchors_alloc);
 	l->anchors[l->anchors_nr].name = name;
 	l->anchors[l->anchors_nr].node = n;
+	strindex_set(&l->anchor_index, name, strlen(name), l->anchors_nr);
 	l->anchors_nr++;
 }
 
@@ -232,6 +255,7 @@ static void pop(struct loader *l)
 	if (n->kind == YNODE_MAP && f->merges_nr)
 		resolve_merges(l, f);
 	free(f->merges);
+	strindex_release(&f->keys);
 	bind_anchor(l, f->anchor, n);
 	attach(l, n);
 }
@@ -265,12 +289,8 @@ static void on_alias(struct loader *l, yaml_event_t *ev)
 				  name);
 			return;
 		}
-	struct ynode *target = NULL;
-	for (size_t i = l->anchors_nr; i-- > 0;)
-		if (!strcmp(l->anchors[i].name, name)) {
-			target = l->anchors[i].node;
-			break;
-		}
+	size_t at = strindex_find(&l->anchor_index, name, strlen(name));
+	struct ynode *target = at == STRINDEX_NONE ? NULL : l->anchors[at].node;
 	if (!target) {
 		errorf_at(l, line, col, NULL, "alias '*%s' refers to no anchor defined before it", name);
 		return;
@@ -351,11 +371,13 @@ int ydoc_load(struct ydoc *doc, const char *file, const char *data, size_t len,
 	for (size_t i = 0; i < l.depth; i++) {
 		free(l.stack[i].anchor);
 		free(l.stack[i].merges);
+		strindex_release(&l.stack[i].keys);
 	}
 	free(l.stack);
 	for (size_t i = 0; i < l.anchors_nr; i++)
 		free(l.anchors[i].name);
 	free(l.anchors);
+	strindex_release(&l.anchor_index);
 	if (l.failed)
 		return -1;
 	return 0;

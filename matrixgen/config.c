@@ -147,6 +147,7 @@ void inputs_release(struct inputs *in)
 	for (size_t i = 0; i < in->configs_nr; i++)
 		schema_release(&in->configs[i], config_schema(&in->configs[i]));
 	free(in->configs);
+	strindex_release(&in->config_index);
 	for (size_t i = 0; i < in->runners_nr; i++)
 		free(in->runners[i].nodes);
 	free(in->runners);
@@ -203,10 +204,8 @@ static int expect_root(const char *file, const struct ynode *root, enum ynode_ki
 
 const struct config *inputs_config(const struct inputs *in, const char *key)
 {
-	for (size_t i = 0; i < in->configs_nr; i++)
-		if (!strcmp(in->configs[i].key, key))
-			return &in->configs[i];
-	return NULL;
+	size_t at = strindex_find(&in->config_index, key, strlen(key));
+	return at == STRINDEX_NONE ? NULL : &in->configs[at];
 }
 
 static int check_config_key(const struct inputs *in, const struct ynode *k,
@@ -271,6 +270,7 @@ int inputs_load_configs_text(struct inputs *in, const char *path, const char *te
 				if (!c.seq_lens[s].items[t].spec)
 					c.seq_lens[s].items[t].spec = "none";
 		VEC_GROW(in->configs, in->configs_nr + 1, in->configs_alloc);
+		strindex_add(&in->config_index, c.key, strlen(c.key), in->configs_nr);
 		in->configs[in->configs_nr++] = c;
 		schema_path_pop(&ctx, old);
 	}

@@ -19,6 +19,7 @@
 #include <stddef.h>
 
 #include "common/schema.h"
+#include "common/strindex.h"
 #include "common/yamltree.h"
 
 struct diags;
@@ -79,6 +80,7 @@ struct changelog_entry {
 struct inputs {
 	struct config *configs; /* master-config order: files as given, keys in file order */
 	size_t configs_nr, configs_alloc;
+	struct strindex config_index; /* key -> position in configs (keys are unique) */
 	struct runner_type *runners; /* runner-file order */
 	size_t runners_nr, runners_alloc;
 	const char *runner_file; /* borrowed: the path given or found */
