@@ -86,7 +86,9 @@ int cmd_aggregate(int argc, char **argv, struct buf *out, struct diags *d)
 	rc = results_read(&set, paths.v, paths.nr, d);
 	if (rc)
 		goto done;
-	aggregate_rows(&rows, &set, d);
+	rc = aggregate_rows(&rows, &set, d);
+	if (rc)
+		goto done;
 	if (set.skipped)
 		diags_warnf(d, NULL, 0, 0, NULL, "%zu JSON document%s skipped: not results (no key "
 			    "'is_multinode')", set.skipped, set.skipped == 1 ? "" : "s");

@@ -21,7 +21,8 @@ static int read_side(struct result_set *set, struct result_rows *rows, const cha
 	const char *paths[1] = { path };
 	if (results_read(set, paths, 1, d))
 		return -1;
-	aggregate_rows(rows, set, d);
+	if (aggregate_rows(rows, set, d))
+		return -1;
 	aggregate_sort(rows);
 	if (!rows->nr)
 		diags_warnf(d, path, 0, 0, NULL, "no results found");

@@ -3,6 +3,7 @@
 #include "executor/results/aggregate.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,6 +123,9 @@ static int read_field(struct result_row *row, const struct rfield *f, const stru
 	return -1;
 }
 
+/* Above any latency in seconds or throughput in tokens/s a real run reports (a trillion). */
+#define METRIC_PLAUSIBLE_MAX 1e12
+
 static int read_metric(struct result_row *row, enum metric m, const struct jnode *doc,
 		       const char *source, struct diags *d)
 {
@@ -133,6 +137,16 @@ static int read_metric(struct result_row *row, enum metric m, const struct jnode
 	else if (!(n->type == JT_STR && pynum_float(&row->metric[m], n->s)))
 		return malformed(d, source, n, metric_keys[m], "expected a number or null, found %s",
 				 jtype_describe(n));
+	/* a measurement that is not a number, or one no machine could produce, is an error, not
+	 * a row: tables, charts and comparisons would otherwise carry it as if it were real */
+	double v = row->metric[m];
+	if (!isfinite(v))
+		return diags_errorf(d, source, n->line, n->col, metric_keys[m],
+				    "expected a finite number, found %s", n->s);
+	if (v < 0 || v > METRIC_PLAUSIBLE_MAX)
+		return diags_errorf(d, source, n->line, n->col, metric_keys[m],
+				    "implausible value %s (expected 0 to %g)", n->s,
+				    METRIC_PLAUSIBLE_MAX);
 	row->has[m] = true;
 	return 0;
 }
@@ -157,8 +171,9 @@ static int row_from(struct result_row *row, const struct result_doc *doc, struct
 	return rc;
 }
 
-void aggregate_rows(struct result_rows *out, const struct result_set *rs, struct diags *d)
+int aggregate_rows(struct result_rows *out, const struct result_set *rs, struct diags *d)
 {
+	size_t errors = d->errors;
 	for (size_t i = 0; i < rs->nr; i++) {
 		struct result_row row;
 		if (row_from(&row, &rs->v[i], d))
@@ -166,6 +181,7 @@ void aggregate_rows(struct result_rows *out, const struct result_set *rs, struct
 		row.order = out->nr;
 		VEC_PUSH(out, row);
 	}
+	return d->errors > errors ? -1 : 0;
 }
 
 void result_rows_release(struct result_rows *rows)

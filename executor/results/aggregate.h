@@ -58,8 +58,10 @@ struct result_rows {
 	size_t nr, alloc;
 };
 
-/* One row per well-formed result of rs, in reading order; a warning per malformed one. */
-void aggregate_rows(struct result_rows *out, const struct result_set *rs, struct diags *d);
+/* One row per well-formed result of rs, in reading order; a warning per malformed one (it is
+ * skipped). -1 with an error naming the file and key when a metric is not a finite number or
+ * is implausible (negative, above 1e12): such a set is no measurement to publish. */
+int aggregate_rows(struct result_rows *out, const struct result_set *rs, struct diags *d);
 void result_rows_release(struct result_rows *rows);
 /* Single-node rows first, each kind by the spec's sort key; ties in reading order. */
 void aggregate_sort(struct result_rows *rows);

@@ -158,10 +158,15 @@ static size_t collect_series(struct series **out, const struct result_row *const
 	return nr;
 }
 
+/* chart_nice_step gives about 6-8 ticks; the bound keeps an axis whose top overflowed to
+ * infinity (a value near DBL_MAX) from drawing ticks until memory runs out. */
+#define MAX_TICKS 64
+
 static void axes(struct buf *out, double xtop, double xstep, double ytop, double ystep)
 {
 	buf_adds(out, "<g font-size=\"12\" fill=\"#444\">\n");
-	for (double v = 0; v <= xtop * (1 + 1e-9); v += xstep) {
+	int ticks = 0;
+	for (double v = 0; v <= xtop * (1 + 1e-9) && ticks++ < MAX_TICKS; v += xstep) {
 		double x = PLOT_L + v / xtop * (PLOT_R - PLOT_L);
 		buf_addf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e5e5e5\"/>\n",
 			 x, PLOT_T, x, PLOT_B);
@@ -169,7 +174,8 @@ static void axes(struct buf *out, double xtop, double xstep, double ytop, double
 		tick_label(out, v, xstep);
 		buf_adds(out, "</text>\n");
 	}
-	for (double v = 0; v <= ytop * (1 + 1e-9); v += ystep) {
+	ticks = 0;
+	for (double v = 0; v <= ytop * (1 + 1e-9) && ticks++ < MAX_TICKS; v += ystep) {
 		double y = PLOT_B - v / ytop * (PLOT_B - PLOT_T);
 		buf_addf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e5e5e5\"/>\n",
 			 PLOT_L, y, PLOT_R, y);

@@ -9,6 +9,7 @@
 
 #include "common/buf.h"
 #include "common/diag.h"
+#include "common/strindex.h"
 #include "common/vec.h"
 #include "common/xalloc.h"
 #include "executor/results/aggregate.h"
@@ -63,36 +64,50 @@ static void config_text(struct buf *b, const struct result_row *r)
 		buf_addf(b, " spec-%s", r->spec_decoding);
 }
 
-/* Index of the first row of rows with key k, or rows->nr. keys[] are the rows' keys. */
-static size_t find_key(char **keys, size_t nr, const char *k)
+/* The configuration keys of one side's rows, and where each key first appears: look-ups
+ * through the index keep a comparison of n rows O(n). */
+struct keyset {
+	char **v;              /* owned: one key per row */
+	size_t nr;
+	struct strindex first; /* key -> its first row */
+};
+
+/* The first row with key k, or STRINDEX_NONE. */
+static size_t first_row(const struct keyset *ks, const char *k)
 {
-	for (size_t i = 0; i < nr; i++)
-		if (!strcmp(keys[i], k))
-			return i;
-	return nr;
+	return strindex_find(&ks->first, k, strlen(k));
 }
 
-static char **all_keys(const struct result_rows *rows, const char *side, struct diags *d)
+/* Whether row i repeats the configuration of an earlier row (only the first is compared). */
+static bool repeated(const struct keyset *ks, size_t i)
 {
-	char **keys = xcalloc(rows->nr + 1, sizeof(*keys));
+	return first_row(ks, ks->v[i]) != i;
+}
+
+static void keyset_build(struct keyset *ks, const struct result_rows *rows, const char *side,
+			 struct diags *d)
+{
+	ks->v = xcalloc(rows->nr + 1, sizeof(*ks->v));
+	ks->nr = rows->nr;
+	ks->first = (struct strindex)STRINDEX_INIT;
 	struct buf k = BUF_INIT;
 	for (size_t i = 0; i < rows->nr; i++) {
 		config_key(&k, &rows->v[i]);
-		keys[i] = xstrdup(k.s);
-		size_t first = find_key(keys, i, k.s);
-		if (first < i)
+		ks->v[i] = xstrdup(k.s);
+		size_t first = strindex_add(&ks->first, ks->v[i], k.len, i);
+		if (first != i)
 			diags_warnf(d, rows->v[i].source, 0, 0, NULL, "same configuration as %s in "
 				    "%s; only the first is compared", rows->v[first].source, side);
 	}
 	buf_release(&k);
-	return keys;
 }
 
-static void free_keys(char **keys, size_t nr)
+static void keyset_release(struct keyset *ks)
 {
-	for (size_t i = 0; i < nr; i++)
-		free(keys[i]);
-	free(keys);
+	strindex_release(&ks->first);
+	for (size_t i = 0; i < ks->nr; i++)
+		free(ks->v[i]);
+	free(ks->v);
 }
 
 /* Fills the identifying cells (Model .. Conc) of a report row. */
@@ -149,12 +164,12 @@ static bool metric_cell(struct buf *b, const struct cmp_metric *cm, const struct
 }
 
 static void only_table(struct buf *md, const char *title, const struct result_rows *rows,
-		       char **keys, char **other, size_t other_nr, size_t *count)
+		       const struct keyset *keys, const struct keyset *other, size_t *count)
 {
 	struct table t;
 	table_init(&t, id_headers, ID_COLS);
 	for (size_t i = 0; i < rows->nr; i++) {
-		if (find_key(keys, i, keys[i]) < i || find_key(other, other_nr, keys[i]) < other_nr)
+		if (repeated(keys, i) || first_row(other, keys->v[i]) != STRINDEX_NONE)
 			continue;
 		id_cells(&t, table_row(&t), &rows->v[i]);
 	}
@@ -170,7 +185,9 @@ void compare_rows(struct buf *md, struct compare_summary *sum, const struct resu
 		  const struct result_rows *neu, double threshold, struct diags *d)
 {
 	memset(sum, 0, sizeof(*sum));
-	char **bk = all_keys(base, "BASE", d), **nk = all_keys(neu, "NEW", d);
+	struct keyset bk, nk;
+	keyset_build(&bk, base, "BASE", d);
+	keyset_build(&nk, neu, "NEW", d);
 	const char *headers[ID_COLS + CMP_METRICS_NR + 1];
 	memcpy(headers, id_headers, sizeof(id_headers));
 	for (size_t i = 0; i < CMP_METRICS_NR; i++)
@@ -180,10 +197,10 @@ void compare_rows(struct buf *md, struct compare_summary *sum, const struct resu
 	table_init(&t, headers, ID_COLS + CMP_METRICS_NR + 1);
 	struct buf cell = BUF_INIT;
 	for (size_t i = 0; i < base->nr; i++) {
-		if (find_key(bk, i, bk[i]) < i)
+		if (repeated(&bk, i))
 			continue;
-		size_t j = find_key(nk, neu->nr, bk[i]);
-		if (j == neu->nr)
+		size_t j = first_row(&nk, bk.v[i]);
+		if (j == STRINDEX_NONE)
 			continue;
 		size_t row = table_row(&t);
 		id_cells(&t, row, &base->v[i]);
@@ -203,11 +220,11 @@ void compare_rows(struct buf *md, struct compare_summary *sum, const struct resu
 		buf_adds(md, "\n\n### Matched\n\n");
 		table_render(md, &t);
 	}
-	only_table(md, "Only in base", base, bk, nk, neu->nr, &sum->base_only);
-	only_table(md, "Only in new", neu, nk, bk, base->nr, &sum->new_only);
+	only_table(md, "Only in base", base, &bk, &nk, &sum->base_only);
+	only_table(md, "Only in new", neu, &nk, &bk, &sum->new_only);
 	buf_addch(md, '\n');
 	buf_release(&cell);
 	table_release(&t);
-	free_keys(bk, base->nr);
-	free_keys(nk, neu->nr);
+	keyset_release(&bk);
+	keyset_release(&nk);
 }

@@ -70,11 +70,30 @@ static void test_render(void **state)
 	buf_release(&svg);
 }
 
+/* A throughput near DBL_MAX makes the axis top overflow to infinity: the chart still ends,
+ * with a bounded number of ticks (it once drew ticks until memory ran out). */
+static void test_render_huge(void **state)
+{
+	(void)state;
+	struct result_row rows[] = { row("h200", 4, 95, 1.7976931348623157e308),
+				     row("h200", 8, 50, 1000) };
+	const struct result_row *p[] = { &rows[0], &rows[1] };
+	struct buf svg = BUF_INIT;
+	chart_render(&svg, p, 2, NULL);
+	assert_non_null(strstr(svg.s, "</svg>"));
+	size_t lines = 0;
+	for (const char *q = svg.s; (q = strstr(q, "<line ")); q++)
+		lines++;
+	assert_true(lines <= 2 * 64 + 8);
+	buf_release(&svg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nice_step),
 		cmocka_unit_test(test_render),
+		cmocka_unit_test(test_render_huge),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
