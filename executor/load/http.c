@@ -56,6 +56,13 @@ static int parse_head(struct http_resp *r)
 	r->status = atoi(s + 9);
 	if (r->status < 100 || r->status > 999)
 		return HTTP_ERR;
+	if (r->status < 200 && r->status != 101) {
+		/* an interim response (100 Continue, 103 Early Hints): the real one follows on the
+		 * same connection, so its head is dropped and the next head is read */
+		buf_reset(&r->head);
+		r->status = 0;
+		return HTTP_MORE;
+	}
 	r->keep_alive = !http10;
 	bool has_len = false;
 	for (char *line = memchr(s, '\n', r->head.len) + 1; line < end;) {
@@ -83,8 +90,8 @@ static int parse_head(struct http_resp *r)
 	}
 	if (r->chunked)
 		r->st = HS_CHUNK_SIZE;
-	else if (r->status == 204 || r->status == 304 || r->status < 200)
-		r->st = HS_DONE; /* no body (1xx is not expected: we never send Expect) */
+	else if (r->status == 204 || r->status == 304 || r->status == 101)
+		r->st = HS_DONE; /* no body (101: a protocol switch we never ask for, a failure) */
 	else if (has_len)
 		r->st = r->remaining ? HS_LEN : HS_DONE;
 	else {
@@ -213,10 +220,13 @@ int http_resp_feed(struct http_resp *r, const char *p, size_t n, size_t *used, h
 {
 	size_t head_used = 0, body_used = 0;
 	*used = 0;
-	if (r->st == HS_HEAD) {
-		int rc = feed_head(r, p, n, &head_used);
+	while (r->st == HS_HEAD) {
+		/* a head; after an interim (1xx) one, the next head from the bytes after it */
+		size_t u = 0;
+		int rc = feed_head(r, p + head_used, n - head_used, &u);
+		head_used += u;
 		*used = head_used;
-		if (rc != HTTP_MORE || r->st == HS_HEAD)
+		if (rc != HTTP_MORE || (r->st == HS_HEAD && head_used == n))
 			return rc;
 	}
 	if (r->st == HS_DONE)

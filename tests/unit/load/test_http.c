@@ -1,6 +1,6 @@
 /* test_http: the response parser: Content-Length, chunked (split at every byte position),
  * close-delimited bodies, keep-alive rules, bytes after the response, broken framing, the
- * head size cap. */
+ * head size cap, interim (1xx) heads skipped. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -48,6 +48,12 @@ static const struct http_case cases[] = {
 	{ "partial", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel", HTTP_MORE,
 	  200, true, "hel", 0 },
 	{ "not http", "SSH-2.0\r\n\r\n", HTTP_ERR, 0, false, "", 0 },
+	{ "100 continue first", "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n"
+	  "Content-Length: 2\r\n\r\nok", HTTP_DONE, 200, true, "ok", 0 },
+	{ "two interim heads", "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\n"
+	  "Link: </a>\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+	  "2\r\nhi\r\n0\r\n\r\n", HTTP_DONE, 200, true, "hi", 0 },
+	{ "only interim", "HTTP/1.1 100 Continue\r\n\r\n", HTTP_MORE, 0, false, "", 0 },
 	{ "bad chunk size", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
 	  HTTP_ERR, 200, true, "", 0 },
 };
