@@ -298,7 +298,26 @@ static void on_alias(struct loader *l, yaml_event_t *ev)
 	attach(l, target);
 }
 
-static void report_parser_error(struct loader *l, yaml_parser_t *p)
+/* The 0-based line and column (in code points) of byte offset off of data. */
+static yaml_mark_t mark_at(const char *data, size_t len, size_t off)
+{
+	yaml_mark_t m = { off, 0, 0 };
+	for (size_t i = 0; i < off && i < len; i++) {
+		if (data[i] == '\n') {
+			m.line++;
+			m.column = 0;
+		} else if (((unsigned char)data[i] & 0xC0) != 0x80) {
+			m.column++;
+		}
+	}
+	return m;
+}
+
+/* libyaml gives no simple key past this many characters: a longer one reads as a value */
+#define YAML_SIMPLE_KEY_MAX 1024
+
+static void report_parser_error(struct loader *l, yaml_parser_t *p, const char *data,
+				size_t len)
 {
 	yaml_mark_t m = p->problem_offset || p->problem_mark.line || p->problem_mark.column
 				? p->problem_mark
@@ -306,10 +325,21 @@ static void report_parser_error(struct loader *l, yaml_parser_t *p)
 	struct buf msg = BUF_INIT;
 	buf_adds(&msg, "YAML syntax error: ");
 	buf_adds(&msg, p->problem ? p->problem : "unknown problem");
+	if (p->error == YAML_READER_ERROR) {
+		/* the reader knows only the byte offset: the line and column are ours to find */
+		m = mark_at(data, len, p->problem_offset);
+		if (p->problem_value >= 0)
+			buf_addf(&msg, " (found byte 0x%02x)", (unsigned)p->problem_value & 0xFF);
+	}
 	if (p->context) {
 		buf_adds(&msg, " ");
 		buf_adds(&msg, p->context);
 	}
+	if (p->error == YAML_SCANNER_ERROR && m.column > YAML_SIMPLE_KEY_MAX &&
+	    ((p->context && strstr(p->context, "simple key")) ||
+	     (p->problem && strstr(p->problem, "mapping values are not allowed"))))
+		buf_addf(&msg, " (a key longer than %d characters? YAML allows longer keys only "
+			 "as explicit '? ' keys)", YAML_SIMPLE_KEY_MAX);
 	diags_errorf(l->d, l->doc->file, (int)m.line + 1, (int)m.column + 1, NULL, "%s", msg.s);
 	buf_release(&msg);
 	l->failed = 1;
@@ -328,7 +358,7 @@ int ydoc_load(struct ydoc *doc, const char *file, const char *data, size_t len,
 	while (!done) {
 		yaml_event_t ev;
 		if (!yaml_parser_parse(&parser, &ev)) {
-			report_parser_error(&l, &parser);
+			report_parser_error(&l, &parser, data, len);
 			break;
 		}
 		switch (ev.type) {
