@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/diag.h"
+#include "common/safename.h"
 #include "common/scalar.h"
 #include "common/suggest.h"
 #include "common/xalloc.h"
@@ -127,6 +128,13 @@ static int load_str(const char **out, const struct sfield *f, const struct ynode
 		return type_error(ctx, n, "a string", "write it in quotes if a string is meant");
 	if ((f->flags & SF_NONEMPTY) && !*n->str)
 		return schema_errorf(ctx, n, "expected a non-empty string, found \"\"");
+	if ((f->flags & SF_SAFE_NAME) && *n->str && !safe_name_ok(n->str)) {
+		struct buf esc = BUF_INIT;
+		scalar_describe(&esc, n);
+		int rc = schema_errorf(ctx, n, "expected %s, found %s", safe_name_rule, esc.s);
+		buf_release(&esc);
+		return rc;
+	}
 	*out = n->str;
 	return 0;
 }

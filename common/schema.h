@@ -39,6 +39,8 @@ enum sfield_type {
 enum {
 	SF_REQUIRED = 1 << 0,
 	SF_NONEMPTY = 1 << 1, /* lists and strings */
+	SF_SAFE_NAME = 1 << 2, /* non-empty strings (and list items) that become part of a path:
+				* common/safename.h's rule */
 };
 
 #define SCHEMA_MAX_FIELDS 32

@@ -102,10 +102,10 @@ static const struct schema multi_seq_schema = { "a seq-len config", multi_seq_fi
 #define CONFIG_FIELDS(seq_schema)                                                                 \
 	{ "image", SF_STR, SF_REQUIRED | SF_NONEMPTY, 0, 0, NULL, offsetof(struct config, image), 0, NULL, NULL }, \
 	{ "model", SF_STR, SF_REQUIRED | SF_NONEMPTY, 0, 0, NULL, offsetof(struct config, model), 0, NULL, NULL }, \
-	{ "model-prefix", SF_STR, SF_REQUIRED | SF_NONEMPTY, 0, 0, NULL, offsetof(struct config, model_prefix), 0, NULL, NULL }, \
-	{ "precision", SF_STR, SF_REQUIRED | SF_NONEMPTY, 0, 0, NULL, offsetof(struct config, precision), 0, NULL, NULL }, \
-	{ "framework", SF_STR, SF_REQUIRED | SF_NONEMPTY, 0, 0, NULL, offsetof(struct config, framework), 0, NULL, NULL }, \
-	{ "runner", SF_STR, SF_REQUIRED | SF_NONEMPTY, 0, 0, NULL, offsetof(struct config, runner), 0, NULL, NULL }, \
+	{ "model-prefix", SF_STR, SF_REQUIRED | SF_NONEMPTY | SF_SAFE_NAME, 0, 0, NULL, offsetof(struct config, model_prefix), 0, NULL, NULL }, \
+	{ "precision", SF_STR, SF_REQUIRED | SF_NONEMPTY | SF_SAFE_NAME, 0, 0, NULL, offsetof(struct config, precision), 0, NULL, NULL }, \
+	{ "framework", SF_STR, SF_REQUIRED | SF_NONEMPTY | SF_SAFE_NAME, 0, 0, NULL, offsetof(struct config, framework), 0, NULL, NULL }, \
+	{ "runner", SF_STR, SF_REQUIRED | SF_NONEMPTY | SF_SAFE_NAME, 0, 0, NULL, offsetof(struct config, runner), 0, NULL, NULL }, \
 	{ "multinode", SF_BOOL, SF_REQUIRED, 0, 0, NULL, offsetof(struct config, multinode), 0, NULL, NULL }, \
 	{ "disagg", SF_BOOL, 0, 0, 0, NULL, offsetof(struct config, disagg), 0, NULL, NULL },            \
 	{ "seq-len-configs", SF_RECORD_LIST, SF_REQUIRED | SF_NONEMPTY, 0, 0, NULL,                        \
@@ -295,7 +295,7 @@ int inputs_load_runners_text(struct inputs *in, const char *path, const char *te
 	in->runner_file = path;
 	struct schema_ctx ctx;
 	schema_ctx_init(&ctx, in->docs[in->docs_nr - 1].file, d);
-	static const struct sfield nodes_field = { "nodes", SF_STR_LIST, SF_NONEMPTY, 0, 0, NULL,
+	static const struct sfield nodes_field = { "nodes", SF_STR_LIST, SF_NONEMPTY | SF_SAFE_NAME, 0, 0, NULL,
 						   offsetof(struct runner_type, nodes),
 						   offsetof(struct runner_type, nodes_nr), NULL, NULL };
 	int rc = 0;
