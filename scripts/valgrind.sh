@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The suite's C programs under valgrind memcheck, leaks as errors: every unit test, and every
+# whole-program case (tests/golden, tests/bad, tests/results) with matrixgen or executor run
+# under valgrind through a wrapper. A case fails on any memcheck error or definite/indirect
+# leak (exit status 99, and valgrind's report on stderr, which the case compares).
+# Not run here: the e2e tests (timing-bound: under valgrind's 20-50x slowdown their latency
+# checks would measure valgrind) and the fuzz targets (ASan's build covers them).
+#
+#   scripts/valgrind.sh [BUILD_DIR]     default build-valgrind (configured and built here)
+# Prints one line per failure and a closing "N passed, N failed" line; exit 0 when none failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+dir=${1:-build-valgrind}
+command -v valgrind >/dev/null || { echo "valgrind.sh: valgrind is not installed" >&2; exit 1; }
+if [ ! -x "$dir/executor/executor" ] || [ -z "${1:-}" ]; then
+	cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null &&
+		cmake --build "$dir" -j"$(nproc)" >/dev/null || { echo "valgrind.sh: build failed" >&2; exit 1; }
+fi
+dir=$(cd "$dir" && pwd)
+
+vg=(valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect
+	--errors-for-leak-kinds=definite,indirect --track-fds=no)
+wrap=$(mktemp -d)
+trap 'rm -rf "$wrap"' EXIT
+for prog in matrixgen/matrixgen executor/executor; do
+	name=${prog##*/}
+	printf '#!/bin/sh\nexec %s "%s" "$@"\n' "${vg[*]}" "$dir/$prog" >"$wrap/$name"
+	chmod +x "$wrap/$name"
+done
+
+passed=0 failed=0
+result() { # name, status
+	if [ "$2" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $1"; fi
+}
+
+# unit tests: unit.<part>.<name> is the program tests/<name> of the build
+while read -r t; do
+	bin="$dir/tests/${t##*.}"
+	CMOCKA_MESSAGE_OUTPUT=stdout "${vg[@]}" "$bin" >"$wrap/out" 2>&1
+	st=$?
+	[ $st -ne 0 ] && tail -20 "$wrap/out"
+	result "$t" $st
+done < <(cd "$dir" && ctest -N -R '^unit\.' | sed -n 's/^ *Test *#[0-9]*: *//p')
+
+# whole-program cases, as tests/CMakeLists.txt registers them
+cases=(tests/golden/cases/*.args tests/golden/changelog/*.args tests/bad/*.args tests/bad/*.yaml)
+for c in "${cases[@]}"; do
+	[ "${c##*/}" = runners.yaml ] && continue
+	case $c in tests/bad/*.yaml) [ -f "${c%.yaml}.args" ] && continue ;; esac
+	bash tests/golden/run.sh "$wrap/matrixgen" "$c" >"$wrap/out" 2>&1
+	st=$?
+	[ $st -ne 0 ] && head -20 "$wrap/out"
+	result "$c" $st
+done
+for c in tests/results/cases/*.args; do
+	bash tests/golden/run.sh "$wrap/executor" "$c" >"$wrap/out" 2>&1
+	st=$?
+	[ $st -ne 0 ] && head -20 "$wrap/out"
+	result "$c" $st
+done
+
+echo "valgrind memcheck: $passed passed, $failed failed"
+[ $failed -eq 0 ]
