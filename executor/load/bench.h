@@ -2,7 +2,7 @@
  * bench: the load generator as a library call, for `executor bench` (cmd_bench.c, a thin
  * wrapper) and for `executor run` (executor-spec 4.8).
  *
- *   struct bench_config cfg; bench_config_init(&cfg);   fill it (cmd_bench.c parses options)
+ *   struct bench_config cfg; bench_config_init(&cfg);   fill it (config.h)
  *   struct bench_result res;
  *   bench_run(&res, &cfg, &diags);            prepares, warms up, runs the timed load
  *   bench_result_write_json(&buf, &cfg, &res); the raw result (result.c, executor-spec 4.7)
@@ -22,14 +22,11 @@
 #include <stdint.h>
 
 #include "executor/load/api.h"
-#include "executor/load/dataset.h"
+#include "executor/load/config.h"
 #include "executor/load/stats.h"
 
 struct buf;
 struct diags;
-
-enum metric { METRIC_TTFT, METRIC_TPOT, METRIC_ITL, METRIC_E2EL, METRIC_NR };
-extern const char *const metric_names[METRIC_NR];
 
 /* Why a request failed. Counted per reason; HTTP statuses are counted per code. */
 enum fail_reason {
@@ -48,39 +45,6 @@ enum fail_reason {
 	FAIL_NR,
 };
 extern const char *const fail_names[FAIL_NR];
-
-struct bench_config {
-	const char *backend;       /* vllm, sglang, openai, lmdeploy, scalellm, openai-chat */
-	const struct api_ops *api;
-	const char *base_url;      /* "http://host:port" (no trailing path) */
-	const char *endpoint;      /* "/v1/completions" */
-	const char *model_id;      /* --model */
-	const char *served_model;  /* what requests name: --served-model-name, else --model */
-	const char *tokenizer_id;
-	struct dataset_config ds;
-	bool use_chat_template;
-	long max_concurrency;      /* 0: unlimited */
-	long num_warmups;
-	long best_of;
-	double request_rate;       /* INFINITY: as fast as slots free */
-	double burstiness;
-	bool ignore_eos;
-	double request_timeout_s;  /* ours: per-request limit, default 6 hours */
-	bool metrics[METRIC_NR];   /* --percentile-metrics */
-	double *percentiles;       /* owned by the caller; --metric-percentiles */
-	size_t percentiles_nr;
-	bool goodput;              /* --goodput given */
-	double goodput_ms[METRIC_NR]; /* < 0: not a criterion (ttft, tpot, e2el only) */
-	const char **metadata;     /* "KEY=VALUE" items, borrowed */
-	size_t metadata_nr;
-	bool save_detailed;
-	bool profile;
-	bool progress;             /* a bar on stderr (also needs a terminal) */
-	const char *bearer;        /* $OPENAI_API_KEY or NULL */
-	/* the program's stop flag (set by SIGINT/SIGTERM): the load ends at its next turn and
-	 * the requests in flight count as interrupted; NULL: never stopped */
-	volatile sig_atomic_t *stop;
-};
 
 /* One request's outcome, in issue order. */
 struct bench_req {
@@ -113,7 +77,6 @@ struct bench_result {
 	struct stats_summary summary[METRIC_NR]; /* in ms */
 };
 
-void bench_config_init(struct bench_config *cfg);
 int bench_run(struct bench_result *out, const struct bench_config *cfg, struct diags *d);
 /* bench_run in two steps, so `run` can build every request while the server is still
  * starting (bench_prepare_needs_server: not when prompts are sized by the server's

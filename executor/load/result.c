@@ -13,7 +13,6 @@
 #include "common/xalloc.h"
 #include "executor/load/bench.h"
 
-const char *const metric_names[METRIC_NR] = { "ttft", "tpot", "itl", "e2el" };
 const char *const fail_names[FAIL_NR] = {
 	"none", "connect", "send", "reset", "closed", "protocol", "http", "malformed",
 	"no_choice_event", "timeout_headers", "timeout", "interrupted",
