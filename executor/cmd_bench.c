@@ -19,7 +19,8 @@
 #include "common/xalloc.h"
 #include "executor/load/bench.h"
 #include "executor/load/load.h"
-#include "executor/load/result.h"
+#include "executor/load/raw_result.h"
+#include "executor/load/summary.h"
 
 static const char *const backends[] = { "vllm", "sglang", "openai", "lmdeploy", "scalellm",
 					"openai-chat", NULL };

@@ -27,6 +27,8 @@
 #include "executor/launch/health.h"
 #include "executor/launch/launcher.h"
 #include "executor/load/load.h"
+#include "executor/load/raw_result.h"
+#include "executor/load/summary.h"
 #include "executor/results/meta.h"
 #include "executor/results/process.h"
 #include "executor/core/profile.h"

@@ -1,7 +1,6 @@
 /* bench: see bench.h. bench_run = prepare (before any clock) + profile + load + compute. */
 #include "executor/load/bench.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +10,7 @@
 #include "executor/core/hcall.h"
 #include "executor/load/load.h"
 #include "executor/load/prepare.h"
+#include "executor/load/result.h"
 
 /* POST {base}/start_profile or /stop_profile; 0 only on 200. */
 static int profile_call(const struct bench_config *cfg, const char *what, struct diags *d)
@@ -98,19 +98,4 @@ int bench_run(struct bench_result *out, const struct bench_config *cfg, struct d
 		rc = bench_run_prepared(out, cfg, p, d);
 	bench_prep_free(p);
 	return rc;
-}
-
-void bench_result_release(struct bench_result *r)
-{
-	for (size_t i = 0; r->reqs && i < r->nr; i++) {
-		free(r->reqs[i].rec.itl_ns);
-		if (r->reqs[i].rec.text) {
-			buf_release(r->reqs[i].rec.text);
-			free(r->reqs[i].rec.text);
-		}
-	}
-	free(r->reqs);
-	for (int m = 0; m < METRIC_NR; m++)
-		stats_summary_release(&r->summary[m]);
-	memset(r, 0, sizeof(*r));
 }
