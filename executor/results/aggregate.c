@@ -122,7 +122,7 @@ static int read_field(struct result_row *row, const struct rfield *f, const stru
 	return -1;
 }
 
-static int read_metric(struct result_row *row, enum metric m, const struct jnode *doc,
+static int read_metric(struct result_row *row, enum row_metric m, const struct jnode *doc,
 		       const char *source, struct diags *d)
 {
 	const struct jnode *n = jobj_get(doc, metric_keys[m]);
@@ -153,7 +153,7 @@ static int row_from(struct result_row *row, const struct result_doc *doc, struct
 		if (result_fields[i].shapes & shape)
 			rc = read_field(row, &result_fields[i], doc->root, doc->source, d);
 	for (int m = 0; m < MET_NR && !rc; m++)
-		rc = read_metric(row, (enum metric)m, doc->root, doc->source, d);
+		rc = read_metric(row, (enum row_metric)m, doc->root, doc->source, d);
 	return rc;
 }
 
@@ -258,9 +258,9 @@ static const char *const multi_note =
 	"the prefill and decode GPUs the deployment reported.";
 
 /* The metric of a column and its scale (TTFT and TPOT are shown in ms). */
-static bool col_metric(enum col c, enum metric *m, double *scale)
+static bool col_metric(enum col c, enum row_metric *m, double *scale)
 {
-	static const struct { enum col c; enum metric m; double scale; } map[] = {
+	static const struct { enum col c; enum row_metric m; double scale; } map[] = {
 		{ C_TTFT, MET_TTFT, 1000 }, { C_TPOT, MET_TPOT, 1000 }, { C_INTVTY, MET_INTVTY, 1 },
 		{ C_E2EL, MET_E2EL, 1 }, { C_TPUT, MET_TPUT, 1 }, { C_OUT, MET_OUTPUT, 1 },
 		{ C_IN, MET_INPUT, 1 },
@@ -292,7 +292,7 @@ static void trim_zeros(struct buf *b)
  * dropped, no %g (aggregate.h). */
 static bool cell_text(struct buf *b, const struct result_row *r, enum col c, bool csv)
 {
-	enum metric m;
+	enum row_metric m;
 	double scale;
 	buf_reset(b);
 	if (col_metric(c, &m, &scale)) {
