@@ -205,8 +205,8 @@ static int load_prepare(struct run *r, long c, const char *raw_name);
 static int step_start(struct run *r)
 {
 	/* A server already on the port would answer the health check and take the load: the
-	 * run would measure a stranger. (Slurm runs elsewhere: not checked here.) */
-	if (strcmp(r->ops->name, "slurm") && port_taken(r->p.port))
+	 * run would measure a stranger. (A server on another node: not checked from here.) */
+	if (r->ops->server_on_this_host && port_taken(r->p.port))
 		return diags_errorf(r->d, NULL, 0, 0, NULL,
 				    "port %ld on this host is already in use: another server listens "
 				    "there (a leftover of another run?), so this run would measure it",
@@ -586,8 +586,8 @@ int run_entry(struct run_outcome *out, const struct run_opts *o, const char *jso
 		size_t first = d->nr;
 		int rc = steps[i].fn(&r);
 		meta_end(&r.m, steps[i].phase);
-		/* GPUs of this host: for slurm that is the submit host, not the server's node */
-		if (steps[i].phase == PHASE_START && strcmp(r.ops ? r.ops->name : "", "slurm"))
+		/* GPUs of this host: the server's only when it runs here (not on a Slurm node) */
+		if (steps[i].phase == PHASE_START && r.ops->server_on_this_host)
 			meta_probe_gpu(&r.m);
 		if (rc) {
 			const char *why = diags_first_error(d, first);
