@@ -46,7 +46,7 @@ struct bench_args {
 	long num_prompts;              /* 0: not given (follows --max-concurrency) */
 	long num_warmups;              /* -1: not given (follows --max-concurrency) */
 	long seed;
-	const char *prompt_format;
+	const char *prompt_format;     /* NULL: the config's default */
 	const char *percentile_metrics, *metric_percentiles; /* NULL: the config's defaults */
 	struct strvec goodput, metadata; /* v owned; items borrowed from argv */
 	bool no_ignore_eos, disable_tqdm, save_result;
@@ -61,7 +61,6 @@ static void args_init(struct bench_args *a)
 	a->host = "127.0.0.1";
 	a->port = 8000;
 	a->num_warmups = -1;
-	a->prompt_format = "ids";
 	a->result_dir = ".";
 	buf_init(&a->url);
 }
@@ -251,7 +250,8 @@ static int finish_config(struct bench_config *cfg, struct bench_args *a, struct 
 	if (a->num_warmups >= 0)
 		cfg->num_warmups = a->num_warmups;
 	cfg->ds.seed = (uint64_t)a->seed;
-	cfg->ds.format = !strcmp(a->prompt_format, "text") ? PROMPT_TEXT : PROMPT_IDS;
+	if (a->prompt_format)
+		cfg->ds.format = !strcmp(a->prompt_format, "text") ? PROMPT_TEXT : PROMPT_IDS;
 	cfg->ignore_eos = !a->no_ignore_eos;
 	cfg->metadata = a->metadata.v;
 	cfg->metadata_nr = a->metadata.nr;
