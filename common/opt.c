@@ -96,7 +96,8 @@ static int store_value(const struct opt *o, const char *v, struct diags *d)
 	case OPT_STR:
 		if (check_choice(o, v, d))
 			return -1;
-		*(const char **)o->dest = v;
+		if (o->dest)
+			*(const char **)o->dest = v;
 		return 0;
 	case OPT_INT:
 	case OPT_INT_LIST: {
@@ -107,6 +108,8 @@ static int store_value(const struct opt *o, const char *v, struct diags *d)
 			return diags_usagef(d, "--%s: expected an integer, found '%s'", o->name, v);
 		if (n < o->min)
 			return diags_usagef(d, "--%s: must be >= %ld, found %ld", o->name, o->min, n);
+		if (!o->dest)
+			return 0;
 		if (o->type == OPT_INT_LIST)
 			VEC_PUSH((struct longvec *)o->dest, n);
 		else
@@ -121,14 +124,16 @@ static int store_value(const struct opt *o, const char *v, struct diags *d)
 			return diags_usagef(d, "--%s: expected a number, found '%s'", o->name, v);
 		if (n < (double)o->min)
 			return diags_usagef(d, "--%s: must be >= %ld, found '%s'", o->name, o->min, v);
-		*(double *)o->dest = n;
+		if (o->dest)
+			*(double *)o->dest = n;
 		return 0;
 	}
 	case OPT_LIST: {
 		if (check_choice(o, v, d))
 			return -1;
 		struct strvec *sv = o->dest;
-		VEC_PUSH(sv, v);
+		if (sv)
+			VEC_PUSH(sv, v);
 		return 0;
 	}
 	case OPT_FLAG:
@@ -194,9 +199,9 @@ int opt_parse(const struct opt_cmd *cmd, int argc, char **argv, struct strvec *p
 			continue;
 		}
 		const struct opt *o = &cmd->opts[idx];
-		if (given[idx] && !(o->flags & OPT_APPEND) && o->type == OPT_LIST)
+		if (given[idx] && !(o->flags & OPT_APPEND) && o->type == OPT_LIST && o->dest)
 			((struct strvec *)o->dest)->nr = 0; /* the last occurrence wins */
-		if (given[idx] && !(o->flags & OPT_APPEND) && o->type == OPT_INT_LIST)
+		if (given[idx] && !(o->flags & OPT_APPEND) && o->type == OPT_INT_LIST && o->dest)
 			((struct longvec *)o->dest)->nr = 0;
 		given[idx] = true;
 		if (o->type == OPT_FLAG) {
@@ -204,7 +209,8 @@ int opt_parse(const struct opt_cmd *cmd, int argc, char **argv, struct strvec *p
 				rc = diags_usagef(d, "--%s takes no value", o->name);
 				continue;
 			}
-			*(bool *)o->dest = true;
+			if (o->dest)
+				*(bool *)o->dest = true;
 			continue;
 		}
 		if (eq) {

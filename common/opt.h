@@ -44,6 +44,8 @@ struct opt {
 	const char *name; /* long name without "--" */
 	enum opt_type type;
 	unsigned flags;
+	/* where the value goes; NULL: accepted and checked (type, bounds, choices), then
+	 * dropped: an option kept only so that existing command lines still parse */
 	void *dest;
 	const char *metavar;
 	const char *help;

@@ -1,7 +1,20 @@
-/* cmd_bench: see cmd_bench.h. The option table follows executor-spec 4.1 row for row; the
- * last three rows are ours. */
+/*
+ * cmd_bench: `executor bench` (executor-spec 4.1): options -> struct bench_config
+ * (load/config.h), the load (load/bench.h), the summary on stdout, and with --save-result
+ * the raw result file. Returns the exit status; diags go to main.
+ *
+ * The option table follows executor-spec 4.1 row for row; the last three rows are ours.
+ * Rows store straight into the config, so its defaults (bench_config_init) are the only
+ * ones. struct bench_args holds the rest: the URL's parts, the values whose default follows
+ * --max-concurrency, the lists parsed after the table, and the result file, which only this
+ * command writes. Both live in cmd_bench's frame: nothing is kept at file scope.
+ *
+ * Accepted with no effect (rows without a destination, common/opt.h), so that command lines
+ * written for vLLM's benchmark_serving.py keep working: --tokenizer-mode and
+ * --trust-remote-code (no tokenizer is loaded), --dataset-name (random is the only dataset;
+ * another name is still refused), --ignore-eos (on unless --no-ignore-eos).
+ */
 #include "executor/commands.h"
-#include "executor/cmd_bench.h"
 
 #include <limits.h>
 #include <math.h>
@@ -18,90 +31,120 @@
 #include "common/vec.h"
 #include "common/xalloc.h"
 #include "executor/load/bench.h"
-#include "executor/load/load.h"
-#include "executor/load/result.h"
+#include "executor/load/raw_result.h"
+#include "executor/load/summary.h"
 
 static const char *const backends[] = { "vllm", "sglang", "openai", "lmdeploy", "scalellm",
 					"openai-chat", NULL };
 static const char *const datasets[] = { "random", NULL };
 static const char *const formats[] = { "ids", "text", NULL };
 
-/* Where the options land before they become a bench_config. */
-static struct bench_opts {
-	const char *backend, *base_url, *host, *endpoint, *model, *served, *tokenizer;
-	const char *tokenizer_mode, *dataset, *percentile_metrics, *metric_percentiles;
-	const char *result_dir, *result_filename, *prompt_format;
-	long port, input_len, output_len, prefix_len, num_prompts, max_conc, seed;
-	long num_warmups, best_of;
-	double ratio, rate, burstiness, timeout_s;
-	bool trust, chat_template, ignore_eos, no_ignore_eos, save_result, save_detailed;
-	bool disable_tqdm, profile;
-	struct strvec goodput, metadata;
-} o;
-
-#define ROW(n, t, dst, mv, help) { n, t, 0, dst, mv, help, 0, NULL, NULL }
-static const struct opt bench_opts[] = {
-	{ "backend", OPT_STR, 0, &o.backend, "NAME", "API flavour; openai-chat uses chat "
-	  "completions (default vllm)", 0, backends, NULL },
-	ROW("base-url", OPT_STR, &o.base_url, "URL", "server URL, e.g. http://127.0.0.1:8000"),
-	ROW("host", OPT_STR, &o.host, "HOST", "server host without --base-url (127.0.0.1)"),
-	{ "port", OPT_INT, 0, &o.port, "N", "server port without --base-url (8000)", 1, NULL,
-	  NULL },
-	ROW("endpoint", OPT_STR, &o.endpoint, "PATH", "API path (default /v1/completions)"),
-	{ "model", OPT_STR, OPT_REQUIRED, &o.model, "NAME", "model id", 0, NULL, NULL },
-	ROW("served-model-name", OPT_STR, &o.served, "NAME", "model name in requests"),
-	ROW("tokenizer", OPT_STR, &o.tokenizer, "NAME", "only sets tokenizer_id"),
-	ROW("tokenizer-mode", OPT_STR, &o.tokenizer_mode, "MODE", "accepted, no effect"),
-	ROW("trust-remote-code", OPT_FLAG, &o.trust, NULL, "accepted, no effect"),
-	{ "dataset-name", OPT_STR, 0, &o.dataset, "NAME", "dataset", 0, datasets, NULL },
-	{ "random-input-len", OPT_INT, 0, &o.input_len, "N", "input length (1024)", 1, NULL,
-	  NULL },
-	{ "random-output-len", OPT_INT, 0, &o.output_len, "N", "output length (1024)", 1, NULL,
-	  NULL },
-	ROW("random-range-ratio", OPT_DOUBLE, &o.ratio, "R",
-	    "lengths drawn from [floor(len x R), len] (0.8)"),
-	ROW("random-prefix-len", OPT_INT, &o.prefix_len, "N", "shared prefix tokens (0)"),
-	ROW("use-chat-template", OPT_FLAG, &o.chat_template, NULL,
-	    "prompts are /tokenize'd chat messages"),
-	{ "num-prompts", OPT_INT, 0, &o.num_prompts, "N",
-	  "timed requests (10 x max-concurrency, 1000 if unlimited)", 1, NULL, NULL },
-	{ "max-concurrency", OPT_INT, 0, &o.max_conc, "N", "requests in flight at most "
-	  "(unlimited)", 1, NULL, NULL },
-	ROW("request-rate", OPT_DOUBLE, &o.rate, "R", "requests/s, or inf (inf)"),
-	ROW("burstiness", OPT_DOUBLE, &o.burstiness, "B", "gamma shape of the gaps (1.0)"),
-	{ "seed", OPT_INT, 0, &o.seed, "N", "random seed (0)", LONG_MIN, NULL, NULL },
-	{ "ignore-eos", OPT_FLAG, 0, &o.ignore_eos, NULL, "send ignore_eos (default on)", 0,
-	  NULL, "no-ignore-eos" },
-	ROW("num-warmups", OPT_INT, &o.num_warmups, "N",
-	    "untimed requests first (2 x max-concurrency, 0 if unlimited)"),
-	{ "best-of", OPT_INT, 0, &o.best_of, "N", "best_of (1)", 1, NULL, NULL },
-	ROW("percentile-metrics", OPT_STR, &o.percentile_metrics, "LIST",
-	    "comma-separated of ttft,tpot,itl,e2el (all)"),
-	ROW("metric-percentiles", OPT_STR, &o.metric_percentiles, "LIST",
-	    "comma-separated percentiles (99)"),
-	ROW("goodput", OPT_LIST, &o.goodput, "KEY:MS", "good when each metric <= MS (ttft, "
-	    "tpot, e2el)"),
-	ROW("save-result", OPT_FLAG, &o.save_result, NULL, "write the raw result JSON"),
-	ROW("save-detailed", OPT_FLAG, &o.save_detailed, NULL, "add per-request lists"),
-	ROW("result-dir", OPT_STR, &o.result_dir, "DIR", "where the result goes (.)"),
-	ROW("result-filename", OPT_STR, &o.result_filename, "NAME", "result file name"),
-	ROW("metadata", OPT_LIST, &o.metadata, "KEY=VALUE", "extra string keys in the result"),
-	ROW("disable-tqdm", OPT_FLAG, &o.disable_tqdm, NULL, "no progress bar"),
-	ROW("profile", OPT_FLAG, &o.profile, NULL, "POST /start_profile and /stop_profile"),
-	{ "prompt-format", OPT_STR, 0, &o.prompt_format, "F",
-	  "ours: token ids or words (ids)", 0, formats, NULL },
-	ROW("no-ignore-eos", OPT_FLAG, &o.no_ignore_eos, NULL, "ours: do not send ignore_eos"),
-	ROW("request-timeout", OPT_DOUBLE, &o.timeout_s, "S",
-	    "ours: per-request limit in seconds (21600)"),
+/* The options that are not a config field as given. */
+struct bench_args {
+	const char *base_url, *host;   /* the URL: --base-url, else http://{host}:{port} */
+	long port;
+	long num_prompts;              /* 0: not given (follows --max-concurrency) */
+	long num_warmups;              /* -1: not given (follows --max-concurrency) */
+	long seed;
+	const char *prompt_format;     /* NULL: the config's default */
+	const char *percentile_metrics, *metric_percentiles; /* NULL: the config's defaults */
+	struct strvec goodput, metadata; /* v owned; items borrowed from argv */
+	bool no_ignore_eos, disable_tqdm, save_result;
+	const char *result_dir, *result_filename;
+	struct buf url;                /* owned: what cfg->base_url borrows */
+	double *percentiles;           /* owned: what cfg->percentiles borrows when given */
 };
 
-static const struct opt_cmd bench_cmd = {
-	"executor bench --model NAME [options]",
+static void args_init(struct bench_args *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->host = "127.0.0.1";
+	a->port = 8000;
+	a->num_warmups = -1;
+	a->result_dir = ".";
+	buf_init(&a->url);
+}
+
+static void args_release(struct bench_args *a)
+{
+	free(a->goodput.v);
+	free(a->metadata.v);
+	free(a->percentiles);
+	buf_release(&a->url);
+}
+
+static const char bench_usage[] = "executor bench --model NAME [options]";
+static const char bench_summary_text[] =
 	"Drives an OpenAI-compatible server with streaming requests and reports what the "
-	"server did: TTFT, TPOT, ITL, E2EL and throughput (executor-spec section 4).",
-	bench_opts, sizeof(bench_opts) / sizeof(bench_opts[0]),
-	"A failed request is counted under its reason in the result's \"failures\".\n",
-};
+	"server did: TTFT, TPOT, ITL, E2EL and throughput (executor-spec section 4).";
+static const char bench_epilog[] =
+	"A failed request is counted under its reason in the result's \"failures\".\n";
+
+/* The table, pointing into this call's cfg and a. 0; 1 when --help was asked for (the help
+ * is in help); -1 on a usage error. */
+static int parse_options(struct bench_config *cfg, struct bench_args *a, int argc,
+			 char **argv, struct buf *help, struct diags *d)
+{
+#define ROW(n, t, dst, mv, help) { n, t, 0, dst, mv, help, 0, NULL, NULL }
+	const struct opt rows[] = {
+		{ "backend", OPT_STR, 0, &cfg->backend, "NAME", "API flavour; openai-chat uses "
+		  "chat completions (default vllm)", 0, backends, NULL },
+		ROW("base-url", OPT_STR, &a->base_url, "URL", "server URL, e.g. http://127.0.0.1:8000"),
+		ROW("host", OPT_STR, &a->host, "HOST", "server host without --base-url (127.0.0.1)"),
+		{ "port", OPT_INT, 0, &a->port, "N", "server port without --base-url (8000)", 1,
+		  NULL, NULL },
+		ROW("endpoint", OPT_STR, &cfg->endpoint, "PATH", "API path (default /v1/completions)"),
+		{ "model", OPT_STR, OPT_REQUIRED, &cfg->model_id, "NAME", "model id", 0, NULL, NULL },
+		ROW("served-model-name", OPT_STR, &cfg->served_model, "NAME", "model name in requests"),
+		ROW("tokenizer", OPT_STR, &cfg->tokenizer_id, "NAME", "only sets tokenizer_id"),
+		ROW("tokenizer-mode", OPT_STR, NULL, "MODE", "accepted, no effect"),
+		ROW("trust-remote-code", OPT_FLAG, NULL, NULL, "accepted, no effect"),
+		{ "dataset-name", OPT_STR, 0, NULL, "NAME", "dataset", 0, datasets, NULL },
+		{ "random-input-len", OPT_INT, 0, &cfg->ds.input_len, "N", "input length (1024)", 1,
+		  NULL, NULL },
+		{ "random-output-len", OPT_INT, 0, &cfg->ds.output_len, "N", "output length (1024)",
+		  1, NULL, NULL },
+		ROW("random-range-ratio", OPT_DOUBLE, &cfg->ds.range_ratio, "R",
+		    "lengths drawn from [floor(len x R), len] (0.8)"),
+		ROW("random-prefix-len", OPT_INT, &cfg->ds.prefix_len, "N", "shared prefix tokens (0)"),
+		ROW("use-chat-template", OPT_FLAG, &cfg->use_chat_template, NULL,
+		    "prompts are /tokenize'd chat messages"),
+		{ "num-prompts", OPT_INT, 0, &a->num_prompts, "N",
+		  "timed requests (10 x max-concurrency, 1000 if unlimited)", 1, NULL, NULL },
+		{ "max-concurrency", OPT_INT, 0, &cfg->max_concurrency, "N", "requests in flight at "
+		  "most (unlimited)", 1, NULL, NULL },
+		ROW("request-rate", OPT_DOUBLE, &cfg->request_rate, "R", "requests/s, or inf (inf)"),
+		ROW("burstiness", OPT_DOUBLE, &cfg->burstiness, "B", "gamma shape of the gaps (1.0)"),
+		{ "seed", OPT_INT, 0, &a->seed, "N", "random seed (0)", LONG_MIN, NULL, NULL },
+		{ "ignore-eos", OPT_FLAG, 0, NULL, NULL, "send ignore_eos (default on)", 0, NULL,
+		  "no-ignore-eos" },
+		ROW("num-warmups", OPT_INT, &a->num_warmups, "N",
+		    "untimed requests first (2 x max-concurrency, 0 if unlimited)"),
+		{ "best-of", OPT_INT, 0, &cfg->best_of, "N", "best_of (1)", 1, NULL, NULL },
+		ROW("percentile-metrics", OPT_STR, &a->percentile_metrics, "LIST",
+		    "comma-separated of ttft,tpot,itl,e2el (all)"),
+		ROW("metric-percentiles", OPT_STR, &a->metric_percentiles, "LIST",
+		    "comma-separated percentiles (99)"),
+		ROW("goodput", OPT_LIST, &a->goodput, "KEY:MS", "good when each metric <= MS (ttft, "
+		    "tpot, e2el)"),
+		ROW("save-result", OPT_FLAG, &a->save_result, NULL, "write the raw result JSON"),
+		ROW("save-detailed", OPT_FLAG, &cfg->save_detailed, NULL, "add per-request lists"),
+		ROW("result-dir", OPT_STR, &a->result_dir, "DIR", "where the result goes (.)"),
+		ROW("result-filename", OPT_STR, &a->result_filename, "NAME", "result file name"),
+		ROW("metadata", OPT_LIST, &a->metadata, "KEY=VALUE", "extra string keys in the result"),
+		ROW("disable-tqdm", OPT_FLAG, &a->disable_tqdm, NULL, "no progress bar"),
+		ROW("profile", OPT_FLAG, &cfg->profile, NULL, "POST /start_profile and /stop_profile"),
+		{ "prompt-format", OPT_STR, 0, &a->prompt_format, "F",
+		  "ours: token ids or words (ids)", 0, formats, NULL },
+		ROW("no-ignore-eos", OPT_FLAG, &a->no_ignore_eos, NULL, "ours: do not send ignore_eos"),
+		ROW("request-timeout", OPT_DOUBLE, &cfg->request_timeout_s, "S",
+		    "ours: per-request limit in seconds (21600)"),
+	};
+#undef ROW
+	const struct opt_cmd cmd = { bench_usage, bench_summary_text, rows,
+				     sizeof(rows) / sizeof(rows[0]), bench_epilog };
+	return opt_parse_or_help(&cmd, argc, argv, NULL, help, d);
+}
 
 static int parse_metrics(struct bench_config *cfg, const char *list, struct diags *d)
 {
@@ -123,10 +166,10 @@ static int parse_metrics(struct bench_config *cfg, const char *list, struct diag
 	return rc;
 }
 
-static int parse_percentiles(struct bench_config *cfg, const char *list, struct diags *d)
+static int parse_percentiles(struct bench_config *cfg, struct bench_args *a, struct diags *d)
 {
-	char *copy = xstrdup(list), *save = NULL;
-	size_t alloc = 0;
+	char *copy = xstrdup(a->metric_percentiles), *save = NULL;
+	size_t nr = 0, alloc = 0;
 	int rc = 0;
 	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		char *end;
@@ -136,21 +179,24 @@ static int parse_percentiles(struct bench_config *cfg, const char *list, struct 
 					  "found '%s'", t);
 			continue;
 		}
-		VEC_GROW(cfg->percentiles, cfg->percentiles_nr + 1, alloc);
-		cfg->percentiles[cfg->percentiles_nr++] = p;
+		VEC_GROW(a->percentiles, nr + 1, alloc);
+		a->percentiles[nr++] = p;
 	}
 	free(copy);
-	if (!cfg->percentiles_nr && !rc)
-		rc = diags_usagef(d, "--metric-percentiles: no percentile in '%s'", list);
+	if (!nr && !rc)
+		rc = diags_usagef(d, "--metric-percentiles: no percentile in '%s'",
+				  a->metric_percentiles);
+	cfg->percentiles = a->percentiles;
+	cfg->percentiles_nr = nr;
 	return rc;
 }
 
-static int parse_goodput(struct bench_config *cfg, struct diags *d)
+static int parse_goodput(struct bench_config *cfg, const struct bench_args *a, struct diags *d)
 {
 	static const int keys[] = { METRIC_TTFT, METRIC_TPOT, METRIC_E2EL };
 	int rc = 0;
-	for (size_t i = 0; i < o.goodput.nr; i++) {
-		const char *item = o.goodput.v[i], *colon = strchr(item, ':');
+	for (size_t i = 0; i < a->goodput.nr; i++) {
+		const char *item = a->goodput.v[i], *colon = strchr(item, ':');
 		int m = -1;
 		for (int k = 0; colon && k < 3; k++)
 			if (strlen(metric_names[keys[k]]) == (size_t)(colon - item) &&
@@ -165,102 +211,58 @@ static int parse_goodput(struct bench_config *cfg, struct diags *d)
 		}
 		cfg->goodput_ms[m] = ms;
 	}
-	cfg->goodput = o.goodput.nr > 0;
+	cfg->goodput = a->goodput.nr > 0;
 	return rc;
 }
 
-/* Rules that are not a single row: ranges of doubles, backend vs endpoint, defaults that
- * depend on other options. */
-static int check_and_fill(struct bench_config *cfg, struct buf *url, struct diags *d)
+static int check_metadata(const struct bench_args *a, struct diags *d)
 {
 	int rc = 0;
-	if (o.ratio > 1) /* the table rejects < 0 */
-		rc = diags_usagef(d, "--random-range-ratio: must be in [0, 1]");
-	if (!(o.rate > 0))
-		rc = diags_usagef(d, "--request-rate: must be > 0 (or inf)");
-	if (!(o.burstiness > 0) || isinf(o.burstiness))
-		rc = diags_usagef(d, "--burstiness: must be > 0");
-	if (!(o.timeout_s > 0))
-		rc = diags_usagef(d, "--request-timeout: must be > 0");
-	bool chat = !strcmp(o.backend, "openai-chat");
-	size_t el = strlen(o.endpoint);
-	if (chat && (el < 16 || strcmp(o.endpoint + el - 16, "chat/completions")))
-		rc = diags_usagef(d, "--backend openai-chat needs an --endpoint ending in "
-				  "chat/completions, found '%s'", o.endpoint);
-	if (o.base_url)
-		buf_adds(url, o.base_url);
-	else
-		buf_addf(url, "http://%s:%ld", o.host, o.port);
-	while (url->len && url->s[url->len - 1] == '/')
-		buf_setlen(url, url->len - 1);
-	for (size_t i = 0; i < o.metadata.nr; i++) {
+	for (size_t i = 0; i < a->metadata.nr; i++) {
 		char *key = NULL, *value = NULL;
-		if (metadata_parse(&key, &value, o.metadata.v[i], d) < 0)
+		if (metadata_parse(&key, &value, a->metadata.v[i], d) < 0)
 			rc = -1;
 		free(key);
 		free(value);
 	}
-	if ((o.percentile_metrics && parse_metrics(cfg, o.percentile_metrics, d)) ||
-	    parse_percentiles(cfg, o.metric_percentiles, d) || parse_goodput(cfg, d))
-		rc = -1;
-	cfg->api = chat ? &api_chat : &api_completions;
 	return rc;
 }
 
-static void fill_config(struct bench_config *cfg, const char *base_url)
+/* The parsed options into the config fields no row stores into, then the rules that are not
+ * a single row (messages in the order the checks ran before: config rules, metadata, then
+ * the lists, stopping at the first list that fails). */
+static int finish_config(struct bench_config *cfg, struct bench_args *a, struct diags *d)
 {
-	cfg->backend = o.backend;
-	cfg->base_url = base_url;
-	cfg->endpoint = o.endpoint;
-	cfg->model_id = o.model;
-	cfg->served_model = o.served ? o.served : o.model;
-	cfg->tokenizer_id = o.tokenizer;
-	cfg->max_concurrency = o.max_conc;
-	if (opt_given(&bench_cmd, "num-prompts"))
-		cfg->ds.num_prompts = (size_t)o.num_prompts;
-	else if (o.max_conc)
-		cfg->ds.num_prompts = (size_t)(10 * o.max_conc);
-	cfg->num_warmups = opt_given(&bench_cmd, "num-warmups") ? o.num_warmups : 2 * o.max_conc;
-	cfg->ds.input_len = o.input_len;
-	cfg->ds.output_len = o.output_len;
-	cfg->ds.prefix_len = o.prefix_len;
-	cfg->ds.range_ratio = o.ratio;
-	cfg->ds.seed = (uint64_t)o.seed;
-	cfg->ds.format = !strcmp(o.prompt_format, "text") ? PROMPT_TEXT : PROMPT_IDS;
-	cfg->use_chat_template = o.chat_template;
-	cfg->best_of = o.best_of;
-	cfg->request_rate = o.rate;
-	cfg->burstiness = o.burstiness;
-	cfg->ignore_eos = !o.no_ignore_eos;
-	cfg->request_timeout_s = o.timeout_s;
-	cfg->metadata = o.metadata.v;
-	cfg->metadata_nr = o.metadata.nr;
-	cfg->save_detailed = o.save_detailed;
-	cfg->profile = o.profile;
-	cfg->progress = !o.disable_tqdm;
-	const char *key = getenv("OPENAI_API_KEY");
-	cfg->bearer = key && *key ? key : NULL;
-}
-
-/* The options' defaults: bench_config_init's values, plus what only the command line has. */
-static void defaults(const struct bench_config *cfg)
-{
-	memset(&o, 0, sizeof(o));
-	o.backend = cfg->backend;
-	o.host = "127.0.0.1";
-	o.port = 8000;
-	o.endpoint = cfg->endpoint;
-	o.dataset = "random";
-	o.input_len = cfg->ds.input_len;
-	o.output_len = cfg->ds.output_len;
-	o.ratio = cfg->ds.range_ratio;
-	o.rate = cfg->request_rate;
-	o.burstiness = cfg->burstiness;
-	o.best_of = cfg->best_of;
-	o.timeout_s = cfg->request_timeout_s;
-	o.metric_percentiles = "99";
-	o.result_dir = ".";
-	o.prompt_format = cfg->ds.format == PROMPT_TEXT ? "text" : "ids";
+	if (!cfg->served_model)
+		cfg->served_model = cfg->model_id;
+	cfg->api = !strcmp(cfg->backend, "openai-chat") ? &api_chat : &api_completions;
+	if (a->base_url) {
+		bench_config_set_url(cfg, &a->url, a->base_url);
+	} else {
+		struct buf url = BUF_INIT;
+		buf_addf(&url, "http://%s:%ld", a->host, a->port);
+		bench_config_set_url(cfg, &a->url, url.s);
+		buf_release(&url);
+	}
+	bench_config_set_concurrency(cfg, cfg->max_concurrency);
+	if (a->num_prompts)
+		cfg->ds.num_prompts = (size_t)a->num_prompts;
+	if (a->num_warmups >= 0)
+		cfg->num_warmups = a->num_warmups;
+	cfg->ds.seed = (uint64_t)a->seed;
+	if (a->prompt_format)
+		cfg->ds.format = !strcmp(a->prompt_format, "text") ? PROMPT_TEXT : PROMPT_IDS;
+	cfg->ignore_eos = !a->no_ignore_eos;
+	cfg->metadata = a->metadata.v;
+	cfg->metadata_nr = a->metadata.nr;
+	cfg->progress = !a->disable_tqdm;
+	int rc = bench_config_check(cfg, d);
+	if (check_metadata(a, d))
+		rc = -1;
+	if ((a->percentile_metrics && parse_metrics(cfg, a->percentile_metrics, d)) ||
+	    (a->metric_percentiles && parse_percentiles(cfg, a, d)) || parse_goodput(cfg, a, d))
+		rc = -1;
+	return rc;
 }
 
 /* {backend}-{rate}qps[-concurrency{N}]-{model's last path part}-{date}.json */
@@ -279,15 +281,15 @@ static void default_filename(struct buf *out, const struct bench_config *cfg, do
 	buf_addf(out, "-%s-%s.json", slash ? slash + 1 : cfg->model_id, stamp);
 }
 
-static int save_result(const struct bench_config *cfg, const struct bench_result *res,
-		       struct diags *d)
+static int save_result(const struct bench_config *cfg, const struct bench_args *a,
+		       const struct bench_result *res, struct diags *d)
 {
 	struct buf json = BUF_INIT, path = BUF_INIT;
 	bench_result_write_json(&json, cfg, res);
-	int rc = mkdir_p(o.result_dir, d);
-	buf_addf(&path, "%s/", o.result_dir);
-	if (o.result_filename)
-		buf_adds(&path, o.result_filename);
+	int rc = mkdir_p(a->result_dir, d);
+	buf_addf(&path, "%s/", a->result_dir);
+	if (a->result_filename)
+		buf_adds(&path, a->result_filename);
 	else
 		default_filename(&path, cfg, res->date_unix);
 	if (!rc)
@@ -304,7 +306,8 @@ static int print_stdout(const struct buf *b, struct diags *d)
 	return 0;
 }
 
-static int run_bench(struct bench_config *cfg, struct diags *d)
+static int run_bench(const struct bench_config *cfg, const struct bench_args *a,
+		     struct diags *d)
 {
 	struct bench_result res;
 	int rc = bench_run(&res, cfg, d);
@@ -314,7 +317,7 @@ static int run_bench(struct bench_config *cfg, struct diags *d)
 		if (print_stdout(&out, d))
 			rc = -1;
 		buf_release(&out);
-		if (o.save_result && save_result(cfg, &res, d))
+		if (a->save_result && save_result(cfg, a, &res, d))
 			rc = -1;
 		if (*cfg->stop)
 			rc = diags_errorf(d, NULL, 0, 0, NULL, "interrupted");
@@ -326,56 +329,21 @@ static int run_bench(struct bench_config *cfg, struct diags *d)
 	return rc < 0 ? EXIT_FAIL : EXIT_OK;
 }
 
-/* Options -> cfg and url. 0; 1 when --help was asked for (the help is in help, nothing
- * else is done); -1 on a usage error. */
-static int parse_args(struct bench_config *cfg, struct buf *url, int argc, char **argv,
-		      struct buf *help, struct diags *d)
-{
-	bench_config_init(cfg);
-	defaults(cfg);
-	int prc = opt_parse_or_help(&bench_cmd, argc, argv, NULL, help, d);
-	if (prc)
-		return prc;
-	if (check_and_fill(cfg, url, d))
-		return -1;
-	fill_config(cfg, url->s);
-	return 0;
-}
-
-int bench_parse_args(struct bench_config *cfg, struct buf *url, int argc, char **argv,
-		     struct diags *d)
-{
-	struct buf help = BUF_INIT;
-	int rc = parse_args(cfg, url, argc, argv, &help, d);
-	buf_release(&help);
-	if (rc == 1)
-		return diags_usagef(d, "bench_parse_args: unexpected --help");
-	return rc;
-}
-
-void bench_args_release(struct bench_config *cfg)
-{
-	free(cfg->percentiles);
-	cfg->percentiles = NULL;
-	free(o.goodput.v);
-	free(o.metadata.v);
-	memset(&o.goodput, 0, sizeof(o.goodput));
-	memset(&o.metadata, 0, sizeof(o.metadata));
-}
-
 int cmd_bench(int argc, char **argv, volatile sig_atomic_t *stop, struct diags *d)
 {
 	struct bench_config cfg;
-	struct buf url = BUF_INIT, help = BUF_INIT;
-	int rc = parse_args(&cfg, &url, argc, argv, &help, d);
+	struct bench_args a;
+	struct buf help = BUF_INIT;
+	bench_config_init(&cfg);
 	cfg.stop = stop;
+	args_init(&a);
+	int rc = parse_options(&cfg, &a, argc, argv, &help, d);
 	int status = EXIT_USAGE;
 	if (rc == 1)
 		status = print_stdout(&help, d) ? EXIT_FAIL : EXIT_OK;
-	else if (rc == 0)
-		status = run_bench(&cfg, d);
-	bench_args_release(&cfg);
-	buf_release(&url);
+	else if (rc == 0 && !finish_config(&cfg, &a, d))
+		status = run_bench(&cfg, &a, d);
+	args_release(&a);
 	buf_release(&help);
 	return status;
 }

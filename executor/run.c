@@ -21,12 +21,12 @@
 #include "common/xalloc.h"
 #include "executor/results/artifact.h"
 #include "executor/load/bench.h"
-#include "executor/cmd_bench.h"
 #include "executor/core/entry.h"
 #include "executor/core/env.h"
 #include "executor/launch/health.h"
 #include "executor/launch/launcher.h"
-#include "executor/load/load.h"
+#include "executor/load/raw_result.h"
+#include "executor/load/summary.h"
 #include "executor/results/meta.h"
 #include "executor/results/process.h"
 #include "executor/core/profile.h"
@@ -34,12 +34,11 @@
 
 #define STOP_GRACE_S 30
 
-/* One load's command line, parsed config and (when it needs no server) its prepared
- * requests: built ahead so the first request follows the health check at once. */
+/* One load's config and (when it needs no server) its prepared requests: built ahead so
+ * the first request follows the health check at once. */
 struct pending_load {
 	bool active;
-	struct strvec argv;
-	struct buf own[6], file, url;
+	struct buf file, url;     /* the raw result's file name; what cfg.base_url borrows */
 	char *raw_name;
 	long conc;
 	struct bench_config cfg;
@@ -206,8 +205,8 @@ static int load_prepare(struct run *r, long c, const char *raw_name);
 static int step_start(struct run *r)
 {
 	/* A server already on the port would answer the health check and take the load: the
-	 * run would measure a stranger. (Slurm runs elsewhere: not checked here.) */
-	if (strcmp(r->ops->name, "slurm") && port_taken(r->p.port))
+	 * run would measure a stranger. (A server on another node: not checked from here.) */
+	if (r->ops->server_on_this_host && port_taken(r->p.port))
 		return diags_errorf(r->d, NULL, 0, 0, NULL,
 				    "port %ld on this host is already in use: another server listens "
 				    "there (a leftover of another run?), so this run would measure it",
@@ -272,32 +271,43 @@ static int step_health(struct run *r)
 	return rc;
 }
 
-/* executor-spec 4.8: the load's command line for one concurrency. */
-static void bench_argv(struct strvec *argv, struct buf *own, const struct run *r, long c,
-		       const char *result_name)
+/* RANDOM_RANGE_RATIO as given to the recipe: the load uses the ratio the recipe was told. */
+static int range_ratio(double *out, const struct run *r)
 {
-	const char *model = r->e.multinode && r->dep.served_model ? r->dep.served_model : r->e.model;
-	buf_addf(&own[0], "http://%s:%ld", r->l.host, r->p.port);
-	const char *base = r->e.multinode ? r->dep.base_url : own[0].s;
-	buf_addf(&own[1], "%ld", r->e.isl);
-	buf_addf(&own[2], "%ld", r->e.osl);
-	buf_addf(&own[3], "%ld", 10 * c);
-	buf_addf(&own[4], "%ld", c);
-	buf_addf(&own[5], "%ld", 2 * c);
-	const char *ratio = env_get(&r->env, "RANDOM_RANGE_RATIO");
-	const char *const fixed[] = {
-		"--model", model, "--base-url", base, "--backend",
-		strcmp(r->e.framework, "trt") ? "vllm" : "openai", "--dataset-name", "random",
-		"--random-input-len", own[1].s, "--random-output-len", own[2].s,
-		"--random-range-ratio", ratio, "--num-prompts", own[3].s,
-		"--max-concurrency", own[4].s, "--request-rate", "inf", "--ignore-eos",
-		"--num-warmups", own[5].s, "--percentile-metrics", "ttft,tpot,itl,e2el",
-		"--save-result", "--result-dir", r->out_dir.s, "--result-filename", result_name,
+	const char *v = env_get(&r->env, "RANDOM_RANGE_RATIO");
+	char *end = NULL;
+	if (v)
+		*out = strtod(v, &end);
+	if (!v || end == v || *end)
+		return diags_errorf(r->d, NULL, 0, 0, NULL, "RANDOM_RANGE_RATIO: expected a number, "
+				    "found '%s'", v ? v : "");
+	return 0;
+}
+
+/* executor-spec 4.8: the load's config for one concurrency, from the entry, the deployment
+ * and the recipe's environment. The raw result goes to {out_dir}/{file}: run writes it. */
+static int load_config(struct bench_config *cfg, struct buf *url, const struct run *r, long c)
+{
+	struct buf base = BUF_INIT;
+	if (!r->e.multinode)
+		buf_addf(&base, "http://%s:%ld", r->l.host, r->p.port);
+	else
+		buf_adds(&base, r->dep.base_url);
+	struct bench_load_spec spec = {
+		.base_url = base.s,
+		.model = r->e.multinode && r->dep.served_model ? r->dep.served_model : r->e.model,
+		.framework = r->e.framework,
+		.spec_decoding = r->e.spec_decoding,
+		.isl = r->e.isl,
+		.osl = r->e.osl,
+		.conc = c,
+		.stop = r->o->stop,
 	};
-	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
-		VEC_PUSH(argv, fixed[i]);
-	if (!strcmp(r->e.spec_decoding, "mtp"))
-		VEC_PUSH(argv, "--use-chat-template");
+	int rc = range_ratio(&spec.range_ratio, r);
+	if (!rc)
+		rc = bench_config_for_run(cfg, url, &spec, r->d);
+	buf_release(&base);
+	return rc;
 }
 
 static void pending_release(struct pending_load *pl)
@@ -305,13 +315,9 @@ static void pending_release(struct pending_load *pl)
 	if (!pl->active)
 		return;
 	bench_prep_free(pl->prep);
-	bench_args_release(&pl->cfg);
-	for (int i = 0; i < 6; i++)
-		buf_release(&pl->own[i]);
 	buf_release(&pl->file);
 	buf_release(&pl->url);
 	free(pl->raw_name);
-	free(pl->argv.v);
 	memset(pl, 0, sizeof(*pl));
 }
 
@@ -320,17 +326,13 @@ static int load_prepare(struct run *r, long c, const char *raw_name)
 	struct pending_load *pl = &r->next;
 	pending_release(pl);
 	pl->active = true;
-	for (int i = 0; i < 6; i++)
-		buf_init(&pl->own[i]);
 	buf_init(&pl->file);
 	buf_init(&pl->url);
 	pl->conc = c;
 	pl->raw_name = xstrdup(raw_name);
 	buf_addf(&pl->file, "%s.json", raw_name);
-	bench_argv(&pl->argv, pl->own, r, c, pl->file.s);
-	if (bench_parse_args(&pl->cfg, &pl->url, (int)pl->argv.nr, (char **)pl->argv.v, r->d))
+	if (load_config(&pl->cfg, &pl->url, r, c))
 		return -1;
-	pl->cfg.stop = r->o->stop;
 	if (!bench_prepare_needs_server(&pl->cfg))
 		return bench_prepare(&pl->prep, &pl->cfg, r->d);
 	return 0;
@@ -584,8 +586,8 @@ int run_entry(struct run_outcome *out, const struct run_opts *o, const char *jso
 		size_t first = d->nr;
 		int rc = steps[i].fn(&r);
 		meta_end(&r.m, steps[i].phase);
-		/* GPUs of this host: for slurm that is the submit host, not the server's node */
-		if (steps[i].phase == PHASE_START && strcmp(r.ops ? r.ops->name : "", "slurm"))
+		/* GPUs of this host: the server's only when it runs here (not on a Slurm node) */
+		if (steps[i].phase == PHASE_START && r.ops->server_on_this_host)
 			meta_probe_gpu(&r.m);
 		if (rc) {
 			const char *why = diags_first_error(d, first);

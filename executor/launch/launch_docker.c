@@ -672,5 +672,7 @@ static void docker_describe(struct buf *out, const struct launch_spec *s)
 }
 
 const struct launcher_ops launch_docker_ops = {
-	"docker", docker_remove_leftovers, docker_start, docker_alive, docker_stop, docker_describe,
+	.name = "docker", .server_on_this_host = true,
+	.remove_leftovers = docker_remove_leftovers, .start = docker_start, .alive = docker_alive,
+	.stop = docker_stop, .describe = docker_describe,
 };

@@ -219,5 +219,7 @@ static void local_describe(struct buf *out, const struct launch_spec *s)
 }
 
 const struct launcher_ops launch_local_ops = {
-	"local", local_remove_leftovers, local_start, local_alive, local_stop, local_describe,
+	.name = "local", .server_on_this_host = true,
+	.remove_leftovers = local_remove_leftovers, .start = local_start, .alive = local_alive,
+	.stop = local_stop, .describe = local_describe,
 };

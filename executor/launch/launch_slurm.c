@@ -447,5 +447,7 @@ static void slurm_describe(struct buf *out, const struct launch_spec *s)
 }
 
 const struct launcher_ops launch_slurm_ops = {
-	"slurm", slurm_remove_leftovers, slurm_start, slurm_alive, slurm_stop, slurm_describe,
+	.name = "slurm", .server_on_this_host = false,
+	.remove_leftovers = slurm_remove_leftovers, .start = slurm_start, .alive = slurm_alive,
+	.stop = slurm_stop, .describe = slurm_describe,
 };

@@ -53,6 +53,12 @@ struct launched {
 
 struct launcher_ops {
 	const char *name;
+	/* The server listens on this host, where the executor runs (local, docker with host
+	 * network), not on a node elsewhere (slurm: the allocated node). Only then can run tell
+	 * before start that a stranger already listens on the profile's port (it would answer
+	 * the health check and take the load), and only then are this host's GPUs the server's
+	 * (meta.json's probe). */
+	bool server_on_this_host;
 	/* Removes what an earlier run on this node left: containers labelled with the node,
 	 * Slurm jobs named after it, a local process group recorded for it. */
 	int (*remove_leftovers)(const struct launch_spec *s, struct diags *d);

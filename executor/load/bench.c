@@ -1,7 +1,6 @@
 /* bench: see bench.h. bench_run = prepare (before any clock) + profile + load + compute. */
 #include "executor/load/bench.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,30 +10,7 @@
 #include "executor/core/hcall.h"
 #include "executor/load/load.h"
 #include "executor/load/prepare.h"
-
-#define SIX_HOURS_S (6 * 3600.0)
-
-void bench_config_init(struct bench_config *cfg)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->backend = "vllm";
-	cfg->api = &api_completions;
-	cfg->endpoint = "/v1/completions";
-	cfg->ds.input_len = cfg->ds.output_len = 1024;
-	cfg->ds.range_ratio = 0.8;
-	cfg->ds.num_prompts = 1000;
-	cfg->ds.format = PROMPT_IDS;
-	cfg->best_of = 1;
-	cfg->request_rate = INFINITY;
-	cfg->burstiness = 1.0;
-	cfg->ignore_eos = true;
-	cfg->request_timeout_s = SIX_HOURS_S;
-	for (int m = 0; m < METRIC_NR; m++) {
-		cfg->metrics[m] = true;
-		cfg->goodput_ms[m] = -1;
-	}
-	cfg->progress = true;
-}
+#include "executor/load/result.h"
 
 /* POST {base}/start_profile or /stop_profile; 0 only on 200. */
 static int profile_call(const struct bench_config *cfg, const char *what, struct diags *d)
@@ -122,19 +98,4 @@ int bench_run(struct bench_result *out, const struct bench_config *cfg, struct d
 		rc = bench_run_prepared(out, cfg, p, d);
 	bench_prep_free(p);
 	return rc;
-}
-
-void bench_result_release(struct bench_result *r)
-{
-	for (size_t i = 0; r->reqs && i < r->nr; i++) {
-		free(r->reqs[i].rec.itl_ns);
-		if (r->reqs[i].rec.text) {
-			buf_release(r->reqs[i].rec.text);
-			free(r->reqs[i].rec.text);
-		}
-	}
-	free(r->reqs);
-	for (int m = 0; m < METRIC_NR; m++)
-		stats_summary_release(&r->summary[m]);
-	memset(r, 0, sizeof(*r));
 }

@@ -1,44 +1,77 @@
 /*
- * result: the pieces of the raw result that are rules rather than numbers, exposed for
- * tests (executor-spec 4.7): the ordered key list where a key written twice keeps its first
- * position and takes the last value, --metadata item parsing, the date stamp, and percentile
- * key names.
- * The writers themselves (bench_result_write_json, bench_summary) are declared in bench.h.
+ * result: one load's outcome (executor-spec 4.5, 4.6): each request's measurements and how it
+ * ended, in issue order, and the aggregates computed from them after the run (counts,
+ * totals, goodput, each metric's summary in ms).
  *
- * struct rkeys owns its keys and rendered values; rkeys_release frees them.
+ *   bench_run (bench.h) fills reqs and the clock and CPU figures, then calls
+ *   bench_result_compute for the rest; raw_result.h writes the result as JSON (4.7),
+ *   summary.h as text; bench_result_release frees it.
+ *
+ * struct bench_result owns its reqs (with their itl_ns and text) and its summaries.
  */
 #ifndef EXECUTOR_RESULT_H
 #define EXECUTOR_RESULT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
-#include "common/buf.h"
+#include "executor/load/api.h"
+#include "executor/load/config.h"
+#include "executor/load/stats.h"
 
-struct diags;
+/* Why a request failed. Counted per reason; HTTP statuses are counted per code. */
+enum fail_reason {
+	FAIL_NONE,
+	FAIL_CONNECT,        /* connect refused, unreachable */
+	FAIL_SEND,           /* the request could not be written */
+	FAIL_RESET,          /* connection reset mid-response */
+	FAIL_CLOSED,         /* the server closed before the response ended */
+	FAIL_PROTOCOL,       /* not HTTP/1.x, or broken framing */
+	FAIL_HTTP,           /* a status other than 200: counted as http_<code> */
+	FAIL_MALFORMED,      /* an event that is not JSON */
+	FAIL_NO_CHOICE,      /* completions: 200 but no choice event */
+	FAIL_TIMEOUT_HEADERS,/* --request-timeout passed before the response head */
+	FAIL_TIMEOUT,        /* --request-timeout passed during the stream */
+	FAIL_INTERRUPTED,    /* the run was stopped (SIGINT/SIGTERM) */
+	FAIL_NR,
+};
+extern const char *const fail_names[FAIL_NR];
 
-struct rkey {
-	char *key;       /* owned */
-	struct buf val;  /* owned: the value as JSON text */
+/* One request's outcome, in issue order. */
+struct bench_req {
+	struct req_rec rec;        /* owns rec.itl_ns and rec.text */
+	long prompt_len, output_len; /* prompt tokens; max_tokens asked */
+	enum fail_reason fail;
+	int http_status;
+	bool ok;
+	bool approx_output;
+	long long output_tokens;   /* 0 for failed requests */
 };
 
-struct rkeys {
-	struct rkey *v;
-	size_t nr, alloc;
+struct bench_result {
+	struct bench_req *reqs;    /* owned, nr of them */
+	size_t nr;
+	double date_unix;          /* wall clock when the load ended (the result's "date") */
+	double start_unix, end_unix;
+	double first_send_unix;    /* wall clock of the first request, warm-ups included */
+	double duration_s;
+	long completed;
+	long long total_input, total_output;
+	long good;                 /* goodput: good requests */
+	long fail_counts[FAIL_NR];
+	long http_counts[1000];    /* FAIL_HTTP by status code */
+	double cpu_s;
+	long long peak_rss_bytes;
+	double max_loop_lag_ms;
+	bool approximate_input;
+	long approximate_output;
+	struct stats_summary summary[METRIC_NR]; /* in ms */
 };
 
-/* The value buffer for key, emptied: an existing key keeps its place. */
-struct buf *rkeys_set(struct rkeys *k, const char *key);
-/* Appends {"k": v, ...} with ", " and ": " (JSONW_LINE). */
-void rkeys_write(struct buf *out, const struct rkeys *k);
-void rkeys_release(struct rkeys *k);
-
-/* "KEY=VALUE": KEY before the first '=', VALUE between the first and second '=', both
- * stripped of whitespace. Owned copies; -1 (usage diag) without '='. */
-int metadata_parse(char **key, char **value, const char *item, struct diags *d);
-/* unix_s as local time "%Y%m%d-%H%M%S" (the result's "date" and the default file name);
- * n >= 16. */
-void result_date(char *out, size_t n, double unix_s);
-/* "p99", "p99.9", "p50" ... for percentile p, then "_<metric>_ms" appended by the caller. */
-void percentile_name(struct buf *out, double p);
+/* Fills completed, totals, goodput and the summaries from the per-request outcomes. */
+void bench_result_compute(struct bench_result *r, const struct bench_config *cfg);
+/* Whether the run met the client's own accuracy bound (executor-spec 4.7 item 8). */
+bool bench_saturated(const struct bench_result *r);
+void bench_result_release(struct bench_result *r);
 
 #endif

@@ -126,7 +126,7 @@ static int read_field(struct result_row *row, const struct rfield *f, const stru
 /* Above any latency in seconds or throughput in tokens/s a real run reports (a trillion). */
 #define METRIC_PLAUSIBLE_MAX 1e12
 
-static int read_metric(struct result_row *row, enum metric m, const struct jnode *doc,
+static int read_metric(struct result_row *row, enum row_metric m, const struct jnode *doc,
 		       const char *source, struct diags *d)
 {
 	const struct jnode *n = jobj_get(doc, metric_keys[m]);
@@ -167,7 +167,7 @@ static int row_from(struct result_row *row, const struct result_doc *doc, struct
 		if (result_fields[i].shapes & shape)
 			rc = read_field(row, &result_fields[i], doc->root, doc->source, d);
 	for (int m = 0; m < MET_NR && !rc; m++)
-		rc = read_metric(row, (enum metric)m, doc->root, doc->source, d);
+		rc = read_metric(row, (enum row_metric)m, doc->root, doc->source, d);
 	return rc;
 }
 
@@ -243,7 +243,7 @@ struct cell {
 	const char *header;
 	enum cell_kind kind;
 	size_t offset;      /* of the field in struct result_row (CELL_STR, CELL_UPPER, CELL_INT) */
-	enum metric metric; /* CELL_METRIC */
+	enum row_metric metric; /* CELL_METRIC */
 	double scale;       /* CELL_METRIC */
 };
 

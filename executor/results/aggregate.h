@@ -23,7 +23,10 @@ struct diags;
 struct jnode;
 struct result_set;
 
-enum metric {
+/* The metrics of a processed result (a row's columns), not the load's per-request latency
+ * metrics (load/config.h enum metric, the raw result's): these are medians in seconds,
+ * interactivity and per-GPU throughputs, read back from the files process wrote. */
+enum row_metric {
 	MET_TTFT,    /* median_ttft, s */
 	MET_TPOT,    /* median_tpot, s */
 	MET_INTVTY,  /* median_intvty, tok/s/user */

@@ -17,7 +17,7 @@
 #include "executor/results/table.h"
 
 struct cmp_metric {
-	enum metric m;
+	enum row_metric m;
 	const char *header;
 	double scale;
 	bool higher_better;

@@ -131,12 +131,50 @@ static void test_help_lists_every_row(void **state)
 	buf_release(&h);
 }
 
+/* Rows without a destination: accepted, checked like any other, stored nowhere. */
+static void test_accepted_without_effect(void **state)
+{
+	(void)state;
+	static const char *const modes[] = { "auto", "slow", NULL };
+	static const struct opt kept[] = {
+		{ "mode", OPT_STR, 0, NULL, "M", "no effect", 0, modes, NULL },
+		{ "trust", OPT_FLAG, 0, NULL, NULL, "no effect", 0, NULL, NULL },
+		{ "n", OPT_INT, 0, NULL, "N", "no effect", 1, NULL, NULL },
+		{ "x", OPT_DOUBLE, 0, NULL, "X", "no effect", 0, NULL, NULL },
+		{ "items", OPT_LIST, 0, NULL, "I", "no effect", 0, NULL, NULL },
+		{ "ns", OPT_INT_LIST, 0, NULL, "N", "no effect", 0, NULL, NULL },
+	};
+	static const struct opt_cmd kcmd = { "k", "k", kept, sizeof(kept) / sizeof(kept[0]), NULL };
+	static const struct { const char *argv[8]; int argc; int rc; const char *msg; } cases[] = {
+		{ { "--mode", "slow", "--trust", "--n", "2", "--x", "0.5" }, 7, 0, "" },
+		{ { "--items", "a", "b", "--items", "c", "--ns", "1", "2" }, 8, 0, "" },
+		{ { "--mode", "fast" }, 2, -1,
+		  "--mode: invalid choice 'fast' (choose from 'auto', 'slow')\n" },
+		{ { "--n", "0" }, 2, -1, "--n: must be >= 1, found 0\n" },
+		{ { "--x", "y" }, 2, -1, "--x: expected a number, found 'y'\n" },
+		{ { "--trust=1" }, 1, -1, "--trust takes no value\n" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct diags d = DIAGS_INIT;
+		struct buf m = BUF_INIT;
+		assert_int_equal(opt_parse(&kcmd, cases[i].argc, (char **)cases[i].argv, NULL, &d),
+				 cases[i].rc);
+		diags_format(&m, &d);
+		assert_string_equal(m.s, cases[i].msg);
+		if (i == 0)
+			assert_true(opt_given(&kcmd, "mode") && opt_given(&kcmd, "trust"));
+		buf_release(&m);
+		diags_release(&d);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_help_lists_every_row),
+		cmocka_unit_test(test_accepted_without_effect),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

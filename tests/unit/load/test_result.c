@@ -14,6 +14,7 @@
 #include "common/buf.h"
 #include "common/diag.h"
 #include "executor/load/bench.h"
+#include "executor/load/raw_result.h"
 #include "executor/load/result.h"
 
 #define MS 1000000LL
