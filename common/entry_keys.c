@@ -7,33 +7,33 @@
 #define BOTH (ENTRY_SINGLE | ENTRY_MULTI)
 
 const struct entry_key_row entry_keys[EK_NR] = {
-	[EK_IMAGE] = { "image", EKT_STRING, BOTH },
-	[EK_MODEL] = { "model", EKT_STRING, BOTH },
-	[EK_MODEL_PREFIX] = { "model-prefix", EKT_STRING, BOTH },
-	[EK_PRECISION] = { "precision", EKT_STRING, BOTH },
-	[EK_FRAMEWORK] = { "framework", EKT_STRING, BOTH },
-	[EK_RUNNER] = { "runner", EKT_STRING, BOTH },
-	[EK_ISL] = { "isl", EKT_INT, BOTH },
-	[EK_OSL] = { "osl", EKT_INT, BOTH },
-	[EK_TP] = { "tp", EKT_INT, ENTRY_SINGLE },
-	[EK_CONC] = { "conc", EKT_CONC, BOTH },
-	[EK_MAX_MODEL_LEN] = { "max-model-len", EKT_INT, BOTH },
-	[EK_EP] = { "ep", EKT_INT, ENTRY_SINGLE },
-	[EK_DP_ATTN] = { "dp-attn", EKT_BOOL, ENTRY_SINGLE },
-	[EK_SPEC_DECODING] = { "spec-decoding", EKT_CHOICE, BOTH },
-	[EK_EXP_NAME] = { "exp-name", EKT_STRING, BOTH },
-	[EK_DISAGG] = { "disagg", EKT_BOOL, BOTH },
-	[EK_RUN_EVAL] = { "run-eval", EKT_BOOL, BOTH },
-	[EK_PREFILL] = { "prefill", EKT_WORKER, ENTRY_MULTI },
-	[EK_DECODE] = { "decode", EKT_WORKER, ENTRY_MULTI },
+	[EK_IMAGE] = { "image", EKT_STRING, BOTH, false },
+	[EK_MODEL] = { "model", EKT_STRING, BOTH, false },
+	[EK_MODEL_PREFIX] = { "model-prefix", EKT_STRING, BOTH, false },
+	[EK_PRECISION] = { "precision", EKT_STRING, BOTH, false },
+	[EK_FRAMEWORK] = { "framework", EKT_STRING, BOTH, false },
+	[EK_RUNNER] = { "runner", EKT_STRING, BOTH, false },
+	[EK_ISL] = { "isl", EKT_INT, BOTH, false },
+	[EK_OSL] = { "osl", EKT_INT, BOTH, false },
+	[EK_TP] = { "tp", EKT_INT, ENTRY_SINGLE, false },
+	[EK_CONC] = { "conc", EKT_CONC, BOTH, false },
+	[EK_MAX_MODEL_LEN] = { "max-model-len", EKT_INT, BOTH, false },
+	[EK_EP] = { "ep", EKT_INT, ENTRY_SINGLE, false },
+	[EK_DP_ATTN] = { "dp-attn", EKT_BOOL, ENTRY_SINGLE, false },
+	[EK_SPEC_DECODING] = { "spec-decoding", EKT_CHOICE, BOTH, false },
+	[EK_EXP_NAME] = { "exp-name", EKT_STRING, BOTH, false },
+	[EK_DISAGG] = { "disagg", EKT_BOOL, BOTH, false },
+	[EK_RUN_EVAL] = { "run-eval", EKT_BOOL, BOTH, false },
+	[EK_PREFILL] = { "prefill", EKT_WORKER, ENTRY_MULTI, false },
+	[EK_DECODE] = { "decode", EKT_WORKER, ENTRY_MULTI, false },
 };
 
-const struct entry_worker_key_row entry_worker_keys[EWK_NR] = {
-	[EWK_NUM_WORKER] = { "num-worker", EKT_INT, false },
-	[EWK_TP] = { "tp", EKT_INT, false },
-	[EWK_EP] = { "ep", EKT_INT, false },
-	[EWK_DP_ATTN] = { "dp-attn", EKT_BOOL, false },
-	[EWK_SETTINGS] = { "additional-settings", EKT_SETTINGS, true },
+const struct entry_key_row entry_worker_keys[EWK_NR] = {
+	[EWK_NUM_WORKER] = { "num-worker", EKT_INT, ENTRY_MULTI, false },
+	[EWK_TP] = { "tp", EKT_INT, ENTRY_MULTI, false },
+	[EWK_EP] = { "ep", EKT_INT, ENTRY_MULTI, false },
+	[EWK_DP_ATTN] = { "dp-attn", EKT_BOOL, ENTRY_MULTI, false },
+	[EWK_SETTINGS] = { "additional-settings", EKT_SETTINGS, ENTRY_MULTI, true },
 };
 
 const char *const entry_spec_values[] = { "none", "mtp", "draft_model", NULL };

@@ -40,20 +40,16 @@ enum entry_key_type {
 #define ENTRY_SINGLE 1u
 #define ENTRY_MULTI 2u
 
+/* One row type for both tables, so one reader walks either. */
 struct entry_key_row {
 	const char *name;
 	enum entry_key_type type;
-	unsigned shapes; /* ENTRY_SINGLE | ENTRY_MULTI */
-};
-
-struct entry_worker_key_row {
-	const char *name;
-	enum entry_key_type type;
-	bool optional; /* may be left out (matrixgen writes it only where the spec says) */
+	unsigned shapes; /* ENTRY_SINGLE | ENTRY_MULTI: the entries that carry it (workers: multi) */
+	bool optional;   /* may be left out; every other key of the shape is required */
 };
 
 extern const struct entry_key_row entry_keys[EK_NR];
-extern const struct entry_worker_key_row entry_worker_keys[EWK_NR];
+extern const struct entry_key_row entry_worker_keys[EWK_NR];
 /* spec-decoding's values, NULL-terminated (matrix-spec 1.1; the input schema uses it too). */
 extern const char *const entry_spec_values[];
 

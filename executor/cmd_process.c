@@ -113,16 +113,6 @@ static void result_filename(struct buf *out, const char *raw_path)
 	buf_add(out, b, n);
 }
 
-static int load_entry(struct entry *e, const char *path, struct diags *d)
-{
-	struct buf text = BUF_INIT;
-	int rc = file_read_all(&text, path, d);
-	if (!rc)
-		rc = entry_parse(e, text.s, text.len, strcmp(path, "-") ? path : "<stdin>", d);
-	buf_release(&text);
-	return rc;
-}
-
 int cmd_process(int argc, char **argv, struct buf *out, struct diags *d)
 {
 	const char *entry_path = NULL, *node = NULL, *out_dir = ".";
@@ -177,7 +167,7 @@ int cmd_process(int argc, char **argv, struct buf *out, struct diags *d)
 		goto done;
 	}
 	if (entry_path) {
-		rc = load_entry(&e, entry_path, d);
+		rc = entry_read(&e, entry_path, d);
 		if (!rc)
 			process_meta_from_entry(&m, &e);
 	} else {

@@ -63,7 +63,7 @@ static void env_setl(struct run_env *e, const char *name, long v)
 	env_set(e, name, tmp);
 }
 
-static const char *tf(bool b)
+const char *env_bool_text(bool b)
 {
 	return b ? "true" : "false";
 }
@@ -87,7 +87,7 @@ static void set_worker(struct run_env *e, const char *prefix, const struct entry
 	snprintf(name, sizeof(name), "%s_EP", prefix);
 	env_setl(e, name, w->ep);
 	snprintf(name, sizeof(name), "%s_DP_ATTN", prefix);
-	env_set(e, name, tf(w->dp_attn));
+	env_set(e, name, env_bool_text(w->dp_attn));
 }
 
 static bool is_secret_name(const struct strvec *secrets, const char *name)
@@ -129,13 +129,13 @@ static void table_vars(struct run_env *e, const struct env_inputs *in)
 	env_setl(e, "OSL", en->osl);
 	env_setl(e, "MAX_MODEL_LEN", en->max_model_len);
 	env_set(e, "SPEC_DECODING", en->spec_decoding);
-	env_set(e, "DISAGG", tf(en->disagg));
+	env_set(e, "DISAGG", env_bool_text(en->disagg));
 	if (!en->multinode) {
 		env_setl(e, "TP", en->tp);
 		env_setl(e, "EP_SIZE", en->ep);
-		env_set(e, "DP_ATTENTION", tf(en->dp_attn));
+		env_set(e, "DP_ATTENTION", env_bool_text(en->dp_attn));
 		env_setl(e, "CONC", en->conc[0]);
-		env_set(e, "RUN_EVAL", tf(en->run_eval));
+		env_set(e, "RUN_EVAL", env_bool_text(en->run_eval));
 	} else {
 		struct buf list = BUF_INIT;
 		for (size_t i = 0; i < en->conc_nr; i++)

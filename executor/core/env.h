@@ -36,6 +36,8 @@ struct env_inputs {
 /* Whether name is one of the variables the executor sets (2.2's table): a profile's env may
  * set only HF_HUB_CACHE of them, an additional setting or a --secret-env none. */
 bool env_name_reserved(const char *name);
+/* A boolean as the recipe's variables write it (2.2), and RESULT_FILENAME: true/false. */
+const char *env_bool_text(bool b);
 /* Whether name[0..len) is a variable name: [A-Za-z_][A-Za-z0-9_]*. */
 bool env_name_valid(const char *name, size_t len);
 
