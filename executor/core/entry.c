@@ -429,3 +429,11 @@ void entry_result_filename(struct buf *out, const struct entry *e, const char *n
 		buf_addf(out, "%s%ld", i ? "x" : "", e->conc[i]);
 	buf_addf(out, "_%s", node);
 }
+
+const char *entry_name_bad_char(const char *name)
+{
+	for (const char *p = name; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f || strchr("\"<>|*?\\/:", *p))
+			return p;
+	return NULL;
+}
