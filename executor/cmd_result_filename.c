@@ -36,7 +36,7 @@ static int name_one(struct buf *out, const struct entry *e, const char *node, co
 }
 
 /* --matrix: a JSON array of entries, each read by the same reader as one entry (messages
- * carry their line:col in the matrix). */
+ * carry their line:col in the matrix); the names only when every entry has one. */
 static int name_matrix(struct buf *out, const char *text, size_t len, const char *file,
 		       const char *node, struct diags *d)
 {
@@ -47,11 +47,11 @@ static int name_matrix(struct buf *out, const char *text, size_t len, const char
 	if (arr->type != JT_ARR)
 		rc = diags_errorf(d, file, arr->line, arr->col, NULL,
 				  "expected a JSON array of matrix entries");
-	for (size_t i = 0; !rc && i < arr->nr; i++) {
+	for (size_t i = 0; arr->type == JT_ARR && i < arr->nr; i++) {
 		struct entry e;
 		if (entry_from_jnode(&e, &arr->items[i], file, d) ||
 		    name_one(out, &e, node, file, d))
-			rc = -1;
+			rc = -1; /* and go on: every entry's problems are reported */
 		entry_release(&e);
 	}
 	jtree_free(arr);
