@@ -9,98 +9,42 @@
 
 #include "common/buf.h"
 #include "common/diag.h"
+#include "common/entry_keys.h"
 #include "common/fileio.h"
 #include "common/opt.h"
 #include "common/vec.h"
 #include "executor/core/entry.h"
+#include "executor/core/env.h"
 #include "executor/results/process.h"
 #include "executor/results/results_util.h"
 
-struct env_reader {
-	struct diags *d;
-	int rc;
-};
-
-static const char *env_str(struct env_reader *r, const char *name)
+/* The existing processor's variables (executor-spec 5): the recipe variables it reads
+ * (core/env.c's table, read back into an entry), then the GPU counts a multi-node run
+ * reports, which stay 0 when unset. */
+static int meta_from_env(struct process_meta *m, struct entry *e, struct diags *d)
 {
-	const char *v = getenv(name);
-	if (!v) {
-		r->rc = diags_errorf(r->d, NULL, 0, 0, NULL,
-				     "environment variable %s is not set (it is read when --entry "
-				     "is not given)", name);
-		return "";
+	if (env_read_entry(e, d))
+		return -1;
+	process_meta_from_entry(m, e);
+	if (e->multinode && (getenv("PREFILL_GPUS") || getenv("DECODE_GPUS"))) {
+		int rc = env_read_int(&m->prefill_gpus, "PREFILL_GPUS", d);
+		rc |= env_read_int(&m->decode_gpus, "DECODE_GPUS", d);
+		return rc ? -1 : 0;
 	}
-	return v;
+	return 0;
 }
 
-static long env_long(struct env_reader *r, const char *name)
+/* --help's list of those variables, from the table. */
+static void env_help(struct buf *out)
 {
-	const char *v = env_str(r, name);
-	if (!*v && r->rc)
-		return 1;
-	char *end;
-	long n = strtol(v, &end, 10);
-	if (*end || !*v || n < 1 || v[0] == '0' || v[0] == '+') {
-		r->rc = diags_errorf(r->d, NULL, 0, 0, NULL,
-				     "environment variable %s: expected an integer >= 1, found '%s'",
-				     name, v);
-		return 1;
-	}
-	return n;
-}
-
-static bool env_bool(struct env_reader *r, const char *name, bool optional)
-{
-	const char *v = getenv(name);
-	if (!v && optional)
-		return false;
-	v = env_str(r, name);
-	if (!strcmp(v, "true"))
-		return true;
-	if (strcmp(v, "false") && getenv(name))
-		r->rc = diags_errorf(r->d, NULL, 0, 0, NULL,
-				     "environment variable %s: expected true or false, found '%s'",
-				     name, v);
-	return false;
-}
-
-/* The existing processor's variables (executor-spec 5). GPU counts stay 0 when unset. */
-static int meta_from_env(struct process_meta *m, struct diags *d)
-{
-	struct env_reader r = { d, 0 };
-	memset(m, 0, sizeof(*m));
-	m->hw = env_str(&r, "RUNNER_TYPE");
-	m->framework = env_str(&r, "FRAMEWORK");
-	m->precision = env_str(&r, "PRECISION");
-	m->spec_decoding = env_str(&r, "SPEC_DECODING");
-	m->isl = env_long(&r, "ISL");
-	m->osl = env_long(&r, "OSL");
-	m->disagg = env_bool(&r, "DISAGG", false);
-	m->model_prefix = env_str(&r, "MODEL_PREFIX");
-	m->image = env_str(&r, "IMAGE");
-	m->multinode = env_bool(&r, "IS_MULTINODE", true);
-	if (!m->multinode) {
-		m->tp = env_long(&r, "TP");
-		m->ep = env_long(&r, "EP_SIZE");
-		m->dp_attn = env_bool(&r, "DP_ATTENTION", false);
-		if (m->disagg && !r.rc)
-			r.rc = diags_errorf(d, NULL, 0, 0, NULL, "DISAGG=true needs IS_MULTINODE=true: "
-					    "a single-node run cannot be disaggregated");
-		return r.rc;
-	}
-	m->prefill.num_workers = env_long(&r, "PREFILL_NUM_WORKERS");
-	m->prefill.tp = env_long(&r, "PREFILL_TP");
-	m->prefill.ep = env_long(&r, "PREFILL_EP");
-	m->prefill.dp_attn = env_bool(&r, "PREFILL_DP_ATTN", false);
-	m->decode.num_workers = env_long(&r, "DECODE_NUM_WORKERS");
-	m->decode.tp = env_long(&r, "DECODE_TP");
-	m->decode.ep = env_long(&r, "DECODE_EP");
-	m->decode.dp_attn = env_bool(&r, "DECODE_DP_ATTN", false);
-	if (getenv("PREFILL_GPUS") || getenv("DECODE_GPUS")) {
-		m->prefill_gpus = env_long(&r, "PREFILL_GPUS");
-		m->decode_gpus = env_long(&r, "DECODE_GPUS");
-	}
-	return r.rc;
+	buf_adds(out, "environment without --entry (the existing processor's variables):\n"
+		 "  every run:   ");
+	env_read_names(out, ENTRY_SINGLE | ENTRY_MULTI);
+	buf_adds(out, "\n  single-node: ");
+	env_read_names(out, ENTRY_SINGLE);
+	buf_adds(out, "\n  multi-node:  IS_MULTINODE=true ");
+	env_read_names(out, ENTRY_MULTI);
+	buf_adds(out, " [PREFILL_GPUS DECODE_GPUS]\n");
 }
 
 /* RESULT_FILENAME: the raw file's name without ".json". */
@@ -111,16 +55,6 @@ static void result_filename(struct buf *out, const char *raw_path)
 	if (n > 5 && ends_with(b, ".json"))
 		n -= 5;
 	buf_add(out, b, n);
-}
-
-static int load_entry(struct entry *e, const char *path, struct diags *d)
-{
-	struct buf text = BUF_INIT;
-	int rc = file_read_all(&text, path, d);
-	if (!rc)
-		rc = entry_parse(e, text.s, text.len, strcmp(path, "-") ? path : "<stdin>", d);
-	buf_release(&text);
-	return rc;
 }
 
 int cmd_process(int argc, char **argv, struct buf *out, struct diags *d)
@@ -140,16 +74,14 @@ int cmd_process(int argc, char **argv, struct buf *out, struct diags *d)
 		{ "output-dir", OPT_STR, 0, &out_dir, "DIR", "where agg_{RESULT_FILENAME}.json goes "
 		  "(default .)", 0, NULL, NULL },
 	};
+	struct buf epilog = BUF_INIT;
+	env_help(&epilog);
 	const struct opt_cmd cmd = {
 		"executor process RAW.json [options]",
 		"Turn a raw benchmark result into the processed result the collectors read:\n"
 		"agg_{RESULT_FILENAME}.json in the output directory, and the same JSON on stdout.\n"
 		"Without --entry, RAW.json defaults to $RESULT_FILENAME.json.",
-		rows, sizeof(rows) / sizeof(rows[0]),
-		"environment without --entry: RUNNER_TYPE FRAMEWORK PRECISION SPEC_DECODING ISL OSL\n"
-		"DISAGG MODEL_PREFIX IMAGE [IS_MULTINODE], then TP EP_SIZE DP_ATTENTION, or\n"
-		"PREFILL_{NUM_WORKERS,TP,EP,DP_ATTN} DECODE_{NUM_WORKERS,TP,EP,DP_ATTN}\n"
-		"[PREFILL_GPUS DECODE_GPUS].\n",
+		rows, sizeof(rows) / sizeof(rows[0]), epilog.s,
 	};
 	struct strvec pos = { 0 };
 	struct entry e;
@@ -177,11 +109,11 @@ int cmd_process(int argc, char **argv, struct buf *out, struct diags *d)
 		goto done;
 	}
 	if (entry_path) {
-		rc = load_entry(&e, entry_path, d);
+		rc = entry_read(&e, entry_path, d);
 		if (!rc)
 			process_meta_from_entry(&m, &e);
 	} else {
-		rc = meta_from_env(&m, d);
+		rc = meta_from_env(&m, &e, d);
 	}
 	if (rc)
 		goto done;
@@ -237,6 +169,7 @@ int cmd_process(int argc, char **argv, struct buf *out, struct diags *d)
 	}
 done:
 	free(pos.v);
+	buf_release(&epilog);
 	entry_release(&e);
 	buf_release(&raw_path);
 	buf_release(&name);

@@ -15,7 +15,7 @@
 
 /* A command either prints as it goes and returns its exit status (run, bench: long jobs
  * whose progress people watch), or hands main its whole stdout, printed only on success
- * (process, aggregate, compare: their output is read by programs). */
+ * (process, aggregate, compare, result-filename: their output is read by programs). */
 struct command {
 	const char *name;
 	/* the long jobs get the program's stop flag: SIGINT/SIGTERM set it, they wind down */
@@ -28,6 +28,7 @@ static const struct command commands[] = {
 	{ "run", cmd_run, NULL, "run one matrix entry (or a matrix) on this node, end to end" },
 	{ "bench", cmd_bench, NULL, "drive a server with streaming requests and measure it" },
 	{ "process", NULL, cmd_process, "raw benchmark result -> processed result" },
+	{ "result-filename", NULL, cmd_result_filename, "an entry's RESULT_FILENAME (names its bmk_* artifact)" },
 	{ "aggregate", NULL, cmd_aggregate, "many results -> JSON, markdown tables, charts, CSV" },
 	{ "compare", NULL, cmd_compare, "two sets of results -> changes and regressions" },
 };
@@ -71,7 +72,7 @@ static void usage(FILE *f)
 	struct buf b = BUF_INIT;
 	buf_adds(&b, "usage: executor <command> [options]\n\ncommands:\n");
 	for (size_t i = 0; i < COMMANDS_NR; i++)
-		buf_addf(&b, "  %-12s %s\n", commands[i].name, commands[i].summary);
+		buf_addf(&b, "  %-16s %s\n", commands[i].name, commands[i].summary);
 	buf_adds(&b, "\n`executor <command> --help` describes each command.\n"
 		 "exit status: 0 success, 1 error, 2 usage error\n");
 	fwrite(b.s, 1, b.len, f);

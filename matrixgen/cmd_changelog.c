@@ -102,7 +102,7 @@ static void emit_group_side(struct jsonw *w, const struct mentries *all, bool mu
 		for (size_t k = i; k < all->nr; k++)
 			if (all->v[k].cfg->multinode == multi &&
 			    !strcmp(all->v[k].seq_name, e->seq_name))
-				emit_entry(w, &all->v[k], &layout_changelog);
+				emit_entry(w, &all->v[k], &entry_layout_changelog);
 		jsonw_arr_close(w);
 	}
 	jsonw_obj_close(w);

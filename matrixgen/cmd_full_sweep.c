@@ -91,7 +91,7 @@ int cmd_full_sweep(int argc, char **argv, struct buf *out, struct diags *d)
 		if (config_selected(&in.configs[i], &f))
 			expand_config(&m, &in, &in.configs[i], &f);
 	evals_apply(&m, o.c.run_evals, o.c.evals_only);
-	emit_matrix(out, &m, &layout_sweep);
+	emit_matrix(out, &m, &entry_layout_sweep);
 done:
 	mentries_release(&m);
 	inputs_release(&in);

@@ -158,7 +158,7 @@ int cmd_runner_model_sweep(int argc, char **argv, struct buf *out, struct diags 
 			expand_rms(&m, c, &nodes, o.conc);
 	}
 	evals_apply(&m, o.c.run_evals, o.c.evals_only);
-	emit_matrix(out, &m, &layout_rms);
+	emit_matrix(out, &m, &entry_layout_rms);
 done:
 	mentries_release(&m);
 	inputs_release(&in);

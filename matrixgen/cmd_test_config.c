@@ -46,7 +46,7 @@ int cmd_test_config(int argc, char **argv, struct buf *out, struct diags *d)
 	for (size_t i = 0; i < chosen.nr; i++)
 		expand_config(&m, &in, chosen.v[i], &f);
 	evals_apply(&m, c.run_evals, c.evals_only);
-	emit_matrix(out, &m, &layout_sweep);
+	emit_matrix(out, &m, &entry_layout_sweep);
 done:
 	mentries_release(&m);
 	inputs_release(&in);

@@ -7,6 +7,7 @@
 
 #include "common/buf.h"
 #include "common/diag.h"
+#include "common/entry_keys.h"
 #include "common/fileio.h"
 #include "common/scalar.h"
 #include "common/vec.h"
@@ -14,16 +15,16 @@
 
 #define NR(a) (sizeof(a) / sizeof((a)[0]))
 
-static const char *const spec_choices[] = { "none", "mtp", "draft_model", NULL };
-
-/* ---- worker config (multi-node prefill / decode) ---- */
-static const struct sfield worker_fields[] = {
-	{ "num-worker", SF_INT, SF_REQUIRED, 1, 0, NULL, offsetof(struct worker, num_worker), 0, NULL, NULL },
-	{ "tp", SF_INT, SF_REQUIRED, 1, 0, NULL, offsetof(struct worker, tp), 0, NULL, NULL },
-	{ "ep", SF_INT, SF_REQUIRED, 1, 0, NULL, offsetof(struct worker, ep), 0, NULL, NULL },
-	{ "dp-attn", SF_BOOL, SF_REQUIRED, 0, 0, NULL, offsetof(struct worker, dp_attn), 0, NULL, NULL },
-	{ "additional-settings", SF_STR_LIST, 0, 0, 0, NULL, offsetof(struct worker, settings),
-	  offsetof(struct worker, settings_nr), NULL, NULL },
+/* ---- worker config (multi-node prefill / decode) ----
+ * Row i is common/entry_keys' worker key i: a worker's hdr.order (keys as written) is
+ * written back by emit.c as entry_worker_keys indexes. */
+static const struct sfield worker_fields[EWK_NR] = {
+	[EWK_NUM_WORKER] = { "num-worker", SF_INT, SF_REQUIRED, 1, 0, NULL, offsetof(struct worker, num_worker), 0, NULL, NULL },
+	[EWK_TP] = { "tp", SF_INT, SF_REQUIRED, 1, 0, NULL, offsetof(struct worker, tp), 0, NULL, NULL },
+	[EWK_EP] = { "ep", SF_INT, SF_REQUIRED, 1, 0, NULL, offsetof(struct worker, ep), 0, NULL, NULL },
+	[EWK_DP_ATTN] = { "dp-attn", SF_BOOL, SF_REQUIRED, 0, 0, NULL, offsetof(struct worker, dp_attn), 0, NULL, NULL },
+	[EWK_SETTINGS] = { "additional-settings", SF_STR_LIST, 0, 0, 0, NULL, offsetof(struct worker, settings),
+			   offsetof(struct worker, settings_nr), NULL, NULL },
 };
 static const struct schema worker_schema = { "a worker config", worker_fields, NR(worker_fields),
 					     sizeof(struct worker), NULL };
@@ -67,7 +68,7 @@ static const struct sfield single_item_fields[] = {
 	{ "tp", SF_INT, SF_REQUIRED, 1, 0, NULL, offsetof(struct search_item, tp), 0, NULL, NULL },
 	{ "ep", SF_INT, 0, 1, 0, NULL, offsetof(struct search_item, ep), 0, NULL, NULL },
 	{ "dp-attn", SF_BOOL, 0, 0, 0, NULL, offsetof(struct search_item, dp_attn), 0, NULL, NULL },
-	{ "spec-decoding", SF_ENUM, 0, 0, 0, spec_choices, offsetof(struct search_item, spec), 0, NULL, NULL },
+	{ "spec-decoding", SF_ENUM, 0, 0, 0, entry_spec_values, offsetof(struct search_item, spec), 0, NULL, NULL },
 	ITEM_CONC_FIELDS,
 };
 static const struct schema single_item_schema = { "a single-node search-space item",
@@ -75,7 +76,7 @@ static const struct schema single_item_schema = { "a single-node search-space it
 						  sizeof(struct search_item), check_conc };
 
 static const struct sfield multi_item_fields[] = {
-	{ "spec-decoding", SF_ENUM, 0, 0, 0, spec_choices, offsetof(struct search_item, spec), 0, NULL, NULL },
+	{ "spec-decoding", SF_ENUM, 0, 0, 0, entry_spec_values, offsetof(struct search_item, spec), 0, NULL, NULL },
 	{ "prefill", SF_RECORD, SF_REQUIRED, 0, 0, NULL, offsetof(struct search_item, prefill), 0, &worker_schema, NULL },
 	{ "decode", SF_RECORD, SF_REQUIRED, 0, 0, NULL, offsetof(struct search_item, decode), 0, &worker_schema, NULL },
 	ITEM_CONC_FIELDS,

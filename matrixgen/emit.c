@@ -1,65 +1,23 @@
 /* emit: see emit.h. */
 #include "matrixgen/emit.h"
 
-
 #include "common/buf.h"
 
-enum mkey {
-	K_END, K_IMAGE, K_MODEL, K_MODEL_PREFIX, K_PRECISION, K_FRAMEWORK, K_RUNNER, K_ISL, K_OSL,
-	K_TP, K_EP, K_DP_ATTN, K_SPEC, K_CONC, K_MAX_MODEL_LEN, K_EXP_NAME, K_DISAGG, K_RUN_EVAL,
-	K_PREFILL, K_DECODE,
-};
-
-struct emit_layout {
-	const enum mkey *single, *multi;
-	bool workers_as_written; /* else num-worker, tp, ep, dp-attn, additional-settings */
-};
-
-static const enum mkey sweep_single[] = {
-	K_IMAGE, K_MODEL, K_MODEL_PREFIX, K_PRECISION, K_FRAMEWORK, K_RUNNER, K_ISL, K_OSL, K_TP,
-	K_CONC, K_MAX_MODEL_LEN, K_EP, K_DP_ATTN, K_SPEC, K_EXP_NAME, K_DISAGG, K_RUN_EVAL, K_END,
-};
-static const enum mkey rms_single[] = {
-	K_IMAGE, K_MODEL, K_MODEL_PREFIX, K_PRECISION, K_FRAMEWORK, K_RUNNER, K_ISL, K_OSL, K_TP,
-	K_EP, K_DP_ATTN, K_SPEC, K_CONC, K_MAX_MODEL_LEN, K_EXP_NAME, K_DISAGG, K_RUN_EVAL, K_END,
-};
-static const enum mkey any_multi[] = {
-	K_IMAGE, K_MODEL, K_MODEL_PREFIX, K_PRECISION, K_FRAMEWORK, K_RUNNER, K_ISL, K_OSL,
-	K_SPEC, K_PREFILL, K_DECODE, K_CONC, K_MAX_MODEL_LEN, K_EXP_NAME, K_DISAGG, K_RUN_EVAL,
-	K_END,
-};
-static const enum mkey changelog_single[] = {
-	K_IMAGE, K_MODEL, K_MODEL_PREFIX, K_PRECISION, K_FRAMEWORK, K_SPEC, K_RUNNER, K_ISL, K_OSL,
-	K_TP, K_EP, K_DP_ATTN, K_CONC, K_MAX_MODEL_LEN, K_EXP_NAME, K_DISAGG, K_RUN_EVAL, K_END,
-};
-static const enum mkey changelog_multi[] = {
-	K_IMAGE, K_MODEL, K_MODEL_PREFIX, K_PRECISION, K_FRAMEWORK, K_SPEC, K_RUNNER, K_ISL, K_OSL,
-	K_PREFILL, K_DECODE, K_CONC, K_MAX_MODEL_LEN, K_EXP_NAME, K_DISAGG, K_RUN_EVAL, K_END,
-};
-
-const struct emit_layout layout_sweep = { sweep_single, any_multi, true };
-const struct emit_layout layout_rms = { rms_single, any_multi, false };
-const struct emit_layout layout_changelog = { changelog_single, changelog_multi, false };
-
-/* Worker field indexes, in the schema's row order (config.c worker_fields). */
-enum { W_NUM_WORKER, W_TP, W_EP, W_DP_ATTN, W_SETTINGS, W_NR };
-static const char *const worker_keys[W_NR] = { "num-worker", "tp", "ep", "dp-attn",
-					       "additional-settings" };
-
-static void emit_worker_field(struct jsonw *w, const struct worker *k, int field)
+static void emit_worker_field(struct jsonw *w, const struct worker *k, enum entry_worker_key f)
 {
-	jsonw_key(w, worker_keys[field]);
-	switch (field) {
-	case W_NUM_WORKER: jsonw_int(w, k->num_worker); break;
-	case W_TP: jsonw_int(w, k->tp); break;
-	case W_EP: jsonw_int(w, k->ep); break;
-	case W_DP_ATTN: jsonw_bool(w, k->dp_attn); break;
-	case W_SETTINGS:
+	jsonw_key(w, entry_worker_keys[f].name);
+	switch (f) {
+	case EWK_NUM_WORKER: jsonw_int(w, k->num_worker); break;
+	case EWK_TP: jsonw_int(w, k->tp); break;
+	case EWK_EP: jsonw_int(w, k->ep); break;
+	case EWK_DP_ATTN: jsonw_bool(w, k->dp_attn); break;
+	case EWK_SETTINGS:
 		jsonw_arr_open(w);
 		for (size_t i = 0; i < k->settings_nr; i++)
 			jsonw_str(w, k->settings[i]);
 		jsonw_arr_close(w);
 		break;
+	case EWK_NR: break;
 	}
 }
 
@@ -68,40 +26,31 @@ static void emit_worker(struct jsonw *w, const struct worker *k, bool as_written
 	jsonw_obj_open(w);
 	if (as_written)
 		for (size_t i = 0; i < k->hdr.order_nr; i++)
-			emit_worker_field(w, k, k->hdr.order[i]);
+			emit_worker_field(w, k, (enum entry_worker_key)k->hdr.order[i]);
 	else
-		for (int f = 0; f < W_NR; f++)
-			emit_worker_field(w, k, f);
+		for (size_t f = 0; f < EWK_NR; f++)
+			emit_worker_field(w, k, (enum entry_worker_key)f);
 	jsonw_obj_close(w);
 }
 
-static void emit_field(struct jsonw *w, const struct mentry *e, enum mkey k, bool as_written)
+static void emit_field(struct jsonw *w, const struct mentry *e, enum entry_key k, bool as_written)
 {
 	const struct config *c = e->cfg;
-	static const char *const names[] = {
-		[K_IMAGE] = "image", [K_MODEL] = "model", [K_MODEL_PREFIX] = "model-prefix",
-		[K_PRECISION] = "precision", [K_FRAMEWORK] = "framework", [K_RUNNER] = "runner",
-		[K_ISL] = "isl", [K_OSL] = "osl", [K_TP] = "tp", [K_EP] = "ep",
-		[K_DP_ATTN] = "dp-attn", [K_SPEC] = "spec-decoding", [K_CONC] = "conc",
-		[K_MAX_MODEL_LEN] = "max-model-len", [K_EXP_NAME] = "exp-name",
-		[K_DISAGG] = "disagg", [K_RUN_EVAL] = "run-eval", [K_PREFILL] = "prefill",
-		[K_DECODE] = "decode",
-	};
-	jsonw_key(w, names[k]);
+	jsonw_key(w, entry_keys[k].name);
 	switch (k) {
-	case K_IMAGE: jsonw_str(w, c->image); break;
-	case K_MODEL: jsonw_str(w, c->model); break;
-	case K_MODEL_PREFIX: jsonw_str(w, c->model_prefix); break;
-	case K_PRECISION: jsonw_str(w, c->precision); break;
-	case K_FRAMEWORK: jsonw_str(w, c->framework); break;
-	case K_RUNNER: jsonw_str(w, e->runner); break;
-	case K_ISL: jsonw_int(w, e->isl); break;
-	case K_OSL: jsonw_int(w, e->osl); break;
-	case K_TP: jsonw_int(w, e->tp); break;
-	case K_EP: jsonw_int(w, e->ep); break;
-	case K_DP_ATTN: jsonw_bool(w, e->dp_attn); break;
-	case K_SPEC: jsonw_str(w, e->spec); break;
-	case K_CONC:
+	case EK_IMAGE: jsonw_str(w, c->image); break;
+	case EK_MODEL: jsonw_str(w, c->model); break;
+	case EK_MODEL_PREFIX: jsonw_str(w, c->model_prefix); break;
+	case EK_PRECISION: jsonw_str(w, c->precision); break;
+	case EK_FRAMEWORK: jsonw_str(w, c->framework); break;
+	case EK_RUNNER: jsonw_str(w, e->runner); break;
+	case EK_ISL: jsonw_int(w, e->isl); break;
+	case EK_OSL: jsonw_int(w, e->osl); break;
+	case EK_TP: jsonw_int(w, e->tp); break;
+	case EK_EP: jsonw_int(w, e->ep); break;
+	case EK_DP_ATTN: jsonw_bool(w, e->dp_attn); break;
+	case EK_SPEC_DECODING: jsonw_str(w, e->spec); break;
+	case EK_CONC:
 		if (!c->multinode) {
 			jsonw_int(w, e->conc);
 			break;
@@ -111,32 +60,32 @@ static void emit_field(struct jsonw *w, const struct mentry *e, enum mkey k, boo
 			jsonw_int(w, e->concs[i]);
 		jsonw_arr_close(w);
 		break;
-	case K_MAX_MODEL_LEN: jsonw_int(w, e->max_model_len); break;
-	case K_EXP_NAME: {
+	case EK_MAX_MODEL_LEN: jsonw_int(w, e->max_model_len); break;
+	case EK_EXP_NAME: {
 		struct buf name = BUF_INIT;
 		buf_addf(&name, "%s_%s", c->model_prefix, e->seq_name);
 		jsonw_str(w, name.s);
 		buf_release(&name);
 		break;
 	}
-	case K_DISAGG: jsonw_bool(w, c->disagg); break;
-	case K_RUN_EVAL: jsonw_bool(w, e->run_eval); break;
-	case K_PREFILL: emit_worker(w, &e->item->prefill, as_written); break;
-	case K_DECODE: emit_worker(w, &e->item->decode, as_written); break;
-	case K_END: break;
+	case EK_DISAGG: jsonw_bool(w, c->disagg); break;
+	case EK_RUN_EVAL: jsonw_bool(w, e->run_eval); break;
+	case EK_PREFILL: emit_worker(w, &e->item->prefill, as_written); break;
+	case EK_DECODE: emit_worker(w, &e->item->decode, as_written); break;
+	case EK_NR: break;
 	}
 }
 
-void emit_entry(struct jsonw *w, const struct mentry *e, const struct emit_layout *l)
+void emit_entry(struct jsonw *w, const struct mentry *e, const struct entry_layout *l)
 {
-	const enum mkey *keys = e->cfg->multinode ? l->multi : l->single;
+	const enum entry_key *keys = e->cfg->multinode ? l->multi : l->single;
 	jsonw_obj_open(w);
-	for (size_t i = 0; keys[i] != K_END; i++)
+	for (size_t i = 0; keys[i] != EK_NR; i++)
 		emit_field(w, e, keys[i], l->workers_as_written);
 	jsonw_obj_close(w);
 }
 
-void emit_matrix(struct buf *out, const struct mentries *m, const struct emit_layout *l)
+void emit_matrix(struct buf *out, const struct mentries *m, const struct entry_layout *l)
 {
 	struct jsonw w;
 	jsonw_init(&w, out, JSONW_LINE);

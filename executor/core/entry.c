@@ -1,5 +1,6 @@
-/* entry: see entry.h. The spec's key lists are the tables below, row for row; one walker
- * checks an object against a table (unknown, duplicate, other-shape, missing, type). */
+/* entry: see entry.h. The keys, their types and shapes are common/entry_keys' table (the one
+ * matrixgen writes with); this file adds where each goes in struct entry, and one walker
+ * checks an object against the table (unknown, duplicate, other-shape, missing, type). */
 #include "executor/core/entry.h"
 #include "executor/core/env.h"
 
@@ -10,62 +11,44 @@
 
 #include "common/buf.h"
 #include "common/diag.h"
+#include "common/entry_keys.h"
+#include "common/fileio.h"
 #include "common/jsonw.h"
 #include "common/suggest.h"
 #include "common/vec.h"
 #include "common/xalloc.h"
 #include "executor/core/jtree.h"
 
-enum ftype { F_STR, F_INT, F_BOOL, F_SPEC, F_CONC, F_WORKER, F_SETTINGS };
-
-#define SN 1u /* single-node key */
-#define MN 2u /* multi-node key */
-#define OPTIONAL 4u
-
-struct field {
-	const char *key;
-	enum ftype type;
-	unsigned flags;
-	size_t off;
-};
-
+/* Where each row of the tables goes: a field of struct entry, resp. struct entry_worker.
+ * conc and additional-settings fill lists (their row type says how), not one field. */
 #define E(f) offsetof(struct entry, f)
-/* executor-spec 2.1: single-node keys, then the multi-node differences. */
-static const struct field entry_fields[] = {
-	{ "image", F_STR, SN | MN, E(image) },
-	{ "model", F_STR, SN | MN, E(model) },
-	{ "model-prefix", F_STR, SN | MN, E(model_prefix) },
-	{ "precision", F_STR, SN | MN, E(precision) },
-	{ "framework", F_STR, SN | MN, E(framework) },
-	{ "runner", F_STR, SN | MN, E(runner) },
-	{ "isl", F_INT, SN | MN, E(isl) },
-	{ "osl", F_INT, SN | MN, E(osl) },
-	{ "tp", F_INT, SN, E(tp) },
-	{ "conc", F_CONC, SN | MN, 0 },
-	{ "max-model-len", F_INT, SN | MN, E(max_model_len) },
-	{ "ep", F_INT, SN, E(ep) },
-	{ "dp-attn", F_BOOL, SN, E(dp_attn) },
-	{ "spec-decoding", F_SPEC, SN | MN, E(spec_decoding) },
-	{ "exp-name", F_STR, SN | MN, E(exp_name) },
-	{ "disagg", F_BOOL, SN | MN, E(disagg) },
-	{ "run-eval", F_BOOL, SN | MN, E(run_eval) },
-	{ "prefill", F_WORKER, MN, E(prefill) },
-	{ "decode", F_WORKER, MN, E(decode) },
+static const size_t entry_offsets[EK_NR] = {
+	[EK_IMAGE] = E(image), [EK_MODEL] = E(model), [EK_MODEL_PREFIX] = E(model_prefix),
+	[EK_PRECISION] = E(precision), [EK_FRAMEWORK] = E(framework), [EK_RUNNER] = E(runner),
+	[EK_ISL] = E(isl), [EK_OSL] = E(osl), [EK_TP] = E(tp), [EK_CONC] = 0,
+	[EK_MAX_MODEL_LEN] = E(max_model_len), [EK_EP] = E(ep), [EK_DP_ATTN] = E(dp_attn),
+	[EK_SPEC_DECODING] = E(spec_decoding), [EK_EXP_NAME] = E(exp_name),
+	[EK_DISAGG] = E(disagg), [EK_RUN_EVAL] = E(run_eval), [EK_PREFILL] = E(prefill),
+	[EK_DECODE] = E(decode),
 };
 #undef E
 
 #define W(f) offsetof(struct entry_worker, f)
-/* matrix-spec 1.1, worker config. */
-static const struct field worker_fields[] = {
-	{ "num-worker", F_INT, SN | MN, W(num_worker) },
-	{ "tp", F_INT, SN | MN, W(tp) },
-	{ "ep", F_INT, SN | MN, W(ep) },
-	{ "dp-attn", F_BOOL, SN | MN, W(dp_attn) },
-	{ "additional-settings", F_SETTINGS, SN | MN | OPTIONAL, 0 },
+static const size_t worker_offsets[EWK_NR] = {
+	[EWK_NUM_WORKER] = W(num_worker), [EWK_TP] = W(tp), [EWK_EP] = W(ep),
+	[EWK_DP_ATTN] = W(dp_attn), [EWK_SETTINGS] = 0,
 };
 #undef W
 
-static const char *const spec_values[] = { "none", "mtp", "draft_model", NULL };
+/* A table and where its rows go. */
+struct table {
+	const struct entry_key_row *rows;
+	const size_t *offsets;
+	size_t nr;
+};
+static const struct table entry_table = { entry_keys, entry_offsets, EK_NR };
+static const struct table worker_table = { entry_worker_keys, worker_offsets, EWK_NR };
+_Static_assert((int)EWK_NR <= (int)EK_NR, "unknown_key's candidate array holds any table's names");
 
 struct ctx {
 	const char *name;
@@ -149,96 +132,119 @@ static int parse_setting(struct entry_worker *w, struct ctx *c, const struct jno
 	return 0;
 }
 
-static int check_object(void *rec, const struct field *fields, size_t nr, unsigned shape,
-			const char *shape_why, struct ctx *c, const struct jnode *obj,
-			const char *prefix);
+static int check_object(void *rec, const struct table *t, unsigned shape, const char *shape_why,
+			struct ctx *c, const struct jnode *obj, const char *prefix);
 
-/* rec is the record the table describes: a struct entry (entry_fields) or a struct
- * entry_worker (worker_fields). */
-static int parse_field(void *rec, const struct field *f, struct ctx *c, const struct jnode *n,
-		       const char *path)
+/* The names of the rows of t that are required in shape, joined by ", ". */
+static void required_names(struct buf *out, const struct table *t, unsigned shape)
 {
-	char *base = rec;
-	switch (f->type) {
-	case F_STR:
-		if (n->type != JT_STR)
-			return type_error(c, n, path, "a string");
-		*(char **)(base + f->off) = xstrdup(n->s);
-		return 0;
-	case F_SPEC:
-		if (n->type == JT_STR)
-			for (size_t i = 0; spec_values[i]; i++)
-				if (!strcmp(n->s, spec_values[i])) {
-					*(char **)(base + f->off) = xstrdup(n->s);
-					return 0;
-				}
-		return type_error(c, n, path, "one of none, mtp, draft_model");
-	case F_INT:
-		return get_long((long *)(base + f->off), c, n, path);
-	case F_BOOL:
-		if (n->type != JT_BOOL)
-			return type_error(c, n, path, "true or false");
-		*(bool *)(base + f->off) = n->b;
-		return 0;
-	case F_CONC: {
-		struct entry *e = rec;
-		if (!e->multinode) {
-			long v;
-			if (get_long(&v, c, n, path))
-				return -1;
-			VEC_GROW(e->conc, 1, e->conc_alloc);
-			e->conc[0] = v;
-			e->conc_nr = 1;
-			return 0;
-		}
-		if (n->type != JT_ARR || !n->nr)
-			return type_error(c, n, path, "a non-empty list of integers >= 1");
-		int rc = 0;
-		for (size_t i = 0; i < n->nr; i++) {
-			struct buf p = BUF_INIT;
-			buf_addf(&p, "%s[%zu]", path, i);
-			long v;
-			if (get_long(&v, c, &n->items[i], p.s)) {
-				rc = -1;
-			} else {
-				VEC_GROW(e->conc, e->conc_nr + 1, e->conc_alloc);
-				e->conc[e->conc_nr++] = v;
+	for (size_t i = 0; i < t->nr; i++)
+		if ((t->rows[i].shapes & shape) && !t->rows[i].optional)
+			buf_addf(out, "%s%s", out->len ? ", " : "", t->rows[i].name);
+}
+
+static int parse_choice(char **out, struct ctx *c, const struct jnode *n, const char *path)
+{
+	if (n->type == JT_STR)
+		for (size_t i = 0; entry_spec_values[i]; i++)
+			if (!strcmp(n->s, entry_spec_values[i])) {
+				*out = xstrdup(n->s);
+				return 0;
 			}
-			buf_release(&p);
-		}
-		return rc;
-	}
-	case F_WORKER:
-		if (n->type != JT_OBJ)
-			return type_error(c, n, path, "a worker mapping (num-worker, tp, ep, dp-attn)");
-		return check_object(base + f->off, worker_fields,
-				    sizeof(worker_fields) / sizeof(worker_fields[0]), SN | MN, NULL,
-				    c, n, path);
-	case F_SETTINGS: {
-		struct entry_worker *w = rec;
-		w->has_settings = true;
-		if (n->type != JT_ARR)
-			return type_error(c, n, path, "a list of strings NAME=VALUE");
-		int rc = 0;
-		for (size_t i = 0; i < n->nr; i++) {
-			struct buf p = BUF_INIT;
-			buf_addf(&p, "%s[%zu]", path, i);
-			if (parse_setting(w, c, &n->items[i], p.s))
-				rc = -1;
-			buf_release(&p);
-		}
-		return rc;
-	}
-	}
+	struct buf expected = BUF_INIT;
+	buf_adds(&expected, "one of ");
+	for (size_t i = 0; entry_spec_values[i]; i++)
+		buf_addf(&expected, "%s%s", i ? ", " : "", entry_spec_values[i]);
+	type_error(c, n, path, expected.s);
+	buf_release(&expected);
 	return -1;
 }
 
-static const struct field *find_field(const struct field *fields, size_t nr, const char *key)
+/* conc: single-node one value, multi-node a non-empty list in written order. */
+static int parse_conc(struct entry *e, struct ctx *c, const struct jnode *n, const char *path)
 {
-	for (size_t i = 0; i < nr; i++)
-		if (!strcmp(fields[i].key, key))
-			return &fields[i];
-	return NULL;
+	if (!e->multinode) {
+		long v;
+		if (get_long(&v, c, n, path))
+			return -1;
+		VEC_GROW(e->conc, 1, e->conc_alloc);
+		e->conc[0] = v;
+		e->conc_nr = 1;
+		return 0;
+	}
+	if (n->type != JT_ARR || !n->nr)
+		return type_error(c, n, path, "a non-empty list of integers >= 1");
+	int rc = 0;
+	for (size_t i = 0; i < n->nr; i++) {
+		struct buf p = BUF_INIT;
+		buf_addf(&p, "%s[%zu]", path, i);
+		long v;
+		if (get_long(&v, c, &n->items[i], p.s)) {
+			rc = -1;
+		} else {
+			VEC_GROW(e->conc, e->conc_nr + 1, e->conc_alloc);
+			e->conc[e->conc_nr++] = v;
+		}
+		buf_release(&p);
+	}
+	return rc;
+}
+
+static int parse_settings(struct entry_worker *w, struct ctx *c, const struct jnode *n,
+			  const char *path)
+{
+	w->has_settings = true;
+	if (n->type != JT_ARR)
+		return type_error(c, n, path, "a list of strings NAME=VALUE");
+	int rc = 0;
+	for (size_t i = 0; i < n->nr; i++) {
+		struct buf p = BUF_INIT;
+		buf_addf(&p, "%s[%zu]", path, i);
+		if (parse_setting(w, c, &n->items[i], p.s))
+			rc = -1;
+		buf_release(&p);
+	}
+	return rc;
+}
+
+/* Row i of table t from node n into rec, the record t describes: a struct entry
+ * (entry_table) or a struct entry_worker (worker_table). */
+static int parse_field(void *rec, const struct table *t, size_t i, struct ctx *c,
+		       const struct jnode *n, const char *path)
+{
+	char *field = (char *)rec + t->offsets[i];
+	switch (t->rows[i].type) {
+	case EKT_STRING:
+		if (n->type != JT_STR)
+			return type_error(c, n, path, "a string");
+		*(char **)field = xstrdup(n->s);
+		return 0;
+	case EKT_CHOICE:
+		return parse_choice((char **)field, c, n, path);
+	case EKT_INT:
+		return get_long((long *)field, c, n, path);
+	case EKT_BOOL:
+		if (n->type != JT_BOOL)
+			return type_error(c, n, path, "true or false");
+		*(bool *)field = n->b;
+		return 0;
+	case EKT_CONC:
+		return parse_conc(rec, c, n, path);
+	case EKT_WORKER:
+		if (n->type != JT_OBJ) {
+			struct buf expected = BUF_INIT;
+			buf_adds(&expected, "a worker mapping (");
+			required_names(&expected, &worker_table, ENTRY_MULTI);
+			buf_addch(&expected, ')');
+			type_error(c, n, path, expected.s);
+			buf_release(&expected);
+			return -1;
+		}
+		return check_object(field, &worker_table, ENTRY_MULTI, NULL, c, n, path);
+	case EKT_SETTINGS:
+		return parse_settings(rec, c, n, path);
+	}
+	return -1;
 }
 
 static void join_path(struct buf *p, const char *prefix, const char *key)
@@ -249,9 +255,34 @@ static void join_path(struct buf *p, const char *prefix, const char *key)
 	buf_adds(p, key);
 }
 
-static int check_object(void *rec, const struct field *fields, size_t nr, unsigned shape,
-			const char *shape_why, struct ctx *c, const struct jnode *obj,
-			const char *prefix)
+static int unknown_key(const struct table *t, unsigned shape, struct ctx *c,
+		       const struct jmember *m, const char *path)
+{
+	const char *cands[EK_NR];
+	size_t n = 0;
+	for (size_t j = 0; j < t->nr; j++)
+		if (t->rows[j].shapes & shape)
+			cands[n++] = t->rows[j].name;
+	const char *s = suggest_closest(m->key, cands, n);
+	if (s)
+		return diags_errorf(c->d, c->name, m->val.line, m->val.col, path,
+				    "unknown key (did you mean '%s'?)", s);
+	return diags_errorf(c->d, c->name, m->val.line, m->val.col, path, "unknown key");
+}
+
+static int duplicate_key(struct ctx *c, const struct jnode *obj, size_t i, const char *path)
+{
+	const struct jmember *m = &obj->members[i];
+	const struct jnode *first = NULL;
+	for (size_t j = 0; j < i && !first; j++)
+		if (!strcmp(obj->members[j].key, m->key))
+			first = &obj->members[j].val;
+	return diags_errorf(c->d, c->name, m->val.line, m->val.col, path,
+			    "duplicate key (first at %d:%d)", first->line, first->col);
+}
+
+static int check_object(void *rec, const struct table *t, unsigned shape, const char *shape_why,
+			struct ctx *c, const struct jnode *obj, const char *prefix)
 {
 	int rc = 0;
 	struct buf path = BUF_INIT;
@@ -259,45 +290,32 @@ static int check_object(void *rec, const struct field *fields, size_t nr, unsign
 		const struct jmember *m = &obj->members[i];
 		join_path(&path, prefix, m->key);
 		if (!jobj_first_of_key(obj, i)) {
-			const struct jnode *first = NULL;
-			for (size_t j = 0; j < i && !first; j++)
-				if (!strcmp(obj->members[j].key, m->key))
-					first = &obj->members[j].val;
-			rc = diags_errorf(c->d, c->name, m->val.line, m->val.col, path.s,
-					  "duplicate key (first at %d:%d)", first->line, first->col);
+			rc = duplicate_key(c, obj, i, path.s);
 			continue;
 		}
-		const struct field *f = find_field(fields, nr, m->key);
-		if (!f) {
-			const char *cands[32];
-			size_t n = 0;
-			for (size_t j = 0; j < nr && n < 32; j++)
-				if (fields[j].flags & shape)
-					cands[n++] = fields[j].key;
-			const char *s = suggest_closest(m->key, cands, n);
-			if (s)
-				rc = diags_errorf(c->d, c->name, m->val.line, m->val.col, path.s,
-						  "unknown key (did you mean '%s'?)", s);
-			else
-				rc = diags_errorf(c->d, c->name, m->val.line, m->val.col, path.s,
-						  "unknown key");
+		size_t k = 0;
+		while (k < t->nr && strcmp(t->rows[k].name, m->key))
+			k++;
+		if (k == t->nr) {
+			rc = unknown_key(t, shape, c, m, path.s);
 			continue;
 		}
-		if (!(f->flags & shape)) {
+		if (!(t->rows[k].shapes & shape)) {
 			rc = diags_errorf(c->d, c->name, m->val.line, m->val.col, path.s,
 					  "a %s key in a %s entry (%s)",
-					  shape == SN ? "multi-node" : "single-node",
-					  shape == SN ? "single-node" : "multi-node", shape_why);
+					  shape == ENTRY_SINGLE ? "multi-node" : "single-node",
+					  shape == ENTRY_SINGLE ? "single-node" : "multi-node",
+					  shape_why);
 			continue;
 		}
-		if (parse_field(rec, f, c, &m->val, path.s))
+		if (parse_field(rec, t, k, c, &m->val, path.s))
 			rc = -1;
 	}
-	for (size_t i = 0; i < nr; i++) {
-		if (!(fields[i].flags & shape) || (fields[i].flags & OPTIONAL) ||
-		    jobj_get(obj, fields[i].key))
+	for (size_t i = 0; i < t->nr; i++) {
+		if (!(t->rows[i].shapes & shape) || t->rows[i].optional ||
+		    jobj_get(obj, t->rows[i].name))
 			continue;
-		join_path(&path, prefix, fields[i].key);
+		join_path(&path, prefix, t->rows[i].name);
 		rc = diags_errorf(c->d, c->name, obj->line, obj->col, path.s, "missing key");
 	}
 	buf_release(&path);
@@ -334,6 +352,36 @@ void entry_release(struct entry *e)
 	entry_init(e);
 }
 
+int entry_from_jnode(struct entry *e, const struct jnode *root, const char *name,
+		     struct diags *d)
+{
+	entry_init(e);
+	struct ctx c = { name, d };
+	if (root->type != JT_OBJ)
+		return type_error(&c, root, NULL, "an entry object");
+	const char *prefill = entry_keys[EK_PREFILL].name, *decode = entry_keys[EK_DECODE].name;
+	struct buf why = BUF_INIT;
+	if (jobj_get(root, prefill) || jobj_get(root, decode)) {
+		e->multinode = true;
+		buf_addf(&why, "it has '%s'", jobj_get(root, prefill) ? prefill : decode);
+	} else {
+		buf_addf(&why, "it has no '%s'", prefill);
+	}
+	int rc = check_object(e, &entry_table, e->multinode ? ENTRY_MULTI : ENTRY_SINGLE, why.s,
+			      &c, root, NULL);
+	buf_release(&why);
+	if (!rc && !e->multinode && e->disagg) {
+		const char *disagg = entry_keys[EK_DISAGG].name;
+		const struct jnode *n = jobj_get(root, disagg);
+		rc = diags_errorf(d, name, n->line, n->col, disagg,
+				  "a single-node entry cannot be disaggregated (%s: true needs "
+				  "'%s' and '%s')", disagg, prefill, decode);
+	}
+	if (rc)
+		entry_release(e);
+	return rc;
+}
+
 int entry_parse(struct entry *e, const char *json, size_t len, const char *name,
 		struct diags *d)
 {
@@ -341,56 +389,51 @@ int entry_parse(struct entry *e, const char *json, size_t len, const char *name,
 	struct jnode *root = jtree_parse(json, len, name, d);
 	if (!root)
 		return -1;
-	struct ctx c = { name, d };
-	int rc;
-	if (root->type != JT_OBJ) {
-		rc = type_error(&c, root, NULL, "an entry object");
-		goto out;
-	}
-	const char *why;
-	if (jobj_get(root, "prefill")) {
-		e->multinode = true;
-		why = "it has 'prefill'";
-	} else if (jobj_get(root, "decode")) {
-		e->multinode = true;
-		why = "it has 'decode'";
-	} else {
-		why = "it has no 'prefill'";
-	}
-	rc = check_object(e, entry_fields, sizeof(entry_fields) / sizeof(entry_fields[0]),
-			  e->multinode ? MN : SN, why, &c, root, NULL);
-	if (!rc && !e->multinode && e->disagg) {
-		const struct jnode *n = jobj_get(root, "disagg");
-		rc = diags_errorf(d, name, n->line, n->col, "disagg",
-				  "a single-node entry cannot be disaggregated (disagg: true needs "
-				  "'prefill' and 'decode')");
-	}
-out:
+	int rc = entry_from_jnode(e, root, name, d);
 	jtree_free(root);
-	if (rc)
-		entry_release(e);
 	return rc;
 }
 
-
-static const char *tf(bool b)
+int entry_read(struct entry *e, const char *path, struct diags *d)
 {
-	return b ? "true" : "false";
+	struct buf text = BUF_INIT;
+	entry_init(e);
+	int rc = file_read_all(&text, path, d);
+	if (!rc)
+		rc = entry_parse(e, text.s, text.len, strcmp(path, "-") ? path : "<stdin>", d);
+	buf_release(&text);
+	return rc;
+}
+
+const char *entry_node_name(const struct entry *e, const char *given)
+{
+	if (given && *given)
+		return given;
+	const char *env = getenv("RUNNER_NAME");
+	return env && *env ? env : e->runner;
 }
 
 void entry_result_filename(struct buf *out, const struct entry *e, const char *node)
 {
 	buf_addf(out, "%s_%s_%s_", e->exp_name, e->precision, e->framework);
 	if (!e->multinode) {
-		buf_addf(out, "tp%ld-ep%ld-dpa%s", e->tp, e->ep, tf(e->dp_attn));
+		buf_addf(out, "tp%ld-ep%ld-dpa%s", e->tp, e->ep, env_bool_text(e->dp_attn));
 	} else {
 		const struct entry_worker *p = &e->prefill, *dw = &e->decode;
 		buf_addf(out, "prefill-tp%ld-ep%ld-dp%s-nw%ld_decode-tp%ld-ep%ld-dp%s-nw%ld", p->tp,
-			 p->ep, tf(p->dp_attn), p->num_worker, dw->tp, dw->ep, tf(dw->dp_attn),
-			 dw->num_worker);
+			 p->ep, env_bool_text(p->dp_attn), p->num_worker, dw->tp, dw->ep,
+			 env_bool_text(dw->dp_attn), dw->num_worker);
 	}
-	buf_addf(out, "_disagg-%s_spec-%s_conc", tf(e->disagg), e->spec_decoding);
+	buf_addf(out, "_disagg-%s_spec-%s_conc", env_bool_text(e->disagg), e->spec_decoding);
 	for (size_t i = 0; i < e->conc_nr; i++)
 		buf_addf(out, "%s%ld", i ? "x" : "", e->conc[i]);
 	buf_addf(out, "_%s", node);
+}
+
+const char *entry_name_bad_char(const char *name)
+{
+	for (const char *p = name; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f || strchr("\"<>|*?\\/:", *p))
+			return p;
+	return NULL;
 }

@@ -2,14 +2,19 @@
  * entry: one matrix entry (matrix-spec section 2, executor-spec 2.1), validated as strictly
  * as matrixgen's input: unknown keys (with a did-you-mean), duplicate keys (both places),
  * missing keys and exact types are errors naming the key, with line:col in the JSON text.
+ * Names, types, shapes and which keys are required come from common/entry_keys, the table
+ * matrixgen writes entries with. Also the entry's two derived names: the node (2.1) and
+ * RESULT_FILENAME (2.3), built here only (`executor result-filename` prints it for
+ * workflows).
  * Key order is free. The shape is multi-node when the object has `prefill` or `decode`,
  * else single-node; a key of the other shape is an error that says so. A single-node entry
  * with `disagg: true` is an error. Additional settings (2.2) are split and checked here,
  * except against --secret-env names, which only `run` knows (env_name_reserved).
  *
- * Use: struct entry e; entry_parse(&e, json, len, "entry.json", d) -> read fields ->
- * entry_release(&e). entry_parse initialises e first, so entry_release is always safe.
- * Every string is owned by the entry.
+ * Use: struct entry e; entry_parse(&e, json, len, "entry.json", d) (or entry_read,
+ * entry_from_jnode) -> read fields -> entry_release(&e). Each initialises e first and
+ * releases it on failure, so entry_release is always safe. Every string is owned by the
+ * entry.
  */
 #ifndef EXECUTOR_ENTRY_H
 #define EXECUTOR_ENTRY_H
@@ -19,6 +24,7 @@
 
 struct buf;
 struct diags;
+struct jnode;
 
 struct entry_setting {
 	char *name;  /* owned: text before the first '=' */
@@ -55,7 +61,18 @@ void entry_release(struct entry *e);
  * 0, or -1 with every problem found as a diag. */
 int entry_parse(struct entry *e, const char *json, size_t len, const char *name,
 		struct diags *d);
-/* RESULT_FILENAME of executor-spec 2.3 for this entry on node `node`. */
+/* The same for a value already parsed (an item of a matrix); name is its file, for diags. */
+int entry_from_jnode(struct entry *e, const struct jnode *root, const char *name,
+		     struct diags *d);
+/* The same for the file at path ("-": stdin, "<stdin>" in messages). */
+int entry_read(struct entry *e, const char *path, struct diags *d);
+/* The node name (executor-spec 2.1): given (--node) when not empty, else $RUNNER_NAME when
+ * set and not empty, else the entry's runner. Borrowed from given, the environment or e. */
+const char *entry_node_name(const struct entry *e, const char *given);
+/* Appends RESULT_FILENAME of executor-spec 2.3 for this entry on node `node`. */
 void entry_result_filename(struct buf *out, const struct entry *e, const char *node);
+/* The first character of name that an Actions artifact name or a file name cannot carry
+ * ('"', '<', '>', '|', '*', '?', '\\', '/', ':', control characters), or NULL. */
+const char *entry_name_bad_char(const char *name);
 
 #endif

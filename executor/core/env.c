@@ -1,30 +1,127 @@
 /* env: see env.h. */
 #include "executor/core/env.h"
 
+#include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/buf.h"
 #include "common/diag.h"
+#include "common/entry_keys.h"
 #include "common/xalloc.h"
 #include "executor/core/entry.h"
 #include "executor/core/profile.h"
 
-/* executor-spec 2.2's table. Sorted: bsearch. */
-static const char *const reserved_vars[] = {
-	"CONC", "CONC_LIST", "DECODE_DP_ATTN", "DECODE_EP", "DECODE_NUM_WORKERS", "DECODE_TP",
-	"DISAGG", "DP_ATTENTION", "EP_SIZE", "EXP_NAME", "FRAMEWORK", "HF_HUB_CACHE", "IMAGE",
-	"ISL", "IS_MULTINODE", "MAX_MODEL_LEN", "MODEL", "MODEL_PREFIX", "OSL", "PORT",
-	"PRECISION", "PREFILL_DP_ATTN", "PREFILL_EP", "PREFILL_NUM_WORKERS", "PREFILL_TP",
-	"RANDOM_RANGE_RATIO", "RESULT_DIR", "RESULT_FILENAME", "RUNNER_NAME", "RUNNER_TYPE",
-	"RUN_EVAL", "SPEC_DECODING", "TP",
+/* executor-spec 2.2's table, row for row and in its order, which is the order the recipe's
+ * environment is written in (then the profile's env, the settings, the secrets). A row
+ * takes its value from a field of the entry (string, int, bool), is a fixed text, or is
+ * computed by a small named function; `executor process` reads the rows marked `back` from
+ * the environment into an entry again (executor-spec 5: the existing processor's
+ * variables), so both directions go through the same row. */
+enum var_kind { V_STR, V_INT, V_BOOL, V_FIXED, V_FN };
+
+struct recipe_var {
+	const char *name;
+	unsigned shapes;   /* ENTRY_SINGLE | ENTRY_MULTI: the entries it is set for */
+	enum var_kind kind;
+	size_t off;        /* V_STR, V_INT, V_BOOL: the field of struct entry */
+	const char *fixed; /* V_FIXED */
+	void (*fn)(struct buf *out, const struct env_inputs *in); /* V_FN */
+	bool back;         /* read back by `executor process` without --entry */
 };
+
+static void conc_one(struct buf *out, const struct env_inputs *in)
+{
+	buf_addf(out, "%ld", in->entry->conc[0]);
+}
+
+/* the conc values joined by one space, in order */
+static void conc_list(struct buf *out, const struct env_inputs *in)
+{
+	for (size_t i = 0; i < in->entry->conc_nr; i++)
+		buf_addf(out, "%s%ld", i ? " " : "", in->entry->conc[i]);
+}
+
+static void result_filename(struct buf *out, const struct env_inputs *in)
+{
+	buf_adds(out, in->result_filename);
+}
+
+static void node_name(struct buf *out, const struct env_inputs *in)
+{
+	buf_adds(out, in->node);
+}
+
+static void profile_port(struct buf *out, const struct env_inputs *in)
+{
+	buf_addf(out, "%ld", in->profile->port);
+}
+
+static void result_dir(struct buf *out, const struct env_inputs *in)
+{
+	buf_adds(out, in->result_dir);
+}
+
+#define SN ENTRY_SINGLE
+#define MN ENTRY_MULTI
+#define FIELD(name, shapes, kind, f, back) { name, shapes, kind, offsetof(struct entry, f), NULL, NULL, back }
+#define FIXED(name, shapes, text) { name, shapes, V_FIXED, 0, text, NULL, false }
+#define FN(name, shapes, fn) { name, shapes, V_FN, 0, NULL, fn, false }
+static const struct recipe_var recipe_vars[] = {
+	FIELD("EXP_NAME", SN | MN, V_STR, exp_name, false),
+	FIELD("MODEL", SN | MN, V_STR, model, false),
+	FIELD("MODEL_PREFIX", SN | MN, V_STR, model_prefix, true),
+	FIELD("IMAGE", SN | MN, V_STR, image, true),
+	FIELD("FRAMEWORK", SN | MN, V_STR, framework, true),
+	FIELD("PRECISION", SN | MN, V_STR, precision, true),
+	FIELD("ISL", SN | MN, V_INT, isl, true),
+	FIELD("OSL", SN | MN, V_INT, osl, true),
+	FIELD("MAX_MODEL_LEN", SN | MN, V_INT, max_model_len, false),
+	FIELD("SPEC_DECODING", SN | MN, V_STR, spec_decoding, true),
+	FIELD("DISAGG", SN | MN, V_BOOL, disagg, true),
+	FIELD("TP", SN, V_INT, tp, true),
+	FIELD("EP_SIZE", SN, V_INT, ep, true),
+	FIELD("DP_ATTENTION", SN, V_BOOL, dp_attn, true),
+	FN("CONC", SN, conc_one),
+	FIELD("RUN_EVAL", SN, V_BOOL, run_eval, false),
+	FN("CONC_LIST", MN, conc_list),
+	FIELD("PREFILL_NUM_WORKERS", MN, V_INT, prefill.num_worker, true),
+	FIELD("PREFILL_TP", MN, V_INT, prefill.tp, true),
+	FIELD("PREFILL_EP", MN, V_INT, prefill.ep, true),
+	FIELD("PREFILL_DP_ATTN", MN, V_BOOL, prefill.dp_attn, true),
+	FIELD("DECODE_NUM_WORKERS", MN, V_INT, decode.num_worker, true),
+	FIELD("DECODE_TP", MN, V_INT, decode.tp, true),
+	FIELD("DECODE_EP", MN, V_INT, decode.ep, true),
+	FIELD("DECODE_DP_ATTN", MN, V_BOOL, decode.dp_attn, true),
+	/* read back first, on its own: it picks the shape (unset: single-node) */
+	FIELD("IS_MULTINODE", MN, V_BOOL, multinode, false),
+	FIXED("RANDOM_RANGE_RATIO", SN | MN, "0.8"),
+	/* multi-node: only from the profile's env */
+	FIXED("HF_HUB_CACHE", SN, "/mnt/hf_hub_cache/"),
+	FN("RESULT_FILENAME", SN | MN, result_filename),
+	FIELD("RUNNER_TYPE", SN | MN, V_STR, runner, true),
+	FN("RUNNER_NAME", SN | MN, node_name),
+	FN("PORT", SN | MN, profile_port),
+	FN("RESULT_DIR", SN | MN, result_dir),
+};
+#undef FIELD
+#undef FIXED
+#undef FN
+#define RECIPE_VARS_NR (sizeof(recipe_vars) / sizeof(recipe_vars[0]))
+
+const char *env_var_name(size_t i)
+{
+	return i < RECIPE_VARS_NR ? recipe_vars[i].name : NULL;
+}
 
 bool env_name_reserved(const char *name)
 {
-	return bsearch(&name, reserved_vars, sizeof(reserved_vars) / sizeof(reserved_vars[0]),
-		       sizeof(reserved_vars[0]), strptr_cmp) != NULL;
+	for (size_t i = 0; i < RECIPE_VARS_NR; i++)
+		if (!strcmp(recipe_vars[i].name, name))
+			return true;
+	return false;
 }
 
 bool env_name_valid(const char *s, size_t n)
@@ -56,14 +153,7 @@ static void env_set(struct run_env *e, const char *name, const char *value)
 	VEC_PUSH(&e->vars, buf_take(&kv, NULL));
 }
 
-static void env_setl(struct run_env *e, const char *name, long v)
-{
-	char tmp[32];
-	snprintf(tmp, sizeof(tmp), "%ld", v);
-	env_set(e, name, tmp);
-}
-
-static const char *tf(bool b)
+const char *env_bool_text(bool b)
 {
 	return b ? "true" : "false";
 }
@@ -75,19 +165,6 @@ const char *env_get(const struct run_env *e, const char *name)
 		if (!strncmp(e->vars.v[i], name, n) && e->vars.v[i][n] == '=')
 			return e->vars.v[i] + n + 1;
 	return NULL;
-}
-
-static void set_worker(struct run_env *e, const char *prefix, const struct entry_worker *w)
-{
-	char name[64];
-	snprintf(name, sizeof(name), "%s_NUM_WORKERS", prefix);
-	env_setl(e, name, w->num_worker);
-	snprintf(name, sizeof(name), "%s_TP", prefix);
-	env_setl(e, name, w->tp);
-	snprintf(name, sizeof(name), "%s_EP", prefix);
-	env_setl(e, name, w->ep);
-	snprintf(name, sizeof(name), "%s_DP_ATTN", prefix);
-	env_set(e, name, tf(w->dp_attn));
 }
 
 static bool is_secret_name(const struct strvec *secrets, const char *name)
@@ -116,44 +193,31 @@ static int add_settings(struct run_env *e, const struct entry_worker *w, const c
 	return rc;
 }
 
+/* The row's value for this entry, appended to out. */
+static void var_value(struct buf *out, const struct recipe_var *v, const struct env_inputs *in)
+{
+	const char *field = (const char *)in->entry + v->off;
+	switch (v->kind) {
+	case V_STR: buf_adds(out, *(char *const *)field); break;
+	case V_INT: buf_addf(out, "%ld", *(const long *)field); break;
+	case V_BOOL: buf_adds(out, env_bool_text(*(const bool *)field)); break;
+	case V_FIXED: buf_adds(out, v->fixed); break;
+	case V_FN: v->fn(out, in); break;
+	}
+}
+
 static void table_vars(struct run_env *e, const struct env_inputs *in)
 {
-	const struct entry *en = in->entry;
-	env_set(e, "EXP_NAME", en->exp_name);
-	env_set(e, "MODEL", en->model);
-	env_set(e, "MODEL_PREFIX", en->model_prefix);
-	env_set(e, "IMAGE", en->image);
-	env_set(e, "FRAMEWORK", en->framework);
-	env_set(e, "PRECISION", en->precision);
-	env_setl(e, "ISL", en->isl);
-	env_setl(e, "OSL", en->osl);
-	env_setl(e, "MAX_MODEL_LEN", en->max_model_len);
-	env_set(e, "SPEC_DECODING", en->spec_decoding);
-	env_set(e, "DISAGG", tf(en->disagg));
-	if (!en->multinode) {
-		env_setl(e, "TP", en->tp);
-		env_setl(e, "EP_SIZE", en->ep);
-		env_set(e, "DP_ATTENTION", tf(en->dp_attn));
-		env_setl(e, "CONC", en->conc[0]);
-		env_set(e, "RUN_EVAL", tf(en->run_eval));
-	} else {
-		struct buf list = BUF_INIT;
-		for (size_t i = 0; i < en->conc_nr; i++)
-			buf_addf(&list, "%s%ld", i ? " " : "", en->conc[i]);
-		env_set(e, "CONC_LIST", list.s);
-		buf_release(&list);
-		set_worker(e, "PREFILL", &en->prefill);
-		set_worker(e, "DECODE", &en->decode);
-		env_set(e, "IS_MULTINODE", "true");
+	unsigned shape = in->entry->multinode ? ENTRY_MULTI : ENTRY_SINGLE;
+	struct buf value = BUF_INIT;
+	for (size_t i = 0; i < RECIPE_VARS_NR; i++) {
+		if (!(recipe_vars[i].shapes & shape))
+			continue;
+		buf_reset(&value);
+		var_value(&value, &recipe_vars[i], in);
+		env_set(e, recipe_vars[i].name, value.s);
 	}
-	env_set(e, "RANDOM_RANGE_RATIO", "0.8");
-	if (!en->multinode)
-		env_set(e, "HF_HUB_CACHE", "/mnt/hf_hub_cache/");
-	env_set(e, "RESULT_FILENAME", in->result_filename);
-	env_set(e, "RUNNER_TYPE", en->runner);
-	env_set(e, "RUNNER_NAME", in->node);
-	env_setl(e, "PORT", in->profile->port);
-	env_set(e, "RESULT_DIR", in->result_dir);
+	buf_release(&value);
 }
 
 int entry_to_env(struct run_env *out, const struct env_inputs *in, struct diags *d)
@@ -195,4 +259,100 @@ void env_release(struct run_env *e)
 	free(e->vars.v);
 	free(e->secrets.v);
 	memset(e, 0, sizeof(*e));
+}
+
+/* ---- the other direction: `executor process` without --entry (executor-spec 5) ---- */
+
+static int not_set(const char *name, struct diags *d)
+{
+	return diags_errorf(d, NULL, 0, 0, NULL, "environment variable %s is not set (it is read "
+			    "when --entry is not given)", name);
+}
+
+int env_read_int(long *out, const char *name, struct diags *d)
+{
+	const char *v = getenv(name);
+	if (!v)
+		return not_set(name, d);
+	char *end;
+	errno = 0;
+	long n = strtol(v, &end, 10);
+	if (*v < '1' || *v > '9' || *end || errno)
+		return diags_errorf(d, NULL, 0, 0, NULL, "environment variable %s: expected an "
+				    "integer >= 1, found '%s'", name, v);
+	*out = n;
+	return 0;
+}
+
+static int read_bool(bool *out, const char *name, struct diags *d)
+{
+	const char *v = getenv(name);
+	if (!v)
+		return not_set(name, d);
+	if (strcmp(v, "true") && strcmp(v, "false"))
+		return diags_errorf(d, NULL, 0, 0, NULL, "environment variable %s: expected true or "
+				    "false, found '%s'", name, v);
+	*out = !strcmp(v, "true");
+	return 0;
+}
+
+static int read_var(struct entry *e, const struct recipe_var *v, struct diags *d)
+{
+	char *field = (char *)e + v->off;
+	const char *s;
+	switch (v->kind) {
+	case V_STR:
+		if (!(s = getenv(v->name)))
+			return not_set(v->name, d);
+		*(char **)field = xstrdup(s);
+		return 0;
+	case V_INT:
+		return env_read_int((long *)field, v->name, d);
+	case V_BOOL:
+		return read_bool((bool *)field, v->name, d);
+	case V_FIXED:
+	case V_FN:
+		break;
+	}
+	return 0;
+}
+
+/* The row of the entry's bool field at off (IS_MULTINODE, DISAGG). */
+static const struct recipe_var *bool_row(size_t off)
+{
+	for (size_t i = 0; i < RECIPE_VARS_NR; i++)
+		if (recipe_vars[i].kind == V_BOOL && recipe_vars[i].off == off)
+			return &recipe_vars[i];
+	return NULL;
+}
+
+int env_read_entry(struct entry *out, struct diags *d)
+{
+	entry_init(out);
+	int rc = 0;
+	const struct recipe_var *shape = bool_row(offsetof(struct entry, multinode));
+	if (getenv(shape->name))
+		rc |= read_var(out, shape, d);
+	unsigned want = out->multinode ? ENTRY_MULTI : ENTRY_SINGLE;
+	for (size_t i = 0; i < RECIPE_VARS_NR; i++)
+		if (recipe_vars[i].back && (recipe_vars[i].shapes & want))
+			rc |= read_var(out, &recipe_vars[i], d);
+	if (!rc && !out->multinode && out->disagg)
+		rc = diags_errorf(d, NULL, 0, 0, NULL, "%s=true needs %s=true: a single-node run "
+				  "cannot be disaggregated",
+				  bool_row(offsetof(struct entry, disagg))->name, shape->name);
+	if (rc)
+		entry_release(out);
+	return rc ? -1 : 0;
+}
+
+void env_read_names(struct buf *out, unsigned shapes)
+{
+	const char *sep = "";
+	for (size_t i = 0; i < RECIPE_VARS_NR; i++) {
+		if (recipe_vars[i].back && recipe_vars[i].shapes == shapes) {
+			buf_addf(out, "%s%s", sep, recipe_vars[i].name);
+			sep = " ";
+		}
+	}
 }

@@ -16,6 +16,7 @@
 #include "common/vec.h"
 #include "common/xalloc.h"
 #include "executor/core/entry.h"
+#include "executor/core/env.h"
 #include "executor/core/jtree.h"
 #include "executor/results/results_util.h"
 
@@ -323,10 +324,12 @@ int process_result(struct buf *out, const struct process_meta *m, const char *ra
 	set_int(&o, "isl", m->isl);
 	set_int(&o, "osl", m->osl);
 	set_bool(&o, "is_multinode", m->multinode);
+	/* the dp_attention fields are strings: the existing processor copied the recipe
+	 * variable's text (DP_ATTENTION, ...), which env_bool_text writes */
 	if (!m->multinode) {
 		set_int(&o, "tp", m->tp);
 		set_int(&o, "ep", m->ep);
-		set_str(&o, "dp_attention", tf(m->dp_attn));
+		set_str(&o, "dp_attention", env_bool_text(m->dp_attn));
 		set_double(&o, "tput_per_gpu", total / (double)m->tp);
 		set_double(&o, "output_tput_per_gpu", output / (double)m->tp);
 		set_double(&o, "input_tput_per_gpu", (total - output) / (double)m->tp);
@@ -334,11 +337,11 @@ int process_result(struct buf *out, const struct process_meta *m, const char *ra
 		double p = (double)m->prefill_gpus, dg = (double)m->decode_gpus;
 		set_int(&o, "prefill_tp", m->prefill.tp);
 		set_int(&o, "prefill_ep", m->prefill.ep);
-		set_str(&o, "prefill_dp_attention", tf(m->prefill.dp_attn));
+		set_str(&o, "prefill_dp_attention", env_bool_text(m->prefill.dp_attn));
 		set_int(&o, "prefill_num_workers", m->prefill.num_workers);
 		set_int(&o, "decode_tp", m->decode.tp);
 		set_int(&o, "decode_ep", m->decode.ep);
-		set_str(&o, "decode_dp_attention", tf(m->decode.dp_attn));
+		set_str(&o, "decode_dp_attention", env_bool_text(m->decode.dp_attn));
 		set_int(&o, "decode_num_workers", m->decode.num_workers);
 		set_int(&o, "num_prefill_gpu", m->prefill_gpus);
 		set_int(&o, "num_decode_gpu", m->decode_gpus);

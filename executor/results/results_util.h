@@ -25,12 +25,6 @@ static inline const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
-/* "true" or "false", the strings results store for booleans (dp_attention, ...). */
-static inline const char *tf(bool b)
-{
-	return b ? "true" : "false";
-}
-
 /* Appends s with ASCII a-z upper-cased (Hardware, Framework, Precision: executor-spec 7);
  * other bytes, UTF-8 included, are kept, whatever the locale. */
 static inline void upper(struct buf *out, const char *s)

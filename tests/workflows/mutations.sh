@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
-# mutations.sh WFCHECK MATRIXGEN ROOT
+# mutations.sh WFCHECK MATRIXGEN EXECUTOR ROOT
 #   Shows that the workflow checks can fail: breaks a copy of .github/ one way at a time and
 #   expects check.sh to report the rule meant to catch it (or scripts.sh to fail, for the
 #   scripts the workflows run). The unbroken copy must pass both first.
 #   Prints one line per case, then "N passed, N failed"; exit 0 only when nothing failed.
 # shellcheck disable=SC2016 # the perl expressions are single-quoted on purpose
 set -euo pipefail
-if [ $# -ne 3 ]; then
-	echo "usage: mutations.sh WFCHECK MATRIXGEN ROOT" >&2
+if [ $# -ne 4 ]; then
+	echo "usage: mutations.sh WFCHECK MATRIXGEN EXECUTOR ROOT" >&2
 	exit 2
 fi
-wfcheck=$(realpath "$1") matrixgen=$(realpath "$2") root=$(realpath "$3")
+wfcheck=$(realpath "$1") matrixgen=$(realpath "$2") executor=$(realpath "$3") root=$(realpath "$4")
 here=$(dirname "$(realpath "$0")")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -26,7 +26,7 @@ reset_copy
 sc=0
 bash "$here/shellcheck.sh" "$wfcheck" "$copy" >"$tmp/sc.out" 2>&1 || sc=$?
 if bash "$here/check.sh" "$wfcheck" "$matrixgen" "$copy" >"$tmp/out" 2>&1 &&
-	bash "$here/scripts.sh" "$matrixgen" "$copy" >>"$tmp/out" 2>&1 &&
+	bash "$here/scripts.sh" "$wfcheck" "$matrixgen" "$executor" "$copy" >>"$tmp/out" 2>&1 &&
 	{ cat "$tmp/sc.out" >>"$tmp/out"; [ "$sc" -eq 0 ] || [ "$sc" -eq 77 ]; }; then
 	echo "ok: the unbroken copy passes"
 	passed=$((passed + 1))
@@ -51,7 +51,7 @@ mutate() {
 	fi
 	local caught=false
 	if [ "$expect" = scripts ]; then
-		bash "$here/scripts.sh" "$matrixgen" "$copy" >"$tmp/out" 2>&1 || caught=true
+		bash "$here/scripts.sh" "$wfcheck" "$matrixgen" "$executor" "$copy" >"$tmp/out" 2>&1 || caught=true
 	elif [ "$expect" = shellcheck ]; then
 		if ! command -v shellcheck >/dev/null 2>&1; then
 			echo "left out (no shellcheck): $what"
@@ -131,8 +131,14 @@ mutate scripts/plan-matrix.sh scripts 's/min_by\(\[\.value\.e\.conc, \.key\]\)/m
 	"plan-matrix.sh: the canary is not the lowest concurrency"
 mutate scripts/plan-matrix.sh scripts 's/select\(\.key != \$c\.single\)/select(true)/' \
 	"plan-matrix.sh: the canary also runs again in its part"
-mutate scripts/result-filename.sh scripts 's/-dpa\\\(/-dp\\(/' "result-filename.sh: dpa spelled dp"
-mutate scripts/result-filename.sh scripts 's/join\("x"\)/join(",")/' "result-filename.sh: conc joined by ,"
+mutate $W/benchmark-tmpl.yml scripts 's/ --node "\$RUNNER_NAME"\)/ --node "\${RUNNER_NAME}_x")/' \
+	"the naming step names the result after another node"
+mutate $W/benchmark-multinode-tmpl.yml scripts 's/echo "name=\$name" >>/echo "name=\${name}x" >>/' \
+	"the naming step's output is not the executor's name"
+mutate $W/benchmark-multinode-tmpl.yml scripts 's/result-filename --entry-json/result-filenam --entry-json/' \
+	"the naming step calls no executor result-filename"
+mutate $W/benchmark-tmpl.yml scripts 's/(          name=\$\("\$BUILD_DIR)/          jq -r ".[\\"exp-name\\"] + \\"_disagg-\\" + (.disagg | tostring)" <<<"\$ENTRY" >\/dev\/null\n$1/' \
+	"a template builds (part of) the name itself, beside the executor"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

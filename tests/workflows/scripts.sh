@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
-# scripts.sh MATRIXGEN ROOT
-#   Runs the scripts the workflows run (.github/scripts/) on what matrixgen really prints:
-#   plan-matrix.sh (the 256-job split and the canary of run-sweep.yml / e2e-tests.yml) and
-#   result-filename.sh (RESULT_FILENAME, executor-spec 2.3, which names the bmk_* artifacts).
+# scripts.sh WFCHECK MATRIXGEN EXECUTOR ROOT
+#   Runs what the workflows run on what matrixgen really prints: plan-matrix.sh (the 256-job
+#   split and the canary of run-sweep.yml / e2e-tests.yml, .github/scripts/), and each
+#   template's step that names the result (RESULT_FILENAME, executor-spec 2.3, which names
+#   the bmk_* artifacts) as the job runs it: its `run:` script, written out by
+#   `wfcheck --dump-run`, calling the executor. Nothing under .github/ may build that name
+#   itself: only `executor result-filename` does.
 #   Prints one line per case, then "N passed, N failed"; exit 0 only when nothing failed.
 set -euo pipefail
-if [ $# -ne 2 ]; then
-	echo "usage: scripts.sh MATRIXGEN ROOT" >&2
+if [ $# -ne 4 ]; then
+	echo "usage: scripts.sh WFCHECK MATRIXGEN EXECUTOR ROOT" >&2
 	exit 2
 fi
-matrixgen=$(realpath "$1") root=$(realpath "$2")
+wfcheck=$(realpath "$1") matrixgen=$(realpath "$2") executor=$(realpath "$3") root=$(realpath "$4")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$root"
 plan=.github/scripts/plan-matrix.sh
-rfn=.github/scripts/result-filename.sh
 changelog=tests/golden/changelog/added.out
 configs=(configs/*-master.yaml)
 passed=0 failed=0
@@ -99,36 +101,73 @@ check "plan-matrix.sh: multi-node only: every entry planned exactly once" conser
 echo '{"single_node": {"1k1k": {}}, "multi_node": {}}' >"$tmp/bad.json"
 check "plan-matrix.sh: a malformed changelog object is an error" sh -c "! bash '$plan' '$tmp/bad.json' 2>/dev/null"
 
-# result-filename.sh: executor-spec 2.3, by hand
+# RESULT_FILENAME: each template's naming step, run as the job runs it ($BUILD_DIR holds the
+# executor the job built), must name the entries as executor-spec 2.3 says, by hand
+mkdir -p "$tmp/steps"
+"$wfcheck" --dump-run "$tmp/steps" .github/workflows/*.yml >/dev/null || true # its verdict is check.sh's
+mkdir -p "$tmp/build/executor"
+ln -s "$executor" "$tmp/build/executor/executor"
+naming_step() { # TEMPLATE: the dumped run: script of its step that calls result-filename
+	grep -l 'executor" result-filename' "$tmp/steps/$1".*.sh 2>/dev/null | head -1
+}
 single='{"image":"i","model":"m","model-prefix":"dsr1","precision":"fp8","framework":"sglang","runner":"h200","isl":1024,"osl":1024,"tp":8,"conc":4,"max-model-len":2248,"ep":1,"dp-attn":false,"spec-decoding":"none","exp-name":"dsr1_1k1k","disagg":false,"run-eval":false}'
 multi='{"image":"i","model":"m","model-prefix":"dsr1","precision":"fp4","framework":"dynamo-trt","runner":"gb200","isl":1024,"osl":8192,"spec-decoding":"mtp","prefill":{"num-worker":2,"tp":4,"ep":4,"dp-attn":true},"decode":{"num-worker":1,"tp":8,"ep":8,"dp-attn":false,"additional-settings":[]},"conc":[512,64,1024],"max-model-len":9416,"exp-name":"dsr1_1k8k","disagg":true,"run-eval":false}'
-expect_name() { # NAME ENTRY NODE EXPECTED
+run_naming() { # TEMPLATE ENTRY NODE: runs the step; its name= output on stdout
+	local step
+	step=$(naming_step "$1") || true
+	[ -n "$step" ] || { echo "no step of $1 calls executor result-filename" >&2; return 1; }
+	: >"$tmp/gh_output"
+	ENTRY=$2 RUNNER_NAME=$3 BUILD_DIR="$tmp/build" GITHUB_OUTPUT="$tmp/gh_output" \
+		bash "$step" >/dev/null 2>"$tmp/step.err" || { cat "$tmp/step.err" >&2; return 1; }
+	sed -n 's/^name=//p' "$tmp/gh_output"
+}
+expect_name() { # NAME TEMPLATE ENTRY NODE EXPECTED
 	local got
-	got=$(bash "$rfn" "$3" <<<"$2" 2>&1) || true
-	if [ "$got" = "$4" ]; then ok "$1"; else fail "$1: got '$got', want '$4'"; fi
+	got=$(run_naming "$2" "$3" "$4" 2>&1) || true
+	if [ "$got" = "$5" ]; then ok "$1"; else fail "$1: got '$got', want '$5'"; fi
 }
-expect_name "result-filename.sh: single-node (executor-spec 2.3)" "$single" h200-nv_0 \
+expect_name "benchmark-tmpl.yml names a single-node entry (executor-spec 2.3)" \
+	benchmark-tmpl.yml "$single" h200-nv_0 \
 	dsr1_1k1k_fp8_sglang_tp8-ep1-dpafalse_disagg-false_spec-none_conc4_h200-nv_0
-expect_name "result-filename.sh: multi-node (executor-spec 2.3; conc joined by x in list order)" "$multi" gb200-nv_1 \
+expect_name "benchmark-multinode-tmpl.yml names a multi-node entry (executor-spec 2.3; conc joined by x in list order)" \
+	benchmark-multinode-tmpl.yml "$multi" gb200-nv_1 \
 	dsr1_1k8k_fp4_dynamo-trt_prefill-tp4-ep4-dptrue-nw2_decode-tp8-ep8-dpfalse-nw1_disagg-true_spec-mtp_conc512x64x1024_gb200-nv_1
-for input in "$changelog" "$tmp/fs.json" "$tmp/tc.json"; do
-	jq -c 'if type == "array" then .[] else (.single_node, .multi_node) | .[][] end' "$input" >"$tmp/entries"
-	if bash "$rfn" node_0 "$tmp/entries" >"$tmp/names" 2>"$tmp/err" &&
-		[ "$(wc -l <"$tmp/names")" -eq "$(wc -l <"$tmp/entries")" ]; then
-		ok "result-filename.sh: every entry of $(basename "$input") ($(wc -l <"$tmp/entries")) has a name"
-	else
-		fail "result-filename.sh: entries of $(basename "$input")"
-		head -5 "$tmp/err"
-	fi
-done
-refused() { # FILTER: result-filename.sh must refuse the single-node entry changed by FILTER
-	jq -c "$1" <<<"$single" >"$tmp/changed.json"
-	! bash "$rfn" n "$tmp/changed.json"
+refused() { # FILTER MESSAGE: the single-node naming step must fail on the entry changed by
+	# FILTER, with the executor's MESSAGE
+	local changed
+	changed=$(jq -c "$1" <<<"$single")
+	! run_naming benchmark-tmpl.yml "$changed" n >"$tmp/refused.out" 2>&1 &&
+		grep -qF -- "$2" "$tmp/refused.out"
 }
-check "result-filename.sh: a missing key is an error, not 'null' in a name" refused 'del(.tp)'
-check "result-filename.sh: a '/' in a field is an error (artifact names cannot carry it)" \
-	refused '.precision = "a/b"'
-check "result-filename.sh: a string tp is an error" refused '.tp = "8"'
+check "naming step: a missing key is an error, not a name" refused 'del(.tp)' 'tp: missing key'
+check "naming step: a '/' in a field is an error (artifact names cannot carry it)" \
+	refused '.precision = "a/b"' "cannot carry ('/')"
+check "naming step: a string tp is an error" refused '.tp = "8"' 'tp: expected an integer >= 1'
+# every entry matrixgen prints gets a name from the executor (one call per input), except
+# single-node entries with disagg: true, which matrixgen emits (matrix-spec 1.1) and the
+# executor refuses (executor-spec 2.1): their job fails at the naming step, saying why
+named_all() { # INPUT
+	jq -c 'if type == "array" then . else [(.single_node, .multi_node) | .[][]] end' "$1" >"$tmp/all"
+	jq -c '[.[] | select(has("prefill") or (.disagg | not))]' "$tmp/all" >"$tmp/named"
+	jq -c '[.[] | select((has("prefill") | not) and .disagg)]' "$tmp/all" >"$tmp/refused"
+	"$executor" result-filename --matrix "$tmp/named" --node node_0 >"$tmp/names" &&
+		[ "$(wc -l <"$tmp/names")" -eq "$(jq length "$tmp/named")" ] || return 1
+	if [ "$(jq length "$tmp/refused")" -gt 0 ]; then
+		! "$executor" result-filename --matrix "$tmp/refused" --node node_0 >/dev/null 2>"$tmp/err" &&
+			[ "$(grep -c 'a single-node entry cannot be disaggregated' "$tmp/err")" -eq "$(jq length "$tmp/refused")" ]
+	fi
+}
+for input in "$changelog" "$tmp/fs.json" "$tmp/tc.json"; do
+	check "executor result-filename: every entry of $(basename "$input") is named, or refused as disaggregated single-node" \
+		named_all "$input"
+done
+# only the executor builds the name: no workflow or script spells its pattern
+if grep -rnE -- '-dpa|_disagg-|_spec-|prefill-tp' .github >"$tmp/spelled"; then
+	fail "RESULT_FILENAME is built outside the executor:"
+	sed 's/^/    /' "$tmp/spelled"
+else
+	ok "nothing under .github/ builds RESULT_FILENAME itself (only executor result-filename)"
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

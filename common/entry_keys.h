@@ -1,0 +1,70 @@
+/*
+ * entry_keys: the matrix entry, described once for both programs (matrix-spec section 2 and
+ * 3.4, executor-spec 2.1). matrixgen writes entries with these names, in the key orders of
+ * the layouts below; the executor's entry reader checks names, types, shapes (single- or
+ * multi-node) and required keys against the same rows, and suggests a key of the table for
+ * an unknown one. Neither program spells a key of the entry anywhere else.
+ *
+ * Everything here is static data: nothing to initialise, nothing to free. Rows are indexed
+ * by their enum (designated initialisers), so entry_keys[EK_TP].name is "tp" whatever the
+ * row order; the row order is executor-spec 2.1's list (single-node keys, then the
+ * multi-node ones), which is also the order the executor reports missing keys in.
+ */
+#ifndef COMMON_ENTRY_KEYS_H
+#define COMMON_ENTRY_KEYS_H
+
+#include <stdbool.h>
+
+enum entry_key {
+	EK_IMAGE, EK_MODEL, EK_MODEL_PREFIX, EK_PRECISION, EK_FRAMEWORK, EK_RUNNER, EK_ISL, EK_OSL,
+	EK_TP, EK_CONC, EK_MAX_MODEL_LEN, EK_EP, EK_DP_ATTN, EK_SPEC_DECODING, EK_EXP_NAME,
+	EK_DISAGG, EK_RUN_EVAL, EK_PREFILL, EK_DECODE,
+	EK_NR /* also ends a layout's key list */
+};
+
+/* The keys of a worker mapping (`prefill`, `decode`), in the fixed order of
+ * runner-model-sweep and changelog output (matrix-spec 2). */
+enum entry_worker_key { EWK_NUM_WORKER, EWK_TP, EWK_EP, EWK_DP_ATTN, EWK_SETTINGS, EWK_NR };
+
+enum entry_key_type {
+	EKT_STRING,   /* a string */
+	EKT_INT,      /* an integer >= 1 */
+	EKT_BOOL,     /* true or false */
+	EKT_CHOICE,   /* one of entry_spec_values */
+	EKT_CONC,     /* single-node: an integer >= 1; multi-node: a non-empty list of them */
+	EKT_WORKER,   /* a worker mapping: entry_worker_keys */
+	EKT_SETTINGS, /* a list of strings NAME=VALUE */
+};
+
+/* Shapes: which entries carry a key. */
+#define ENTRY_SINGLE 1u
+#define ENTRY_MULTI 2u
+
+/* One row type for both tables, so one reader walks either. */
+struct entry_key_row {
+	const char *name;
+	enum entry_key_type type;
+	unsigned shapes; /* ENTRY_SINGLE | ENTRY_MULTI: the entries that carry it (workers: multi) */
+	bool optional;   /* may be left out; every other key of the shape is required */
+};
+
+extern const struct entry_key_row entry_keys[EK_NR];
+extern const struct entry_key_row entry_worker_keys[EWK_NR];
+/* spec-decoding's values, NULL-terminated (matrix-spec 1.1; the input schema uses it too). */
+extern const char *const entry_spec_values[];
+
+/* The key orders matrixgen writes (matrix-spec 2, 3.4). Lists end with EK_NR. */
+struct entry_layout {
+	const enum entry_key *single, *multi;
+	bool workers_as_written; /* worker keys as written in the config, else entry_worker_keys order */
+};
+
+extern const struct entry_layout entry_layout_sweep;     /* full-sweep, test-config */
+extern const struct entry_layout entry_layout_rms;       /* runner-model-sweep */
+extern const struct entry_layout entry_layout_changelog; /* entries inside the changelog object */
+
+/* The row named name, or EK_NR / EWK_NR. */
+enum entry_key entry_key_find(const char *name);
+enum entry_worker_key entry_worker_key_find(const char *name);
+
+#endif
