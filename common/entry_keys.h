@@ -27,14 +27,20 @@ enum entry_key {
 enum entry_worker_key { EWK_NUM_WORKER, EWK_TP, EWK_EP, EWK_DP_ATTN, EWK_SETTINGS, EWK_NR };
 
 enum entry_key_type {
-	EKT_STRING,   /* a string */
+	EKT_STRING,   /* a string without control characters */
+	EKT_NAME,     /* a string that becomes part of a path: a safe name (common/safename.h) */
 	EKT_INT,      /* an integer >= 1 */
 	EKT_BOOL,     /* true or false */
 	EKT_CHOICE,   /* one of entry_spec_values */
-	EKT_CONC,     /* single-node: an integer >= 1; multi-node: a non-empty list of them */
+	EKT_CONC,     /* single-node: an integer 1..ENTRY_CONC_MAX; multi-node: a non-empty list */
 	EKT_WORKER,   /* a worker mapping: entry_worker_keys */
 	EKT_SETTINGS, /* a list of strings NAME=VALUE */
 };
+
+/* The highest concurrency an entry may ask for (matrixgen's conc-start, conc-end and
+ * conc-list too): each request in flight holds a connection and its records, and the load
+ * makes 10 x conc prompts (executor-spec 4.8), so a larger one cannot be run on one node. */
+#define ENTRY_CONC_MAX 65536
 
 /* Shapes: which entries carry a key. */
 #define ENTRY_SINGLE 1u

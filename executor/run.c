@@ -18,6 +18,7 @@
 #include "common/clock.h"
 #include "common/diag.h"
 #include "common/fileio.h"
+#include "common/safename.h"
 #include "common/xalloc.h"
 #include "executor/results/artifact.h"
 #include "executor/load/bench.h"
@@ -116,11 +117,11 @@ static int step_validate(struct run *r)
 {
 	if (entry_parse(&r->e, r->json, r->len, r->name, r->d))
 		return -1;
-	const char *node = r->o->node;
-	if (!node || !*node)
-		node = getenv("RUNNER_NAME");
-	if (!node || !*node)
-		node = r->e.runner;
+	const char *node = entry_node_name(&r->e, r->o->node);
+	/* the node names the profile, the result file and the output folder */
+	if (!safe_name_ok(node))
+		return diags_errorf(r->d, NULL, 0, 0, NULL, "node name '%s': expected %s", node,
+				    safe_name_rule);
 	buf_adds(&r->node, node);
 	r->m.node = r->node.s;
 	r->m.image = r->e.image;

@@ -59,9 +59,9 @@ static int check_conc(void *rec, struct schema_ctx *ctx)
 }
 
 #define ITEM_CONC_FIELDS                                                                          \
-	{ "conc-start", SF_INT, 0, 1, 0, NULL, offsetof(struct search_item, conc_start), 0, NULL, NULL }, \
-	{ "conc-end", SF_INT, 0, 1, 0, NULL, offsetof(struct search_item, conc_end), 0, NULL, NULL },     \
-	{ "conc-list", SF_INT_LIST, SF_NONEMPTY, 1, 0, NULL, offsetof(struct search_item, conc_list),     \
+	{ "conc-start", SF_INT, 0, 1, ENTRY_CONC_MAX, NULL, offsetof(struct search_item, conc_start), 0, NULL, NULL }, \
+	{ "conc-end", SF_INT, 0, 1, ENTRY_CONC_MAX, NULL, offsetof(struct search_item, conc_end), 0, NULL, NULL },     \
+	{ "conc-list", SF_INT_LIST, SF_NONEMPTY, 1, ENTRY_CONC_MAX, NULL, offsetof(struct search_item, conc_list),     \
 	  offsetof(struct search_item, conc_list_nr), NULL, NULL }
 
 static const struct sfield single_item_fields[] = {

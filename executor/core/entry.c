@@ -6,6 +6,7 @@
 
 #include <limits.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@
 #include "common/entry_keys.h"
 #include "common/fileio.h"
 #include "common/jsonw.h"
+#include "common/safename.h"
 #include "common/suggest.h"
 #include "common/vec.h"
 #include "common/xalloc.h"
@@ -81,15 +83,44 @@ static int type_error(struct ctx *c, const struct jnode *n, const char *path,
 	return -1;
 }
 
-static int get_long(long *out, struct ctx *c, const struct jnode *n, const char *path)
+/* An integer from 1 to max (0: no bound of ours, LONG_MAX - 1 at most). */
+static int get_long_max(long *out, struct ctx *c, const struct jnode *n, const char *path,
+			long max)
 {
+	char expected[64] = "an integer >= 1";
+	if (max)
+		snprintf(expected, sizeof(expected), "an integer from 1 to %ld", max);
 	if (n->type != JT_NUM || !n->is_int)
-		return type_error(c, n, path, "an integer >= 1");
+		return type_error(c, n, path, expected);
 	char *end;
 	long v = strtol(n->s, &end, 10);
-	if (*end || v < 1 || v == LONG_MAX)
-		return type_error(c, n, path, "an integer >= 1");
+	if (*end || v < 1 || v == LONG_MAX || (max && v > max))
+		return type_error(c, n, path, expected);
 	*out = v;
+	return 0;
+}
+
+static int get_long(long *out, struct ctx *c, const struct jnode *n, const char *path)
+{
+	return get_long_max(out, c, n, path, 0);
+}
+
+/* A string of the entry: no NUL (a C string would cut it: "a\u0000b" would become "a") and no
+ * other control character (values go into the recipe's environment and into messages). */
+static int get_string(char **out, struct ctx *c, const struct jnode *n, const char *path,
+		      bool name)
+{
+	if (n->type != JT_STR)
+		return type_error(c, n, path, name ? safe_name_rule : "a string");
+	bool control = strlen(n->s) != n->len;
+	for (size_t i = 0; i < n->len && !control; i++)
+		control = (unsigned char)n->s[i] < 0x20 || n->s[i] == 0x7f;
+	if (control)
+		return type_error(c, n, path, name ? safe_name_rule
+						   : "a string without control characters");
+	if (name && !safe_name_ok(n->s))
+		return type_error(c, n, path, safe_name_rule);
+	*out = xstrdup(n->s);
 	return 0;
 }
 
@@ -165,7 +196,7 @@ static int parse_conc(struct entry *e, struct ctx *c, const struct jnode *n, con
 {
 	if (!e->multinode) {
 		long v;
-		if (get_long(&v, c, n, path))
+		if (get_long_max(&v, c, n, path, ENTRY_CONC_MAX))
 			return -1;
 		VEC_GROW(e->conc, 1, e->conc_alloc);
 		e->conc[0] = v;
@@ -179,7 +210,7 @@ static int parse_conc(struct entry *e, struct ctx *c, const struct jnode *n, con
 		struct buf p = BUF_INIT;
 		buf_addf(&p, "%s[%zu]", path, i);
 		long v;
-		if (get_long(&v, c, &n->items[i], p.s)) {
+		if (get_long_max(&v, c, &n->items[i], p.s, ENTRY_CONC_MAX)) {
 			rc = -1;
 		} else {
 			VEC_GROW(e->conc, e->conc_nr + 1, e->conc_alloc);
@@ -215,10 +246,8 @@ static int parse_field(void *rec, const struct table *t, size_t i, struct ctx *c
 	char *field = (char *)rec + t->offsets[i];
 	switch (t->rows[i].type) {
 	case EKT_STRING:
-		if (n->type != JT_STR)
-			return type_error(c, n, path, "a string");
-		*(char **)field = xstrdup(n->s);
-		return 0;
+	case EKT_NAME:
+		return get_string((char **)field, c, n, path, t->rows[i].type == EKT_NAME);
 	case EKT_CHOICE:
 		return parse_choice((char **)field, c, n, path);
 	case EKT_INT:

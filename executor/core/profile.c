@@ -8,6 +8,7 @@
 #include "common/buf.h"
 #include "common/diag.h"
 #include "common/fileio.h"
+#include "common/safename.h"
 #include "common/xalloc.h"
 #include "executor/core/env.h"
 
@@ -170,7 +171,10 @@ int profile_load(struct profile *p, const char *workspace, const char *prefix,
 	buf_addf(&path, "%s/runners/%s.yaml", workspace, prefix);
 	int rc;
 	memset(p, 0, sizeof(*p));
-	if (access(path.s, F_OK))
+	if (!safe_name_ok(prefix)) /* the node comes from --node, $RUNNER_NAME or the entry */
+		rc = diags_errorf(d, NULL, 0, 0, NULL, "node prefix '%s': expected %s", prefix,
+				  safe_name_rule);
+	else if (access(path.s, F_OK))
 		rc = diags_errorf(d, NULL, 0, 0, NULL,
 				  "no node profile for node prefix '%s': %s does not exist", prefix,
 				  path.s);

@@ -24,6 +24,7 @@ static void sample(struct jsonw *w, const struct entry_key_row *r, unsigned shap
 {
 	switch (r->type) {
 	case EKT_STRING: bad ? jsonw_int(w, 8) : jsonw_str(w, "s"); break;
+	case EKT_NAME: jsonw_str(w, bad ? "../s" : "s"); break;
 	case EKT_INT: bad ? jsonw_str(w, "8") : jsonw_int(w, 2); break;
 	case EKT_BOOL: bad ? jsonw_str(w, "true") : jsonw_bool(w, false); break;
 	case EKT_CHOICE: jsonw_str(w, bad ? "eagle" : entry_spec_values[0]); break;
@@ -250,9 +251,64 @@ static void test_result_filename_and_node(void **state)
 	diags_release(&d);
 }
 
+/* An entry whose key is set to the JSON value text, else as test_result_filename's. */
+static int parse_with(const char *key, const char *value, struct diags *d)
+{
+	static const char *const keys[] = { "image", "model", "model-prefix", "precision",
+					     "framework", "runner", "isl", "osl", "tp", "conc",
+					     "max-model-len", "ep", "dp-attn", "spec-decoding",
+					     "exp-name", "disagg", "run-eval" };
+	static const char *const values[] = { "\"i\"", "\"m\"", "\"dsr1\"", "\"fp8\"",
+					       "\"sglang\"", "\"h200\"", "1024", "1024", "8", "4",
+					       "2248", "1", "false", "\"none\"", "\"dsr1_1k1k\"",
+					       "false", "false" };
+	struct buf json = BUF_INIT;
+	buf_addch(&json, '{');
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		buf_addf(&json, "%s\"%s\": %s", i ? ", " : "", keys[i],
+			 strcmp(keys[i], key) ? values[i] : value);
+	buf_addch(&json, '}');
+	struct entry e;
+	int rc = entry_parse(&e, json.s, json.len, "e.json", d);
+	if (!rc)
+		entry_release(&e);
+	buf_release(&json);
+	return rc;
+}
+
+/* Values that become part of a path are safe names; no string carries a control character
+ * (a NUL would cut "a\u0000b" to "a" in the recipe's MODEL); conc is bounded. */
+static void test_hostile_values(void **state)
+{
+	(void)state;
+	static const struct { const char *key, *value, *msg; } bad[] = {
+		{ "exp-name", "\"../../../evil\"", "expected a safe name" },
+		{ "exp-name", "\"x/../../esc\"", "expected a safe name" },
+		{ "framework", "\"..\"", "expected a safe name" },
+		{ "precision", "\"fp8\\u0000x\"", "expected a safe name" },
+		{ "runner", "\"../../etc/passwd\"", "expected a safe name" },
+		{ "model-prefix", "\"-rf\"", "expected a safe name" },
+		{ "model", "\"a\\u0000b\"", "expected a string without control characters" },
+		{ "image", "\"img\\nx\"", "expected a string without control characters" },
+		{ "conc", "2147483648", "expected an integer from 1 to 65536" },
+		{ "conc", "65537", "expected an integer from 1 to 65536" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct diags d = DIAGS_INIT;
+		assert_int_equal(parse_with(bad[i].key, bad[i].value, &d), -1);
+		first_diag(&d, bad[i].key, bad[i].msg);
+		diags_release(&d);
+	}
+	struct diags d = DIAGS_INIT;
+	assert_int_equal(parse_with("conc", "65536", &d), 0);
+	assert_int_equal(parse_with("model", "\"org/Model-v1.5 (caf\u00e9)\"", &d), 0);
+	diags_release(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hostile_values),
 		cmocka_unit_test(test_table_entry_accepted),
 		cmocka_unit_test(test_each_row_refused),
 		cmocka_unit_test(test_other_shape_refused),
