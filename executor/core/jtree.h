@@ -50,12 +50,17 @@ struct jmember {
 };
 
 /* Parses s[0..len) as one JSON value. name is the file name for diags. NULL on error (one
- * diag with line:col). */
+ * diag with line:col; none when d is NULL, for answers where malformed only means absent). */
 struct jnode *jtree_parse(const char *s, size_t len, const char *name, struct diags *d);
 void jtree_free(struct jnode *root);
 
 /* The value of the LAST member named key (Python's json keeps the last), or NULL. */
 const struct jnode *jobj_get(const struct jnode *obj, const char *key);
+/* Item i of an array, or NULL (not an array, or too short). */
+const struct jnode *jarr_at(const struct jnode *arr, size_t i);
+/* The string value of obj's member key (as jobj_get finds it), or NULL when obj is not an
+ * object, the member is absent or its value is not a string. */
+const char *jobj_str(const struct jnode *obj, const char *key);
 /* Whether member i of obj is the first one with its key (later duplicates are shadows). */
 bool jobj_first_of_key(const struct jnode *obj, size_t i);
 /* Writes n as Python's json.dumps would after json.loads: ints as integers, floats as
