@@ -174,7 +174,8 @@ int prepare_requests(struct prepared *out, const struct bench_config *cfg,
 		buf_init(&t.resp);
 		buf_init(&t.body);
 		buf_addf(&t.url, "%s/tokenize", cfg->base_url);
-		int rc = hcall_init(&t.h, cfg->bearer, d);
+		struct hcall_opts o = { .bearer = cfg->bearer, .json = true };
+		int rc = hcall_init(&t.h, &o, d);
 		if (!rc)
 			rc = size_text_prompts(out, cfg, &t, d);
 		hcall_release(&t.h);
