@@ -154,6 +154,23 @@ long hcall_post(struct hcall *h, struct buf *resp, const char *url, const char *
 	return status;
 }
 
+char *hcall_escape(const char *s)
+{
+	/* what curl_easy_escape writes, without its out-of-memory NULL */
+	static const char hex[] = "0123456789ABCDEF";
+	struct buf b = BUF_INIT;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr("-._~", *p)) {
+			buf_addch(&b, (char)*p);
+		} else {
+			char e[3] = { '%', hex[*p >> 4], hex[*p & 15] };
+			buf_add(&b, e, 3);
+		}
+	}
+	return buf_take(&b, NULL);
+}
+
 void hcall_cut(struct hcall *h)
 {
 	pthread_mutex_lock(&h->lock);

@@ -69,6 +69,8 @@ long hcall_do(struct hcall *h, const struct hcall_req *r);
  * resp (reset first). Returns the HTTP status, or -1 with a diag when no response arrived. */
 long hcall_post(struct hcall *h, struct buf *resp, const char *url, const char *body,
 		struct diags *d);
+/* s percent-encoded for a URL's path or query (RFC 3986 unreserved characters kept). Owned. */
+char *hcall_escape(const char *s);
 /* From another thread: shuts the handle's connection down, so that a call blocked on it
  * (a followed stream) ends, and lets it open no other. For good: the handle is done. */
 void hcall_cut(struct hcall *h);

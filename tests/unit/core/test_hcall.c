@@ -426,6 +426,23 @@ static void test_no_answer(void **state)
 	diags_release(&d);
 }
 
+/* hcall_escape writes what curl_easy_escape does. */
+static void test_escape(void **state)
+{
+	(void)state;
+	static const char *const cases[] = {
+		"", "plain-._~AZaz09", "localhost/simserver:latest", "a b&c=d?e#f%",
+		"{\"label\":[\"infbench.node=n1\"]}", "\xc3\xa9\x7f\x01",
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *want = curl_easy_escape(NULL, cases[i], 0);
+		char *got = hcall_escape(cases[i]);
+		assert_string_equal(got, want);
+		free(got);
+		curl_free(want);
+	}
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -439,6 +456,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cut_before_the_call, setup_unix, teardown),
 		cmocka_unit_test_setup_teardown(test_tcp_no_proxy, setup_tcp, teardown),
 		cmocka_unit_test(test_no_answer),
+		cmocka_unit_test(test_escape),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	curl_global_cleanup();
