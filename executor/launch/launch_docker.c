@@ -1,7 +1,7 @@
 /*
  * launch_docker: the recipe in a container, through the Docker Engine API over the profile's
- * docker.host with libcurl (no CLI is shelled out). Works with Docker and with Podman's
- * Docker-compatible service; where they differ, the comments say so.
+ * docker.host with libcurl (core/hcall; no CLI is shelled out). Works with Docker and with
+ * Podman's Docker-compatible service; where they differ, the comments say so.
  *
  *   ping -> image inspect (pull per docker.pull) -> create (host network and IPC, GPUs,
  *   workspace and result mounts, labels) -> start -> follow the log stream into server.log
