@@ -1,9 +1,12 @@
 /*
- * jtree: a strict JSON reader that keeps what the result tools need and cJSON drops: member
- * order, duplicate members, the line and column of every value, and whether a number was
- * written as an integer (8) or a float (8.0), with its text. Python's json module reads the
- * same way (and so do the field's existing tools), so jtree also accepts NaN, Infinity and
- * -Infinity, which Python's json.dumps writes for non-finite floats.
+ * jtree: the executor's JSON reader: result files, server answers (/tokenize), the container
+ * engine's answers. The one exception is the per-event read of streamed responses on the
+ * load's hot path, load/jscan (its header says why, with figures). A strict reader that keeps
+ * what the result tools need: member order, duplicate members, the line and column of every
+ * value, and whether a number was written as an integer (8) or a float (8.0), with its text.
+ * Python's json module reads the same way (and so do the field's existing tools), so jtree
+ * also accepts NaN, Infinity and -Infinity, which Python's json.dumps writes for non-finite
+ * floats.
  *
  * Use: jtree_parse -> walk the nodes (jobj_get, members in order) -> jtree_free.
  * The root and everything under it are owned by the tree; strings are NUL-terminated UTF-8
