@@ -160,8 +160,9 @@ char *hcall_escape(const char *s)
 	static const char hex[] = "0123456789ABCDEF";
 	struct buf b = BUF_INIT;
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    strchr("-._~", *p)) {
+		bool keep = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			    (*p >= '0' && *p <= '9') || strchr("-._~", *p);
+		if (keep) {
 			buf_addch(&b, (char)*p);
 		} else {
 			char e[3] = { '%', hex[*p >> 4], hex[*p & 15] };

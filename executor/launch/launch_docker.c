@@ -117,8 +117,8 @@ static int call(struct reply *r, const char *socket, const char *base, const cha
 		if (status < 0)
 			rc = diags_errorf(d, NULL, 0, 0, NULL,
 					  "container engine at %s%s: %s %s failed: %s",
-					  socket ? "unix://" : "", socket ? socket : base, method, path,
-					  h.error);
+					  socket ? "unix://" : "", socket ? socket : base, method,
+					  path, h.error);
 		else
 			r->status = status;
 	}

@@ -57,7 +57,8 @@ static long http(struct buf *out, const char *method, const char *path)
 	struct diags d = DIAGS_INIT;
 	long status = -1;
 	if (!hcall_init(&h, NULL, &d)) {
-		struct hcall_req r = { .method = method, .url = url, .timeout_ms = 60000, .resp = out };
+		struct hcall_req r = { .method = method, .url = url, .timeout_ms = 60000,
+				       .resp = out };
 		status = hcall_do(&h, &r);
 	}
 	hcall_release(&h);

@@ -122,7 +122,8 @@ static int setup(void **state, bool tcp)
 	atomic_init(&sv->conn_fd, -1);
 	if (tcp) {
 		sv->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		struct sockaddr_in a = { .sin_family = AF_INET,
+					 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 		socklen_t len = sizeof(a);
 		if (bind(sv->listen_fd, (struct sockaddr *)&a, sizeof(a)) ||
 		    getsockname(sv->listen_fd, (struct sockaddr *)&a, &len))
