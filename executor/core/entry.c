@@ -105,19 +105,16 @@ static int get_long(long *out, struct ctx *c, const struct jnode *n, const char 
 	return get_long_max(out, c, n, path, 0);
 }
 
-/* A string of the entry: no NUL (a C string would cut it: "a\u0000b" would become "a") and no
- * other control character (values go into the recipe's environment and into messages). */
+/* A string of the entry: no NUL, since a C string would cut it ("a\u0000b" would reach the
+ * recipe as MODEL=a). Other control characters pass (matrixgen writes them, escaped, where a
+ * config has them; an environment value can hold them); names are stricter (safename.h). */
 static int get_string(char **out, struct ctx *c, const struct jnode *n, const char *path,
 		      bool name)
 {
 	if (n->type != JT_STR)
 		return type_error(c, n, path, name ? safe_name_rule : "a string");
-	bool control = strlen(n->s) != n->len;
-	for (size_t i = 0; i < n->len && !control; i++)
-		control = (unsigned char)n->s[i] < 0x20 || n->s[i] == 0x7f;
-	if (control)
-		return type_error(c, n, path, name ? safe_name_rule
-						   : "a string without control characters");
+	if (strlen(n->s) != n->len)
+		return type_error(c, n, path, name ? safe_name_rule : "a string without NUL characters");
 	if (name && !safe_name_ok(n->s))
 		return type_error(c, n, path, safe_name_rule);
 	*out = xstrdup(n->s);

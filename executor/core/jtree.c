@@ -42,6 +42,8 @@ static int col_of(struct parser *ps, const char *at)
 
 static int fail(struct parser *ps, const char *what)
 {
+	if (!ps->d)
+		return -1;
 	if (ps->p >= ps->end)
 		return diags_errorf(ps->d, ps->name, ps->line, col_of(ps, ps->p), NULL,
 				    "invalid JSON: %s, found the end of the file", what);
@@ -457,6 +459,17 @@ const struct jnode *jobj_get(const struct jnode *obj, const char *key)
 		if (!strcmp(obj->members[i].key, key))
 			return &obj->members[i].val;
 	return NULL;
+}
+
+const struct jnode *jarr_at(const struct jnode *arr, size_t i)
+{
+	return arr && arr->type == JT_ARR && i < arr->nr ? &arr->items[i] : NULL;
+}
+
+const char *jobj_str(const struct jnode *obj, const char *key)
+{
+	const struct jnode *v = jobj_get(obj, key);
+	return v && v->type == JT_STR ? v->s : NULL;
 }
 
 bool jobj_first_of_key(const struct jnode *obj, size_t i)

@@ -1,9 +1,12 @@
 /*
- * jtree: a strict JSON reader that keeps what the result tools need and cJSON drops: member
- * order, duplicate members, the line and column of every value, and whether a number was
- * written as an integer (8) or a float (8.0), with its text. Python's json module reads the
- * same way (and so do the field's existing tools), so jtree also accepts NaN, Infinity and
- * -Infinity, which Python's json.dumps writes for non-finite floats.
+ * jtree: the executor's JSON reader: result files, server answers (/tokenize), the container
+ * engine's answers. The one exception is the per-event read of streamed responses on the
+ * load's hot path, load/jscan (its header says why, with figures). A strict reader that keeps
+ * what the result tools need: member order, duplicate members, the line and column of every
+ * value, and whether a number was written as an integer (8) or a float (8.0), with its text.
+ * Python's json module reads the same way (and so do the field's existing tools), so jtree
+ * also accepts NaN, Infinity and -Infinity, which Python's json.dumps writes for non-finite
+ * floats.
  *
  * Use: jtree_parse -> walk the nodes (jobj_get, members in order) -> jtree_free.
  * The root and everything under it are owned by the tree; strings are NUL-terminated UTF-8
@@ -50,12 +53,17 @@ struct jmember {
 };
 
 /* Parses s[0..len) as one JSON value. name is the file name for diags. NULL on error (one
- * diag with line:col). */
+ * diag with line:col; none when d is NULL, for answers where malformed only means absent). */
 struct jnode *jtree_parse(const char *s, size_t len, const char *name, struct diags *d);
 void jtree_free(struct jnode *root);
 
 /* The value of the LAST member named key (Python's json keeps the last), or NULL. */
 const struct jnode *jobj_get(const struct jnode *obj, const char *key);
+/* Item i of an array, or NULL (not an array, or too short). */
+const struct jnode *jarr_at(const struct jnode *arr, size_t i);
+/* The string value of obj's member key (as jobj_get finds it), or NULL when obj is not an
+ * object, the member is absent or its value is not a string. */
+const char *jobj_str(const struct jnode *obj, const char *key);
 /* Whether member i of obj is the first one with its key (later duplicates are shadows). */
 bool jobj_first_of_key(const struct jnode *obj, size_t i);
 /* Writes n as Python's json.dumps would after json.loads: ints as integers, floats as

@@ -1,7 +1,6 @@
 /* health: see health.h. */
 #include "executor/launch/health.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include "common/diag.h"
 #include "common/fileio.h"
 #include "common/xalloc.h"
+#include "executor/core/hcall.h"
 #include "executor/launch/launcher.h"
 
 void deployment_release(struct deployment *dep)
@@ -102,22 +102,11 @@ void file_tail(struct buf *out, const char *path, int n)
 	buf_release(&text);
 }
 
-static size_t discard_body(char *p, size_t size, size_t n, void *data)
+/* One GET, the body dropped; the HTTP status, or -1 when nothing answered within a second. */
+static long probe(struct hcall *h, const char *url)
 {
-	(void)p;
-	(void)data;
-	return size * n;
-}
-
-/* One GET; the HTTP status, or 0 when nothing answered. */
-static long probe(CURL *h, const char *url)
-{
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	if (curl_easy_perform(h) != CURLE_OK)
-		return 0;
-	long status = 0;
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-	return status;
+	struct hcall_req r = { .url = url, .timeout_ms = 1000 };
+	return hcall_do(h, &r);
 }
 
 static int fail_with_log(const struct health_wait *w, struct diags *d, const char *why)
@@ -133,13 +122,14 @@ static int fail_with_log(const struct health_wait *w, struct diags *d, const cha
 int health_wait(struct deployment *dep, const struct health_wait *w, struct launched *l,
 		struct diags *d)
 {
-	CURL *h = curl_easy_init();
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard_body);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 1000L);
-	curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
+	struct hcall h;
+	struct hcall_opts o = { .no_proxy = true };
 	struct buf url = BUF_INIT;
 	int rc = -1;
+	if (hcall_init(&h, &o, d)) {
+		hcall_release(&h);
+		return -1;
+	}
 	for (;;) {
 		if (w->stop && *w->stop) {
 			diags_errorf(d, NULL, 0, 0, NULL, "interrupted while waiting for the server");
@@ -158,7 +148,7 @@ int health_wait(struct deployment *dep, const struct health_wait *w, struct laun
 			buf_addf(&url, "%s%s", dep->base_url, w->health_path);
 		}
 		const char *target = w->url ? w->url : (url.len ? url.s : NULL);
-		if (target && probe(h, target) == 200) {
+		if (target && probe(&h, target) == 200) {
 			rc = 0;
 			break;
 		}
@@ -178,6 +168,6 @@ int health_wait(struct deployment *dep, const struct health_wait *w, struct laun
 		nanosleep(&nap, NULL);
 	}
 	buf_release(&url);
-	curl_easy_cleanup(h);
+	hcall_release(&h);
 	return rc;
 }

@@ -1,7 +1,7 @@
 /*
  * launch_docker: the recipe in a container, through the Docker Engine API over the profile's
- * docker.host with libcurl (no CLI is shelled out). Works with Docker and with Podman's
- * Docker-compatible service; where they differ, the comments say so.
+ * docker.host with libcurl (core/hcall; no CLI is shelled out). Works with Docker and with
+ * Podman's Docker-compatible service; where they differ, the comments say so.
  *
  *   ping -> image inspect (pull per docker.pull) -> create (host network and IPC, GPUs,
  *   workspace and result mounts, labels) -> start -> follow the log stream into server.log
@@ -20,14 +20,12 @@
  */
 #include "executor/launch/launcher.h"
 
-#include <cjson/cJSON.h>
-#include <curl/curl.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -36,6 +34,8 @@
 #include "common/fileio.h"
 #include "common/jsonw.h"
 #include "common/xalloc.h"
+#include "executor/core/hcall.h"
+#include "executor/core/jtree.h"
 #include "executor/core/profile.h"
 
 #define API "/v1.41"
@@ -59,9 +59,7 @@ struct docker {
 	bool logger_running;
 	atomic_bool logger_done;  /* set by the follower as it returns */
 	bool logger_ok;           /* the stream ended by itself (the engine closed it) */
-	pthread_mutex_t sock_lock; /* guards sock against the follower's close */
-	curl_socket_t sock;        /* the follower's connection, CURL_SOCKET_BAD when none */
-	bool closing;              /* under sock_lock: logs_finish gave up; open no new socket */
+	struct hcall follower;    /* the follower's handle: logs_finish cuts it from this thread */
 	struct demux follow;      /* the follower's demultiplexer: follow.seen bytes are written */
 	int log_fd;
 	volatile sig_atomic_t *stop; /* the program's stop flag: a pull gives up */
@@ -87,75 +85,64 @@ static void docker_endpoint(const char *host, char **socket, char **base)
 	}
 }
 
-static size_t collect(char *p, size_t size, size_t n, void *data)
+/* What every call to the engine shares: its socket, no proxy, JSON bodies when json. */
+static void engine_opts(struct hcall_opts *o, const char *socket, bool json)
 {
-	buf_add(data, p, size * n);
-	return size * n;
+	memset(o, 0, sizeof(*o));
+	o->unix_socket = socket;
+	o->json = json;
+	o->no_proxy = true;
 }
 
-/* A pull may take an hour: it gives up when the executor is told to stop. */
-static int abort_on_signal(void *data, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
-{
-	(void)dt, (void)dn, (void)ut, (void)un;
-	return *(volatile sig_atomic_t *)data != 0;
-}
-
-/* One API call. Returns 0 with r filled when the engine answered, -1 with a diag when not.
- * stop: when not NULL, the call ends once it is set (never for the calls that clean up). */
+/* One API call, on a connection of its own. Returns 0 with r filled when the engine answered,
+ * -1 with a diag when not. stop: when not NULL, the call ends once it is set (a pull, which may
+ * take an hour; never for the calls that clean up). */
 static int call(struct reply *r, const char *socket, const char *base, const char *method,
 		const char *path, const char *json_body, long timeout_s, volatile sig_atomic_t *stop,
 		struct diags *d)
 {
-	CURL *h = curl_easy_init();
+	struct hcall h;
+	struct hcall_opts o;
+	engine_opts(&o, socket, true);
 	struct buf url = BUF_INIT;
 	buf_addf(&url, "%s%s", base, path);
-	struct curl_slist *hdr = curl_slist_append(NULL, "Content-Type: application/json");
 	buf_init(&r->body);
 	r->status = 0;
-	curl_easy_setopt(h, CURLOPT_URL, url.s);
-	if (socket)
-		curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, socket);
-	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, timeout_s);
-	if (stop) {
-		curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, abort_on_signal);
-		curl_easy_setopt(h, CURLOPT_XFERINFODATA, stop);
-		curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+	int rc = hcall_init(&h, &o, d);
+	if (!rc) {
+		struct hcall_req q = { .method = method, .url = url.s, .body = json_body,
+				       .timeout_ms = timeout_s * 1000, .stop = stop,
+				       .resp = &r->body };
+		long status = hcall_do(&h, &q);
+		if (status < 0)
+			rc = diags_errorf(d, NULL, 0, 0, NULL,
+					  "container engine at %s%s: %s %s failed: %s",
+					  socket ? "unix://" : "", socket ? socket : base, method,
+					  path, h.error);
+		else
+			r->status = status;
 	}
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &r->body);
-	if (json_body) {
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, json_body);
-	} else if (!strcmp(method, "POST")) {
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, "");
-	}
-	CURLcode c = curl_easy_perform(h);
-	int rc = 0;
-	if (c != CURLE_OK)
-		rc = diags_errorf(d, NULL, 0, 0, NULL, "container engine at %s%s: %s %s failed: %s",
-				  socket ? "unix://" : "", socket ? socket : base, method, path,
-				  curl_easy_strerror(c));
-	else
-		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
-	curl_slist_free_all(hdr);
-	curl_easy_cleanup(h);
+	hcall_release(&h);
 	buf_release(&url);
 	return rc;
+}
+
+/* The body as JSON, or NULL when it is not JSON (an error page, a proxy's answer). */
+static struct jnode *body_json(const struct buf *body)
+{
+	return jtree_parse(body->s, body->len, NULL, NULL);
 }
 
 /* The engine's message from an error body ({"message": ...} or {"cause": ...}). */
 static void engine_message(struct buf *out, const struct buf *body)
 {
-	cJSON *j = cJSON_ParseWithLength(body->s, body->len);
-	const cJSON *m = j ? cJSON_GetObjectItemCaseSensitive(j, "message") : NULL;
-	if (cJSON_IsString(m))
-		buf_adds(out, m->valuestring);
+	struct jnode *j = body_json(body);
+	const char *m = jobj_str(j, "message");
+	if (m)
+		buf_adds(out, m);
 	else
 		buf_add_escaped(out, body->s, body->len > 300 ? 300 : body->len);
-	cJSON_Delete(j);
+	jtree_free(j);
 }
 
 static int api_error(struct diags *d, const char *what, const struct reply *r)
@@ -168,30 +155,22 @@ static int api_error(struct diags *d, const char *what, const struct reply *r)
 	return -1;
 }
 
-static char *url_escape(const char *s)
-{
-	char *e = curl_easy_escape(NULL, s, 0);
-	char *copy = xstrdup(e);
-	curl_free(e);
-	return copy;
-}
-
 /* Image present (id filled), absent (0 returned, id NULL) or error (-1). */
 static int image_inspect(char **id, struct docker *k, const char *image, struct diags *d)
 {
 	struct reply r;
 	struct buf path = BUF_INIT;
-	char *esc = url_escape(image);
+	char *esc = hcall_escape(image);
 	buf_addf(&path, API "/images/%s/json", esc);
 	free(esc);
 	*id = NULL;
 	int rc = call(&r, k->socket, k->base, "GET", path.s, NULL, 60, NULL, d);
 	if (!rc && r.status == 200) {
-		cJSON *j = cJSON_ParseWithLength(r.body.s, r.body.len);
-		const cJSON *v = j ? cJSON_GetObjectItemCaseSensitive(j, "Id") : NULL;
-		if (cJSON_IsString(v))
-			*id = xstrdup(v->valuestring);
-		cJSON_Delete(j);
+		struct jnode *j = body_json(&r.body);
+		const char *v = jobj_str(j, "Id");
+		if (v)
+			*id = xstrdup(v);
+		jtree_free(j);
 	} else if (!rc && r.status != 404) {
 		rc = api_error(d, "image inspect", &r);
 	}
@@ -212,7 +191,7 @@ static int image_pull(struct docker *k, const char *image, struct diags *d)
 		*colon = '\0';
 		tag = colon + 1;
 	}
-	char *e1 = url_escape(name.s), *e2 = url_escape(tag);
+	char *e1 = hcall_escape(name.s), *e2 = hcall_escape(tag);
 	if (at)
 		buf_addf(&path, API "/images/create?fromImage=%s", e1);
 	else
@@ -226,12 +205,12 @@ static int image_pull(struct docker *k, const char *image, struct diags *d)
 	for (const char *p = r.body.s; !rc && p && *p;) {
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		cJSON *j = cJSON_ParseWithLength(p, n);
-		const cJSON *err = j ? cJSON_GetObjectItemCaseSensitive(j, "error") : NULL;
-		if (cJSON_IsString(err))
+		struct jnode *j = jtree_parse(p, n, NULL, NULL);
+		const char *err = jobj_str(j, "error");
+		if (err)
 			rc = diags_errorf(d, NULL, 0, 0, NULL, "container engine: pull %s failed: %s",
-					  image, err->valuestring);
-		cJSON_Delete(j);
+					  image, err);
+		jtree_free(j);
 		p = nl ? nl + 1 : NULL;
 	}
 	buf_release(&r.body);
@@ -240,33 +219,42 @@ static int image_pull(struct docker *k, const char *image, struct diags *d)
 	return rc;
 }
 
-static void add_bind(cJSON *binds, const char *host, const char *container, bool ro)
+static void add_str(struct jsonw *w, const char *key, const char *value)
+{
+	jsonw_key(w, key);
+	jsonw_str(w, value);
+}
+
+static void add_bind(struct jsonw *w, const char *host, const char *container, bool ro)
 {
 	struct buf b = BUF_INIT;
 	buf_addf(&b, "%s:%s%s", host, container, ro ? ":ro" : "");
-	cJSON_AddItemToArray(binds, cJSON_CreateString(b.s));
+	jsonw_str(w, b.s);
 	buf_release(&b);
 }
 
-static void add_device(cJSON *devs, const char *path)
+static void add_device(struct jsonw *w, const char *path)
 {
-	cJSON *dv = cJSON_CreateObject();
-	cJSON_AddStringToObject(dv, "PathOnHost", path);
-	cJSON_AddStringToObject(dv, "PathInContainer", path);
-	cJSON_AddStringToObject(dv, "CgroupPermissions", "rwm");
-	cJSON_AddItemToArray(devs, dv);
+	jsonw_obj_open(w);
+	add_str(w, "PathOnHost", path);
+	add_str(w, "PathInContainer", path);
+	add_str(w, "CgroupPermissions", "rwm");
+	jsonw_obj_close(w);
 }
 
-/* The create request body. With mask_secrets, secret values read *** (for --dry-run). */
-static char *create_body(const struct launch_spec *s, bool mask_secrets)
+/* A member whose value is an array of one string. */
+static void add_one_str_array(struct jsonw *w, const char *key, const char *value)
 {
-	cJSON *j = cJSON_CreateObject();
-	cJSON_AddStringToObject(j, "Image", s->image);
-	struct buf script = BUF_INIT;
-	buf_addf(&script, "/workspace/%s", s->recipe_rel);
-	const char *cmd[] = { "bash", script.s };
-	cJSON_AddItemToObject(j, "Cmd", cJSON_CreateStringArray(cmd, 2));
-	cJSON *env = cJSON_AddArrayToObject(j, "Env");
+	jsonw_key(w, key);
+	jsonw_arr_open(w);
+	jsonw_str(w, value);
+	jsonw_arr_close(w);
+}
+
+static void add_env(struct jsonw *w, const struct launch_spec *s, bool mask_secrets)
+{
+	jsonw_key(w, "Env");
+	jsonw_arr_open(w);
 	for (size_t i = 0; i < s->env.nr; i++) {
 		const char *v = s->env.v[i];
 		size_t klen = strcspn(v, "=");
@@ -276,57 +264,93 @@ static char *create_body(const struct launch_spec *s, bool mask_secrets)
 		if (secret) {
 			struct buf m = BUF_INIT;
 			buf_addf(&m, "%.*s=***", (int)klen, v);
-			cJSON_AddItemToArray(env, cJSON_CreateString(m.s));
+			jsonw_str(w, m.s);
 			buf_release(&m);
 		} else {
-			cJSON_AddItemToArray(env, cJSON_CreateString(v));
+			jsonw_str(w, v);
 		}
 	}
-	cJSON_AddStringToObject(j, "WorkingDir", "/workspace");
-	cJSON *labels = cJSON_AddObjectToObject(j, "Labels");
-	cJSON_AddStringToObject(labels, LABEL_NODE, s->node);
-	cJSON_AddStringToObject(labels, LABEL_RUN, s->run_id);
-	cJSON_AddBoolToObject(j, "Tty", 0);
-	cJSON *hc = cJSON_AddObjectToObject(j, "HostConfig");
-	cJSON_AddStringToObject(hc, "NetworkMode", "host");
-	cJSON_AddStringToObject(hc, "IpcMode", "host");
-	cJSON_AddBoolToObject(hc, "Init", 1);
-	cJSON *binds = cJSON_AddArrayToObject(hc, "Binds");
-	add_bind(binds, s->workspace, "/workspace", false);
-	add_bind(binds, s->result_dir, s->result_dir, false);
-	for (size_t i = 0; i < s->profile->mounts_nr; i++)
-		cJSON_AddItemToArray(binds, cJSON_CreateString(s->profile->mounts[i]));
-	const char *vendor = s->profile->gpu_vendor;
-	if (!strcmp(vendor, "nvidia")) {
-		cJSON *reqs = cJSON_AddArrayToObject(hc, "DeviceRequests");
-		cJSON *r = cJSON_CreateObject();
-		cJSON_AddStringToObject(r, "Driver", "nvidia");
-		cJSON_AddNumberToObject(r, "Count", -1);
-		cJSON *caps = cJSON_AddArrayToObject(r, "Capabilities");
-		const char *gpu[] = { "gpu" };
-		cJSON_AddItemToArray(caps, cJSON_CreateStringArray(gpu, 1));
-		cJSON_AddItemToArray(reqs, r);
-	} else if (!strcmp(vendor, "amd")) {
-		cJSON *devs = cJSON_AddArrayToObject(hc, "Devices");
-		add_device(devs, "/dev/kfd");
-		add_device(devs, "/dev/dri");
-		const char *groups[] = { "video" };
-		cJSON_AddItemToObject(hc, "GroupAdd", cJSON_CreateStringArray(groups, 1));
-		const char *sec[] = { "seccomp=unconfined" };
-		cJSON_AddItemToObject(hc, "SecurityOpt", cJSON_CreateStringArray(sec, 1));
-	}
-	char *text = cJSON_PrintUnformatted(j);
-	cJSON_Delete(j);
-	buf_release(&script);
-	char *copy = xstrdup(text);
-	free(text);
-	return copy;
+	jsonw_arr_close(w);
 }
 
-static size_t demux_write(char *p, size_t size, size_t n, void *data)
+/* HostConfig: host network and IPC, Init, the mounts, and the GPUs by vendor. */
+static void add_host_config(struct jsonw *w, const struct launch_spec *s)
+{
+	jsonw_key(w, "HostConfig");
+	jsonw_obj_open(w);
+	add_str(w, "NetworkMode", "host");
+	add_str(w, "IpcMode", "host");
+	jsonw_key(w, "Init");
+	jsonw_bool(w, true);
+	jsonw_key(w, "Binds");
+	jsonw_arr_open(w);
+	add_bind(w, s->workspace, "/workspace", false);
+	add_bind(w, s->result_dir, s->result_dir, false);
+	for (size_t i = 0; i < s->profile->mounts_nr; i++)
+		jsonw_str(w, s->profile->mounts[i]);
+	jsonw_arr_close(w);
+	const char *vendor = s->profile->gpu_vendor;
+	if (!strcmp(vendor, "nvidia")) {
+		jsonw_key(w, "DeviceRequests");
+		jsonw_arr_open(w);
+		jsonw_obj_open(w);
+		add_str(w, "Driver", "nvidia");
+		jsonw_key(w, "Count");
+		jsonw_int(w, -1);
+		jsonw_key(w, "Capabilities");
+		jsonw_arr_open(w);
+		jsonw_arr_open(w);
+		jsonw_str(w, "gpu");
+		jsonw_arr_close(w);
+		jsonw_arr_close(w);
+		jsonw_obj_close(w);
+		jsonw_arr_close(w);
+	} else if (!strcmp(vendor, "amd")) {
+		jsonw_key(w, "Devices");
+		jsonw_arr_open(w);
+		add_device(w, "/dev/kfd");
+		add_device(w, "/dev/dri");
+		jsonw_arr_close(w);
+		add_one_str_array(w, "GroupAdd", "video");
+		add_one_str_array(w, "SecurityOpt", "seccomp=unconfined");
+	}
+	jsonw_obj_close(w);
+}
+
+/* The create request body, in style (compact for the engine, pretty for --dry-run). With
+ * mask_secrets, secret values read ***. */
+static void create_body(struct buf *out, const struct launch_spec *s, bool mask_secrets,
+			enum jsonw_style style)
+{
+	struct jsonw w;
+	jsonw_init(&w, out, style);
+	jsonw_obj_open(&w);
+	add_str(&w, "Image", s->image);
+	struct buf script = BUF_INIT;
+	buf_addf(&script, "/workspace/%s", s->recipe_rel);
+	jsonw_key(&w, "Cmd");
+	jsonw_arr_open(&w);
+	jsonw_str(&w, "bash");
+	jsonw_str(&w, script.s);
+	jsonw_arr_close(&w);
+	buf_release(&script);
+	add_env(&w, s, mask_secrets);
+	add_str(&w, "WorkingDir", "/workspace");
+	jsonw_key(&w, "Labels");
+	jsonw_obj_open(&w);
+	add_str(&w, LABEL_NODE, s->node);
+	add_str(&w, LABEL_RUN, s->run_id);
+	jsonw_obj_close(&w);
+	jsonw_key(&w, "Tty");
+	jsonw_bool(&w, false);
+	add_host_config(&w, s);
+	jsonw_obj_close(&w);
+}
+
+static size_t demux_write(const char *p, size_t total, void *data)
 {
 	struct demux *m = data;
-	size_t total = size * n, i = 0;
+	size_t i = 0;
 	while (i < total) {
 		if (m->left) {
 			size_t take = total - i < m->left ? total - i : m->left;
@@ -351,55 +375,18 @@ static size_t demux_write(char *p, size_t size, size_t n, void *data)
 	return total;
 }
 
-/* The follower's socket is recorded so that logs_finish can shut it down from the other thread. */
-static curl_socket_t open_sock(void *data, curlsocktype purpose, struct curl_sockaddr *a)
-{
-	(void)purpose;
-	struct docker *k = data;
-	pthread_mutex_lock(&k->sock_lock);
-	/* logs_finish may give up before the follower connects: then it must not connect */
-	curl_socket_t fd = k->closing ? CURL_SOCKET_BAD
-				      : socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
-	k->sock = fd;
-	pthread_mutex_unlock(&k->sock_lock);
-	return fd;
-}
-
-static int close_sock(void *data, curl_socket_t fd)
-{
-	struct docker *k = data;
-	pthread_mutex_lock(&k->sock_lock);
-	if (k->sock == fd)
-		k->sock = CURL_SOCKET_BAD;
-	int rc = close(fd);
-	pthread_mutex_unlock(&k->sock_lock);
-	return rc;
-}
-
+/* The follower's thread: k->follower was set up before it started, so that logs_finish can cut
+ * it at any time, even before it connects. */
 static void *follow_logs(void *arg)
 {
 	struct docker *k = arg;
 	struct buf url = BUF_INIT;
 	buf_addf(&url, "%s" API "/containers/%s/logs?follow=1&stdout=1&stderr=1", k->base, k->id);
-	CURL *h = curl_easy_init();
-	curl_easy_setopt(h, CURLOPT_URL, url.s);
-	if (k->socket)
-		curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, k->socket);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
-	curl_easy_setopt(h, CURLOPT_FAILONERROR, 1L); /* an error body is not a log stream */
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, demux_write);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &k->follow);
-	curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_sock);
-	curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, k);
-	curl_easy_setopt(h, CURLOPT_CLOSESOCKETFUNCTION, close_sock);
-	curl_easy_setopt(h, CURLOPT_CLOSESOCKETDATA, k);
-	/* ends when the container exits or is removed (or logs_finish shuts the socket down) */
-	CURLcode c = curl_easy_perform(h);
-	long status = 0;
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-	k->logger_ok = c == CURLE_OK && status == 200;
-	curl_easy_cleanup(h);
+	/* an error body is not a log stream (fail_on_error) */
+	struct hcall_req r = { .url = url.s, .fail_on_error = true, .write = demux_write,
+			       .write_data = &k->follow };
+	/* ends when the container exits or is removed (or logs_finish cuts the connection) */
+	k->logger_ok = hcall_do(&k->follower, &r) == 200;
 	buf_release(&url);
 	atomic_store(&k->logger_done, true);
 	return NULL;
@@ -412,18 +399,17 @@ static void logs_catch_up(struct docker *k)
 	struct demux m = { .fd = k->log_fd, .skip = k->follow.seen };
 	struct buf url = BUF_INIT;
 	buf_addf(&url, "%s" API "/containers/%s/logs?stdout=1&stderr=1", k->base, k->id);
-	CURL *h = curl_easy_init();
-	curl_easy_setopt(h, CURLOPT_URL, url.s);
-	if (k->socket)
-		curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, k->socket);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
-	curl_easy_setopt(h, CURLOPT_FAILONERROR, 1L);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, demux_write);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &m);
-	curl_easy_perform(h);
-	curl_easy_cleanup(h);
+	struct hcall h;
+	struct hcall_opts o;
+	engine_opts(&o, k->socket, false);
+	struct diags ignore = DIAGS_INIT; /* best effort: server.log keeps what the follower wrote */
+	if (!hcall_init(&h, &o, &ignore)) {
+		struct hcall_req r = { .url = url.s, .timeout_ms = 30000, .fail_on_error = true,
+				       .write = demux_write, .write_data = &m };
+		hcall_do(&h, &r);
+	}
+	hcall_release(&h);
+	diags_release(&ignore);
 	buf_release(&url);
 }
 
@@ -437,13 +423,8 @@ static void logs_finish(struct docker *k, int wait_ms)
 	struct timespec tick = { 0, 10 * 1000 * 1000 };
 	for (int i = 0; i < wait_ms / 10 && !atomic_load(&k->logger_done); i++)
 		nanosleep(&tick, NULL);
-	if (!atomic_load(&k->logger_done)) {
-		pthread_mutex_lock(&k->sock_lock);
-		k->closing = true;
-		if (k->sock != CURL_SOCKET_BAD)
-			shutdown(k->sock, SHUT_RDWR);
-		pthread_mutex_unlock(&k->sock_lock);
-	}
+	if (!atomic_load(&k->logger_done))
+		hcall_cut(&k->follower);
 	pthread_join(k->logger, NULL);
 	k->logger_running = false;
 	if (!k->logger_ok)
@@ -457,9 +438,13 @@ static struct docker *docker_new(const struct launch_spec *s)
 	k->log_fd = s->log_fd;
 	k->stop = s->stop;
 	k->follow.fd = s->log_fd;
-	k->sock = CURL_SOCKET_BAD;
 	atomic_init(&k->logger_done, false);
-	pthread_mutex_init(&k->sock_lock, NULL);
+	/* without a libcurl handle the follower's call fails at once, and logs_finish catches up */
+	struct hcall_opts o;
+	struct diags ignore = DIAGS_INIT;
+	engine_opts(&o, k->socket, false);
+	hcall_init(&k->follower, &o, &ignore);
+	diags_release(&ignore);
 	return k;
 }
 
@@ -470,7 +455,7 @@ static void docker_free(struct docker *k)
 	free(k->socket);
 	free(k->base);
 	free(k->id);
-	pthread_mutex_destroy(&k->sock_lock);
+	hcall_release(&k->follower);
 	free(k);
 }
 
@@ -508,7 +493,7 @@ static int docker_remove_leftovers(const struct launch_spec *s, struct diags *d)
 	json_quote(&filter, label.s, label.len, JSONW_COMPACT); /* a node name is not trusted JSON */
 	buf_adds(&filter, "]}");
 	buf_release(&label);
-	char *esc = url_escape(filter.s);
+	char *esc = hcall_escape(filter.s);
 	buf_addf(&path, API "/containers/json?all=1&filters=%s", esc);
 	free(esc);
 	int rc = ping(k, d);
@@ -517,14 +502,13 @@ static int docker_remove_leftovers(const struct launch_spec *s, struct diags *d)
 	if (!rc && r.status != 200)
 		rc = api_error(d, "list containers", &r);
 	if (!rc) {
-		cJSON *j = cJSON_ParseWithLength(r.body.s, r.body.len);
-		const cJSON *c;
-		cJSON_ArrayForEach(c, j) {
-			const cJSON *id = cJSON_GetObjectItemCaseSensitive(c, "Id");
-			if (cJSON_IsString(id) && remove_container(k, id->valuestring, d))
+		struct jnode *j = body_json(&r.body);
+		for (size_t i = 0; j && j->type == JT_ARR && i < j->nr; i++) {
+			const char *id = jobj_str(&j->items[i], "Id");
+			if (id && remove_container(k, id, d))
 				rc = -1;
 		}
-		cJSON_Delete(j);
+		jtree_free(j);
 	}
 	buf_release(&r.body);
 	buf_release(&filter);
@@ -558,25 +542,26 @@ static int docker_start(struct launched *l, const struct launch_spec *s, struct 
 				    "container engine: image %s is not present and docker.pull is "
 				    "never", s->image);
 	l->image_digest = image_id;
-	char *body = create_body(s, false);
+	struct buf body = BUF_INIT;
+	create_body(&body, s, false, JSONW_COMPACT);
 	struct buf path = BUF_INIT;
 	buf_addf(&path, API "/containers/create?name=infbench-%s", s->run_id);
 	struct reply r;
-	int rc = call(&r, k->socket, k->base, "POST", path.s, body, 120, NULL, d);
-	free(body);
+	int rc = call(&r, k->socket, k->base, "POST", path.s, body.s, 120, NULL, d);
+	buf_release(&body);
 	buf_release(&path);
 	if (!rc && r.status != 201)
 		rc = api_error(d, "create container", &r);
 	if (!rc) {
-		cJSON *j = cJSON_ParseWithLength(r.body.s, r.body.len);
-		const cJSON *id = j ? cJSON_GetObjectItemCaseSensitive(j, "Id") : NULL;
-		if (cJSON_IsString(id)) {
-			k->id = xstrdup(id->valuestring);
-			l->id = xstrdup(id->valuestring);
+		struct jnode *j = body_json(&r.body);
+		const char *id = jobj_str(j, "Id");
+		if (id) {
+			k->id = xstrdup(id);
+			l->id = xstrdup(id);
 		} else {
 			rc = diags_errorf(d, NULL, 0, 0, NULL, "container engine: create answered no Id");
 		}
-		cJSON_Delete(j);
+		jtree_free(j);
 	}
 	buf_release(&r.body);
 	if (rc)
@@ -609,16 +594,18 @@ static bool docker_alive(struct launched *l)
 			alive = false;
 			snprintf(l->how, sizeof(l->how), "the container is gone");
 		} else if (r.status == 200) {
-			cJSON *j = cJSON_ParseWithLength(r.body.s, r.body.len);
-			const cJSON *st = j ? cJSON_GetObjectItemCaseSensitive(j, "State") : NULL;
-			const cJSON *run = cJSON_GetObjectItemCaseSensitive(st, "Running");
-			const cJSON *code = cJSON_GetObjectItemCaseSensitive(st, "ExitCode");
-			if (cJSON_IsBool(run) && cJSON_IsFalse(run)) {
+			struct jnode *j = body_json(&r.body);
+			const struct jnode *st = jobj_get(j, "State");
+			const struct jnode *run = jobj_get(st, "Running");
+			const struct jnode *code = jobj_get(st, "ExitCode");
+			if (run && run->type == JT_BOOL && !run->b) {
 				alive = false;
 				snprintf(l->how, sizeof(l->how), "the container exited with status %d",
-					 cJSON_IsNumber(code) ? code->valueint : -1);
+					 code && code->type == JT_NUM && fabs(code->num) < 1e9
+						 ? (int)code->num
+						 : -1);
 			}
-			cJSON_Delete(j);
+			jtree_free(j);
 		}
 		buf_release(&r.body);
 	}
@@ -658,17 +645,14 @@ static int docker_stop(struct launched *l, const struct launch_spec *s, int grac
 
 static void docker_describe(struct buf *out, const struct launch_spec *s)
 {
-	char *body = create_body(s, true);
-	cJSON *j = cJSON_Parse(body);
-	char *pretty = cJSON_Print(j);
+	struct buf body = BUF_INIT;
+	create_body(&body, s, true, JSONW_PRETTY);
 	buf_addf(out, "launcher: docker at %s (pull: %s)\n"
 		      "POST " API "/containers/create?name=infbench-%s\n%s\n"
 		      "(shm-size %s is not sent: with host IPC the host's /dev/shm is used)\n",
-		 s->profile->docker.host, s->profile->docker.pull, s->run_id, pretty,
+		 s->profile->docker.host, s->profile->docker.pull, s->run_id, body.s,
 		 s->profile->docker.shm_size);
-	free(pretty);
-	cJSON_Delete(j);
-	free(body);
+	buf_release(&body);
 }
 
 const struct launcher_ops launch_docker_ops = {

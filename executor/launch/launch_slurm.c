@@ -191,26 +191,18 @@ static int allocate(char **job_id, const struct launch_spec *s, struct diags *d)
 	struct strvec argv = { 0 };
 	struct buf owned[4] = { BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT }, err = BUF_INIT;
 	salloc_argv(&argv, owned, s);
-	int rc = 0, pfd[2];
-	pid_t pid = -1;
-	if (pipe2(pfd, O_CLOEXEC) || (pid = fork()) < 0) {
-		rc = diags_errorf(d, NULL, 0, 0, NULL, "cannot run salloc: %s", strerror(errno));
+	int rc = 0;
+	/* its stdout and stderr, in order, into one pipe: what salloc says, job id included */
+	struct proc_opts opts = { .argv = argv.v, .default_signals = true, .out = PROC_PIPE,
+				  .err = PROC_AS_OUT };
+	struct proc child;
+	if (proc_spawn(&child, &opts, d)) {
+		rc = -1;
 		goto out;
 	}
-	if (pid == 0) {
-		int devnull = open("/dev/null", O_RDONLY);
-		dup2(devnull, 0);
-		dup2(pfd[1], 1);
-		dup2(pfd[1], 2);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGPIPE, SIG_DFL);
-		execvp("salloc", (char *const *)argv.v);
-		dprintf(2, "cannot run salloc: %s\n", strerror(errno));
-		_exit(127);
-	}
-	close(pfd[1]);
-	fcntl(pfd[0], F_SETFL, fcntl(pfd[0], F_GETFL) | O_NONBLOCK);
+	pid_t pid = child.pid;
+	int fd = child.out;
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	long limit_s = s->health_timeout_s;
 	int64_t deadline = clock_mono_ns() + (int64_t)limit_s * 1000000000;
 	int ws = 0;
@@ -218,7 +210,7 @@ static int allocate(char **job_id, const struct launch_spec *s, struct diags *d)
 	const char *why = NULL;
 	for (;;) {
 		if (open_fd)
-			open_fd = read_some(pfd[0], &err);
+			open_fd = read_some(fd, &err);
 		if (waitpid(pid, &ws, WNOHANG) == pid) {
 			exited = true;
 			break;
@@ -231,7 +223,7 @@ static int allocate(char **job_id, const struct launch_spec *s, struct diags *d)
 			why = "Slurm did not grant the allocation in time";
 			break;
 		}
-		struct pollfd p = { open_fd ? pfd[0] : -1, POLLIN, 0 };
+		struct pollfd p = { open_fd ? fd : -1, POLLIN, 0 };
 		poll(&p, 1, 50);
 	}
 	if (!exited) {
@@ -248,9 +240,9 @@ static int allocate(char **job_id, const struct launch_spec *s, struct diags *d)
 			waitpid(pid, &ws, 0);
 		}
 	}
-	while (open_fd && read_some(pfd[0], &err))
+	while (open_fd && read_some(fd, &err))
 		; /* salloc has ended: the rest of its output, up to end of file */
-	close(pfd[0]);
+	close(fd);
 	while (err.len && err.s[err.len - 1] == '\n')
 		buf_setlen(&err, err.len - 1);
 	char *id = salloc_job_id(err.s);

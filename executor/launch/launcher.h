@@ -78,10 +78,12 @@ extern const struct launcher_ops launch_slurm_ops;
 const struct launcher_ops *launcher_find(const char *name);
 void launched_release(struct launched *l);
 
-/* Starts argv (argv[0] looked up in PATH) as a child in its own process group, in dir, with
- * stdin /dev/null, stdout and stderr to log_fd, default signal dispositions, and our
- * environment plus extra (NAME=VALUE; an extra name replaces ours, so the child sees one value
- * per name). Returns the pid, or -1 with a diag. */
+/* The server's process, as the local and slurm launchers start it (common/proc_spawn): argv
+ * (argv[0] looked up in PATH) in its own process group, in dir (NULL: ours), with stdin
+ * /dev/null, stdout and stderr to log_fd, default signal dispositions, and our environment
+ * plus extra (NAME=VALUE; an extra name replaces ours, so the child sees one value per name).
+ * Returns the pid, or -1 with a diag when it could not be started (no such program, a
+ * directory it cannot enter). */
 pid_t launch_child(const char *const *argv, const struct strvec *extra, int log_fd,
 		   const char *dir, struct diags *d);
 

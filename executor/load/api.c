@@ -1,12 +1,12 @@
 /* api: see api.h. */
 #include "executor/load/api.h"
 
-#include <cjson/cJSON.h>
 #include <string.h>
 
 #include "common/buf.h"
 #include "common/jsonw.h"
 #include "common/vec.h"
+#include "executor/core/jtree.h"
 #include "executor/load/jscan.h"
 
 /* Decimal ids joined by ", " (json.dumps), written without printf: prompts of 100,000 ids
@@ -62,18 +62,18 @@ static void chat_body(struct buf *out, const struct api_body *b)
 	buf_adds(out, b->ignore_eos ? ", \"ignore_eos\": true}" : "}");
 }
 
-/* The first choice's text at path a.b (b may be NULL), appended when it is a string. */
+/* The first choice's text at path a.b (b may be NULL), appended when it is a string. Only
+ * for --save-detailed, so the tree is affordable here; the metrics read jscan's answers. */
 static void append_choice_text(struct buf *out, const char *json, size_t n, const char *a,
 			       const char *b)
 {
-	cJSON *root = cJSON_ParseWithLength(json, n);
-	cJSON *c0 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(root, "choices"), 0);
-	cJSON *v = cJSON_GetObjectItemCaseSensitive(c0, a);
+	struct jnode *root = jtree_parse(json, n, NULL, NULL);
+	const struct jnode *v = jobj_get(jarr_at(jobj_get(root, "choices"), 0), a);
 	if (b)
-		v = cJSON_GetObjectItemCaseSensitive(v, b);
-	if (cJSON_IsString(v))
-		buf_adds(out, v->valuestring);
-	cJSON_Delete(root);
+		v = jobj_get(v, b);
+	if (v && v->type == JT_STR)
+		buf_adds(out, v->s);
+	jtree_free(root);
 }
 
 static void completions_text(struct buf *out, const char *json, size_t n)

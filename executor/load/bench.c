@@ -18,7 +18,8 @@ static int profile_call(const struct bench_config *cfg, const char *what, struct
 	struct hcall h;
 	struct buf url = BUF_INIT, resp = BUF_INIT;
 	buf_addf(&url, "%s/%s", cfg->base_url, what);
-	int rc = hcall_init(&h, cfg->bearer, d);
+	struct hcall_opts o = { .bearer = cfg->bearer, .json = true };
+	int rc = hcall_init(&h, &o, d);
 	if (!rc) {
 		long status = hcall_post(&h, &resp, url.s, NULL, d);
 		if (status >= 0 && status != 200)

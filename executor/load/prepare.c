@@ -1,7 +1,8 @@
 /* prepare: see prepare.h. */
 #include "executor/load/prepare.h"
 
-#include <cjson/cJSON.h>
+#include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 #include "executor/load/api.h"
 #include "executor/load/bench.h"
 #include "executor/core/hcall.h"
+#include "executor/core/jtree.h"
 #include "executor/load/http.h"
 
 #define SIZING_ROUNDS 10
@@ -21,25 +23,31 @@ struct tokenizer {
 	const char *model;
 };
 
+/* A token id as the server wrote it: an integer saturated to int's range, 0 when not a number. */
+static int token_id(const struct jnode *v)
+{
+	if (v->type != JT_NUM || isnan(v->num))
+		return 0;
+	return v->num >= INT_MAX ? INT_MAX : v->num <= INT_MIN ? INT_MIN : (int)v->num;
+}
+
 /* POSTs the body to /tokenize; the answer's count (and ids when ids_out), or -1. */
 static long tokenize(struct tokenizer *t, int **ids_out, size_t *ids_nr, struct diags *d)
 {
 	long status = hcall_post(&t->h, &t->resp, t->url.s, t->body.s, d);
 	if (status != 200)
 		return -1;
-	cJSON *root = cJSON_ParseWithLength(t->resp.s, t->resp.len);
-	cJSON *count = cJSON_GetObjectItemCaseSensitive(root, "count");
-	cJSON *tokens = cJSON_GetObjectItemCaseSensitive(root, "tokens");
-	long n = cJSON_IsNumber(count) ? (long)count->valuedouble : -1;
-	if (ids_out && cJSON_IsArray(tokens)) {
-		*ids_nr = (size_t)cJSON_GetArraySize(tokens);
+	struct jnode *root = jtree_parse(t->resp.s, t->resp.len, NULL, NULL);
+	const struct jnode *count = jobj_get(root, "count");
+	const struct jnode *tokens = jobj_get(root, "tokens");
+	long n = count && count->type == JT_NUM && fabs(count->num) < 1e18 ? (long)count->num : -1;
+	if (ids_out && tokens && tokens->type == JT_ARR) {
+		*ids_nr = tokens->nr;
 		*ids_out = xmalloc(st_mult(*ids_nr + 1, sizeof(int)));
-		size_t i = 0;
-		cJSON *it;
-		cJSON_ArrayForEach(it, tokens)
-			(*ids_out)[i++] = cJSON_IsNumber(it) ? it->valueint : 0;
+		for (size_t i = 0; i < tokens->nr; i++)
+			(*ids_out)[i] = token_id(&tokens->items[i]);
 	}
-	cJSON_Delete(root);
+	jtree_free(root);
 	return n;
 }
 
@@ -166,7 +174,8 @@ int prepare_requests(struct prepared *out, const struct bench_config *cfg,
 		buf_init(&t.resp);
 		buf_init(&t.body);
 		buf_addf(&t.url, "%s/tokenize", cfg->base_url);
-		int rc = hcall_init(&t.h, cfg->bearer, d);
+		struct hcall_opts o = { .bearer = cfg->bearer, .json = true };
+		int rc = hcall_init(&t.h, &o, d);
 		if (!rc)
 			rc = size_text_prompts(out, cfg, &t, d);
 		hcall_release(&t.h);

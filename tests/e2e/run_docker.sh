@@ -72,9 +72,9 @@ E=$(entry_json)
 RF=$(rf "$E" "$NODE")
 MY_TOKEN=s3cret xrun dry --entry-json "$E" "${COMMON[@]}" --output-dir "$T/dry" --secret-env MY_TOKEN --dry-run
 expect_eq "dry-run: exit 0" "$RC" 0
-for want in "launcher: docker at unix://$PODMAN_API_SOCK" '"Image":	"localhost/simserver:latest"' \
+for want in "launcher: docker at unix://$PODMAN_API_SOCK" '"Image": "localhost/simserver:latest"' \
 	'"/workspace/benchmarks/single_node/sim_fp8_sim_sim.sh"' '"MY_TOKEN=***"' \
-	"\"infbench.node\":	\"$NODE\"" "\"$WS:/workspace\"" "\"$T/dry:$T/dry\"" '"NetworkMode":	"host"'; do
+	"\"infbench.node\": \"$NODE\"" "\"$WS:/workspace\"" "\"$T/dry:$T/dry\"" '"NetworkMode": "host"'; do
 	check "dry-run: shows $want" grep -qF -- "$want" "$T/dry.out"
 done
 check "dry-run: no secret value printed" test -z "$(grep -l s3cret "$T/dry.out" "$T/dry.err")"

@@ -22,7 +22,6 @@
  * Usage: bench_accuracy --executor PATH --simserver PATH [--conc 1,64,...] [--no-long]
  * Exit status: 0 when every run completed (PASS/FAIL is information), 1 on a crash.
  */
-#include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include <math.h>
 #include <signal.h>
@@ -36,6 +35,8 @@
 #include "common/buf.h"
 #include "common/diag.h"
 #include "common/fileio.h"
+#include "executor/core/hcall.h"
+#include "executor/core/jtree.h"
 #include "executor/load/stats.h"
 
 #define OSL 128
@@ -47,27 +48,21 @@ static char dir[] = "/tmp/bench_accuracy.XXXXXX";
 static pid_t sim_pid;
 static int port;
 
-static size_t on_data(char *p, size_t size, size_t n, void *arg)
-{
-	buf_add(arg, p, size * n);
-	return size * n;
-}
-
 static long http(struct buf *out, const char *method, const char *path)
 {
 	char url[256];
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", port, path);
-	CURL *c = curl_easy_init();
 	buf_reset(out);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+	struct hcall h;
+	struct diags d = DIAGS_INIT;
 	long status = -1;
-	if (curl_easy_perform(c) == CURLE_OK)
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	curl_easy_cleanup(c);
+	if (!hcall_init(&h, NULL, &d)) {
+		struct hcall_req r = { .method = method, .url = url, .timeout_ms = 60000,
+				       .resp = out };
+		status = hcall_do(&h, &r);
+	}
+	hcall_release(&h);
+	diags_release(&d);
 	return status;
 }
 
@@ -121,21 +116,24 @@ static int run_bench(int conc, long isl, long prompts, long warmups, const char 
 	return WIFEXITED(st) && WEXITSTATUS(st) <= 1 ? WEXITSTATUS(st) : -1;
 }
 
-static double num(const cJSON *o, const char *k)
+static double num(const struct jnode *o, const char *k)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+	const struct jnode *v = jobj_get(o, k);
+	return v && v->type == JT_NUM ? v->num : NAN;
+}
+
+static struct jnode *parse(const struct buf *b)
+{
+	return jtree_parse(b->s, b->len, NULL, NULL);
 }
 
 /* mean and p99 of a raw array after dropping its first `skip` samples. */
-static void truth(double *mean, double *p99, const cJSON *arr, size_t skip)
+static void truth(double *mean, double *p99, const struct jnode *arr, size_t skip)
 {
-	size_t n = (size_t)cJSON_GetArraySize(arr), k = 0;
+	size_t n = arr && arr->type == JT_ARR ? arr->nr : 0;
 	double *v = calloc(n + 1, sizeof(double));
-	const cJSON *it;
-	cJSON_ArrayForEach(it, arr)
-		if (k++ >= skip)
-			v[k - 1 - skip] = it->valuedouble;
+	for (size_t k = skip; k < n; k++)
+		v[k - skip] = arr->items[k].type == JT_NUM ? arr->items[k].num : 0;
 	double p = 99;
 	struct stats_summary s;
 	stats_summarise(&s, v, n > skip ? n - skip : 0, &p, 1);
@@ -163,20 +161,24 @@ static int one_conc(int conc)
 	int rc = run_bench(conc, 1024, prompts, warmups, name);
 	if (rc < 0 || http(&b, "GET", "/stats?raw=1") != 200)
 		return -1;
-	cJSON *srv = cJSON_Parse(b.s);
+	struct jnode *srv = parse(&b);
 	struct diags d = DIAGS_INIT;
 	buf_reset(&b);
 	file_read_all(&b, path, &d);
-	cJSON *cli = cJSON_Parse(b.s);
+	struct jnode *cli = parse(&b);
 	diags_release(&d);
 	if (!srv || !cli) {
 		printf("%6d  no result (bench exit %d)\n", conc, rc);
+		jtree_free(srv);
+		jtree_free(cli);
+		buf_release(&b);
 		return 0;
 	}
 	double tm, tp, im, ip;
-	truth(&tm, &tp, cJSON_GetObjectItem(srv, "ttfts_ms"), (size_t)warmups);
-	truth(&im, &ip, cJSON_GetObjectItem(srv, "itls_ms"), (size_t)warmups * (OSL - 1));
-	const cJSON *client = cJSON_GetObjectItem(cli, "client");
+	truth(&tm, &tp, jobj_get(srv, "ttfts_ms"), (size_t)warmups);
+	truth(&im, &ip, jobj_get(srv, "itls_ms"), (size_t)warmups * (OSL - 1));
+	const struct jnode *client = jobj_get(cli, "client");
+	const struct jnode *saturated = jobj_get(client, "saturated");
 	double e_tm = num(cli, "mean_ttft_ms") - tm, e_tp = num(cli, "p99_ttft_ms") - tp;
 	double e_im = num(cli, "mean_itl_ms") - im, e_ip = num(cli, "p99_itl_ms") - ip;
 	double cpu = num(client, "cpu_s") * 1000 / (num(cli, "total_output_tokens") / 1000);
@@ -185,16 +187,16 @@ static int one_conc(int conc)
 	printf("%6d %8.3f %4s %8.3f %4s %8.3f %8.3f %4s %8.2f %10.0f %5.0f/%-5ld %s %s\n", conc,
 	       e_tm, verdict(e_tm, lim_tm), e_tp, verdict(e_tp, lim_tp), e_im, e_ip,
 	       verdict(e_ip, lim_ip), cpu, num(cli, "output_throughput"), num(cli, "completed"),
-	       prompts, cJSON_IsTrue(cJSON_GetObjectItem(client, "saturated")) ? "sat" : "-",
+	       prompts, saturated && saturated->type == JT_BOOL && saturated->b ? "sat" : "-",
 	       rc ? "(bench exit 1)" : "");
-	const cJSON *clock = cJSON_GetObjectItem(srv, "arrival_clock");
+	const char *clock = jobj_str(srv, "arrival_clock");
 	printf("        sim: arrival clock %s (%.0f kernel, %.0f read), max read lag %.2f ms, "
 	       "max schedule lag %.2f ms\n",
-	       cJSON_IsString(clock) ? clock->valuestring : "?", num(srv, "arrivals_kernel"),
+	       clock ? clock : "?", num(srv, "arrivals_kernel"),
 	       num(srv, "arrivals_read"), num(srv, "max_read_lag_ms"), num(srv, "max_lag_ms"));
 	fflush(stdout);
-	cJSON_Delete(srv);
-	cJSON_Delete(cli);
+	jtree_free(srv);
+	jtree_free(cli);
 	buf_release(&b);
 	return 0;
 }
@@ -213,7 +215,7 @@ static int long_context(void)
 	buf_reset(&b);
 	file_read_all(&b, path, &d);
 	diags_release(&d);
-	cJSON *cli = cJSON_Parse(b.s);
+	struct jnode *cli = parse(&b);
 	/* ideal: every request takes TTFT + (OSL - 1) x ITL, conc at a time */
 	double ideal = conc * OSL / (0.050 + (OSL - 1) * 0.010);
 	double got = num(cli, "output_throughput");
@@ -221,7 +223,7 @@ static int long_context(void)
 	       "(%.0f%%) %s; mean TTFT %.1f ms, completed %.0f\n", conc, prompts, got, ideal,
 	       100 * got / ideal, got >= 0.8 * ideal ? "PASS" : "FAIL",
 	       num(cli, "mean_ttft_ms"), num(cli, "completed"));
-	cJSON_Delete(cli);
+	jtree_free(cli);
 	buf_release(&b);
 	return 0;
 }

@@ -9,7 +9,6 @@
  * Exit status non-zero only when a run fails or its files are missing (timings are reported,
  * not asserted).
  */
-#include <cjson/cJSON.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +20,7 @@
 #include "common/buf.h"
 #include "common/diag.h"
 #include "common/fileio.h"
+#include "executor/core/jtree.h"
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -44,10 +44,10 @@ static int run_executor(const char *exe, const char *root, const char *entry, co
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
-static double num(const cJSON *o, const char *k)
+static double num(const struct jnode *o, const char *k)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-	return cJSON_IsNumber(v) ? v->valuedouble : 0;
+	const struct jnode *v = jobj_get(o, k);
+	return v && v->type == JT_NUM ? v->num : 0;
 }
 
 /* Reads meta.json and the tarball's mtime: the two overheads in ms. */
@@ -57,23 +57,22 @@ static int overheads(double *healthy_ms, double *artifact_ms, const char *out)
 	struct diags d = DIAGS_INIT;
 	buf_addf(&path, "%s/meta.json", out);
 	int rc = file_read_all(&text, path.s, &d);
-	cJSON *m = rc ? NULL : cJSON_Parse(text.s);
-	const cJSON *result = cJSON_GetObjectItemCaseSensitive(m, "result_filename");
-	const cJSON *phases = cJSON_GetObjectItemCaseSensitive(m, "phases");
-	const cJSON *load = cJSON_GetObjectItemCaseSensitive(m, "load");
+	struct jnode *m = rc ? NULL : jtree_parse(text.s, text.len, NULL, NULL);
+	const char *result = jobj_str(m, "result_filename");
+	const struct jnode *phases = jobj_get(m, "phases");
+	const struct jnode *load = jobj_get(m, "load");
 	double health_end = 0;
-	const cJSON *p;
-	cJSON_ArrayForEach(p, phases) {
-		const cJSON *name = cJSON_GetObjectItemCaseSensitive(p, "name");
-		if (cJSON_IsString(name) && !strcmp(name->valuestring, "health"))
-			health_end = num(p, "end_unix");
+	for (size_t i = 0; phases && phases->type == JT_ARR && i < phases->nr; i++) {
+		const char *name = jobj_str(&phases->items[i], "name");
+		if (name && !strcmp(name, "health"))
+			health_end = num(&phases->items[i], "end_unix");
 	}
 	double first = num(load, "first_request_unix"), last = num(load, "last_response_unix");
 	struct stat st;
 	rc = -1;
-	if (cJSON_IsString(result) && health_end && first && last) {
+	if (result && health_end && first && last) {
 		buf_reset(&path);
-		buf_addf(&path, "%s/bmk_%s.tar.gz", out, result->valuestring);
+		buf_addf(&path, "%s/bmk_%s.tar.gz", out, result);
 		if (!stat(path.s, &st)) {
 			double tar = (double)st.st_mtim.tv_sec + (double)st.st_mtim.tv_nsec / 1e9;
 			*healthy_ms = (first - health_end) * 1000;
@@ -81,7 +80,7 @@ static int overheads(double *healthy_ms, double *artifact_ms, const char *out)
 			rc = 0;
 		}
 	}
-	cJSON_Delete(m);
+	jtree_free(m);
 	buf_release(&path);
 	buf_release(&text);
 	diags_release(&d);

@@ -140,8 +140,8 @@ refused() { # FILTER MESSAGE: the single-node naming step must fail on the entry
 		grep -qF -- "$2" "$tmp/refused.out"
 }
 check "naming step: a missing key is an error, not a name" refused 'del(.tp)' 'tp: missing key'
-check "naming step: a '/' in a field is an error (artifact names cannot carry it)" \
-	refused '.precision = "a/b"' "cannot carry ('/')"
+check "naming step: a '/' in a field is an error (a path could climb out of its folder)" \
+	refused '.precision = "a/b"' "precision: expected a safe name"
 check "naming step: a string tp is an error" refused '.tp = "8"' 'tp: expected an integer >= 1'
 # every entry matrixgen prints gets a name from the executor (one call per input), except
 # single-node entries with disagg: true, which matrixgen emits (matrix-spec 1.1) and the

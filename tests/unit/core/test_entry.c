@@ -276,7 +276,7 @@ static int parse_with(const char *key, const char *value, struct diags *d)
 	return rc;
 }
 
-/* Values that become part of a path are safe names; no string carries a control character
+/* Values that become part of a path are safe names; no string carries a NUL
  * (a NUL would cut "a\u0000b" to "a" in the recipe's MODEL); conc is bounded. */
 static void test_hostile_values(void **state)
 {
@@ -288,8 +288,8 @@ static void test_hostile_values(void **state)
 		{ "precision", "\"fp8\\u0000x\"", "expected a safe name" },
 		{ "runner", "\"../../etc/passwd\"", "expected a safe name" },
 		{ "model-prefix", "\"-rf\"", "expected a safe name" },
-		{ "model", "\"a\\u0000b\"", "expected a string without control characters" },
-		{ "image", "\"img\\nx\"", "expected a string without control characters" },
+		{ "model", "\"a\\u0000b\"", "expected a string without NUL characters" },
+		{ "image", "\"img\\u0000\"", "expected a string without NUL characters" },
 		{ "conc", "2147483648", "expected an integer from 1 to 65536" },
 		{ "conc", "65537", "expected an integer from 1 to 65536" },
 	};

@@ -159,6 +159,35 @@ static void test_malformed(void **state)
 	assert_int_equal(api_event(&r, &api_completions, 1, "{oops", 5), -1);
 }
 
+/* --save-detailed's text: the first choice's text (completions) or delta.content (chat),
+ * only when it is a string; anything else appends nothing. */
+static void test_append_text(void **state)
+{
+	(void)state;
+	static const struct {
+		const struct api_ops *ops;
+		const char *json, *want;
+	} cases[] = {
+		{ &api_completions, "{\"choices\":[{\"text\":\" fox\"},{\"text\":\"x\"}]}", " fox" },
+		{ &api_completions, "{\"choices\":[{\"text\":\"\\u00e9\\n\"}]}", "\xc3\xa9\n" },
+		{ &api_completions, "{\"choices\":[{\"text\":null}]}", "" },
+		{ &api_completions, "{\"choices\":[]}", "" },
+		{ &api_completions, "{\"choices\":{\"text\":\"no\"}}", "" },
+		{ &api_completions, "{oops", "" },
+		{ &api_chat, "{\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}", "hi" },
+		{ &api_chat, "{\"choices\":[{\"delta\":{\"role\":\"assistant\"}}]}", "" },
+		{ &api_chat, "{\"choices\":[{\"text\":\"no\"}]}", "" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct buf b = BUF_INIT;
+		buf_adds(&b, "<");
+		cases[i].ops->append_text(&b, cases[i].json, strlen(cases[i].json));
+		if (strcmp(b.s + 1, cases[i].want))
+			fail_msg("case %zu: got \"%s\", want \"%s\"", i, b.s + 1, cases[i].want);
+		buf_release(&b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -169,6 +198,7 @@ int main(void)
 		cmocka_unit_test(test_chat_rules),
 		cmocka_unit_test(test_no_usage_counts_choices),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_append_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
