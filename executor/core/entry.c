@@ -98,8 +98,10 @@ static int type_error(struct ctx *c, const struct jnode *n, const char *path,
 	return -1;
 }
 
+/* *out is written on every path (0 when refused), so callers' values are never unset. */
 static int get_long(long *out, struct ctx *c, const struct jnode *n, const char *path)
 {
+	*out = 0;
 	if (n->type != JT_NUM || !n->is_int)
 		return type_error(c, n, path, "an integer >= 1");
 	char *end;
