@@ -9,6 +9,7 @@
 #                     The run_* tests are RUN_SERIAL: they start system services, signal
 #                     process groups and bind ports that parallel tests could take.
 #   fuzz.sse          libFuzzer over the SSE parser (FUZZ=ON, clang), 10 seconds
+#   fuzz.entry        libFuzzer over the matrix-entry reader, 10 seconds
 #   bench_accuracy    the accuracy benchmark: built here, run by hand (not a test):
 #                     build/tests/bench_accuracy --executor build/executor/executor \
 #                         --simserver build/tests/sim/simserver
@@ -41,12 +42,18 @@ add_executable(bench_accuracy ${EXECUTOR_TESTS_DIR}/perf/bench_accuracy.c)
 target_link_libraries(bench_accuracy PRIVATE executor_lib)
 
 if(FUZZ)
-  add_executable(fuzz_sse ${EXECUTOR_TESTS_DIR}/fuzz/fuzz_sse.c)
-  target_compile_options(fuzz_sse PRIVATE -fsanitize=fuzzer,address,undefined)
-  target_link_options(fuzz_sse PRIVATE -fsanitize=fuzzer,address,undefined)
-  target_link_libraries(fuzz_sse PRIVATE executor_lib)
-  # new inputs go to the first (scratch) directory; the seed corpus in the tree stays as is
-  file(MAKE_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/fuzz_sse_corpus)
-  add_test(NAME fuzz.sse COMMAND fuzz_sse -max_total_time=10
-    ${CMAKE_CURRENT_BINARY_DIR}/fuzz_sse_corpus ${EXECUTOR_TESTS_DIR}/fuzz/corpus_sse)
+  # fuzz_NAME.c over corpus_NAME/, linking LIB: built with the fuzzer and the sanitizers, run
+  # as the test fuzz.NAME for 10 seconds. New inputs go to the first (scratch) directory in
+  # the build tree; the seed corpus in the tree stays as is.
+  function(executor_fuzz_target name lib)
+    add_executable(fuzz_${name} ${EXECUTOR_TESTS_DIR}/fuzz/fuzz_${name}.c)
+    target_compile_options(fuzz_${name} PRIVATE -fsanitize=fuzzer,address,undefined)
+    target_link_options(fuzz_${name} PRIVATE -fsanitize=fuzzer,address,undefined)
+    target_link_libraries(fuzz_${name} PRIVATE ${lib})
+    file(MAKE_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/fuzz_${name}_corpus)
+    add_test(NAME fuzz.${name} COMMAND fuzz_${name} -max_total_time=10
+      ${CMAKE_CURRENT_BINARY_DIR}/fuzz_${name}_corpus ${EXECUTOR_TESTS_DIR}/fuzz/corpus_${name})
+  endfunction()
+  executor_fuzz_target(sse executor_lib)
+  executor_fuzz_target(entry executor_core)       # the matrix-entry reader
 endif()
