@@ -10,6 +10,7 @@
 #                     process groups and bind ports that parallel tests could take.
 #   fuzz.sse          libFuzzer over the SSE parser (FUZZ=ON, clang), 10 seconds
 #   fuzz.entry        libFuzzer over the matrix-entry reader, 10 seconds
+#   fuzz.results      libFuzzer over jtree and aggregate on result documents, 10 seconds
 #   bench_accuracy    the accuracy benchmark: built here, run by hand (not a test):
 #                     build/tests/bench_accuracy --executor build/executor/executor \
 #                         --simserver build/tests/sim/simserver
@@ -56,4 +57,5 @@ if(FUZZ)
   endfunction()
   executor_fuzz_target(sse executor_lib)
   executor_fuzz_target(entry executor_core)       # the matrix-entry reader
+  executor_fuzz_target(results executor_results)  # jtree and aggregate on result documents
 endif()
