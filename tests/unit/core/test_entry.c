@@ -1,12 +1,14 @@
 /* entry: the matrix-entry reader (executor-spec 2.1). Valid single-node and multi-node
  * entries read field by field, in any key order; then one row per kind of refusal, each
  * with its exact messages (file:line:col: key path: message), all problems of an entry
- * reported at once, and the entry left released. */
+ * reported at once, and the entry left released; then the same rules on the one-line
+ * entries of the process tests (process_fixtures.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 #include "common/buf.h"
 #include "common/diag.h"
 #include "executor/core/entry.h"
+#include "tests/unit/process_fixtures.h"
 
 /* The keys no case varies, on line 1; the keys a case varies are on line 2 (and 3, 4), so
  * their columns can be read off the case itself ("image" at 2:1, its value at 2:10). */
@@ -307,12 +310,72 @@ static void test_refusals(void **state)
 	}
 }
 
+/* The process tests' entries (process_fixtures.h), each edited into a refusal: the same
+ * rules on one-line entries as matrixgen writes them. */
+struct bad_entry {
+	const char *from, *to; /* replace in single_entry (or multi_entry when from starts '#') */
+	const char *msg;
+};
+
+static const struct bad_entry bad_entries[] = {
+	{ "\"tp\": 2", "\"tp\": \"2\"", "e.json:1:153: tp: expected an integer >= 1, found string \"2\"" },
+	{ "\"tp\": 2", "\"tp\": 2.0", "e.json:1:153: tp: expected an integer >= 1, found float 2.0" },
+	{ "\"tp\": 2", "\"tpp\": 2", "e.json:1:154: tpp: unknown key (did you mean 'tp'?)\n"
+	  "e.json:1:1: tp: missing key" },
+	{ "\"ep\": 1, ", "", "e.json:1:1: ep: missing key" },
+	{ "\"disagg\": false", "\"disagg\": true", "e.json:1:275: disagg: a single-node entry "
+	  "cannot be disaggregated (disagg: true needs 'prefill' and 'decode')" },
+	{ "\"spec-decoding\": \"none\"", "\"spec-decoding\": \"eagle\"",
+	  "e.json:1:234: spec-decoding: expected one of none, mtp, draft_model, found string \"eagle\"" },
+	{ "\"conc\": 4", "\"conc\": 4, \"conc\": 8", "e.json:1:175: conc: duplicate key (first at 1:164)" },
+	{ "#\"prefill\": {", "\"tp\": 1, \"prefill\": {", "e.json:1:185: tp: a single-node key in a "
+	  "multi-node entry (it has 'prefill')" },
+	{ "#\"conc\": [64, 128]", "\"conc\": []", "e.json:1:351: conc: expected a non-empty list of "
+	  "integers >= 1, found a list" },
+	{ "#[\"A_B=1\"]", "[\"TP=1\", \"A=$x\"]", "e.json:1:267: prefill.additional-settings[0]: "
+	  "setting 'TP' would override a variable the executor sets\n"
+	  "e.json:1:275: prefill.additional-settings[1]: the value of 'A' may not contain "
+	  "whitespace, quotes, '$', '`' or '\\' (workflows pass it through a shell)" },
+};
+
+static void replace(struct buf *out, const char *s, const char *from, const char *to)
+{
+	const char *at = strstr(s, from);
+	assert_non_null(at);
+	buf_add(out, s, (size_t)(at - s));
+	buf_adds(out, to);
+	buf_adds(out, at + strlen(from));
+}
+
+static void test_bad_entries(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad_entries) / sizeof(bad_entries[0]); i++) {
+		const struct bad_entry *b = &bad_entries[i];
+		bool multi = b->from[0] == '#';
+		struct buf json = BUF_INIT, msg = BUF_INIT;
+		replace(&json, multi ? multi_entry : single_entry, b->from + multi, b->to);
+		struct diags d = DIAGS_INIT;
+		struct entry e;
+		assert_int_equal(entry_parse(&e, json.s, json.len, "e.json", &d), -1);
+		diags_format(&msg, &d);
+		if (msg.len && msg.s[msg.len - 1] == '\n')
+			buf_setlen(&msg, msg.len - 1);
+		assert_string_equal(msg.s, b->msg);
+		entry_release(&e);
+		diags_release(&d);
+		buf_release(&msg);
+		buf_release(&json);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_single_node),
 		cmocka_unit_test(test_multi_node),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_bad_entries),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
