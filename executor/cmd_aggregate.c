@@ -54,9 +54,10 @@ int cmd_aggregate(int argc, char **argv, struct buf *out, struct diags *d)
 	};
 	const struct opt_cmd cmd = {
 		"executor aggregate PATH... [options]",
-		"Collect processed results from directories (searched recursively for *.json and\n"
-		"bmk_*.tar.gz), JSON files and artifacts, and write tables, JSON, CSV and charts.\n"
-		"A JSON document is a result when it is an object with the key is_multinode.\n"
+		"Collect processed results from directories (searched recursively for agg_*.json\n"
+		"and bmk_*.tar.gz), JSON files and artifacts (their agg_*.json members), and write\n"
+		"tables, JSON, CSV and charts. A JSON document is a result when it is an object\n"
+		"with the key is_multinode; one read that is not is a warning.\n"
 		"With $GITHUB_STEP_SUMMARY set, the markdown is also appended to that file.",
 		rows_opt, sizeof(rows_opt) / sizeof(rows_opt[0]), NULL,
 	};
@@ -89,9 +90,6 @@ int cmd_aggregate(int argc, char **argv, struct buf *out, struct diags *d)
 	rc = aggregate_rows(&rows, &set, d);
 	if (rc)
 		goto done;
-	if (set.skipped)
-		diags_warnf(d, NULL, 0, 0, NULL, "%zu JSON document%s skipped: not results (no key "
-			    "'is_multinode')", set.skipped, set.skipped == 1 ? "" : "s");
 	if (!rows.nr)
 		diags_warnf(d, NULL, 0, 0, NULL, "no results found");
 	if (json) { /* reading order, like the collectors' arrays */

@@ -8,7 +8,10 @@
 #                     where the daemons cannot run)
 #                     The run_* tests are RUN_SERIAL: they start system services, signal
 #                     process groups and bind ports that parallel tests could take.
-#   fuzz.sse, fuzz.http  libFuzzer over the SSE and HTTP response parsers (FUZZ=ON, clang), 10 s each
+#   fuzz.sse          libFuzzer over the SSE parser (FUZZ=ON, clang), 10 seconds
+#   fuzz.http         libFuzzer over the HTTP response parser, 10 seconds
+#   fuzz.entry        libFuzzer over the matrix-entry reader, 10 seconds
+#   fuzz.results      libFuzzer over jtree and aggregate on result documents, 10 seconds
 #   bench_accuracy    the accuracy benchmark: built here, run by hand (not a test):
 #                     build/tests/bench_accuracy --executor build/executor/executor \
 #                         --simserver build/tests/sim/simserver
@@ -41,18 +44,20 @@ add_executable(bench_accuracy ${EXECUTOR_TESTS_DIR}/perf/bench_accuracy.c)
 target_link_libraries(bench_accuracy PRIVATE executor_lib)
 
 if(FUZZ)
-  # name:library: tests/fuzz/fuzz_<name>.c over the part it reads with, seeds in corpus_<name>
-  foreach(pair "sse:executor_load" "http:executor_load")
-    string(REPLACE ":" ";" pair ${pair})
-    list(GET pair 0 name)
-    list(GET pair 1 lib)
+  # fuzz_NAME.c over corpus_NAME/, linking LIB: built with the fuzzer and the sanitizers, run
+  # as the test fuzz.NAME for 10 seconds. New inputs go to the first (scratch) directory in
+  # the build tree; the seed corpus in the tree stays as is.
+  function(executor_fuzz_target name lib)
     add_executable(fuzz_${name} ${EXECUTOR_TESTS_DIR}/fuzz/fuzz_${name}.c)
     target_compile_options(fuzz_${name} PRIVATE -fsanitize=fuzzer,address,undefined)
     target_link_options(fuzz_${name} PRIVATE -fsanitize=fuzzer,address,undefined)
     target_link_libraries(fuzz_${name} PRIVATE ${lib})
-    # new inputs go to the first (scratch) directory; the seed corpus in the tree stays as is
     file(MAKE_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/fuzz_${name}_corpus)
     add_test(NAME fuzz.${name} COMMAND fuzz_${name} -max_total_time=10
       ${CMAKE_CURRENT_BINARY_DIR}/fuzz_${name}_corpus ${EXECUTOR_TESTS_DIR}/fuzz/corpus_${name})
-  endforeach()
+  endfunction()
+  executor_fuzz_target(sse executor_load)
+  executor_fuzz_target(http executor_load)        # the HTTP response parser
+  executor_fuzz_target(entry executor_core)       # the matrix-entry reader
+  executor_fuzz_target(results executor_results)  # jtree and aggregate on result documents
 endif()

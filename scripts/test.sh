@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: installs what is missing, then builds and runs every
 # CTest test twice: a normal build (gcc) and an AddressSanitizer + UBSan build (clang) that
-# also runs each libFuzzer target briefly. Exit status 0 only if both pass.
+# also runs each libFuzzer target briefly. Both build with -DWERROR=ON: a warning fails the
+# suite (a plain cmake build only warns). Exit status 0 only if both pass.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
@@ -20,8 +21,8 @@ run_suite() { # name, build dir, ctest args, cmake args...
 }
 
 status=0
-run_suite "normal build" build "" -DCMAKE_BUILD_TYPE=RelWithDebInfo || status=1
+run_suite "normal build" build "" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWERROR=ON || status=1
 CC=clang run_suite "sanitizer build (ASan+UBSan, fuzz)" build-asan "-LE perf" \
-	-DCMAKE_BUILD_TYPE=Debug -DSANITIZE=ON -DFUZZ=ON || status=1
+	-DCMAKE_BUILD_TYPE=Debug -DSANITIZE=ON -DFUZZ=ON -DWERROR=ON || status=1
 if [ $status -eq 0 ]; then echo "== all tests passed (normal and sanitizer builds)"; fi
 exit $status

@@ -83,10 +83,12 @@ static int type_error(struct ctx *c, const struct jnode *n, const char *path,
 	return -1;
 }
 
-/* An integer from 1 to max (0: no bound of ours, LONG_MAX - 1 at most). */
+/* An integer from 1 to max (0: no bound of ours, LONG_MAX - 1 at most). *out is written on
+ * every path (0 when refused), so callers' values are never unset. */
 static int get_long_max(long *out, struct ctx *c, const struct jnode *n, const char *path,
 			long max)
 {
+	*out = 0;
 	char expected[64] = "an integer >= 1";
 	if (max)
 		snprintf(expected, sizeof(expected), "an integer from 1 to %ld", max);
@@ -164,11 +166,15 @@ static int check_object(void *rec, const struct table *t, unsigned shape, const 
 			struct ctx *c, const struct jnode *obj, const char *prefix);
 
 /* The names of the rows of t that are required in shape, joined by ", ". */
+/* Appends the required names joined by ", " (out may already hold text before them). */
 static void required_names(struct buf *out, const struct table *t, unsigned shape)
 {
+	const char *sep = "";
 	for (size_t i = 0; i < t->nr; i++)
-		if ((t->rows[i].shapes & shape) && !t->rows[i].optional)
-			buf_addf(out, "%s%s", out->len ? ", " : "", t->rows[i].name);
+		if ((t->rows[i].shapes & shape) && !t->rows[i].optional) {
+			buf_addf(out, "%s%s", sep, t->rows[i].name);
+			sep = ", ";
+		}
 }
 
 static int parse_choice(char **out, struct ctx *c, const struct jnode *n, const char *path)

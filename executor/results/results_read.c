@@ -47,6 +47,15 @@ static bool is_artifact_name(const char *path)
 	return !strncmp(b, "bmk_", 4) && ends_with(b, ".tar.gz");
 }
 
+/* The processed result's name, agg_{RESULT_FILENAME}.json (executor-spec 5, 6): the only
+ * JSON read inside directories and artifacts, whose other JSON files (entry.json, meta.json,
+ * the raw results) are never results. */
+static bool is_result_name(const char *path)
+{
+	const char *b = base_name(path);
+	return !strncmp(b, "agg_", 4) && ends_with(b, ".json");
+}
+
 static uint64_t fnv1a(const char *s, size_t n)
 {
 	uint64_t h = 1469598103934665603ull;
@@ -78,6 +87,8 @@ static void take_document(struct reader *r, const char *source, const char *byte
 	}
 	diags_release(&local);
 	if (root->type != JT_OBJ || !jobj_get(root, "is_multinode")) {
+		diags_warnf(r->d, source, 0, 0, NULL, "not a result (no key 'is_multinode'); "
+			    "skipped");
 		jtree_free(root);
 		r->rs->skipped++;
 		return;
@@ -108,7 +119,7 @@ static int member_cmp(const void *a, const void *b)
 	return strcmp(((const struct member *)a)->name, ((const struct member *)b)->name);
 }
 
-/* Every regular *.json member of a gzip tarball, in byte order of member names. */
+/* Every regular agg_*.json member of a gzip tarball, in byte order of member names. */
 static void read_tarball(struct reader *r, const char *path)
 {
 	struct archive *a = archive_read_new();
@@ -135,7 +146,7 @@ static void read_tarball(struct reader *r, const char *path)
 			break;
 		}
 		const char *name = archive_entry_pathname(e);
-		if (archive_entry_filetype(e) != AE_IFREG || !name || !ends_with(name, ".json"))
+		if (archive_entry_filetype(e) != AE_IFREG || !name || !is_result_name(name))
 			continue;
 		if (archive_entry_size(e) > (int64_t)RESULT_MAX_BYTES) {
 			diags_warnf(r->d, path, 0, 0, NULL, "member %s is larger than %u bytes; "
@@ -216,8 +227,8 @@ static void read_file(struct reader *r, const char *path)
 	buf_release(&text);
 }
 
-/* Collects *.json and bmk_*.tar.gz under dir (symlinked directories are not followed, so
- * a link cycle cannot loop). */
+/* Collects agg_*.json and bmk_*.tar.gz under dir (symlinked directories are not followed,
+ * so a link cycle cannot loop). */
 static int walk(struct strvec *files, const char *dir, struct diags *d)
 {
 	DIR *dh = opendir(dir);
@@ -246,7 +257,7 @@ static int walk(struct strvec *files, const char *dir, struct diags *d)
 			if (walk(files, p.s, d))
 				rc = -1;
 		} else if (S_ISREG(st.st_mode) &&
-			   (ends_with(de->d_name, ".json") || is_artifact_name(de->d_name))) {
+			   (is_result_name(de->d_name) || is_artifact_name(de->d_name))) {
 			VEC_PUSH(files, buf_take(&p, NULL));
 		}
 		buf_release(&p);

@@ -1,11 +1,15 @@
 /*
  * results_read: finds and reads result documents (executor-spec 7): directories searched
- * recursively for *.json and bmk_*.tar.gz, JSON files, and artifacts (gzip tarballs, read
- * with libarchive: every *.json member). Everything is read in byte order of its path; a
- * tarball member sorts as the tarball's path, then the member's. A document is a result when
- * it is a JSON object with the key `is_multinode`; others are skipped and counted. A result
- * byte-identical to one already read is read once. A file that cannot be read or parsed is a
- * warning naming it, and the rest are still read; a PATH that does not exist is an error.
+ * recursively for agg_*.json and bmk_*.tar.gz, JSON files, and artifacts (gzip tarballs, read
+ * with libarchive: every agg_*.json member). Only agg_*.json, the processed result's name, is
+ * read inside directories and artifacts: their other JSON (entry.json, meta.json, the raw
+ * results) are not results, so they are not looked at; a JSON file named as a PATH is read
+ * whatever its name. Everything is read in byte order of its path; a tarball member sorts as
+ * the tarball's path, then the member's. A document is a result when it is a JSON object with
+ * the key `is_multinode`; a document read that is not one is a warning naming it (counted in
+ * skipped). A result byte-identical to one already read is read once. A file that cannot be
+ * read or parsed is a warning naming it, and the rest are still read; a PATH that does not
+ * exist is an error.
  *
  * Use: struct result_set rs = RESULT_SET_INIT; results_read(&rs, paths, n, d); use rs.v[i];
  * result_set_release(&rs).
@@ -26,7 +30,7 @@ struct result_doc {
 struct result_set {
 	struct result_doc *v; /* in reading order */
 	size_t nr, alloc;
-	size_t skipped;    /* JSON documents that are not results */
+	size_t skipped;    /* documents read that are not results (warned) */
 	size_t duplicates; /* results byte-identical to one read before */
 	size_t unreadable; /* files or members that could not be read or parsed (warned) */
 };

@@ -1,6 +1,8 @@
-/* test_dataset: the random stream and the dataset: same seed same draws, lengths within
- * [floor(len x ratio), len], ids within [1000, 30000), the shared prefix, unbiased draws
- * (neither modulo bias nor multiply-high bias without the rejection step). */
+/* test_dataset: the random dataset (executor-spec 4.3): the requests of a pinned seed, token
+ * ids and text (computed apart from this code by rng_reference.py), same seed same
+ * requests, lengths within [floor(len x ratio), len], ids within [1000, 30000), each prompt
+ * exactly as long as its drawn length plus the shared prefix, text cut to the words asked
+ * for. The stream itself is test_rng.c's. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,49 +14,6 @@
 #include "common/buf.h"
 #include "executor/load/dataset.h"
 #include "executor/load/rng.h"
-
-static void test_rng_reference(void **state)
-{
-	(void)state;
-	/* splitmix64 from 0 gives the well-known first output 0xe220a8397b1dcdaf */
-	struct rng r;
-	rng_seed(&r, 0);
-	assert_true(r.s[0] == 0xe220a8397b1dcdafULL);
-	struct rng a, b;
-	rng_seed(&a, 42);
-	rng_seed(&b, 42);
-	for (int i = 0; i < 1000; i++)
-		assert_true(rng_next(&a) == rng_next(&b));
-	rng_seed(&b, 43);
-	assert_true(rng_next(&a) != rng_next(&b));
-}
-
-static void test_rng_unbiased(void **state)
-{
-	(void)state;
-	/* n = 3 * 2^62. A modulo draw (x % n) falls below n/3 half the time. The high word of
-	 * x * n without the rejection step is floor(3x/4): values that are multiples of 3 get
-	 * two x each, the others one, so half the draws are multiples of 3. Unbiased, both
-	 * shares are 1/3 (and the rejection step runs on a quarter of the draws). */
-	uint64_t n = 3ULL << 62, third = 1ULL << 62;
-	struct rng r;
-	rng_seed(&r, 7);
-	int low = 0, mult3 = 0, total = 30000;
-	for (int i = 0; i < total; i++) {
-		uint64_t v = rng_below(&r, n);
-		assert_true(v < n);
-		low += v < third;
-		mult3 += v % 3 == 0;
-	}
-	assert_in_range(low, total / 3 - 600, total / 3 + 600);
-	assert_in_range(mult3, total / 3 - 600, total / 3 + 600);
-	/* small range: every value hit, none outside */
-	int seen[5] = { 0 };
-	for (int i = 0; i < 5000; i++)
-		seen[rng_range(&r, 10, 14) - 10]++;
-	for (int i = 0; i < 5; i++)
-		assert_in_range(seen[i], 850, 1150);
-}
 
 static void test_lengths_and_ids(void **state)
 {
@@ -123,53 +82,133 @@ static void test_lengths_drawn_first(void **state)
 	dataset_release(&ds);
 }
 
+/* Every prompt is the shared prefix, then exactly its own drawn length: with ratio 0.5
+ * the lengths differ, so a prompt sized from the configured length would show. */
 static void test_prefix(void **state)
 {
 	(void)state;
-	struct dataset_config cfg = { 10, 40, 10, 7, 1.0, 5, PROMPT_IDS };
+	struct dataset_config cfg = { 10, 40, 10, 7, 0.5, 5, PROMPT_IDS };
 	struct dataset ds;
 	dataset_init(&ds);
 	dataset_generate(&ds, &cfg);
+	bool lengths_differ = false;
 	for (size_t i = 0; i < ds.nr; i++) {
-		assert_int_equal(ds.v[i].prompt_len, 47); /* P + drawn input length (ratio 1) */
-		assert_int_equal(ds.v[i].ids_nr, 47);
+		long n = ds.v[i].input_len;
+		lengths_differ |= n != ds.v[0].input_len;
+		assert_int_equal(ds.v[i].target_len, 7 + n);
+		assert_int_equal(ds.v[i].prompt_len, 7 + n);
+		assert_int_equal(ds.v[i].ids_nr, (size_t)(7 + n));
 		assert_memory_equal(ds.v[i].ids, ds.v[0].ids, 7 * sizeof(int));
 	}
-	assert_true(memcmp(ds.v[0].ids + 7, ds.v[1].ids + 7, 40 * sizeof(int)) != 0);
+	assert_true(lengths_differ);
+	assert_true(memcmp(ds.v[0].ids + 7, ds.v[1].ids + 7, 20 * sizeof(int)) != 0);
 	dataset_release(&ds);
 }
 
+static size_t count_words(const struct buf *b)
+{
+	size_t n = b->len ? 1 : 0;
+	for (size_t i = 0; i < b->len; i++)
+		n += b->s[i] == ' ';
+	return n;
+}
+
+/* Text prompts: the prefix's words, then as many of the prompt's words as asked for; fewer
+ * words are a strict prefix of the same text; the count a prompt starts with is its drawn
+ * length. */
 static void test_text_words(void **state)
 {
 	(void)state;
-	struct dataset_config cfg = { 3, 10, 5, 2, 1.0, 5, PROMPT_TEXT };
+	struct dataset_config cfg = { 8, 10, 5, 2, 0.5, 5, PROMPT_TEXT };
 	struct dataset ds;
 	dataset_init(&ds);
 	dataset_generate(&ds, &cfg);
-	struct buf a = BUF_INIT, b = BUF_INIT;
+	struct buf a = BUF_INIT, b = BUF_INIT, c = BUF_INIT;
 	dataset_text(&a, &ds, 0, 10);
 	dataset_text(&b, &ds, 0, 4);
-	size_t words = 1;
-	for (size_t i = 0; i < a.len; i++)
-		words += a.s[i] == ' ';
-	assert_int_equal(words, 12); /* prefix 2 + 10 */
-	/* fewer words: a prefix of the same text */
+	dataset_text(&c, &ds, 0, 0);
+	assert_int_equal(count_words(&a), 12); /* prefix 2 + 10 */
+	assert_int_equal(count_words(&b), 6);  /* prefix 2 + 4 */
+	assert_int_equal(count_words(&c), 2);  /* the prefix alone */
+	assert_true(b.len < a.len && a.s[b.len] == ' ');
 	assert_memory_equal(a.s, b.s, b.len);
+	assert_memory_equal(a.s, c.s, c.len);
+	bool lengths_differ = false;
+	for (size_t i = 0; i < ds.nr; i++) {
+		lengths_differ |= ds.v[i].input_len != ds.v[0].input_len;
+		assert_int_equal(ds.v[i].words, ds.v[i].input_len);
+		assert_int_equal(ds.v[i].target_len, 2 + ds.v[i].input_len);
+		buf_reset(&a);
+		dataset_text(&a, &ds, i, ds.v[i].words);
+		assert_int_equal(count_words(&a), (size_t)ds.v[i].target_len);
+	}
+	assert_true(lengths_differ);
 	dataset_release(&ds);
 	buf_release(&a);
 	buf_release(&b);
+	buf_release(&c);
+}
+
+/* The requests of seed 2025, as executor-spec 4.3 draws them (rng_reference.py):
+ * input lengths, output lengths, the prefix's ids, then each prompt's ids. */
+static void test_pinned_ids(void **state)
+{
+	(void)state;
+	static const long in[3] = { 7, 6, 6 }, out[3] = { 3, 4, 2 };
+	static const int ids0[9] = { 15736, 13735, 26983, 16093, 4774, 13103, 25110, 25264, 23529 };
+	static const int ids1[8] = { 15736, 13735, 8778, 3681, 26122, 29858, 15487, 4634 };
+	static const int ids2[8] = { 15736, 13735, 28358, 4734, 12768, 24601, 15443, 24238 };
+	static const int *const ids[3] = { ids0, ids1, ids2 };
+	struct dataset_config cfg = { 3, 8, 4, 2, 0.5, 2025, PROMPT_IDS };
+	struct dataset ds;
+	dataset_init(&ds);
+	dataset_generate(&ds, &cfg);
+	assert_int_equal(ds.nr, 3);
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(ds.v[i].input_len, in[i]);
+		assert_int_equal(ds.v[i].output_len, out[i]);
+		assert_int_equal(ds.v[i].ids_nr, (size_t)(2 + in[i]));
+		for (size_t k = 0; k < ds.v[i].ids_nr; k++)
+			assert_int_equal(ds.v[i].ids[k], ids[i][k]);
+	}
+	dataset_release(&ds);
+}
+
+/* Seed 2025 in text: the prefix's and each prompt's word streams come after the lengths. */
+static void test_pinned_text(void **state)
+{
+	(void)state;
+	static const char *const want[2] = {
+		"table part many part short round in river then",
+		"table part many are part the the",
+	};
+	struct dataset_config cfg = { 2, 6, 4, 3, 0.5, 2025, PROMPT_TEXT };
+	struct dataset ds;
+	dataset_init(&ds);
+	dataset_generate(&ds, &cfg);
+	assert_int_equal(ds.v[0].input_len, 6);
+	assert_int_equal(ds.v[1].input_len, 4);
+	assert_int_equal(ds.v[0].output_len, 3);
+	assert_int_equal(ds.v[1].output_len, 3);
+	for (size_t i = 0; i < 2; i++) {
+		struct buf t = BUF_INIT;
+		dataset_text(&t, &ds, i, ds.v[i].words);
+		assert_string_equal(t.s, want[i]);
+		buf_release(&t);
+	}
+	dataset_release(&ds);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rng_reference),
-		cmocka_unit_test(test_rng_unbiased),
 		cmocka_unit_test(test_lengths_and_ids),
 		cmocka_unit_test(test_same_seed_same_requests),
 		cmocka_unit_test(test_lengths_drawn_first),
 		cmocka_unit_test(test_prefix),
 		cmocka_unit_test(test_text_words),
+		cmocka_unit_test(test_pinned_ids),
+		cmocka_unit_test(test_pinned_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

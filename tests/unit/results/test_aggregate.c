@@ -28,6 +28,7 @@
 #include "executor/results/aggregate.h"
 #include "executor/results/csv.h"
 #include "executor/results/results_read.h"
+#include "executor/results/results_util.h"
 
 /* When set, readdir reports every entry as DT_UNKNOWN, as XFS without ftype and some
  * network and FUSE file systems do: results_read must not rely on d_type. */
@@ -83,15 +84,19 @@ static void test_read_and_markdown(void **state)
 	struct diags d = DIAGS_INIT;
 	assert_int_equal(results_read(&set, paths, 1, &d), 0);
 	assert_int_equal(set.nr, 25);        /* 21 single (one malformed) + 3 multi + h100 */
-	assert_int_equal(set.skipped, 5);    /* notes.json; the raw files and entry in the tarball */
+	/* notes.json, and the raw results and entry.json in the tarball, are not agg_*.json:
+	 * not read, not warned about */
+	assert_int_equal(set.skipped, 1);    /* agg_not_a_result.json */
 	assert_int_equal(set.duplicates, 1); /* the plain copy of a tarball member */
-	assert_int_equal(set.unreadable, 1); /* broken.json */
+	assert_int_equal(set.unreadable, 1); /* agg_broken.json */
 	aggregate_rows(&rows, &set, &d);
 	assert_int_equal(rows.nr, 24);       /* agg_bad_tp.json is malformed */
 	assert_int_equal(d.errors, 0);
-	assert_int_equal(d.nr, 2);
-	assert_non_null(strstr(d.v[0].file, "broken.json"));
-	assert_string_equal(d.v[1].path, "tp");
+	assert_int_equal(d.nr, 3);
+	assert_non_null(strstr(d.v[0].file, "agg_broken.json"));
+	assert_non_null(strstr(d.v[1].file, "agg_not_a_result.json"));
+	assert_non_null(strstr(d.v[1].msg, "not a result"));
+	assert_string_equal(d.v[2].path, "tp");
 	aggregate_sort(&rows);
 	aggregate_markdown(&md, &rows);
 	assert_int_equal(file_read_all(&want, want_path.s, &d), 0);
@@ -175,18 +180,18 @@ static void test_too_deep(void **state)
 	struct buf deep = BUF_INIT, ok = BUF_INIT;
 	nested(&ok, JSONW_MAX_DEPTH - 2);   /* 62: with the array, 63 open in the writer */
 	nested(&deep, JSONW_MAX_DEPTH - 1); /* 63: one too many */
-	put(dir, "deep.json", deep.s, deep.len);
-	put(dir, "ok.json", ok.s, ok.len);
+	put(dir, "agg_deep.json", deep.s, deep.len);
+	put(dir, "agg_ok.json", ok.s, ok.len);
 	const char *paths[] = { dir };
 	struct result_set set = RESULT_SET_INIT;
 	struct diags d = DIAGS_INIT;
 	assert_int_equal(results_read(&set, paths, 1, &d), 0);
 	assert_int_equal(set.unreadable, 1);
 	assert_int_equal(set.nr, 1);
-	assert_non_null(strstr(set.v[0].source, "ok.json"));
+	assert_non_null(strstr(set.v[0].source, "agg_ok.json"));
 	assert_int_equal(d.nr, 1);
 	assert_int_equal(d.errors, 0);
-	assert_non_null(strstr(d.v[0].file, "deep.json"));
+	assert_non_null(strstr(d.v[0].file, "agg_deep.json"));
 	assert_non_null(strstr(d.v[0].msg, "nesting too deep"));
 
 	/* the one at the limit fills the writer: the array and 62 containers */
@@ -235,19 +240,19 @@ static void test_truncated_tarball(void **state)
 	char tmpl[] = "/tmp/test_aggregate.XXXXXX";
 	char *dir = mkdtemp(tmpl);
 	assert_non_null(dir);
-	/* ustar: header (512) + a.json's data (one 512 block) + b.json's header at 1024 */
+	/* ustar: header (512) + agg_a.json's data (one 512 block) + agg_b.json's header at 1024 */
 	static char tar[8192];
 	size_t used = 0;
 	struct archive *a = archive_write_new();
 	archive_write_set_format_ustar(a);
 	archive_write_set_bytes_in_last_block(a, 1);
 	assert_int_equal(archive_write_open_memory(a, tar, sizeof(tar), &used), ARCHIVE_OK);
-	tar_add(a, "a.json", result_a);
-	tar_add(a, "b.json", result_b);
+	tar_add(a, "agg_a.json", result_a);
+	tar_add(a, "agg_b.json", result_b);
 	assert_int_equal(archive_write_close(a), ARCHIVE_OK);
 	archive_write_free(a);
 	assert_true(used >= 2048);
-	assert_memory_equal(tar + 1024, "b.json", 6); /* b.json's header starts there */
+	assert_memory_equal(tar + 1024, "agg_b.json", 10); /* its header starts there */
 	size_t cut = 1024 + 100;
 
 	/* gzip the first `cut` bytes as they are (libarchive's raw format: one stream) */
@@ -272,7 +277,7 @@ static void test_truncated_tarball(void **state)
 	struct diags d = DIAGS_INIT;
 	assert_int_equal(results_read(&set, paths, 1, &d), 0);
 	assert_int_equal(set.nr, 1);
-	assert_non_null(strstr(set.v[0].source, "bmk_cut.tar.gz:a.json"));
+	assert_non_null(strstr(set.v[0].source, "bmk_cut.tar.gz:agg_a.json"));
 	assert_int_equal(set.unreadable, 1);
 	assert_int_equal(d.nr, 1);
 	assert_int_equal(d.errors, 0);
@@ -280,6 +285,67 @@ static void test_truncated_tarball(void **state)
 	result_set_release(&set);
 	diags_release(&d);
 	buf_release(&tgz);
+	rm_rf(dir);
+}
+
+/* An artifact directory as `run` leaves it (executor-spec 6): only agg_*.json, plain or in
+ * the tarball, is read; entry.json, meta.json and the raw result are not results and give
+ * no warning. A JSON file named as a PATH is read whatever its name. */
+static void test_only_result_names(void **state)
+{
+	(void)state;
+	char tmpl[] = "/tmp/test_aggregate.XXXXXX";
+	char *dir = mkdtemp(tmpl);
+	assert_non_null(dir);
+	const char *raw = "{\"date\": \"20250131-142501\", \"backend\": \"vllm\"}";
+	const char *entry = "{\"image\": \"i\", \"model\": \"m\"}";
+	put(dir, "agg_x.json", result_a, strlen(result_a));
+	put(dir, "x.json", raw, strlen(raw));
+	put(dir, "entry.json", entry, strlen(entry));
+	put(dir, "meta.json", entry, strlen(entry));
+	put(dir, "other.json", result_b, strlen(result_b)); /* a result, but not so named */
+	struct buf tgz = BUF_INIT;
+	buf_addf(&tgz, "%s/bmk_x.tar.gz", dir);
+	struct archive *a = archive_write_new();
+	archive_write_add_filter_gzip(a);
+	archive_write_set_format_ustar(a);
+	assert_int_equal(archive_write_open_filename(a, tgz.s), ARCHIVE_OK);
+	tar_add(a, "agg_x.json", result_a);
+	tar_add(a, "x.json", raw);
+	tar_add(a, "entry.json", entry);
+	tar_add(a, "meta.json", entry);
+	assert_int_equal(archive_write_close(a), ARCHIVE_OK);
+	archive_write_free(a);
+
+	const char *paths[] = { dir };
+	struct result_set set = RESULT_SET_INIT;
+	struct diags d = DIAGS_INIT;
+	assert_int_equal(results_read(&set, paths, 1, &d), 0);
+	assert_int_equal(set.nr, 1);
+	assert_true(ends_with(set.v[0].source, "/agg_x.json")); /* "agg_" < "bmk_" */
+	assert_int_equal(set.duplicates, 1); /* the tarball's agg_x.json */
+	assert_int_equal(set.skipped, 0);
+	assert_int_equal(set.unreadable, 0);
+	assert_int_equal(d.nr, 0);
+	result_set_release(&set);
+
+	/* named: read, and warned about when not a result */
+	struct buf other = BUF_INIT, meta = BUF_INIT;
+	buf_addf(&other, "%s/other.json", dir);
+	buf_addf(&meta, "%s/meta.json", dir);
+	const char *named[] = { other.s, meta.s };
+	assert_int_equal(results_read(&set, named, 2, &d), 0);
+	assert_int_equal(set.nr, 1);
+	assert_non_null(strstr(set.v[0].source, "other.json"));
+	assert_int_equal(set.skipped, 1);
+	assert_int_equal(d.nr, 1);
+	assert_string_equal(d.v[0].file, meta.s);
+	assert_string_equal(d.v[0].msg, "not a result (no key 'is_multinode'); skipped");
+	result_set_release(&set);
+	diags_release(&d);
+	buf_release(&tgz);
+	buf_release(&other);
+	buf_release(&meta);
 	rm_rf(dir);
 }
 
@@ -302,7 +368,7 @@ static void test_symlinked_dir_unknown_d_type(void **state)
 	buf_addf(&p, "%s/linked_dir", in.s);
 	assert_int_equal(symlink("../real", p.s), 0);
 	buf_reset(&p);
-	buf_addf(&p, "%s/linked.json", in.s);
+	buf_addf(&p, "%s/agg_linked.json", in.s);
 	assert_int_equal(symlink("../agg_a.json", p.s), 0);
 
 	const char *paths[] = { in.s };
@@ -312,7 +378,7 @@ static void test_symlinked_dir_unknown_d_type(void **state)
 	fake_unknown_d_type = false;
 	assert_int_equal(rc, 0);
 	assert_int_equal(set.nr, 1);
-	assert_non_null(strstr(set.v[0].source, "linked.json"));
+	assert_non_null(strstr(set.v[0].source, "agg_linked.json"));
 	assert_int_equal(d.nr, 0);
 	result_set_release(&set);
 	diags_release(&d);
@@ -326,6 +392,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_read_and_markdown),
+		cmocka_unit_test(test_only_result_names),
 		cmocka_unit_test(test_sort_ties),
 		cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_too_deep),
