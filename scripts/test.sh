@@ -2,7 +2,9 @@
 # The whole test suite, as CI runs it: installs what is missing, then builds and runs every
 # CTest test twice: a normal build (gcc) and an AddressSanitizer + UBSan build (clang) that
 # also runs each libFuzzer target briefly. Both build with -DWERROR=ON: a warning fails the
-# suite (a plain cmake build only warns). Exit status 0 only if both pass.
+# suite (a plain cmake build only warns). Between them, the normal build's unit tests and
+# whole-program cases run again under valgrind memcheck (scripts/valgrind.sh).
+# Exit status 0 only if all pass.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
@@ -22,7 +24,9 @@ run_suite() { # name, build dir, ctest args, cmake args...
 
 status=0
 run_suite "normal build" build "" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWERROR=ON || status=1
+echo "== valgrind memcheck (unit tests and whole-program cases, leaks as errors)"
+bash scripts/valgrind.sh build || status=1
 CC=clang run_suite "sanitizer build (ASan+UBSan, fuzz)" build-asan "-LE perf" \
 	-DCMAKE_BUILD_TYPE=Debug -DSANITIZE=ON -DFUZZ=ON -DWERROR=ON || status=1
-if [ $status -eq 0 ]; then echo "== all tests passed (normal and sanitizer builds)"; fi
+if [ $status -eq 0 ]; then echo "== all tests passed (normal, valgrind and sanitizer builds)"; fi
 exit $status
