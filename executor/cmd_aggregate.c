@@ -66,12 +66,10 @@ int cmd_aggregate(int argc, char **argv, struct buf *out, struct diags *d)
 	struct result_rows rows = { 0 };
 	struct buf md = BUF_INIT, text = BUF_INIT;
 	int rc = opt_parse_or_help(&cmd, argc, argv, &paths, out, d);
-	if (rc > 0) {
-		rc = 0; /* the help was asked for and written */
+	if (rc) {
+		rc = rc > 0 ? 0 : rc; /* 1: the help was asked for and written */
 		goto done;
 	}
-	if (rc)
-		goto done;
 	if (!paths.nr) {
 		rc = diags_usagef(d, "expected at least one PATH (directory, JSON file or artifact)");
 		goto done;

@@ -58,12 +58,10 @@ int cmd_compare(int argc, char **argv, struct buf *out, struct diags *d)
 	struct buf md = BUF_INIT;
 	struct compare_summary sum;
 	int rc = opt_parse_or_help(&cmd, argc, argv, &paths, out, d);
-	if (rc > 0) {
-		rc = 0; /* the help was asked for and written */
+	if (rc) {
+		rc = rc > 0 ? 0 : rc; /* 1: the help was asked for and written */
 		goto done;
 	}
-	if (rc)
-		goto done;
 	if (paths.nr != 2) {
 		rc = diags_usagef(d, "expected BASE and NEW, found %zu argument%s", paths.nr,
 				  paths.nr == 1 ? "" : "s");

@@ -90,12 +90,10 @@ int cmd_process(int argc, char **argv, struct buf *out, struct diags *d)
 	struct buf path = BUF_INIT;
 	entry_init(&e);
 	int rc = opt_parse_or_help(&cmd, argc, argv, &pos, out, d);
-	if (rc > 0) {
-		rc = 0; /* the help was asked for and written */
+	if (rc) {
+		rc = rc > 0 ? 0 : rc; /* 1: the help was asked for and written */
 		goto done;
 	}
-	if (rc)
-		goto done;
 	if (pos.nr > 1 || (!pos.nr && entry_path)) {
 		if (pos.nr)
 			rc = diags_usagef(d, "expected one raw result file, found %zu arguments",

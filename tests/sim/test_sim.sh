@@ -247,8 +247,12 @@ sleep 0.3
 kill -CONT "$PID_timing"
 wait "$cpid"
 stats=$(curl -s "http://127.0.0.1:$P/stats")
-in_range "arrival: ttft includes the 300 ms unread" "$(json_num "$stats" ttft_ms.mean)" 280 450
-in_range "arrival: max read lag" "$(json_num "$stats" max_read_lag_ms)" 250 450
+# curl may take a while to start on a loaded machine, so the request waits unread for up to
+# the 300 ms: what must hold is that its TTFT counts all of that wait (timed from the
+# kernel's arrival stamp), which a TTFT timed from the read would not
+lag=$(json_num "$stats" max_read_lag_ms)
+in_range "arrival: max read lag" "$lag" 150 450
+in_range "arrival: ttft includes the time unread" "$(json_num "$stats" ttft_ms.mean)" "$lag" 450
 kill -TERM "$PID_timing"
 wait "$PID_timing"
 
