@@ -71,8 +71,8 @@ static void append_choice_text(struct buf *out, const char *json, size_t n, cons
 	const struct jnode *v = jobj_get(jarr_at(jobj_get(root, "choices"), 0), a);
 	if (b)
 		v = jobj_get(v, b);
-	if (v && v->type == JT_STR)
-		buf_adds(out, v->s);
+	if (v && v->type == JT_STR) /* by length: a "\u0000" in the text is text too */
+		buf_add(out, v->s, v->len);
 	jtree_free(root);
 }
 

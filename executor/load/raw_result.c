@@ -187,7 +187,10 @@ static void put_detailed(struct rkeys *k, const struct bench_result *r)
 					jsonw_double(&w, ns_s(q->rec.itl_ns[j]));
 				jsonw_arr_close(&w);
 				break;
-			case 4: jsonw_str(&w, q->rec.text ? q->rec.text->s : ""); break;
+			case 4:
+				jsonw_strn(&w, q->rec.text ? q->rec.text->s : "",
+					   q->rec.text ? q->rec.text->len : 0);
+				break;
 			default: {
 				struct buf e = BUF_INIT;
 				if (q->fail == FAIL_HTTP)

@@ -171,6 +171,8 @@ static void test_append_text(void **state)
 		{ &api_completions, "{\"choices\":[{\"text\":\" fox\"},{\"text\":\"x\"}]}", " fox" },
 		{ &api_completions, "{\"choices\":[{\"text\":\"\\u00e9\\n\"}]}", "\xc3\xa9\n" },
 		{ &api_completions, "{\"choices\":[{\"text\":null}]}", "" },
+		/* a lone surrogate cannot be UTF-8: U+FFFD, as the JSON reader decodes it */
+		{ &api_completions, "{\"choices\":[{\"text\":\"x\\ud800y\"}]}", "x\xef\xbf\xbdy" },
 		{ &api_completions, "{\"choices\":[]}", "" },
 		{ &api_completions, "{\"choices\":{\"text\":\"no\"}}", "" },
 		{ &api_completions, "{oops", "" },
@@ -188,6 +190,18 @@ static void test_append_text(void **state)
 	}
 }
 
+/* A "\u0000" in the text is text: kept whole (by length), not the end of it. */
+static void test_append_text_nul(void **state)
+{
+	(void)state;
+	struct buf b = BUF_INIT;
+	const char *json = "{\"choices\":[{\"text\":\"a\\u0000b\"}]}";
+	api_completions.append_text(&b, json, strlen(json));
+	assert_int_equal(b.len, 3);
+	assert_memory_equal(b.s, "a\0b", 3);
+	buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -199,6 +213,7 @@ int main(void)
 		cmocka_unit_test(test_no_usage_counts_choices),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_append_text),
+		cmocka_unit_test(test_append_text_nul),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -96,6 +96,27 @@ static void test_raw_result_bytes(void **state)
 		stats_summary_release(&r.summary[m]);
 }
 
+/* --save-detailed: a generated text is written whole, a NUL in it as \u0000 (it was cut). */
+static void test_detailed_text_with_nul(void **state)
+{
+	(void)state;
+	struct bench_config cfg;
+	struct bench_result r;
+	struct bench_req q[3];
+	build(&cfg, &r, q);
+	cfg.save_detailed = true;
+	struct buf text = BUF_INIT;
+	buf_add(&text, "a\0b", 3);
+	q[0].rec.text = &text;
+	struct buf out = BUF_INIT;
+	bench_result_write_json(&out, &cfg, &r);
+	assert_non_null(strstr(out.s, "\"generated_texts\": [\"a\\u0000b\", \"\", \"\"]"));
+	buf_release(&out);
+	buf_release(&text);
+	for (int m = 0; m < METRIC_NR; m++)
+		stats_summary_release(&r.summary[m]);
+}
+
 static void test_only_listed_metrics_and_rate(void **state)
 {
 	(void)state;
@@ -224,6 +245,7 @@ int main(void)
 	tzset();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_raw_result_bytes),
+		cmocka_unit_test(test_detailed_text_with_nul),
 		cmocka_unit_test(test_only_listed_metrics_and_rate),
 		cmocka_unit_test(test_chat_without_choice_events),
 		cmocka_unit_test(test_metadata),
