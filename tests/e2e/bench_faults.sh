@@ -2,7 +2,7 @@
 # bench_faults.sh: every fault mode of the simulator, each on its own server, every 4th
 # request faulted (--fault MODE@4): the run completes, each fault is counted under its own
 # reason, the others succeed. Then no usage event, a server that dies, one that drops idle
-# keep-alive connections, and timeouts.
+# keep-alive connections, one that floods tokens past max_tokens, and timeouts.
 # usage: bench_faults.sh PATH/TO/executor PATH/TO/simserver
 . "$(dirname "$0")/bench_lib.bash"
 
@@ -24,7 +24,7 @@ done <<'LIST'
 reset reset
 malformed malformed
 stall timeout
-endless timeout
+endless stream_too_long
 slow-headers timeout_headers
 LIST
 
@@ -52,8 +52,27 @@ expect_eq "idle close: exit 0" "$RC" 0
 expect_eq "idle close: all completed" "$(jv idle .completed)" 20
 expect_eq "idle close: no failures" "$(jv idle '.failures | length')" 0
 
-# timeouts: the run takes about the timeout, not forever
-sim_start endless2 --ttft-ms 5 --itl-ms 2 --fault endless=1
+# flood: a server that streams on past max_tokens as fast as the client reads. Each such
+# request fails as stream_too_long once it passes its cap (2 x max_tokens + 64 events), its
+# connection closed; the run ends long before the timeout, and the client's memory stays small
+# (unbounded, it grew by hundreds of MB in seconds). --save-detailed: the texts are kept too.
+sim_start flood --ttft-ms 5 --itl-ms 2 --fault flood@4
+START=$(date +%s%N)
+bench flood "${ARGS[@]}" --request-timeout 10 --save-detailed
+MS=$((($(date +%s%N) - START) / 1000000))
+expect_eq "flood: exit 0 (run completes)" "$RC" 0
+expect_eq "flood: counted as stream_too_long" "$(jv flood '.failures.stream_too_long')" 5
+expect_eq "flood: only that reason" "$(jv flood '.failures | length')" 1
+expect_eq "flood: the others completed" "$(jv flood .completed)" 15
+check "flood: ends long before the 10 s timeout ($MS ms)" test "$MS" -lt 3000
+RSS=$(jv flood .client.peak_rss_bytes)
+check "flood: client peak RSS under 64 MB (${RSS} bytes)" test "${RSS:-999999999999}" -lt $((64 << 20))
+expect_eq "flood: the failed requests' error names the reason" \
+	"$(jv flood '[.errors[] | select(. != "")] | unique | join(",")')" stream_too_long
+
+# timeouts: the run takes about the timeout, not forever (tokens 50 ms apart: the cap of 72
+# events would take 3.6 s, so the 0.5 s timeout ends these requests)
+sim_start endless2 --ttft-ms 5 --itl-ms 50 --fault endless=1
 START=$(date +%s)
 bench endless2 --num-prompts 3 --max-concurrency 3 --num-warmups 0 --random-input-len 8 \
 	--random-output-len 4 --request-timeout 0.5
