@@ -21,6 +21,7 @@
 #include "common/xalloc.h"
 #include "executor/results/artifact.h"
 #include "executor/load/bench.h"
+#include "executor/load/budget.h"
 #include "executor/core/entry.h"
 #include "executor/core/env.h"
 #include "executor/launch/health.h"
@@ -146,6 +147,8 @@ static int check_secret_names(struct run *r)
 	return rc;
 }
 
+static int check_load_budget(struct run *r);
+
 static int step_prepare(struct run *r)
 {
 	size_t prefix_len = strcspn(r->node.s, "_");
@@ -166,7 +169,7 @@ static int step_prepare(struct run *r)
 		return -1;
 	struct env_inputs in = { &r->e, &r->p, r->node.s, r->rf.s, r->out_dir.s,
 				 &r->o->secret_env };
-	if (entry_to_env(&r->env, &in, r->d))
+	if (entry_to_env(&r->env, &in, r->d) || check_load_budget(r))
 		return -1;
 	snprintf(r->run_id, sizeof(r->run_id), "%ld-%ld", (long)getpid(),
 		 (long)(clock_mono_ns() / 1000000 % 100000000));
@@ -284,17 +287,14 @@ static int range_ratio(double *out, const struct run *r)
 	return 0;
 }
 
-/* executor-spec 4.8: the load's config for one concurrency, from the entry, the deployment
- * and the recipe's environment. The raw result goes to {out_dir}/{file}: run writes it. */
-static int load_config(struct bench_config *cfg, struct buf *url, const struct run *r, long c)
+/* executor-spec 4.8: the load's config for one concurrency against base_url, from the entry,
+ * the deployment and the recipe's environment. The raw result goes to {out_dir}/{file}: run
+ * writes it. */
+static int load_config_at(struct bench_config *cfg, struct buf *url, const struct run *r,
+			  long c, const char *base_url)
 {
-	struct buf base = BUF_INIT;
-	if (!r->e.multinode)
-		buf_addf(&base, "http://%s:%ld", r->l.host, r->p.port);
-	else
-		buf_adds(&base, r->dep.base_url);
 	struct bench_load_spec spec = {
-		.base_url = base.s,
+		.base_url = base_url,
 		.model = r->e.multinode && r->dep.served_model ? r->dep.served_model : r->e.model,
 		.framework = r->e.framework,
 		.spec_decoding = r->e.spec_decoding,
@@ -306,7 +306,36 @@ static int load_config(struct bench_config *cfg, struct buf *url, const struct r
 	int rc = range_ratio(&spec.range_ratio, r);
 	if (!rc)
 		rc = bench_config_for_run(cfg, url, &spec, r->d);
+	return rc;
+}
+
+/* The config against the server as started: single-node {host}:{PORT}, multi-node BASE_URL. */
+static int load_config(struct bench_config *cfg, struct buf *url, const struct run *r, long c)
+{
+	struct buf base = BUF_INIT;
+	if (!r->e.multinode)
+		buf_addf(&base, "http://%s:%ld", r->l.host, r->p.port);
+	else
+		buf_adds(&base, r->dep.base_url);
+	int rc = load_config_at(cfg, url, r, c, base.s);
 	buf_release(&base);
+	return rc;
+}
+
+/* Every load's memory and descriptors, before the server starts: a concurrency this machine
+ * cannot hold is refused here, with nothing to stop, not by malloc with the server up. (The
+ * URL plays no part in the estimate: the server's is not known yet.) */
+static int check_load_budget(struct run *r)
+{
+	int rc = 0;
+	for (size_t i = 0; i < r->e.conc_nr && !rc; i++) {
+		struct bench_config cfg;
+		struct buf url = BUF_INIT;
+		rc = load_config_at(&cfg, &url, r, r->e.conc[i], "http://server.invalid");
+		if (!rc)
+			rc = load_budget_check(&cfg, r->d);
+		buf_release(&url);
+	}
 	return rc;
 }
 

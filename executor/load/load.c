@@ -17,6 +17,7 @@
 #include "common/xalloc.h"
 #include "executor/load/arrivals.h"
 #include "executor/load/bench.h"
+#include "executor/load/budget.h"
 #include "executor/load/evloop.h"
 #include "executor/load/http.h"
 #include "executor/load/prepare.h"
@@ -539,22 +540,6 @@ static void before_sleep(struct evloop *ev, void *data)
 
 /* ---- setup and teardown ---- */
 
-static void raise_nofile(struct load *L)
-{
-	struct rlimit rl;
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-		if (rl.rlim_cur < rl.rlim_max) {
-			rl.rlim_cur = rl.rlim_max; /* soft up to hard; the hard limit is not ours */
-			setrlimit(RLIMIT_NOFILE, &rl);
-			getrlimit(RLIMIT_NOFILE, &rl);
-		}
-		L->max_fds = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > (1u << 20)
-				     ? (1 << 20) : (int)rl.rlim_cur;
-	} else {
-		L->max_fds = 1024;
-	}
-}
-
 static void alloc_rec(struct bench_req *r, long output_len, bool text)
 {
 	r->rec.itl_alloc = (size_t)output_len + 16;
@@ -573,12 +558,10 @@ static int load_setup(struct load *L, const struct url_parts *url, struct diags 
 	if (gai)
 		return diags_errorf(d, NULL, 0, 0, NULL, "cannot resolve '%s': %s", url->host,
 				    gai_strerror(gai));
-	raise_nofile(L);
+	L->max_fds = load_fd_limit();
 	size_t n = L->res->nr;
-	L->max_inflight = cfg->max_concurrency ? (size_t)cfg->max_concurrency
-			: (n > (size_t)cfg->num_warmups ? n : (size_t)cfg->num_warmups);
-	if (!L->max_inflight)
-		L->max_inflight = 1;
+	L->max_inflight = load_max_inflight(cfg);
+	/* load_budget_check refuses this up front; kept for callers that skip it */
 	if (L->max_inflight + 16 > (size_t)L->max_fds)
 		return diags_errorf(d, NULL, 0, 0, NULL, "%zu requests in flight need more file "
 				    "descriptors than the limit of %d", L->max_inflight, L->max_fds);

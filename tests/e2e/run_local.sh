@@ -241,4 +241,30 @@ check "invalid entry: names the missing key osl" grep -q "osl" "$T/badkeys.err"
 check "invalid entry: names the unknown key concurrency" grep -q "concurrency" "$T/badkeys.err"
 no_procs_left "bad input"
 
+# ---------------------------------------------------------------- hostile input, hardening
+# a concurrency no machine can hold (2^31: 10 x conc prompts would need hundreds of TiB):
+# refused before the server starts, naming the size and the limit; meta.json and the artifact
+# say so (it used to die in malloc with the server up, leaving no meta.json)
+E=$(entry_json '.conc = 2147483648')
+xrun huge --entry-json "$E" "${COMMON[@]}" --output-dir "$T/huge"
+expect_eq "impossible concurrency: exit 1" "$RC" 1
+check "impossible concurrency: the error names the size and the limit" \
+	grep -q "the load is too large for this machine: about .* GiB .*; the limit is .* GiB" "$T/huge.err"
+meta_exit_ok "impossible concurrency" "$T/huge" prepare null
+artifact_ok "impossible concurrency" "$T/huge"
+check "impossible concurrency: within 5 s ($MS ms)" test "$MS" -lt 5000
+no_procs_left "impossible concurrency"
+check "impossible concurrency: port $PORT closed" port_closed "$PORT"
+
+# more connections than file descriptors (the run under ulimit -n 256): refused up front too
+E=$(entry_json '.conc = 1000')
+XPREFIX=(prlimit --nofile=256:256)
+xrun nofds --entry-json "$E" "${COMMON[@]}" --output-dir "$T/nofds"
+XPREFIX=()
+expect_eq "too few descriptors: exit 1" "$RC" 1
+check "too few descriptors: the error names both numbers" \
+	grep -q "1000 requests in flight need 1016 file descriptors; the limit is 256" "$T/nofds.err"
+meta_exit_ok "too few descriptors" "$T/nofds" prepare null
+no_procs_left "too few descriptors"
+
 finish
