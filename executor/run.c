@@ -575,6 +575,23 @@ static void dry_run(struct run *r, struct buf *out)
 	r->ops->describe(out, &r->spec);
 }
 
+/* xalloc's out-of-memory exit while this run is on: the same "finally" as every other
+ * path, so the server is stopped and meta.json and the artifact say what happened. The
+ * prepared requests go first: they are most of the memory, and the code that was building
+ * or using them never runs again (exit follows), so the stop and the artifact get room. */
+static void run_out_of_memory(size_t size, void *data)
+{
+	struct run *r = data;
+	pending_release(&r->next);
+	char why[96];
+	snprintf(why, sizeof(why), "out of memory allocating %zu bytes", size);
+	meta_fail(&r->m, why);
+	r->m.signal = *r->o->stop;
+	finish_stop(r);
+	if (!r->o->dry_run)
+		finish_artifact(r);
+}
+
 int run_entry(struct run_outcome *out, const struct run_opts *o, const char *json, size_t len,
 	      const char *name, struct buf *stdout_text, struct diags *d)
 {
@@ -590,6 +607,7 @@ int run_entry(struct run_outcome *out, const struct run_opts *o, const char *jso
 	memset(out, 0, sizeof(*out));
 	abs_path(&r.workspace, o->workspace);
 	abs_path(&r.out_dir, o->output_dir);
+	xalloc_set_oom_cleanup(run_out_of_memory, &r);
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		if (*r.o->stop) {
 			char why[96];
@@ -604,6 +622,7 @@ int run_entry(struct run_outcome *out, const struct run_opts *o, const char *jso
 			dry_run(&r, stdout_text);
 			out->ok = true;
 			snprintf(out->summary, sizeof(out->summary), "dry run %s: nothing started", r.rf.s);
+			xalloc_set_oom_cleanup(NULL, NULL);
 			run_release(&r);
 			return 0;
 		}
@@ -628,6 +647,7 @@ int run_entry(struct run_outcome *out, const struct run_opts *o, const char *jso
 	finish_stop(&r);
 	if (!o->dry_run)
 		finish_artifact(&r);
+	xalloc_set_oom_cleanup(NULL, NULL);
 	summary_line(out, &r);
 	out->ok = !r.m.failed;
 	run_release(&r);

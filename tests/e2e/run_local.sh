@@ -267,4 +267,18 @@ check "too few descriptors: the error names both numbers" \
 meta_exit_ok "too few descriptors" "$T/nofds" prepare null
 no_procs_left "too few descriptors"
 
+# an allocation that fails anyway (the run under ulimit -v 400 MB, 40000 prompts need more; the
+# estimate counts the machine's memory, not this limit): xalloc's out-of-memory exit still
+# stops the server and writes meta.json and the artifact
+E=$(entry_json '.conc = 4000')
+XPREFIX=(prlimit --as=400000000)
+xrun oom --entry-json "$E" "${COMMON[@]}" --output-dir "$T/oom"
+XPREFIX=()
+expect_eq "out of memory: exit 1" "$RC" 1
+check "out of memory: reported" grep -q "out of memory" "$T/oom.err"
+check "out of memory: meta.json names it" grep -q "out of memory" <<<"$(jf "$T/oom/meta.json" .exit.reason)"
+artifact_ok "out of memory" "$T/oom"
+no_procs_left "out of memory"
+check "out of memory: port $PORT closed" port_closed "$PORT"
+
 finish
