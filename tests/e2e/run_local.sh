@@ -281,4 +281,22 @@ artifact_ok "out of memory" "$T/oom"
 no_procs_left "out of memory"
 check "out of memory: port $PORT closed" port_closed "$PORT"
 
+# SIGTERM while the requests are built (160000 prompts: seconds of work, done while the server
+# starts): answered at once, not once they are all built
+E=$(entry_json '."exp-name" = "slow_1024_64" | .conc = 16000')
+xstart prep --entry-json "$E" "${COMMON[@]}" --output-dir "$T/prep"
+if wait_for 10 log_has "$T/prep/server.log" "fixture slow: started"; then
+	sleep 0.5
+	kill -TERM "$XPID"
+	xwait 60
+	expect_eq "SIGTERM while requests are built: exit 1" "$RC" 1
+	check "SIGTERM while requests are built: ends within 2 s ($MS ms)" test "$MS" -lt 2000
+	meta_exit_ok "SIGTERM while requests are built" "$T/prep" start SIGTERM
+	artifact_ok "SIGTERM while requests are built" "$T/prep"
+else
+	bad "SIGTERM while requests are built: the recipe started" "$(tail -3 "$T/prep.err")"
+	xwait 1
+fi
+no_procs_left "SIGTERM while requests are built"
+
 finish
