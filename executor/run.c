@@ -468,6 +468,23 @@ static int step_process(struct run *r)
 
 /* ---- the finally part ---- */
 
+/* SIGINT/SIGTERM after the steps, while the server is stopped or meta.json is about to be
+ * written: the clean-up never looks at the flag and goes on to the end, but the run did not
+ * end as it would have, so it ends as interrupted (in phase p), not as a success. */
+static void note_late_signal(struct run *r, enum phase p, const char *during)
+{
+	int sig = *r->o->stop;
+	if (!sig || r->m.failed)
+		return;
+	char why[160];
+	snprintf(why, sizeof(why), "interrupted by %s while %s (which went on to the end)",
+		 sig == SIGINT ? "SIGINT" : "SIGTERM", during);
+	r->m.current = p;
+	meta_fail(&r->m, why);
+	r->m.signal = sig;
+	diags_errorf(r->d, NULL, 0, 0, NULL, "%s", why);
+}
+
 static void finish_stop(struct run *r)
 {
 	if (!r->started)
@@ -496,6 +513,7 @@ static void finish_artifact(struct run *r)
 	meta_begin(&r->m, PHASE_ARTIFACT);
 	struct buf tar = BUF_INIT, json = BUF_INIT;
 	buf_addf(&tar, "%s/bmk_%s.tar.gz", r->out_dir.s, r->rf.len ? r->rf.s : "invalid-entry");
+	note_late_signal(r, PHASE_ARTIFACT, "the artifact was written");
 	/* meta.json goes into the tarball, so its artifact phase ends before the tarball */
 	meta_end(&r->m, PHASE_ARTIFACT);
 	meta_write_json(&json, &r->m);
@@ -645,6 +663,8 @@ int run_entry(struct run_outcome *out, const struct run_opts *o, const char *jso
 	}
 	r.m.signal = *o->stop;
 	finish_stop(&r);
+	if (r.started)
+		note_late_signal(&r, PHASE_STOP, "the server was stopped");
 	if (!o->dry_run)
 		finish_artifact(&r);
 	xalloc_set_oom_cleanup(NULL, NULL);

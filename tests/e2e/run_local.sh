@@ -299,4 +299,25 @@ else
 fi
 no_procs_left "SIGTERM while requests are built"
 
+# SIGTERM during the stop phase (a recipe that takes 3 s to stop): the stop still completes,
+# and the run ends as interrupted in the stop phase, not as a success
+E=$(entry_json '."exp-name" = "slowstop_1024_64"')
+RFT=$(rf "$E" "$NODE")
+xstart slowstop --entry-json "$E" "${COMMON[@]}" --output-dir "$T/slowstop"
+if wait_for 30 log_has "$T/slowstop/server.log" "fixture slowstop: stopping"; then
+	kill -TERM "$XPID"
+	xwait 60
+	expect_eq "SIGTERM in stop: exit 1" "$RC" 1
+	meta_exit_ok "SIGTERM in stop" "$T/slowstop" stop SIGTERM
+	expect_eq "SIGTERM in stop: meta.json status failure" "$(jf "$T/slowstop/meta.json" .exit.status)" failure
+	check "SIGTERM in stop: the reason says interrupted" grep -q interrupted <<<"$(jf "$T/slowstop/meta.json" .exit.reason)"
+	check "SIGTERM in stop: the stop still completed (the recipe's last line)" \
+		grep -q "fixture slowstop: stopped" "$T/slowstop/server.log"
+	files_ok "SIGTERM in stop" "$T/slowstop" "$RFT"
+else
+	bad "SIGTERM in stop: the stop began" "$(tail -3 "$T/slowstop.err")"
+	xwait 60
+fi
+no_procs_left "SIGTERM in stop"
+
 finish
