@@ -499,6 +499,29 @@ static void finish_stop(struct run *r)
 	r->log_fd = -1;
 }
 
+/* meta.json as the run stands; -1 unless it was written whole (temp + rename). It must
+ * never keep saying something else: an earlier run's success in a reused output directory,
+ * or this run's before the artifact failed. On a full disk the atomic write, which needs
+ * room for a second copy, fails: the file is then overwritten in place (its blocks exist
+ * already), and as a last resort removed. */
+static int write_meta(struct run *r)
+{
+	struct buf json = BUF_INIT, path = BUF_INIT;
+	meta_write_json(&json, &r->m);
+	int rc = write_out(r, "meta.json", json.s, json.len);
+	if (rc) {
+		struct diags quiet = DIAGS_INIT; /* the atomic write's error says it already */
+		out_path(&path, r, "meta.json");
+		/* not listed for the tarball: the run fails here, whatever this copy says */
+		if (file_overwrite(path.s, json.s, json.len, &quiet))
+			unlink(path.s);
+		diags_release(&quiet);
+	}
+	buf_release(&json);
+	buf_release(&path);
+	return rc;
+}
+
 static void finish_artifact(struct run *r)
 {
 	if (!r->rf.len && r->o->matrix_layout) {
@@ -511,23 +534,23 @@ static void finish_artifact(struct run *r)
 	if (mkdir_p(r->out_dir.s, r->d))
 		return;
 	meta_begin(&r->m, PHASE_ARTIFACT);
-	struct buf tar = BUF_INIT, json = BUF_INIT;
-	buf_addf(&tar, "%s/bmk_%s.tar.gz", r->out_dir.s, r->rf.len ? r->rf.s : "invalid-entry");
 	note_late_signal(r, PHASE_ARTIFACT, "the artifact was written");
+	struct buf tar = BUF_INIT;
+	buf_addf(&tar, "%s/bmk_%s.tar.gz", r->out_dir.s, r->rf.len ? r->rf.s : "invalid-entry");
 	/* meta.json goes into the tarball, so its artifact phase ends before the tarball */
 	meta_end(&r->m, PHASE_ARTIFACT);
-	meta_write_json(&json, &r->m);
-	write_out(r, "meta.json", json.s, json.len);
-	if (artifact_write(tar.s, r->out_dir.s, r->files.v, r->files.nr, r->d) &&
-	    !r->m.failed) {
-		/* the plain meta.json must not say success when the run fails here */
-		meta_fail(&r->m, "the artifact could not be written");
-		buf_reset(&json);
-		meta_write_json(&json, &r->m);
-		write_out(r, "meta.json", json.s, json.len);
+	size_t first = r->d->nr;
+	int rc = write_meta(r);
+	/* with what exists, meta.json or not */
+	if (artifact_write(tar.s, r->out_dir.s, r->files.v, r->files.nr, r->d))
+		rc = -1;
+	if (rc && !r->m.failed) {
+		/* a failed tarball left nothing behind: room for meta.json again, usually */
+		const char *why = diags_first_error(r->d, first);
+		meta_fail(&r->m, why ? why : "the artifact could not be written");
+		write_meta(r);
 	}
 	buf_release(&tar);
-	buf_release(&json);
 }
 
 static const struct step {

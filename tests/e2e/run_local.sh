@@ -320,4 +320,31 @@ else
 fi
 no_procs_left "SIGTERM in stop"
 
+# the disk fills at the artifact step (a 1 MiB tmpfs that the recipe fills to the last byte as
+# it stops; the output directory holds the meta.json of an earlier, successful run): the
+# artifact fails, and meta.json on disk says so (the earlier run's "success" used to stay)
+MNT=$T/fullfs
+mkdir -p "$MNT"
+if mount -t tmpfs -o size=1m infbench-e2e "$MNT" 2>/dev/null; then
+	on_cleanup "umount '$MNT'"
+	xrun fillfirst --entry-json "$(entry_json)" "${COMMON[@]}" --output-dir "$MNT/out"
+	expect_eq "disk full at the artifact: the earlier run succeeds" \
+		"$RC $(jf "$MNT/out/meta.json" .exit.status)" "0 success"
+	E=$(entry_json '."exp-name" = "fillup_1024_64"')
+	xrun fillup --entry-json "$E" "${COMMON[@]}" --output-dir "$MNT/out"
+	expect_eq "disk full at the artifact: exit 1" "$RC" 1
+	check "disk full at the artifact: the recipe filled the disk" \
+		grep -q "fixture fillup: filling the disk" "$MNT/out/server.log"
+	check "disk full at the artifact: stderr says meta.json or the artifact failed" \
+		grep -q "No space left on device" "$T/fillup.err"
+	expect_eq "disk full at the artifact: meta.json is this run's and says failure in the artifact phase" \
+		"$(jf "$MNT/out/meta.json" -c '[.result_filename, .exit.status, .exit.failed_phase]')" \
+		"[\"$(rf "$E" "$NODE")\",\"failure\",\"artifact\"]"
+	check "disk full at the artifact: the reason says why" \
+		grep -q "No space left on device" <<<"$(jf "$MNT/out/meta.json" .exit.reason)"
+	no_procs_left "disk full at the artifact"
+else
+	echo "skip disk full at the artifact: mount -t tmpfs is not permitted here"
+fi
+
 finish
