@@ -347,4 +347,12 @@ else
 	echo "skip disk full at the artifact: mount -t tmpfs is not permitted here"
 fi
 
+# --matrix with an empty matrix: nothing to run, and no claim of results
+echo '[]' >"$T/empty.json"
+xrun emptymx --matrix "$T/empty.json" "${COMMON[@]}" --output-dir "$T/emptymx"
+expect_eq "empty matrix: exit 0" "$RC" 0
+check "empty matrix: says there was nothing to run" grep -q "nothing to run" "$T/emptymx.out" "$T/emptymx.err"
+check "empty matrix: claims no results" test -z "$(grep -h "results in" "$T/emptymx.out" "$T/emptymx.err")"
+check "empty matrix: no output directory" test ! -e "$T/emptymx"
+
 finish
