@@ -609,10 +609,20 @@ static void run_release(struct run *r)
 
 static void dry_run(struct run *r, struct buf *out)
 {
-	buf_addf(out, "entry: %s\nnode: %s\nprofile: %s\nrecipe: %s/%s\n"
-		      "RESULT_FILENAME: %s\noutput directory: %s\n",
-		 r->name, r->node.s, r->p.path, r->workspace.s, r->recipe.s, r->rf.s,
-		 r->out_dir.s);
+	struct buf recipe = BUF_INIT;
+	buf_addf(&recipe, "%s/%s", r->workspace.s, r->recipe.s);
+	/* label, value; values escaped like the launchers' (launch_describe_str) */
+	const char *const lines[][2] = {
+		{ "entry", r->name }, { "node", r->node.s }, { "profile", r->p.path },
+		{ "recipe", recipe.s }, { "RESULT_FILENAME", r->rf.s },
+		{ "output directory", r->out_dir.s },
+	};
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		buf_addf(out, "%s: ", lines[i][0]);
+		launch_describe_str(out, lines[i][1]);
+		buf_addch(out, '\n');
+	}
+	buf_release(&recipe);
 	r->ops->describe(out, &r->spec);
 }
 

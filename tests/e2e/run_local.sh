@@ -355,4 +355,11 @@ check "empty matrix: says there was nothing to run" grep -q "nothing to run" "$T
 check "empty matrix: claims no results" test -z "$(grep -h "results in" "$T/emptymx.out" "$T/emptymx.err")"
 check "empty matrix: no output directory" test ! -e "$T/emptymx"
 
+# --dry-run with a newline in a value: escaped, so a value cannot forge lines of the output
+E=$(entry_json '.model = "sim-model\nINJECTED=1"')
+xrun dryesc --entry-json "$E" "${COMMON[@]}" --output-dir "$T/dryesc" --dry-run
+expect_eq "dry-run, newline in a value: exit 0" "$RC" 0
+check "dry-run, newline in a value: no forged line" test -z "$(grep '^ *INJECTED=1' "$T/dryesc.out")"
+check "dry-run, newline in a value: shown escaped" grep -qF 'MODEL=sim-model\nINJECTED=1' "$T/dryesc.out"
+
 finish
