@@ -214,6 +214,9 @@ static int step_start(struct run *r)
 				    "port %ld on this host is already in use: another server listens "
 				    "there (a leftover of another run?), so this run would measure it",
 				    r->p.port);
+	/* created here, not earlier: --dry-run stops before this step and creates nothing */
+	if (mkdir_p(r->out_dir.s, r->d))
+		return -1;
 	struct buf p = BUF_INIT;
 	/* a stale deployment.env would pass for the new deployment's */
 	out_path(&p, r, "deployment.env");
@@ -466,19 +469,39 @@ static int step_process(struct run *r)
 	return rc;
 }
 
+/* Records the first error added since `from` as the run's failure, as main prints it
+ * ("file: message": which file a write failed on matters), or `otherwise` when none was. */
+static void fail_with_first_error(struct run *r, size_t from, const char *otherwise)
+{
+	size_t i = from;
+	while (i < r->d->nr && r->d->v[i].level != DIAG_ERROR)
+		i++;
+	if (i == r->d->nr) {
+		meta_fail(&r->m, otherwise);
+		return;
+	}
+	struct diags one = { &r->d->v[i], 1, 1, 1, 0 };
+	struct buf line = BUF_INIT;
+	diags_format(&line, &one);
+	if (line.len && line.s[line.len - 1] == '\n')
+		buf_setlen(&line, line.len - 1);
+	meta_fail(&r->m, line.s);
+	buf_release(&line);
+}
+
 /* ---- the finally part ---- */
 
 /* SIGINT/SIGTERM after the steps, while the server is stopped or meta.json is about to be
  * written: the clean-up never looks at the flag and goes on to the end, but the run did not
  * end as it would have, so it ends as interrupted (in phase p), not as a success. */
-static void note_late_signal(struct run *r, enum phase p, const char *during)
+static void note_late_signal(struct run *r, enum phase p)
 {
 	int sig = *r->o->stop;
 	if (!sig || r->m.failed)
 		return;
 	char why[160];
 	snprintf(why, sizeof(why), "interrupted by %s while %s (which went on to the end)",
-		 sig == SIGINT ? "SIGINT" : "SIGTERM", during);
+		 sig == SIGINT ? "SIGINT" : "SIGTERM", phase_doing[p]);
 	r->m.current = p;
 	meta_fail(&r->m, why);
 	r->m.signal = sig;
@@ -491,8 +514,8 @@ static void finish_stop(struct run *r)
 		return;
 	meta_begin(&r->m, PHASE_STOP);
 	size_t first = r->d->nr;
-	if (r->ops->stop(&r->l, &r->spec, STOP_GRACE_S, r->d) && r->d->nr > first)
-		meta_fail(&r->m, diags_first_error(r->d, first));
+	if (r->ops->stop(&r->l, &r->spec, STOP_GRACE_S, r->d))
+		fail_with_first_error(r, first, "the server could not be stopped");
 	meta_end(&r->m, PHASE_STOP);
 	if (r->log_fd >= 0)
 		close(r->log_fd);
@@ -534,7 +557,7 @@ static void finish_artifact(struct run *r)
 	if (mkdir_p(r->out_dir.s, r->d))
 		return;
 	meta_begin(&r->m, PHASE_ARTIFACT);
-	note_late_signal(r, PHASE_ARTIFACT, "the artifact was written");
+	note_late_signal(r, PHASE_ARTIFACT);
 	struct buf tar = BUF_INIT;
 	buf_addf(&tar, "%s/bmk_%s.tar.gz", r->out_dir.s, r->rf.len ? r->rf.s : "invalid-entry");
 	/* meta.json goes into the tarball, so its artifact phase ends before the tarball */
@@ -546,8 +569,7 @@ static void finish_artifact(struct run *r)
 		rc = -1;
 	if (rc && !r->m.failed) {
 		/* a failed tarball left nothing behind: room for meta.json again, usually */
-		const char *why = diags_first_error(r->d, first);
-		meta_fail(&r->m, why ? why : "the artifact could not be written");
+		fail_with_first_error(r, first, "the artifact could not be written");
 		write_meta(r);
 	}
 	buf_release(&tar);
@@ -573,8 +595,8 @@ static void summary_line(struct run_outcome *out, const struct run *r)
 			 b->duration_s > 0 ? (double)b->total_output / b->duration_s : 0.0,
 			 b->summary[METRIC_TTFT].median, b->summary[METRIC_TPOT].median);
 	} else {
-		snprintf(out->summary, sizeof(out->summary), "FAILED  %s: %s phase: %.300s",
-			 r->rf.len ? r->rf.s : r->name, phase_names[r->m.failed_phase],
+		snprintf(out->summary, sizeof(out->summary), "FAILED  %s: %s: %.300s",
+			 r->rf.len ? r->rf.s : r->name, phase_doing[r->m.failed_phase],
 			 r->m.reason ? r->m.reason : "?");
 		char *nl = strchr(out->summary, '\n');
 		if (nl)
@@ -662,8 +684,8 @@ int run_entry(struct run_outcome *out, const struct run_opts *o, const char *jso
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		if (*r.o->stop) {
 			char why[96];
-			snprintf(why, sizeof(why), "interrupted by %s before the %s phase",
-				 *r.o->stop == SIGINT ? "SIGINT" : "SIGTERM", phase_names[steps[i].phase]);
+			snprintf(why, sizeof(why), "interrupted by %s before %s",
+				 *r.o->stop == SIGINT ? "SIGINT" : "SIGTERM", phase_doing[steps[i].phase]);
 			r.m.current = steps[i].phase;
 			meta_fail(&r.m, why);
 			diags_errorf(d, NULL, 0, 0, NULL, "%s", why);
@@ -677,10 +699,6 @@ int run_entry(struct run_outcome *out, const struct run_opts *o, const char *jso
 			run_release(&r);
 			return 0;
 		}
-		if (steps[i].phase == PHASE_START && mkdir_p(r.out_dir.s, d)) {
-			meta_fail(&r.m, "cannot create the output directory");
-			break;
-		}
 		meta_begin(&r.m, steps[i].phase);
 		size_t first = d->nr;
 		int rc = steps[i].fn(&r);
@@ -689,15 +707,14 @@ int run_entry(struct run_outcome *out, const struct run_opts *o, const char *jso
 		if (steps[i].phase == PHASE_START && r.ops->server_on_this_host)
 			meta_probe_gpu(&r.m);
 		if (rc) {
-			const char *why = diags_first_error(d, first);
-			meta_fail(&r.m, why ? why : "failed");
+			fail_with_first_error(&r, first, "failed");
 			break;
 		}
 	}
 	r.m.signal = *o->stop;
 	finish_stop(&r);
 	if (r.started)
-		note_late_signal(&r, PHASE_STOP, "the server was stopped");
+		note_late_signal(&r, PHASE_STOP);
 	if (!o->dry_run)
 		finish_artifact(&r);
 	xalloc_set_oom_cleanup(NULL, NULL);

@@ -362,4 +362,14 @@ expect_eq "dry-run, newline in a value: exit 0" "$RC" 0
 check "dry-run, newline in a value: no forged line" test -z "$(grep '^ *INJECTED=1' "$T/dryesc.out")"
 check "dry-run, newline in a value: shown escaped" grep -qF 'MODEL=sim-model\nINJECTED=1' "$T/dryesc.out"
 
+# a failure names the phase that really failed, in words: an output directory that cannot be
+# created fails while the server is being started (it used to say "leftovers phase")
+: >"$T/afile"
+xrun nodir --entry-json "$(entry_json)" "${COMMON[@]}" --output-dir "$T/afile/out"
+expect_eq "output directory not creatable: exit 1" "$RC" 1
+check "output directory not creatable: the summary names starting the server" \
+	grep -q "^executor: FAILED .*: starting the server: .*cannot create directory" "$T/nodir.err"
+check "output directory not creatable: no internal phase name" test -z "$(grep -h "leftovers phase" "$T/nodir.err")"
+no_procs_left "output directory not creatable"
+
 finish
