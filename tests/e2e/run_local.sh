@@ -15,7 +15,13 @@
 #     the namespaces can be made;
 #   - a process group left by a run whose executor was SIGKILLed is removed by the next run;
 #   - --matrix: one summary line per entry, files in bmk_{RESULT_FILENAME}/;
-#   - a missing recipe lists every name tried; an invalid entry names the key.
+#   - a missing recipe lists every name tried; an invalid entry names the key;
+#   - hostile input: a concurrency the machine cannot hold, or more connections than file
+#     descriptors, is refused before the server starts; SIGTERM while the requests are built is
+#     answered at once; SIGTERM during the stop ends the run as interrupted; a disk full at the
+#     artifact step leaves a meta.json that says so; an empty matrix runs nothing; --dry-run
+#     escapes control characters; failures name the phase in words; out of memory still stops
+#     the server and writes meta.json.
 # usage: run_local.sh PATH/TO/executor PATH/TO/simserver PATH/TO/matrixgen
 # shellcheck source-path=SCRIPTDIR source=run_lib.bash
 . "$(dirname "$0")/run_lib.bash"
@@ -267,20 +273,6 @@ check "too few descriptors: the error names both numbers" \
 meta_exit_ok "too few descriptors" "$T/nofds" prepare null
 no_procs_left "too few descriptors"
 
-# an allocation that fails anyway (the run under ulimit -v 400 MB, 40000 prompts need more; the
-# estimate counts the machine's memory, not this limit): xalloc's out-of-memory exit still
-# stops the server and writes meta.json and the artifact
-E=$(entry_json '.conc = 4000')
-XPREFIX=(prlimit --as=400000000)
-xrun oom --entry-json "$E" "${COMMON[@]}" --output-dir "$T/oom"
-XPREFIX=()
-expect_eq "out of memory: exit 1" "$RC" 1
-check "out of memory: reported" grep -q "out of memory" "$T/oom.err"
-check "out of memory: meta.json names it" grep -q "out of memory" <<<"$(jf "$T/oom/meta.json" .exit.reason)"
-artifact_ok "out of memory" "$T/oom"
-no_procs_left "out of memory"
-check "out of memory: port $PORT closed" port_closed "$PORT"
-
 # SIGTERM while the requests are built (160000 prompts: seconds of work, done while the server
 # starts): answered at once, not once they are all built
 E=$(entry_json '."exp-name" = "slow_1024_64" | .conc = 16000')
@@ -371,5 +363,19 @@ check "output directory not creatable: the summary names starting the server" \
 	grep -q "^executor: FAILED .*: starting the server: .*cannot create directory" "$T/nodir.err"
 check "output directory not creatable: no internal phase name" test -z "$(grep -h "leftovers phase" "$T/nodir.err")"
 no_procs_left "output directory not creatable"
+
+# an allocation that fails anyway (the run under ulimit -v 400 MB, 40000 prompts need more; the
+# estimate counts the machine's memory, not this limit): xalloc's out-of-memory exit still
+# stops the server and writes meta.json and the artifact
+E=$(entry_json '.conc = 4000')
+XPREFIX=(prlimit --as=400000000)
+xrun oom --entry-json "$E" "${COMMON[@]}" --output-dir "$T/oom"
+XPREFIX=()
+expect_eq "out of memory: exit 1" "$RC" 1
+check "out of memory: reported" grep -q "out of memory" "$T/oom.err"
+check "out of memory: meta.json names it" grep -q "out of memory" <<<"$(jf "$T/oom/meta.json" .exit.reason)"
+artifact_ok "out of memory" "$T/oom"
+no_procs_left "out of memory"
+check "out of memory: port $PORT closed" port_closed "$PORT"
 
 finish
