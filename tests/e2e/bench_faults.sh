@@ -2,7 +2,8 @@
 # bench_faults.sh: every fault mode of the simulator, each on its own server, every 4th
 # request faulted (--fault MODE@4): the run completes, each fault is counted under its own
 # reason, the others succeed. Then no usage event, a server that dies, one that drops idle
-# keep-alive connections, one that floods tokens past max_tokens, and timeouts.
+# keep-alive connections, one that floods tokens past max_tokens, connect refused, SIGINT in
+# the load and SIGTERM while the requests are built, and timeouts.
 # usage: bench_faults.sh PATH/TO/executor PATH/TO/simserver
 . "$(dirname "$0")/bench_lib.bash"
 
@@ -69,6 +70,48 @@ RSS=$(jv flood .client.peak_rss_bytes)
 check "flood: client peak RSS under 64 MB (${RSS} bytes)" test "${RSS:-999999999999}" -lt $((64 << 20))
 expect_eq "flood: the failed requests' error names the reason" \
 	"$(jv flood '[.errors[] | select(. != "")] | unique | join(",")')" stream_too_long
+
+# connect refused: nothing listens (a port the simulator had, now closed): every request
+# fails as connect, the run ends, exit 1, the result is still written
+sim_start gone --ttft-ms 5
+kill -TERM "${PIDS[-1]}" && wait "${PIDS[-1]}" 2>/dev/null
+bench gone "${ARGS[@]}"
+expect_eq "connect refused: exit 1 (nothing succeeded)" "$RC" 1
+expect_eq "connect refused: every request counted as connect" "$(jv gone .failures.connect)" $N
+
+# SIGINT during the load (40 ms per token): the run ends at once, what was in flight or never
+# sent counts as interrupted, the result is written, exit 1
+sim_start slow --ttft-ms 5 --itl-ms 40
+timeout 60 "$EXE" bench --model sim-model --base-url "$URL" --disable-tqdm --save-result \
+	--result-dir "$T" --result-filename sigint.json "${ARGS[@]}" >"$T/sigint.out" 2>"$T/sigint.err" &
+BP=$!
+sleep 0.5
+START=$(date +%s%N)
+kill -INT "$BP"
+wait "$BP"
+RC=$?
+MS=$((($(date +%s%N) - START) / 1000000))
+expect_eq "SIGINT in load: exit 1" "$RC" 1
+check "SIGINT in load: ends within 1 s ($MS ms)" test "$MS" -lt 1000
+check "SIGINT in load: some requests interrupted" test "$(jv sigint '.failures.interrupted // 0')" -gt 0
+expect_eq "SIGINT in load: every request accounted for" \
+	"$(jv sigint '.completed + (.failures | add)')" $N
+check "SIGINT in load: says interrupted" grep -q "^interrupted" "$T/sigint.err"
+
+# SIGTERM while the requests are built (100000 prompts: seconds of work): answered at once
+timeout 60 "$EXE" bench --model sim-model --base-url "$URL" --disable-tqdm --num-prompts 100000 \
+	--max-concurrency 4 --random-input-len 1024 --random-output-len 8 >"$T/prep.out" 2>"$T/prep.err" &
+BP=$!
+sleep 0.5
+START=$(date +%s%N)
+kill -TERM "$BP"
+wait "$BP"
+RC=$?
+MS=$((($(date +%s%N) - START) / 1000000))
+expect_eq "SIGTERM while requests are built: exit 1" "$RC" 1
+check "SIGTERM while requests are built: ends within 1 s ($MS ms)" test "$MS" -lt 1000
+check "SIGTERM while requests are built: says so" \
+	grep -q "interrupted while the requests were built" "$T/prep.err"
 
 # timeouts: the run takes about the timeout, not forever (tokens 50 ms apart: the cap of 72
 # events would take 3.6 s, so the 0.5 s timeout ends these requests)

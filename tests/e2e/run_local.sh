@@ -12,7 +12,9 @@
 #   - SIGTERM during the health wait and during the load: exit 1, failure artifact, meta.json
 #     names the phase and SIGTERM, no process of the run left; also with the executor as PID 1 of
 #     a PID namespace (a container without an init: the recipe's orphans stay zombies), where
-#     the namespaces can be made;
+#     the namespaces can be made; SIGINT during the load likewise;
+#   - a server never ready is given up at the health timeout; a port already in use is refused
+#     before the recipe starts;
 #   - a process group left by a run whose executor was SIGKILLed is removed by the next run;
 #   - --matrix: one summary line per entry, files in bmk_{RESULT_FILENAME}/;
 #   - a missing recipe lists every name tried; an invalid entry names the key;
@@ -181,6 +183,53 @@ if sigterm_in_load 5000 20 --entry-json "$E" "${COMMON[@]}"; then
 	check "SIGTERM in load: raw result written with what exists" test -f "$T/slow/$RFS.json"
 fi
 no_procs_left "SIGTERM in load"
+
+# SIGINT during the load: the same as SIGTERM, and meta.json names SIGINT
+E=$(entry_json '."exp-name" = "slow_1024_64" | .conc = 2')
+xstart sigint --entry-json "$E" "${COMMON[@]}" --output-dir "$T/sigint"
+if wait_for 20 sim_busy "$PORT"; then
+	sleep 0.3
+	kill -INT "$XPID"
+	xwait 60
+	expect_eq "SIGINT in load: exit 1" "$RC" 1
+	check "SIGINT in load: ends within 5 s ($MS ms)" test "$MS" -lt 5000
+	meta_exit_ok "SIGINT in load" "$T/sigint" load SIGINT
+	artifact_ok "SIGINT in load" "$T/sigint"
+else
+	bad "SIGINT in load: the load started" "$(tail -3 "$T/sigint.err")"
+	kill -INT "$XPID"
+	xwait 60
+fi
+no_procs_left "SIGINT in load"
+
+# a server that never becomes ready: given up at the health timeout (1 s), with its log tail
+E=$(entry_json '."exp-name" = "hang_1024_64"')
+xrun hangtimeout --entry-json "$E" "${COMMON[@]}" --output-dir "$T/hangtimeout" --health-timeout 1
+expect_eq "health timeout: exit 1" "$RC" 1
+check "health timeout: within 5 s ($MS ms)" test "$MS" -lt 5000
+check "health timeout: says so" grep -q "the server was not ready after 1 s" "$T/hangtimeout.err"
+check "health timeout: with the log tail" grep -q "fixture hang: started" "$T/hangtimeout.err"
+meta_exit_ok "health timeout" "$T/hangtimeout" health null
+artifact_ok "health timeout" "$T/hangtimeout"
+no_procs_left "health timeout"
+
+# another server already listens on the port: refused before the recipe starts (it would
+# answer the health check and take the load), and that server is left alone
+"$SIM" --port "$PORT" 2>/dev/null &
+STRANGER=$!
+if wait_for 5 infbench_port_listening "$PORT"; then
+	xrun portbusy --entry-json "$(entry_json)" "${COMMON[@]}" --output-dir "$T/portbusy"
+	expect_eq "port in use: exit 1" "$RC" 1
+	check "port in use: says so" grep -q "port $PORT on this host is already in use" "$T/portbusy.err"
+	meta_exit_ok "port in use" "$T/portbusy" start null
+	check "port in use: the recipe never started" test ! -s "$T/portbusy/server.log"
+	check "port in use: the other server still runs" kill -0 "$STRANGER"
+else
+	bad "port in use: a stranger listens on $PORT"
+fi
+kill -TERM "$STRANGER" 2>/dev/null
+wait "$STRANGER" 2>/dev/null
+no_procs_left "port in use"
 
 # ---------------------------------------------------------------- leftovers of a crashed run
 # group_live PGID: a live (not zombie) process in process group PGID
