@@ -570,7 +570,9 @@ static void finish_artifact(struct run *r)
 	if (rc && !r->m.failed) {
 		/* a failed tarball left nothing behind: room for meta.json again, usually */
 		fail_with_first_error(r, first, "the artifact could not be written");
-		write_meta(r);
+		size_t retry = r->d->nr;
+		if (write_meta(r))
+			diags_truncate(r->d, retry); /* the same complaint as the first attempt's */
 	}
 	buf_release(&tar);
 }
