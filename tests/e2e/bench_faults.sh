@@ -2,8 +2,9 @@
 # bench_faults.sh: every fault mode of the simulator, each on its own server, every 4th
 # request faulted (--fault MODE@4): the run completes, each fault is counted under its own
 # reason, the others succeed. Then no usage event, a server that dies, one that drops idle
-# keep-alive connections, one that floods tokens past max_tokens, connect refused, SIGINT in
-# the load and SIGTERM while the requests are built, and timeouts.
+# keep-alive connections, one that floods tokens past max_tokens, connect refused, a load too
+# large for the machine, SIGINT in the load and SIGTERM while the requests are built, and
+# timeouts.
 # usage: bench_faults.sh PATH/TO/executor PATH/TO/simserver
 . "$(dirname "$0")/bench_lib.bash"
 
@@ -78,6 +79,14 @@ kill -TERM "${PIDS[-1]}" && wait "${PIDS[-1]}" 2>/dev/null
 bench gone "${ARGS[@]}"
 expect_eq "connect refused: exit 1 (nothing succeeded)" "$RC" 1
 expect_eq "connect refused: every request counted as connect" "$(jv gone .failures.connect)" $N
+
+# a load no machine can hold (2^31 connections, ten times as many prompts): refused before
+# anything is allocated (it used to die in malloc asking for 1.3 TB), naming size and limit
+bench huge --max-concurrency 2147483648 --random-input-len 16 --random-output-len 8
+expect_eq "impossible load: exit 1" "$RC" 1
+check "impossible load: names the size and the limit" \
+	grep -q "the load is too large for this machine: about .* GiB .*; the limit is" "$T/huge.err"
+check "impossible load: no allocation failure" test -z "$(grep -h "out of memory" "$T/huge.err")"
 
 # SIGINT during the load (40 ms per token): the run ends at once, what was in flight or never
 # sent counts as interrupted, the result is written, exit 1
