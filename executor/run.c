@@ -662,8 +662,11 @@ static void run_out_of_memory(size_t size, void *data)
 	snprintf(why, sizeof(why), "out of memory allocating %zu bytes", size);
 	meta_fail(&r->m, why);
 	r->m.signal = *r->o->stop;
-	finish_stop(r);
-	if (!r->o->dry_run)
+	/* the finally part may be where it ran out: what it finished is not done again, and
+	 * an artifact half-written is not started over (its state is mid-way) */
+	if (!r->m.phase[PHASE_STOP].ended)
+		finish_stop(r);
+	if (!r->o->dry_run && !r->m.phase[PHASE_ARTIFACT].begun)
 		finish_artifact(r);
 }
 
