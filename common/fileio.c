@@ -112,6 +112,25 @@ int file_write_atomic(const char *path, const void *data, size_t len, struct dia
 	return rc;
 }
 
+int file_overwrite(const char *path, const void *data, size_t len, struct diags *d)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return diags_errorf(d, path, 0, 0, NULL, "cannot open to overwrite: %s",
+				    strerror(errno));
+	int rc = write_full(fd, data, len);
+	if (!rc)
+		rc = ftruncate(fd, (off_t)len);
+	int e = errno;
+	if (close(fd) < 0 && !rc) {
+		rc = -1;
+		e = errno;
+	}
+	if (rc)
+		diags_errorf(d, path, 0, 0, NULL, "cannot overwrite: %s", strerror(e));
+	return rc;
+}
+
 int mkdir_p(const char *path, struct diags *d)
 {
 	struct buf p = BUF_INIT;

@@ -23,6 +23,11 @@ int file_commit(const char *tmp, const char *path, struct diags *d);
 /* Appends len bytes to path (created 0644 when missing) with O_APPEND, never replacing what
  * is there (GitHub's job summary). Adds a diag and returns -1 on failure. */
 int file_append(const char *path, const void *data, size_t len, struct diags *d);
+/* Overwrites the existing file path in place (no temp file, no rename) and cuts it to len:
+ * a last resort on a full disk, where file_write_atomic needs room for a second copy but the
+ * blocks the file already has can be written again. Not atomic: on failure (-1, a diag) the
+ * file may be damaged, and the caller should remove it. */
+int file_overwrite(const char *path, const void *data, size_t len, struct diags *d);
 /* Writes all of data to fd, retrying on short writes and EINTR; 0 or -1 (errno set). */
 int write_full(int fd, const void *data, size_t len);
 /* mkdir -p; adds a diag on failure. */

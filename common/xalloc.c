@@ -7,6 +7,15 @@
 #include <string.h>
 #include <unistd.h>
 
+static void (*oom_cleanup)(size_t size, void *data);
+static void *oom_cleanup_data;
+
+void xalloc_set_oom_cleanup(void (*fn)(size_t size, void *data), void *data)
+{
+	oom_cleanup = fn;
+	oom_cleanup_data = data;
+}
+
 static void die_oom(size_t size)
 {
 	char msg[96];
@@ -14,6 +23,10 @@ static void die_oom(size_t size)
 	if (n > 0 && write(2, msg, (size_t)n) < 0) {
 		/* nothing left to report with */
 	}
+	void (*fn)(size_t, void *) = oom_cleanup;
+	oom_cleanup = NULL; /* once: an out-of-memory inside it ends here */
+	if (fn)
+		fn(size, oom_cleanup_data);
 	exit(1);
 }
 

@@ -31,6 +31,7 @@
 #include "common/vec.h"
 #include "common/xalloc.h"
 #include "executor/load/bench.h"
+#include "executor/load/budget.h"
 #include "executor/load/raw_result.h"
 #include "executor/load/summary.h"
 
@@ -310,6 +311,9 @@ static int run_bench(const struct bench_config *cfg, const struct bench_args *a,
 		     struct diags *d)
 {
 	struct bench_result res;
+	/* refused before the first allocation, not by malloc half-way */
+	if (load_budget_check(cfg, d))
+		return EXIT_FAIL;
 	int rc = bench_run(&res, cfg, d);
 	if (res.reqs) {
 		struct buf out = BUF_INIT;

@@ -43,6 +43,14 @@ static int run_matrix(struct run_cli *c, const char *text, size_t len, struct di
 		return diags_errorf(d, c->matrix, 1, 1, NULL, "expected a JSON array of matrix entries");
 	}
 	size_t n = arr->nr, ran = 0, succeeded = 0;
+	if (!n) { /* a filter that matched nothing: not a failure, and no results to point at */
+		struct buf msg = BUF_INIT;
+		buf_adds(&msg, "nothing to run: the matrix has no entries\n");
+		int rc = print_out(&msg);
+		buf_release(&msg);
+		jtree_free(arr);
+		return rc ? diags_errorf(d, NULL, 0, 0, NULL, "cannot write to stdout") : 0;
+	}
 	struct buf out = BUF_INIT, summary = BUF_INIT;
 	c->o.matrix_layout = true;
 	for (size_t i = 0; i < n && !*c->o.stop; i++) {
@@ -67,8 +75,11 @@ static int run_matrix(struct run_cli *c, const char *text, size_t len, struct di
 		buf_release(&one);
 	}
 	jtree_free(arr);
-	buf_addf(&summary, "%zu of %zu entries succeeded; results in %s\n", succeeded, n,
-		 c->o.output_dir);
+	buf_addf(&summary, "%zu of %zu entries succeeded", succeeded, n);
+	/* each entry that ran has its directory there (an invalid one too) */
+	if (ran)
+		buf_addf(&summary, "; results in %s", c->o.output_dir);
+	buf_addch(&summary, '\n');
 	fputs("\n", stdout);
 	print_out(&summary);
 	buf_release(&out);

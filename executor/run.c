@@ -22,6 +22,7 @@
 #include "common/xalloc.h"
 #include "executor/results/artifact.h"
 #include "executor/load/bench.h"
+#include "executor/load/budget.h"
 #include "executor/core/entry.h"
 #include "executor/core/env.h"
 #include "executor/launch/health.h"
@@ -147,6 +148,8 @@ static int check_secret_names(struct run *r)
 	return rc;
 }
 
+static int check_load_budget(struct run *r);
+
 static int step_prepare(struct run *r)
 {
 	size_t prefix_len = strcspn(r->node.s, "_");
@@ -167,7 +170,7 @@ static int step_prepare(struct run *r)
 		return -1;
 	struct env_inputs in = { &r->e, &r->p, r->node.s, r->rf.s, r->out_dir.s,
 				 &r->o->secret_env };
-	if (entry_to_env(&r->env, &in, r->d))
+	if (entry_to_env(&r->env, &in, r->d) || check_load_budget(r))
 		return -1;
 	snprintf(r->run_id, sizeof(r->run_id), "%ld-%ld", (long)getpid(),
 		 (long)(clock_mono_ns() / 1000000 % 100000000));
@@ -212,6 +215,9 @@ static int step_start(struct run *r)
 				    "port %ld on this host is already in use: another server listens "
 				    "there (a leftover of another run?), so this run would measure it",
 				    r->p.port);
+	/* created here, not earlier: --dry-run stops before this step and creates nothing */
+	if (mkdir_p(r->out_dir.s, r->d))
+		return -1;
 	struct buf p = BUF_INIT;
 	/* a stale deployment.env would pass for the new deployment's */
 	out_path(&p, r, "deployment.env");
@@ -285,17 +291,14 @@ static int range_ratio(double *out, const struct run *r)
 	return 0;
 }
 
-/* executor-spec 4.8: the load's config for one concurrency, from the entry, the deployment
- * and the recipe's environment. The raw result goes to {out_dir}/{file}: run writes it. */
-static int load_config(struct bench_config *cfg, struct buf *url, const struct run *r, long c)
+/* executor-spec 4.8: the load's config for one concurrency against base_url, from the entry,
+ * the deployment and the recipe's environment. The raw result goes to {out_dir}/{file}: run
+ * writes it. */
+static int load_config_at(struct bench_config *cfg, struct buf *url, const struct run *r,
+			  long c, const char *base_url)
 {
-	struct buf base = BUF_INIT;
-	if (!r->e.multinode)
-		buf_addf(&base, "http://%s:%ld", r->l.host, r->p.port);
-	else
-		buf_adds(&base, r->dep.base_url);
 	struct bench_load_spec spec = {
-		.base_url = base.s,
+		.base_url = base_url,
 		.model = r->e.multinode && r->dep.served_model ? r->dep.served_model : r->e.model,
 		.framework = r->e.framework,
 		.spec_decoding = r->e.spec_decoding,
@@ -307,7 +310,36 @@ static int load_config(struct bench_config *cfg, struct buf *url, const struct r
 	int rc = range_ratio(&spec.range_ratio, r);
 	if (!rc)
 		rc = bench_config_for_run(cfg, url, &spec, r->d);
+	return rc;
+}
+
+/* The config against the server as started: single-node {host}:{PORT}, multi-node BASE_URL. */
+static int load_config(struct bench_config *cfg, struct buf *url, const struct run *r, long c)
+{
+	struct buf base = BUF_INIT;
+	if (!r->e.multinode)
+		buf_addf(&base, "http://%s:%ld", r->l.host, r->p.port);
+	else
+		buf_adds(&base, r->dep.base_url);
+	int rc = load_config_at(cfg, url, r, c, base.s);
 	buf_release(&base);
+	return rc;
+}
+
+/* Every load's memory and descriptors, before the server starts: a concurrency this machine
+ * cannot hold is refused here, with nothing to stop, not by malloc with the server up. (The
+ * URL plays no part in the estimate: the server's is not known yet.) */
+static int check_load_budget(struct run *r)
+{
+	int rc = 0;
+	for (size_t i = 0; i < r->e.conc_nr && !rc; i++) {
+		struct bench_config cfg;
+		struct buf url = BUF_INIT;
+		rc = load_config_at(&cfg, &url, r, r->e.conc[i], "http://server.invalid");
+		if (!rc)
+			rc = load_budget_check(&cfg, r->d);
+		buf_release(&url);
+	}
 	return rc;
 }
 
@@ -438,7 +470,44 @@ static int step_process(struct run *r)
 	return rc;
 }
 
+/* Records the first error added since `from` as the run's failure, as main prints it
+ * ("file: message": which file a write failed on matters), or `otherwise` when none was. */
+static void fail_with_first_error(struct run *r, size_t from, const char *otherwise)
+{
+	size_t i = from;
+	while (i < r->d->nr && r->d->v[i].level != DIAG_ERROR)
+		i++;
+	if (i == r->d->nr) {
+		meta_fail(&r->m, otherwise);
+		return;
+	}
+	struct diags one = { &r->d->v[i], 1, 1, 1, 0 };
+	struct buf line = BUF_INIT;
+	diags_format(&line, &one);
+	if (line.len && line.s[line.len - 1] == '\n')
+		buf_setlen(&line, line.len - 1);
+	meta_fail(&r->m, line.s);
+	buf_release(&line);
+}
+
 /* ---- the finally part ---- */
+
+/* SIGINT/SIGTERM after the steps, while the server is stopped or meta.json is about to be
+ * written: the clean-up never looks at the flag and goes on to the end, but the run did not
+ * end as it would have, so it ends as interrupted (in phase p), not as a success. */
+static void note_late_signal(struct run *r, enum phase p)
+{
+	int sig = *r->o->stop;
+	if (!sig || r->m.failed)
+		return;
+	char why[160];
+	snprintf(why, sizeof(why), "interrupted by %s while %s (which went on to the end)",
+		 sig == SIGINT ? "SIGINT" : "SIGTERM", phase_doing[p]);
+	r->m.current = p;
+	meta_fail(&r->m, why);
+	r->m.signal = sig;
+	diags_errorf(r->d, NULL, 0, 0, NULL, "%s", why);
+}
 
 static void finish_stop(struct run *r)
 {
@@ -446,12 +515,35 @@ static void finish_stop(struct run *r)
 		return;
 	meta_begin(&r->m, PHASE_STOP);
 	size_t first = r->d->nr;
-	if (r->ops->stop(&r->l, &r->spec, STOP_GRACE_S, r->d) && r->d->nr > first)
-		meta_fail(&r->m, diags_first_error(r->d, first));
+	if (r->ops->stop(&r->l, &r->spec, STOP_GRACE_S, r->d))
+		fail_with_first_error(r, first, "the server could not be stopped");
 	meta_end(&r->m, PHASE_STOP);
 	if (r->log_fd >= 0)
 		close(r->log_fd);
 	r->log_fd = -1;
+}
+
+/* meta.json as the run stands; -1 unless it was written whole (temp + rename). It must
+ * never keep saying something else: an earlier run's success in a reused output directory,
+ * or this run's before the artifact failed. On a full disk the atomic write, which needs
+ * room for a second copy, fails: the file is then overwritten in place (its blocks exist
+ * already), and as a last resort removed. */
+static int write_meta(struct run *r)
+{
+	struct buf json = BUF_INIT, path = BUF_INIT;
+	meta_write_json(&json, &r->m);
+	int rc = write_out(r, "meta.json", json.s, json.len);
+	if (rc) {
+		struct diags quiet = DIAGS_INIT; /* the atomic write's error says it already */
+		out_path(&path, r, "meta.json");
+		/* not listed for the tarball: the run fails here, whatever this copy says */
+		if (file_overwrite(path.s, json.s, json.len, &quiet))
+			unlink(path.s);
+		diags_release(&quiet);
+	}
+	buf_release(&json);
+	buf_release(&path);
+	return rc;
 }
 
 static void finish_artifact(struct run *r)
@@ -466,22 +558,24 @@ static void finish_artifact(struct run *r)
 	if (mkdir_p(r->out_dir.s, r->d))
 		return;
 	meta_begin(&r->m, PHASE_ARTIFACT);
-	struct buf tar = BUF_INIT, json = BUF_INIT;
+	note_late_signal(r, PHASE_ARTIFACT);
+	struct buf tar = BUF_INIT;
 	buf_addf(&tar, "%s/bmk_%s.tar.gz", r->out_dir.s, r->rf.len ? r->rf.s : "invalid-entry");
 	/* meta.json goes into the tarball, so its artifact phase ends before the tarball */
 	meta_end(&r->m, PHASE_ARTIFACT);
-	meta_write_json(&json, &r->m);
-	write_out(r, "meta.json", json.s, json.len);
-	if (artifact_write(tar.s, r->out_dir.s, r->files.v, r->files.nr, r->d) &&
-	    !r->m.failed) {
-		/* the plain meta.json must not say success when the run fails here */
-		meta_fail(&r->m, "the artifact could not be written");
-		buf_reset(&json);
-		meta_write_json(&json, &r->m);
-		write_out(r, "meta.json", json.s, json.len);
+	size_t first = r->d->nr;
+	int rc = write_meta(r);
+	/* with what exists, meta.json or not */
+	if (artifact_write(tar.s, r->out_dir.s, r->files.v, r->files.nr, r->d))
+		rc = -1;
+	if (rc && !r->m.failed) {
+		/* a failed tarball left nothing behind: room for meta.json again, usually */
+		fail_with_first_error(r, first, "the artifact could not be written");
+		size_t retry = r->d->nr;
+		if (write_meta(r))
+			diags_truncate(r->d, retry); /* the same complaint as the first attempt's */
 	}
 	buf_release(&tar);
-	buf_release(&json);
 }
 
 static const struct step {
@@ -504,8 +598,8 @@ static void summary_line(struct run_outcome *out, const struct run *r)
 			 b->duration_s > 0 ? (double)b->total_output / b->duration_s : 0.0,
 			 b->summary[METRIC_TTFT].median, b->summary[METRIC_TPOT].median);
 	} else {
-		snprintf(out->summary, sizeof(out->summary), "FAILED  %s: %s phase: %.300s",
-			 r->rf.len ? r->rf.s : r->name, phase_names[r->m.failed_phase],
+		snprintf(out->summary, sizeof(out->summary), "FAILED  %s: %s: %.300s",
+			 r->rf.len ? r->rf.s : r->name, phase_doing[r->m.failed_phase],
 			 r->m.reason ? r->m.reason : "?");
 		char *nl = strchr(out->summary, '\n');
 		if (nl)
@@ -540,11 +634,41 @@ static void run_release(struct run *r)
 
 static void dry_run(struct run *r, struct buf *out)
 {
-	buf_addf(out, "entry: %s\nnode: %s\nprofile: %s\nrecipe: %s/%s\n"
-		      "RESULT_FILENAME: %s\noutput directory: %s\n",
-		 r->name, r->node.s, r->p.path, r->workspace.s, r->recipe.s, r->rf.s,
-		 r->out_dir.s);
+	struct buf recipe = BUF_INIT;
+	buf_addf(&recipe, "%s/%s", r->workspace.s, r->recipe.s);
+	/* label, value; values escaped like the launchers' (launch_describe_str) */
+	const char *const lines[][2] = {
+		{ "entry", r->name }, { "node", r->node.s }, { "profile", r->p.path },
+		{ "recipe", recipe.s }, { "RESULT_FILENAME", r->rf.s },
+		{ "output directory", r->out_dir.s },
+	};
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		buf_addf(out, "%s: ", lines[i][0]);
+		launch_describe_str(out, lines[i][1]);
+		buf_addch(out, '\n');
+	}
+	buf_release(&recipe);
 	r->ops->describe(out, &r->spec);
+}
+
+/* xalloc's out-of-memory exit while this run is on: the same "finally" as every other
+ * path, so the server is stopped and meta.json and the artifact say what happened. The
+ * prepared requests go first: they are most of the memory, and the code that was building
+ * or using them never runs again (exit follows), so the stop and the artifact get room. */
+static void run_out_of_memory(size_t size, void *data)
+{
+	struct run *r = data;
+	pending_release(&r->next);
+	char why[96];
+	snprintf(why, sizeof(why), "out of memory allocating %zu bytes", size);
+	meta_fail(&r->m, why);
+	r->m.signal = *r->o->stop;
+	/* the finally part may be where it ran out: what it finished is not done again, and
+	 * an artifact half-written is not started over (its state is mid-way) */
+	if (!r->m.phase[PHASE_STOP].ended)
+		finish_stop(r);
+	if (!r->o->dry_run && !r->m.phase[PHASE_ARTIFACT].begun)
+		finish_artifact(r);
 }
 
 int run_entry(struct run_outcome *out, const struct run_opts *o, const char *json, size_t len,
@@ -562,11 +686,12 @@ int run_entry(struct run_outcome *out, const struct run_opts *o, const char *jso
 	memset(out, 0, sizeof(*out));
 	abs_path(&r.workspace, o->workspace);
 	abs_path(&r.out_dir, o->output_dir);
+	xalloc_set_oom_cleanup(run_out_of_memory, &r);
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		if (*r.o->stop) {
 			char why[96];
-			snprintf(why, sizeof(why), "interrupted by %s before the %s phase",
-				 *r.o->stop == SIGINT ? "SIGINT" : "SIGTERM", phase_names[steps[i].phase]);
+			snprintf(why, sizeof(why), "interrupted by %s before %s",
+				 *r.o->stop == SIGINT ? "SIGINT" : "SIGTERM", phase_doing[steps[i].phase]);
 			r.m.current = steps[i].phase;
 			meta_fail(&r.m, why);
 			diags_errorf(d, NULL, 0, 0, NULL, "%s", why);
@@ -576,12 +701,9 @@ int run_entry(struct run_outcome *out, const struct run_opts *o, const char *jso
 			dry_run(&r, stdout_text);
 			out->ok = true;
 			snprintf(out->summary, sizeof(out->summary), "dry run %s: nothing started", r.rf.s);
+			xalloc_set_oom_cleanup(NULL, NULL);
 			run_release(&r);
 			return 0;
-		}
-		if (steps[i].phase == PHASE_START && mkdir_p(r.out_dir.s, d)) {
-			meta_fail(&r.m, "cannot create the output directory");
-			break;
 		}
 		meta_begin(&r.m, steps[i].phase);
 		size_t first = d->nr;
@@ -591,15 +713,17 @@ int run_entry(struct run_outcome *out, const struct run_opts *o, const char *jso
 		if (steps[i].phase == PHASE_START && r.ops->server_on_this_host)
 			meta_probe_gpu(&r.m);
 		if (rc) {
-			const char *why = diags_first_error(d, first);
-			meta_fail(&r.m, why ? why : "failed");
+			fail_with_first_error(&r, first, "failed");
 			break;
 		}
 	}
 	r.m.signal = *o->stop;
 	finish_stop(&r);
+	if (r.started)
+		note_late_signal(&r, PHASE_STOP);
 	if (!o->dry_run)
 		finish_artifact(&r);
+	xalloc_set_oom_cleanup(NULL, NULL);
 	summary_line(out, &r);
 	out->ok = !r.m.failed;
 	run_release(&r);

@@ -647,11 +647,16 @@ static void docker_describe(struct buf *out, const struct launch_spec *s)
 {
 	struct buf body = BUF_INIT;
 	create_body(&body, s, true, JSONW_PRETTY);
-	buf_addf(out, "launcher: docker at %s (pull: %s)\n"
-		      "POST " API "/containers/create?name=infbench-%s\n%s\n"
-		      "(shm-size %s is not sent: with host IPC the host's /dev/shm is used)\n",
-		 s->profile->docker.host, s->profile->docker.pull, s->run_id, body.s,
-		 s->profile->docker.shm_size);
+	/* the body is JSON: jsonw escapes its strings; the rest is escaped here */
+	buf_adds(out, "launcher: docker at ");
+	launch_describe_str(out, s->profile->docker.host);
+	buf_adds(out, " (pull: ");
+	launch_describe_str(out, s->profile->docker.pull);
+	buf_adds(out, ")\nPOST " API "/containers/create?name=infbench-");
+	launch_describe_str(out, s->run_id);
+	buf_addf(out, "\n%s\n(shm-size ", body.s);
+	launch_describe_str(out, s->profile->docker.shm_size);
+	buf_adds(out, " is not sent: with host IPC the host's /dev/shm is used)\n");
 	buf_release(&body);
 }
 

@@ -212,9 +212,14 @@ static int local_stop(struct launched *l, const struct launch_spec *s, int grace
 
 static void local_describe(struct buf *out, const struct launch_spec *s)
 {
-	buf_addf(out, "launcher: local (a child process in its own process group)\n"
-		      "working directory: %s\ncommand: bash %s/%s\nenvironment:\n",
-		 s->workspace, s->workspace, s->recipe_rel);
+	buf_adds(out, "launcher: local (a child process in its own process group)\n"
+		      "working directory: ");
+	launch_describe_str(out, s->workspace);
+	buf_adds(out, "\ncommand: bash ");
+	launch_describe_str(out, s->workspace);
+	buf_addch(out, '/');
+	launch_describe_str(out, s->recipe_rel);
+	buf_adds(out, "\nenvironment:\n");
 	launch_env_describe(out, s, "  ");
 }
 

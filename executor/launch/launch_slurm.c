@@ -423,11 +423,15 @@ static void slurm_describe(struct buf *out, const struct launch_spec *s)
 	salloc_argv(&a, o1, s);
 	srun_argv(&b, o2, s, "<job id>");
 	buf_adds(out, "launcher: slurm\nallocation:");
-	for (size_t i = 0; a.v[i]; i++)
-		buf_addf(out, " %s", a.v[i]);
+	for (size_t i = 0; a.v[i]; i++) {
+		buf_addch(out, ' ');
+		launch_describe_str(out, a.v[i]);
+	}
 	buf_adds(out, "\nstep:");
-	for (size_t i = 0; b.v[i]; i++)
-		buf_addf(out, " %s", b.v[i]);
+	for (size_t i = 0; b.v[i]; i++) {
+		buf_addch(out, ' ');
+		launch_describe_str(out, b.v[i]);
+	}
 	buf_adds(out, "\nenvironment (exported to the step):\n");
 	launch_env_describe(out, s, "  ");
 	for (int i = 0; i < 4; i++)

@@ -37,15 +37,24 @@ static bool is_secret(const struct launch_spec *s, const char *var, size_t klen)
 	return false;
 }
 
+void launch_describe_str(struct buf *out, const char *str)
+{
+	buf_add_escaped(out, str, strlen(str));
+}
+
 void launch_env_describe(struct buf *out, const struct launch_spec *s, const char *indent)
 {
 	for (size_t i = 0; i < s->env.nr; i++) {
 		const char *v = s->env.v[i];
 		size_t klen = strcspn(v, "=");
-		if (is_secret(s, v, klen))
-			buf_addf(out, "%s%.*s=***\n", indent, (int)klen, v);
-		else
-			buf_addf(out, "%s%s\n", indent, v);
+		buf_adds(out, indent);
+		if (is_secret(s, v, klen)) {
+			buf_add_escaped(out, v, klen);
+			buf_adds(out, "=***");
+		} else {
+			launch_describe_str(out, v);
+		}
+		buf_addch(out, '\n');
 	}
 }
 

@@ -87,7 +87,11 @@ void launched_release(struct launched *l);
 pid_t launch_child(const char *const *argv, const struct strvec *extra, int log_fd,
 		   const char *dir, struct diags *d);
 
-/* Appends env as NAME=VALUE lines, values of secret names as ***. */
+/* Appends env as NAME=VALUE lines, values of secret names as ***, escaped as below. */
 void launch_env_describe(struct buf *out, const struct launch_spec *s, const char *indent);
+/* Appends str with newlines and other control characters escaped (\n, \xNN): what the
+ * describe ops print goes to a terminal, and a value from an entry, a profile or the
+ * environment must not forge lines of it. */
+void launch_describe_str(struct buf *out, const char *str);
 
 #endif

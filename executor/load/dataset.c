@@ -60,6 +60,12 @@ static void draw_ids(int *ids, size_t n, struct rng *r)
 
 void dataset_generate(struct dataset *ds, const struct dataset_config *cfg)
 {
+	dataset_generate_stoppable(ds, cfg, NULL);
+}
+
+int dataset_generate_stoppable(struct dataset *ds, const struct dataset_config *cfg,
+			       volatile sig_atomic_t *stop)
+{
 	struct rng r;
 	rng_seed(&r, cfg->seed);
 	dataset_release(ds);
@@ -74,6 +80,8 @@ void dataset_generate(struct dataset *ds, const struct dataset_config *cfg)
 		ds->prefix_seed = rng_next(&r);
 	}
 	for (size_t i = 0; i < ds->nr; i++) {
+		if (stop && *stop)
+			return -1;
 		struct dataset_prompt *p = &ds->v[i];
 		p->target_len = cfg->prefix_len + p->input_len;
 		p->prompt_len = p->target_len;
@@ -87,6 +95,7 @@ void dataset_generate(struct dataset *ds, const struct dataset_config *cfg)
 			p->words = p->input_len;
 		}
 	}
+	return 0;
 }
 
 void dataset_words(struct buf *out, uint64_t seed, long n)

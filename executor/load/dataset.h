@@ -11,6 +11,7 @@
 #ifndef EXECUTOR_DATASET_H
 #define EXECUTOR_DATASET_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,6 +54,10 @@ void dataset_release(struct dataset *ds);
 /* Lower bound of a drawn length: floor(len x ratio). */
 long dataset_len_floor(long len, double ratio);
 void dataset_generate(struct dataset *out, const struct dataset_config *cfg);
+/* The same, looking at the program's stop flag before each prompt (a million prompts take
+ * seconds): -1 once it is set, out then partly drawn (dataset_release frees it). */
+int dataset_generate_stoppable(struct dataset *out, const struct dataset_config *cfg,
+			       volatile sig_atomic_t *stop);
 /* Appends the text of prompt i with `words` words after the prefix (words separated by
  * one space). */
 void dataset_text(struct buf *out, const struct dataset *ds, size_t i, long words);

@@ -17,6 +17,7 @@
 #include "common/xalloc.h"
 #include "executor/load/arrivals.h"
 #include "executor/load/bench.h"
+#include "executor/load/budget.h"
 #include "executor/load/evloop.h"
 #include "executor/load/http.h"
 #include "executor/load/prepare.h"
@@ -24,6 +25,19 @@
 #include "executor/load/sse.h"
 
 #define READ_BUF (256u << 10)
+/* Full reads of one connection in one loop turn. A server that writes as fast as it is read
+ * would otherwise keep conn_read looping on its fd for ever: no other connection, timeout or
+ * stop flag would be looked at again. The rest waits for the next turn (level-triggered). */
+#define READS_PER_TURN 16
+/* What one request may record. An honest stream has at most one event per token asked for
+ * (a server may pack several tokens in one event, never split one), plus a few of its own:
+ * chat's role event, the usage event, [DONE], empty deltas, keep-alive data. Twice max_tokens
+ * plus 64 leaves room for all of them, and a server that streams on past max_tokens is cut
+ * off after a bounded amount: without a cap each such request's ITL samples (and texts with
+ * --save-detailed) grew without bound, hundreds of MB in seconds. */
+#define EVENTS_CAP(max_tokens) (2 * (size_t)(max_tokens) + 64)
+/* The kept text, per allowed event: a token's text is a few bytes; 64 is far above it. */
+#define TEXT_BYTES_PER_EVENT 64
 #define TIMER_ISSUE 0
 #define TIMER_DEADLINE 1
 #define TIMER_TICK 2
@@ -40,6 +54,7 @@ struct conn {
 	struct http_resp resp;  /* owns its head buffer */
 	struct sse sse;         /* owns its tail/data buffers */
 	enum fail_reason stop_reason; /* why a callback stopped the parse */
+	size_t events, events_cap; /* data events of this response; EVENTS_CAP of its request */
 	struct conn *next;      /* idle or spare stack; an idle one whose socket died keeps
 				 * its place with fd -1 */
 	struct load *L;
@@ -235,7 +250,14 @@ static void fail_io(struct load *L, struct conn *c, enum fail_reason reason)
 static int on_event(const char *data, size_t n, void *arg)
 {
 	struct conn *c = arg;
-	if (api_event(&c->fl->req->rec, c->L->cfg->api, c->L->t_ns, data, n) == 0)
+	struct req_rec *r = &c->fl->req->rec;
+	/* the event's JSON bounds the text it adds (an escape never decodes longer) */
+	if (++c->events > c->events_cap ||
+	    (r->text && r->text->len + n > c->events_cap * TEXT_BYTES_PER_EVENT)) {
+		c->stop_reason = FAIL_TOO_LONG;
+		return 1;
+	}
+	if (api_event(r, c->L->cfg->api, c->L->t_ns, data, n) == 0)
 		return 0;
 	c->stop_reason = FAIL_MALFORMED;
 	return 1;
@@ -286,13 +308,13 @@ static void conn_eof(struct load *L, struct conn *c)
 
 /* Reads what the socket holds. The first read of a turn is stamped with the time epoll_wait
  * returned: its bytes were there by then, and stamping later would add this fd's place in the
- * batch to its latency. A read that fills the buffer is followed by another, stamped anew;
- * a short read means the kernel had nothing more (the same as EAGAIN, one syscall fewer per
+ * batch to its latency. A read that fills the buffer is followed by another, stamped anew
+ * (up to READS_PER_TURN of them); a short read means the kernel had nothing more (the same as EAGAIN, one syscall fewer per
  * event: the fd is level-triggered, so later bytes wake the loop again). */
 static void conn_read(struct load *L, struct conn *c)
 {
 	int64_t t = evloop_woke_ns(L->ev);
-	for (;;) {
+	for (int reads = 1;; reads++) {
 		ssize_t n = read(c->fd, L->rbuf, READ_BUF);
 		if (n > 0) {
 			if (!c->fl) { /* nothing was asked: a confused server */
@@ -300,7 +322,8 @@ static void conn_read(struct load *L, struct conn *c)
 				return;
 			}
 			L->t_ns = t;
-			if (!conn_bytes(L, c, (size_t)n) || (size_t)n < READ_BUF)
+			if (!conn_bytes(L, c, (size_t)n) || (size_t)n < READ_BUF ||
+			    reads == READS_PER_TURN)
 				return;
 			t = clock_mono_ns();
 			continue;
@@ -391,6 +414,8 @@ static void issue_on(struct load *L, struct flight *f)
 	f->c = c;
 	c->wr_off = 0;
 	c->stop_reason = FAIL_NONE;
+	c->events = 0;
+	c->events_cap = EVENTS_CAP(f->req->output_len);
 	http_resp_start(&c->resp);
 	sse_reset(&c->sse);
 	if (c->fd >= 0) {
@@ -515,22 +540,6 @@ static void before_sleep(struct evloop *ev, void *data)
 
 /* ---- setup and teardown ---- */
 
-static void raise_nofile(struct load *L)
-{
-	struct rlimit rl;
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-		if (rl.rlim_cur < rl.rlim_max) {
-			rl.rlim_cur = rl.rlim_max; /* soft up to hard; the hard limit is not ours */
-			setrlimit(RLIMIT_NOFILE, &rl);
-			getrlimit(RLIMIT_NOFILE, &rl);
-		}
-		L->max_fds = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > (1u << 20)
-				     ? (1 << 20) : (int)rl.rlim_cur;
-	} else {
-		L->max_fds = 1024;
-	}
-}
-
 static void alloc_rec(struct bench_req *r, long output_len, bool text)
 {
 	r->rec.itl_alloc = (size_t)output_len + 16;
@@ -549,12 +558,10 @@ static int load_setup(struct load *L, const struct url_parts *url, struct diags 
 	if (gai)
 		return diags_errorf(d, NULL, 0, 0, NULL, "cannot resolve '%s': %s", url->host,
 				    gai_strerror(gai));
-	raise_nofile(L);
+	L->max_fds = load_fd_limit();
 	size_t n = L->res->nr;
-	L->max_inflight = cfg->max_concurrency ? (size_t)cfg->max_concurrency
-			: (n > (size_t)cfg->num_warmups ? n : (size_t)cfg->num_warmups);
-	if (!L->max_inflight)
-		L->max_inflight = 1;
+	L->max_inflight = load_max_inflight(cfg);
+	/* load_budget_check refuses this up front; kept for callers that skip it */
 	if (L->max_inflight + 16 > (size_t)L->max_fds)
 		return diags_errorf(d, NULL, 0, 0, NULL, "%zu requests in flight need more file "
 				    "descriptors than the limit of %d", L->max_inflight, L->max_fds);
@@ -573,8 +580,10 @@ static int load_setup(struct load *L, const struct url_parts *url, struct diags 
 		c->next = L->spare;
 		L->spare = c;
 		struct flight *f = &L->flights[i];
-		if (cfg->num_warmups && n)
-			alloc_rec(&f->warm, L->prep->ds.v[0].output_len, false);
+		if (cfg->num_warmups && n) { /* warm-ups send request 0 */
+			f->warm.output_len = L->prep->ds.v[0].output_len;
+			alloc_rec(&f->warm, f->warm.output_len, false);
+		}
 		f->next = L->free_fl;
 		L->free_fl = f;
 	}

@@ -17,6 +17,13 @@
 
 #define SIZING_ROUNDS 10
 
+/* SIGINT/SIGTERM while the requests are built: a million prompts take seconds, and the
+ * stop flag is answered at once, not after them. */
+static int stopped(struct diags *d)
+{
+	return diags_errorf(d, NULL, 0, 0, NULL, "interrupted while the requests were built");
+}
+
 struct tokenizer {
 	struct hcall h;
 	struct buf url, resp, body;
@@ -110,6 +117,10 @@ static int size_text_prompts(struct prepared *out, const struct bench_config *cf
 		overhead = one - 1;
 	}
 	for (size_t i = 0; i < out->ds.nr; i++) {
+		if (cfg->stop && *cfg->stop) {
+			diags_release(&quiet);
+			return stopped(d);
+		}
 		struct dataset_prompt *p = &out->ds.v[i];
 		int *ids = NULL;
 		size_t ids_nr = 0;
@@ -136,12 +147,17 @@ static int size_text_prompts(struct prepared *out, const struct bench_config *cf
 	return 0;
 }
 
-static void build_wire(struct prepared *out, const struct bench_config *cfg,
-		       const char *hostport, const char *path)
+static int build_wire(struct prepared *out, const struct bench_config *cfg,
+		      const char *hostport, const char *path, struct diags *d)
 {
 	out->wire = xcalloc(out->ds.nr ? out->ds.nr : 1, sizeof(*out->wire));
 	struct buf body = BUF_INIT, text = BUF_INIT;
+	int rc = 0;
 	for (size_t i = 0; i < out->ds.nr; i++) {
+		if (cfg->stop && *cfg->stop) {
+			rc = stopped(d);
+			break;
+		}
 		const struct dataset_prompt *p = &out->ds.v[i];
 		struct api_body b = { cfg->served_model, p->ids, p->ids_nr, NULL, cfg->best_of,
 				      p->output_len, cfg->ignore_eos };
@@ -158,6 +174,7 @@ static void build_wire(struct prepared *out, const struct bench_config *cfg,
 	}
 	buf_release(&body);
 	buf_release(&text);
+	return rc;
 }
 
 int prepare_requests(struct prepared *out, const struct bench_config *cfg,
@@ -167,7 +184,8 @@ int prepare_requests(struct prepared *out, const struct bench_config *cfg,
 	struct dataset_config dc = cfg->ds;
 	if (cfg->use_chat_template || cfg->api->chat)
 		dc.format = PROMPT_TEXT;
-	dataset_generate(&out->ds, &dc);
+	if (dataset_generate_stoppable(&out->ds, &dc, cfg->stop))
+		return stopped(d);
 	if (dc.format == PROMPT_TEXT) {
 		struct tokenizer t = { .model = cfg->served_model };
 		buf_init(&t.url);
@@ -185,8 +203,7 @@ int prepare_requests(struct prepared *out, const struct bench_config *cfg,
 		if (rc)
 			return -1;
 	}
-	build_wire(out, cfg, hostport, path);
-	return 0;
+	return build_wire(out, cfg, hostport, path, d);
 }
 
 void prepared_release(struct prepared *p)

@@ -9,7 +9,7 @@
 
 const char *const fail_names[FAIL_NR] = {
 	"none", "connect", "send", "reset", "closed", "protocol", "http", "malformed",
-	"no_choice_event", "timeout_headers", "timeout", "interrupted",
+	"no_choice_event", "timeout_headers", "timeout", "stream_too_long", "interrupted",
 };
 
 static double ns_s(int64_t ns)

@@ -32,6 +32,7 @@ enum fail_reason {
 	FAIL_NO_CHOICE,      /* completions: 200 but no choice event */
 	FAIL_TIMEOUT_HEADERS,/* --request-timeout passed before the response head */
 	FAIL_TIMEOUT,        /* --request-timeout passed during the stream */
+	FAIL_TOO_LONG,       /* the stream went on past what max_tokens allows (load.c) */
 	FAIL_INTERRUPTED,    /* the run was stopped (SIGINT/SIGTERM) */
 	FAIL_NR,
 };

@@ -17,6 +17,12 @@ const char *const phase_names[PHASE_NR] = {
 	"artifact",
 };
 
+const char *const phase_doing[PHASE_NR] = {
+	"reading the entry", "preparing the run", "removing what earlier runs left",
+	"starting the server", "waiting for the server to be ready", "running the load",
+	"processing the results", "stopping the server", "writing meta.json and the artifact",
+};
+
 void meta_init(struct meta *m)
 {
 	memset(m, 0, sizeof(*m));

@@ -16,7 +16,10 @@ enum phase {
 	PHASE_VALIDATE, PHASE_PREPARE, PHASE_LEFTOVERS, PHASE_START, PHASE_HEALTH, PHASE_LOAD,
 	PHASE_PROCESS, PHASE_STOP, PHASE_ARTIFACT, PHASE_NR,
 };
+/* The names meta.json uses (`phases[].name`, `exit.failed_phase`): for programs. */
 extern const char *const phase_names[PHASE_NR];
+/* What each phase does, in words for people ("starting the server"): for messages. */
+extern const char *const phase_doing[PHASE_NR];
 
 struct meta {
 	const char *node, *launcher, *image;    /* borrowed */

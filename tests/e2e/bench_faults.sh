@@ -2,7 +2,9 @@
 # bench_faults.sh: every fault mode of the simulator, each on its own server, every 4th
 # request faulted (--fault MODE@4): the run completes, each fault is counted under its own
 # reason, the others succeed. Then no usage event, a server that dies, one that drops idle
-# keep-alive connections, and timeouts.
+# keep-alive connections, one that floods tokens past max_tokens, connect refused, a load too
+# large for the machine, SIGINT in the load and SIGTERM while the requests are built, and
+# timeouts.
 # usage: bench_faults.sh PATH/TO/executor PATH/TO/simserver
 . "$(dirname "$0")/bench_lib.bash"
 
@@ -24,7 +26,7 @@ done <<'LIST'
 reset reset
 malformed malformed
 stall timeout
-endless timeout
+endless stream_too_long
 slow-headers timeout_headers
 LIST
 
@@ -52,8 +54,77 @@ expect_eq "idle close: exit 0" "$RC" 0
 expect_eq "idle close: all completed" "$(jv idle .completed)" 20
 expect_eq "idle close: no failures" "$(jv idle '.failures | length')" 0
 
-# timeouts: the run takes about the timeout, not forever
-sim_start endless2 --ttft-ms 5 --itl-ms 2 --fault endless=1
+# flood: a server that streams on past max_tokens as fast as the client reads. Each such
+# request fails as stream_too_long once it passes its cap (2 x max_tokens + 64 events), its
+# connection closed; the run ends long before the timeout, and the client's memory stays small
+# (unbounded, it grew by hundreds of MB in seconds). --save-detailed: the texts are kept too.
+sim_start flood --ttft-ms 5 --itl-ms 2 --fault flood@4
+START=$(date +%s%N)
+bench flood "${ARGS[@]}" --request-timeout 10 --save-detailed
+MS=$((($(date +%s%N) - START) / 1000000))
+expect_eq "flood: exit 0 (run completes)" "$RC" 0
+expect_eq "flood: counted as stream_too_long" "$(jv flood '.failures.stream_too_long')" 5
+expect_eq "flood: only that reason" "$(jv flood '.failures | length')" 1
+expect_eq "flood: the others completed" "$(jv flood .completed)" 15
+check "flood: ends long before the 10 s timeout ($MS ms)" test "$MS" -lt 3000
+RSS=$(jv flood .client.peak_rss_bytes)
+check "flood: client peak RSS under 64 MB (${RSS} bytes)" test "${RSS:-999999999999}" -lt $((64 << 20))
+expect_eq "flood: the failed requests' error names the reason" \
+	"$(jv flood '[.errors[] | select(. != "")] | unique | join(",")')" stream_too_long
+
+# connect refused: nothing listens (a port the simulator had, now closed): every request
+# fails as connect, the run ends, exit 1, the result is still written
+sim_start gone --ttft-ms 5
+kill -TERM "${PIDS[-1]}" && wait "${PIDS[-1]}" 2>/dev/null
+bench gone "${ARGS[@]}"
+expect_eq "connect refused: exit 1 (nothing succeeded)" "$RC" 1
+expect_eq "connect refused: every request counted as connect" "$(jv gone .failures.connect)" $N
+
+# a load no machine can hold (2^31 connections, ten times as many prompts): refused before
+# anything is allocated (it used to die in malloc asking for 1.3 TB), naming size and limit
+bench huge --max-concurrency 2147483648 --random-input-len 16 --random-output-len 8
+expect_eq "impossible load: exit 1" "$RC" 1
+check "impossible load: names the size and the limit" \
+	grep -q "the load is too large for this machine: about .* GiB .*; the limit is" "$T/huge.err"
+check "impossible load: no allocation failure" test -z "$(grep -h "out of memory" "$T/huge.err")"
+
+# SIGINT during the load (40 ms per token): the run ends at once, what was in flight or never
+# sent counts as interrupted, the result is written, exit 1
+sim_start slow --ttft-ms 5 --itl-ms 40
+timeout 60 "$EXE" bench --model sim-model --base-url "$URL" --disable-tqdm --save-result \
+	--result-dir "$T" --result-filename sigint.json "${ARGS[@]}" >"$T/sigint.out" 2>"$T/sigint.err" &
+BP=$!
+sleep 0.5
+START=$(date +%s%N)
+kill -INT "$BP"
+wait "$BP"
+RC=$?
+MS=$((($(date +%s%N) - START) / 1000000))
+expect_eq "SIGINT in load: exit 1" "$RC" 1
+check "SIGINT in load: ends within 1 s ($MS ms)" test "$MS" -lt 1000
+check "SIGINT in load: some requests interrupted" test "$(jv sigint '.failures.interrupted // 0')" -gt 0
+expect_eq "SIGINT in load: every request accounted for" \
+	"$(jv sigint '.completed + (.failures | add)')" $N
+check "SIGINT in load: says interrupted" grep -q "^interrupted" "$T/sigint.err"
+
+# SIGTERM while the requests are built (100000 prompts: seconds of work): answered at once
+timeout 60 "$EXE" bench --model sim-model --base-url "$URL" --disable-tqdm --num-prompts 100000 \
+	--max-concurrency 4 --random-input-len 1024 --random-output-len 8 >"$T/prep.out" 2>"$T/prep.err" &
+BP=$!
+sleep 0.5
+START=$(date +%s%N)
+kill -TERM "$BP"
+wait "$BP"
+RC=$?
+MS=$((($(date +%s%N) - START) / 1000000))
+expect_eq "SIGTERM while requests are built: exit 1" "$RC" 1
+check "SIGTERM while requests are built: ends within 1 s ($MS ms)" test "$MS" -lt 1000
+check "SIGTERM while requests are built: says so" \
+	grep -q "interrupted while the requests were built" "$T/prep.err"
+
+# timeouts: the run takes about the timeout, not forever (tokens 50 ms apart: the cap of 72
+# events would take 3.6 s, so the 0.5 s timeout ends these requests)
+sim_start endless2 --ttft-ms 5 --itl-ms 50 --fault endless=1
 START=$(date +%s)
 bench endless2 --num-prompts 3 --max-concurrency 3 --num-warmups 0 --random-input-len 8 \
 	--random-output-len 4 --request-timeout 0.5

@@ -12,10 +12,18 @@
 #   - SIGTERM during the health wait and during the load: exit 1, failure artifact, meta.json
 #     names the phase and SIGTERM, no process of the run left; also with the executor as PID 1 of
 #     a PID namespace (a container without an init: the recipe's orphans stay zombies), where
-#     the namespaces can be made;
+#     the namespaces can be made; SIGINT during the load likewise;
+#   - a server never ready is given up at the health timeout; a port already in use is refused
+#     before the recipe starts;
 #   - a process group left by a run whose executor was SIGKILLed is removed by the next run;
 #   - --matrix: one summary line per entry, files in bmk_{RESULT_FILENAME}/;
-#   - a missing recipe lists every name tried; an invalid entry names the key.
+#   - a missing recipe lists every name tried; an invalid entry names the key;
+#   - hostile input: a concurrency the machine cannot hold, or more connections than file
+#     descriptors, is refused before the server starts; SIGTERM while the requests are built is
+#     answered at once; SIGTERM during the stop ends the run as interrupted; a disk full at the
+#     artifact step leaves a meta.json that says so; an empty matrix runs nothing; --dry-run
+#     escapes control characters; failures name the phase in words; out of memory still stops
+#     the server and writes meta.json.
 # usage: run_local.sh PATH/TO/executor PATH/TO/simserver PATH/TO/matrixgen
 # shellcheck source-path=SCRIPTDIR source=run_lib.bash
 . "$(dirname "$0")/run_lib.bash"
@@ -176,6 +184,53 @@ if sigterm_in_load 5000 20 --entry-json "$E" "${COMMON[@]}"; then
 fi
 no_procs_left "SIGTERM in load"
 
+# SIGINT during the load: the same as SIGTERM, and meta.json names SIGINT
+E=$(entry_json '."exp-name" = "slow_1024_64" | .conc = 2')
+xstart sigint --entry-json "$E" "${COMMON[@]}" --output-dir "$T/sigint"
+if wait_for 20 sim_busy "$PORT"; then
+	sleep 0.3
+	kill -INT "$XPID"
+	xwait 60
+	expect_eq "SIGINT in load: exit 1" "$RC" 1
+	check "SIGINT in load: ends within 5 s ($MS ms)" test "$MS" -lt 5000
+	meta_exit_ok "SIGINT in load" "$T/sigint" load SIGINT
+	artifact_ok "SIGINT in load" "$T/sigint"
+else
+	bad "SIGINT in load: the load started" "$(tail -3 "$T/sigint.err")"
+	kill -INT "$XPID"
+	xwait 60
+fi
+no_procs_left "SIGINT in load"
+
+# a server that never becomes ready: given up at the health timeout (1 s), with its log tail
+E=$(entry_json '."exp-name" = "hang_1024_64"')
+xrun hangtimeout --entry-json "$E" "${COMMON[@]}" --output-dir "$T/hangtimeout" --health-timeout 1
+expect_eq "health timeout: exit 1" "$RC" 1
+check "health timeout: within 5 s ($MS ms)" test "$MS" -lt 5000
+check "health timeout: says so" grep -q "the server was not ready after 1 s" "$T/hangtimeout.err"
+check "health timeout: with the log tail" grep -q "fixture hang: started" "$T/hangtimeout.err"
+meta_exit_ok "health timeout" "$T/hangtimeout" health null
+artifact_ok "health timeout" "$T/hangtimeout"
+no_procs_left "health timeout"
+
+# another server already listens on the port: refused before the recipe starts (it would
+# answer the health check and take the load), and that server is left alone
+"$SIM" --port "$PORT" 2>/dev/null &
+STRANGER=$!
+if wait_for 5 infbench_port_listening "$PORT"; then
+	xrun portbusy --entry-json "$(entry_json)" "${COMMON[@]}" --output-dir "$T/portbusy"
+	expect_eq "port in use: exit 1" "$RC" 1
+	check "port in use: says so" grep -q "port $PORT on this host is already in use" "$T/portbusy.err"
+	meta_exit_ok "port in use" "$T/portbusy" start null
+	check "port in use: the recipe never started" test ! -s "$T/portbusy/server.log"
+	check "port in use: the other server still runs" kill -0 "$STRANGER"
+else
+	bad "port in use: a stranger listens on $PORT"
+fi
+kill -TERM "$STRANGER" 2>/dev/null
+wait "$STRANGER" 2>/dev/null
+no_procs_left "port in use"
+
 # ---------------------------------------------------------------- leftovers of a crashed run
 # group_live PGID: a live (not zombie) process in process group PGID
 group_live() {
@@ -240,5 +295,144 @@ expect_eq "invalid entry (missing, unknown key): exit 1" "$RC" 1
 check "invalid entry: names the missing key osl" grep -q "osl" "$T/badkeys.err"
 check "invalid entry: names the unknown key concurrency" grep -q "concurrency" "$T/badkeys.err"
 no_procs_left "bad input"
+
+# ---------------------------------------------------------------- hostile input, hardening
+# conc 2^31 (it used to die in malloc with the server up, leaving no meta.json) is refused by
+# the entry reader: above the 65,536 an entry may ask for
+E=$(entry_json '.conc = 2147483648')
+xrun hugeconc --entry-json "$E" "${COMMON[@]}" --output-dir "$T/hugeconc"
+expect_eq "concurrency above the entry bound: exit 1" "$RC" 1
+check "concurrency above the entry bound: named" \
+	grep -q "conc: expected an integer from 1 to 65536, found integer 2147483648" "$T/hugeconc.err"
+meta_exit_ok "concurrency above the entry bound" "$T/hugeconc" validate null
+# a load within the bounds no machine can hold (65,536 x 10 prompts of up to 1M tokens):
+# refused before the server starts, naming the size and the limit; meta.json and the artifact
+# say so
+E=$(entry_json '.conc = 65536 | .isl = 1000000')
+xrun huge --entry-json "$E" "${COMMON[@]}" --output-dir "$T/huge"
+expect_eq "impossible concurrency: exit 1" "$RC" 1
+check "impossible concurrency: the error names the size and the limit" \
+	grep -q "the load is too large for this machine: about .* GiB .*; the limit is .* GiB" "$T/huge.err"
+meta_exit_ok "impossible concurrency" "$T/huge" prepare null
+artifact_ok "impossible concurrency" "$T/huge"
+check "impossible concurrency: within 5 s ($MS ms)" test "$MS" -lt 5000
+no_procs_left "impossible concurrency"
+check "impossible concurrency: port $PORT closed" port_closed "$PORT"
+
+# more connections than file descriptors (the run under ulimit -n 256): refused up front too
+E=$(entry_json '.conc = 1000')
+XPREFIX=(prlimit --nofile=256:256)
+xrun nofds --entry-json "$E" "${COMMON[@]}" --output-dir "$T/nofds"
+XPREFIX=()
+expect_eq "too few descriptors: exit 1" "$RC" 1
+check "too few descriptors: the error names both numbers" \
+	grep -q "1000 requests in flight need 1016 file descriptors; the limit is 256" "$T/nofds.err"
+meta_exit_ok "too few descriptors" "$T/nofds" prepare null
+no_procs_left "too few descriptors"
+
+# SIGTERM while the requests are built (160000 prompts: seconds of work, done while the server
+# starts): answered at once, not once they are all built
+E=$(entry_json '."exp-name" = "slow_1024_64" | .conc = 16000')
+xstart prep --entry-json "$E" "${COMMON[@]}" --output-dir "$T/prep"
+if wait_for 10 log_has "$T/prep/server.log" "fixture slow: started"; then
+	sleep 0.5
+	kill -TERM "$XPID"
+	xwait 60
+	expect_eq "SIGTERM while requests are built: exit 1" "$RC" 1
+	check "SIGTERM while requests are built: ends within 2 s ($MS ms)" test "$MS" -lt 2000
+	meta_exit_ok "SIGTERM while requests are built" "$T/prep" start SIGTERM
+	artifact_ok "SIGTERM while requests are built" "$T/prep"
+else
+	bad "SIGTERM while requests are built: the recipe started" "$(tail -3 "$T/prep.err")"
+	xwait 1
+fi
+no_procs_left "SIGTERM while requests are built"
+
+# SIGTERM during the stop phase (a recipe that takes 3 s to stop): the stop still completes,
+# and the run ends as interrupted in the stop phase, not as a success
+E=$(entry_json '."exp-name" = "slowstop_1024_64"')
+RFT=$(rf "$E" "$NODE")
+xstart slowstop --entry-json "$E" "${COMMON[@]}" --output-dir "$T/slowstop"
+if wait_for 30 log_has "$T/slowstop/server.log" "fixture slowstop: stopping"; then
+	kill -TERM "$XPID"
+	xwait 60
+	expect_eq "SIGTERM in stop: exit 1" "$RC" 1
+	meta_exit_ok "SIGTERM in stop" "$T/slowstop" stop SIGTERM
+	expect_eq "SIGTERM in stop: meta.json status failure" "$(jf "$T/slowstop/meta.json" .exit.status)" failure
+	check "SIGTERM in stop: the reason says interrupted" grep -q interrupted <<<"$(jf "$T/slowstop/meta.json" .exit.reason)"
+	check "SIGTERM in stop: the stop still completed (the recipe's last line)" \
+		grep -q "fixture slowstop: stopped" "$T/slowstop/server.log"
+	files_ok "SIGTERM in stop" "$T/slowstop" "$RFT"
+else
+	bad "SIGTERM in stop: the stop began" "$(tail -3 "$T/slowstop.err")"
+	xwait 60
+fi
+no_procs_left "SIGTERM in stop"
+
+# the disk fills at the artifact step (a 1 MiB tmpfs that the recipe fills to the last byte as
+# it stops; the output directory holds the meta.json of an earlier, successful run): the
+# artifact fails, and meta.json on disk says so (the earlier run's "success" used to stay)
+MNT=$T/fullfs
+mkdir -p "$MNT"
+if mount -t tmpfs -o size=1m infbench-e2e "$MNT" 2>/dev/null; then
+	on_cleanup "umount '$MNT'"
+	xrun fillfirst --entry-json "$(entry_json)" "${COMMON[@]}" --output-dir "$MNT/out"
+	expect_eq "disk full at the artifact: the earlier run succeeds" \
+		"$RC $(jf "$MNT/out/meta.json" .exit.status)" "0 success"
+	E=$(entry_json '."exp-name" = "fillup_1024_64"')
+	xrun fillup --entry-json "$E" "${COMMON[@]}" --output-dir "$MNT/out"
+	expect_eq "disk full at the artifact: exit 1" "$RC" 1
+	check "disk full at the artifact: the recipe filled the disk" \
+		grep -q "fixture fillup: filling the disk" "$MNT/out/server.log"
+	check "disk full at the artifact: stderr says meta.json or the artifact failed" \
+		grep -q "No space left on device" "$T/fillup.err"
+	expect_eq "disk full at the artifact: meta.json is this run's and says failure in the artifact phase" \
+		"$(jf "$MNT/out/meta.json" -c '[.result_filename, .exit.status, .exit.failed_phase]')" \
+		"[\"$(rf "$E" "$NODE")\",\"failure\",\"artifact\"]"
+	check "disk full at the artifact: the reason says why" \
+		grep -q "No space left on device" <<<"$(jf "$MNT/out/meta.json" .exit.reason)"
+	no_procs_left "disk full at the artifact"
+else
+	echo "skip disk full at the artifact: mount -t tmpfs is not permitted here"
+fi
+
+# --matrix with an empty matrix: nothing to run, and no claim of results
+echo '[]' >"$T/empty.json"
+xrun emptymx --matrix "$T/empty.json" "${COMMON[@]}" --output-dir "$T/emptymx"
+expect_eq "empty matrix: exit 0" "$RC" 0
+check "empty matrix: says there was nothing to run" grep -q "nothing to run" "$T/emptymx.out" "$T/emptymx.err"
+check "empty matrix: claims no results" test -z "$(grep -h "results in" "$T/emptymx.out" "$T/emptymx.err")"
+check "empty matrix: no output directory" test ! -e "$T/emptymx"
+
+# --dry-run with a newline in a value: escaped, so a value cannot forge lines of the output
+E=$(entry_json '.model = "sim-model\nINJECTED=1"')
+xrun dryesc --entry-json "$E" "${COMMON[@]}" --output-dir "$T/dryesc" --dry-run
+expect_eq "dry-run, newline in a value: exit 0" "$RC" 0
+check "dry-run, newline in a value: no forged line" test -z "$(grep '^ *INJECTED=1' "$T/dryesc.out")"
+check "dry-run, newline in a value: shown escaped" grep -qF 'MODEL=sim-model\nINJECTED=1' "$T/dryesc.out"
+
+# a failure names the phase that really failed, in words: an output directory that cannot be
+# created fails while the server is being started (it used to say "leftovers phase")
+: >"$T/afile"
+xrun nodir --entry-json "$(entry_json)" "${COMMON[@]}" --output-dir "$T/afile/out"
+expect_eq "output directory not creatable: exit 1" "$RC" 1
+check "output directory not creatable: the summary names starting the server" \
+	grep -q "^executor: FAILED .*: starting the server: .*cannot create directory" "$T/nodir.err"
+check "output directory not creatable: no internal phase name" test -z "$(grep -h "leftovers phase" "$T/nodir.err")"
+no_procs_left "output directory not creatable"
+
+# an allocation that fails anyway (the run under ulimit -v 400 MB, 40000 prompts need more; the
+# estimate counts the machine's memory, not this limit): xalloc's out-of-memory exit still
+# stops the server and writes meta.json and the artifact
+E=$(entry_json '.conc = 4000')
+XPREFIX=(prlimit --as=400000000)
+xrun oom --entry-json "$E" "${COMMON[@]}" --output-dir "$T/oom"
+XPREFIX=()
+expect_eq "out of memory: exit 1" "$RC" 1
+check "out of memory: reported" grep -q "out of memory" "$T/oom.err"
+check "out of memory: meta.json names it" grep -q "out of memory" <<<"$(jf "$T/oom/meta.json" .exit.reason)"
+artifact_ok "out of memory" "$T/oom"
+no_procs_left "out of memory"
+check "out of memory: port $PORT closed" port_closed "$PORT"
 
 finish

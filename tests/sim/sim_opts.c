@@ -12,7 +12,7 @@
 
 const char *const fault_names[FAULT_NR] = {
 	"none", "500", "429", "reset", "malformed", "stall",
-	"endless", "slow-headers", "no-usage", "die",
+	"endless", "flood", "slow-headers", "no-usage", "die",
 };
 
 int fault_from_name(const char *s, size_t n)

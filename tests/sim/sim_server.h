@@ -96,6 +96,8 @@ struct server {
 
 /* simserver.c */
 int conn_send(struct server *srv, struct conn *c, const char *data, size_t n);
+/* Bytes queued for the socket that it has not taken yet. */
+size_t conn_pending(const struct conn *c);
 void conn_close(struct server *srv, struct conn *c, int rst);
 /* A response has ended: close (no keep-alive) or read the next request. */
 int conn_request_done(struct server *srv, struct conn *c);

@@ -27,6 +27,8 @@ static const char *const words[] = {
 
 /* Tokens sent before the reset and stall faults act. */
 #define FAULT_TOKENS 3
+/* Token events of one flood write: many per send, so the flood outruns any client. */
+#define FLOOD_BATCH 64
 
 /* Appends one HTTP chunk holding the concatenation of parts (once per
  * token: no printf). */
@@ -217,18 +219,37 @@ static int fault_acts(struct server *srv, struct conn *c)
 	return 1;
 }
 
+/* Whether the stream ignores max_tokens and never ends on its own. */
+static int streams_on(const struct stream *st)
+{
+	return st->fault == FAULT_ENDLESS || st->fault == FAULT_FLOOD;
+}
+
+/* flood: while the client has not taken the last batch, wait this long and look again, so
+ * the output queued here stays one batch (the client's reading paces the flood, and the
+ * 8 MiB drop of a client that stops reading never decides how the stream ends). */
+#define FLOOD_WAIT_NS 1000000
+
 static int send_token(struct server *srv, struct conn *c)
 {
 	struct stream *st = &c->st;
-	int last = st->fault != FAULT_ENDLESS && st->sent + 1 >= st->max_tokens;
+	int last = !streams_on(st) && st->sent + 1 >= st->max_tokens;
+	int first = st->sent == 0;
+	int batch = st->fault == FAULT_FLOOD ? FLOOD_BATCH : 1;
 
+	if (st->fault == FAULT_FLOOD && conn_pending(c)) {
+		st->due_ns = srv->now_ns + FLOOD_WAIT_NS;
+		schedule(srv, c);
+		return 0;
+	}
 	sbuf_reset(&srv->wr);
-	add_token_events(srv, st, last);
+	for (int k = 0; k < batch; k++, st->sent++)
+		add_token_events(srv, st, last);
 	if (conn_send(srv, c, srv->wr.v, srv->wr.nr))
 		return -1;
 	int64_t t = now_ns();
 	srv->now_ns = t; /* the serve loop's clock too: one read per token */
-	if (st->sent == 0) {
+	if (first) {
 		st->first_ns = t;
 		if (!last) {
 			st->decoding = 1;
@@ -239,10 +260,10 @@ static int send_token(struct server *srv, struct conn *c)
 		st->itl_ns[st->itl_nr++] = t - st->last_ns;
 	}
 	st->last_ns = t;
-	st->sent++;
 	if (last)
 		return stream_finish(srv, c, t);
-	st->due_ns += next_gap_ns(srv);
+	/* flood: the next batch at once, whatever the gap */
+	st->due_ns = st->fault == FAULT_FLOOD ? t : st->due_ns + next_gap_ns(srv);
 	schedule(srv, c);
 	return 0;
 }

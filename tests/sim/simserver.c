@@ -77,7 +77,7 @@ void conn_close(struct server *srv, struct conn *c, int rst)
 	srv->connections--;
 }
 
-static size_t conn_pending(const struct conn *c)
+size_t conn_pending(const struct conn *c)
 {
 	return c->out.nr - c->out_off;
 }

@@ -190,6 +190,10 @@ fault endless --max-time 0.5
 expect_eq "fault endless: curl times out" "$rc" 28
 n=$(token_events "$(cat "$T/f.out")")
 check "fault endless: more than max_tokens ($n)" test "$n" -gt 8
+fault flood --max-time 0.5
+expect_eq "fault flood: curl times out" "$rc" 28
+n=$(token_events "$(cat "$T/f.out")")
+check "fault flood: far more than endless's paced tokens ($n)" test "$n" -gt 5000
 start_ns=$(date +%s%N)
 fault slow-headers
 ms=$((($(date +%s%N) - start_ns) / 1000000))
@@ -200,12 +204,12 @@ check "fault no-usage: no usage event" sh -c "! grep -q '\"usage\":{' '$T/f.out'
 check "fault no-usage: [DONE]" grep -q '^data: \[DONE\]' "$T/f.out"
 fault none
 check "X-Sim-Fault none: normal stream" grep -q '"completion_tokens":8' "$T/f.out"
-sleep 0.2 # let the server notice the closed stall and endless streams
+sleep 0.2 # let the server notice the closed stall, endless and flood streams
 
 stats=$(curl -s "http://127.0.0.1:$P/stats")
-expect_eq "stats: requests" "$(json_num "$stats" requests)" 13
+expect_eq "stats: requests" "$(json_num "$stats" requests)" 14
 expect_eq "stats: completed" "$(json_num "$stats" completed)" 5
-for m in 500 429 reset malformed stall endless slow-headers no-usage; do
+for m in 500 429 reset malformed stall endless flood slow-headers no-usage; do
 	expect_eq "stats: failed_by_fault $m" "$(json_num "$stats" "failed_by_fault.$m")" 1
 done
 expect_eq "stats: active" "$(json_num "$stats" active)" 0
