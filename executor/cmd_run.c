@@ -35,7 +35,7 @@ static int print_out(struct buf *b)
  * entry itself goes through (jtree keeps 8 apart from 8.0) and run on its own. */
 static int run_matrix(struct run_cli *c, const char *text, size_t len, struct diags *d)
 {
-	struct jnode *arr = jtree_parse(text, len, c->matrix, d);
+	struct jnode *arr = jtree_parse_stoppable(text, len, c->matrix, c->o.stop, d);
 	if (!arr)
 		return -1;
 	if (arr->type != JT_ARR) {

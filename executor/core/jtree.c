@@ -24,6 +24,8 @@ struct parser {
 	const char *name;
 	struct diags *d;
 	int depth;
+	volatile sig_atomic_t *stop; /* NULL, or the program's stop flag: the read gives up */
+	unsigned values;             /* values read, to look at stop every few thousand */
 };
 
 static int col_of(struct parser *ps, const char *at)
@@ -363,6 +365,13 @@ static int parse_value(struct parser *ps, struct jnode *n)
 	n->col = col_of(ps, ps->p);
 	if (ps->p >= ps->end)
 		return fail(ps, "expected a value");
+	/* a document of many megabytes takes a second or more: a signal is answered in between */
+	if (ps->stop && (++ps->values & 4095) == 0 && *ps->stop) {
+		if (ps->d)
+			diags_errorf(ps->d, ps->name, ps->line, col_of(ps, ps->p), NULL,
+				     "interrupted while reading");
+		return -1;
+	}
 	if (++ps->depth > JTREE_MAX_DEPTH)
 		return fail(ps, "nesting too deep");
 	int rc = 0;
@@ -426,8 +435,14 @@ static void node_release(struct jnode *n)
 
 struct jnode *jtree_parse(const char *s, size_t len, const char *name, struct diags *d)
 {
+	return jtree_parse_stoppable(s, len, name, NULL, d);
+}
+
+struct jnode *jtree_parse_stoppable(const char *s, size_t len, const char *name,
+				    volatile sig_atomic_t *stop, struct diags *d)
+{
 	struct parser ps = { .s = s, .end = s + len, .p = s, .line_start = s, .line = 1,
-			      .name = name, .d = d };
+			      .name = name, .d = d, .stop = stop };
 	struct jnode *root = xcalloc(1, sizeof(*root));
 	skip_ws(&ps);
 	int rc = parse_value(&ps, root);

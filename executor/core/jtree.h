@@ -15,6 +15,7 @@
 #ifndef EXECUTOR_JTREE_H
 #define EXECUTOR_JTREE_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -55,6 +56,10 @@ struct jmember {
 /* Parses s[0..len) as one JSON value. name is the file name for diags. NULL on error (one
  * diag with line:col; none when d is NULL, for answers where malformed only means absent). */
 struct jnode *jtree_parse(const char *s, size_t len, const char *name, struct diags *d);
+/* The same, giving up (NULL, an "interrupted" diag) once *stop is set: for documents large
+ * enough that reading them takes a while (a matrix of 100,000 entries). */
+struct jnode *jtree_parse_stoppable(const char *s, size_t len, const char *name,
+				    volatile sig_atomic_t *stop, struct diags *d);
 void jtree_free(struct jnode *root);
 
 /* The value of the LAST member named key (Python's json keeps the last), or NULL. */

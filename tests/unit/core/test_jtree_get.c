@@ -5,8 +5,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <signal.h>
 #include <string.h>
 
+#include "common/buf.h"
 #include "common/diag.h"
 #include "executor/core/jtree.h"
 
@@ -53,11 +55,39 @@ static void test_parse_without_diags(void **state)
 	diags_release(&d);
 }
 
+/* A stop flag set while a large document is read ends the read (NULL, one diag); unset, or
+ * on a small document, the read completes. */
+static void test_parse_stoppable(void **state)
+{
+	(void)state;
+	struct buf doc = BUF_INIT;
+	buf_addch(&doc, '[');
+	for (int i = 0; i < 20000; i++)
+		buf_addf(&doc, "%s{\"a\": %d}", i ? ", " : "", i);
+	buf_addch(&doc, ']');
+	volatile sig_atomic_t stop = 0;
+	struct diags d = DIAGS_INIT;
+	struct jnode *n = jtree_parse_stoppable(doc.s, doc.len, "m.json", &stop, &d);
+	assert_non_null(n);
+	assert_int_equal(n->nr, 20000);
+	jtree_free(n);
+	stop = SIGTERM;
+	assert_null(jtree_parse_stoppable(doc.s, doc.len, "m.json", &stop, &d));
+	assert_int_equal(d.errors, 1);
+	assert_string_equal(d.v[0].msg, "interrupted while reading");
+	n = jtree_parse_stoppable("[1, 2]", 6, "small.json", &stop, &d);
+	assert_non_null(n); /* too small to look at the flag */
+	jtree_free(n);
+	diags_release(&d);
+	buf_release(&doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lookups),
 		cmocka_unit_test(test_parse_without_diags),
+		cmocka_unit_test(test_parse_stoppable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
