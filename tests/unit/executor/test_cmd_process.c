@@ -20,31 +20,9 @@
 #include "common/fileio.h"
 #include "executor/commands.h"
 #include "tests/unit/process_fixtures.h"
+#include "tests/unit/test_files.h"
 
 static char dir_template[] = "/tmp/test_cmd_process.XXXXXX";
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-/* rm -rf dir (links are removed, not followed) */
-static void rm_rf(const char *dir)
-{
-	assert_int_equal(nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
-}
-
-static void write_file(const char *dir, const char *name, const char *text)
-{
-	struct buf p = BUF_INIT;
-	struct diags d = DIAGS_INIT;
-	buf_addf(&p, "%s/%s", dir, name);
-	assert_int_equal(file_write_atomic(p.s, text, strlen(text), &d), 0);
-	buf_release(&p);
-}
 
 /* The command: --entry with a multi-node raw name, then the environment mode. */
 static void test_cmd(void **state)
@@ -52,9 +30,9 @@ static void test_cmd(void **state)
 	(void)state;
 	char *dir = mkdtemp(dir_template);
 	assert_non_null(dir);
-	write_file(dir, "entry.json", multi_entry);
+	test_write_file(dir, "entry.json", multi_entry, strlen(multi_entry));
 	const char *raw_name = "R_conc128_gpus_8_ctx_2_gen_6.json";
-	write_file(dir, raw_name, multi_raw);
+	test_write_file(dir, raw_name, multi_raw, strlen(multi_raw));
 	struct buf a1 = BUF_INIT, a2 = BUF_INIT, a3 = BUF_INIT, out = BUF_INIT, file = BUF_INIT;
 	buf_addf(&a1, "%s/%s", dir, raw_name);
 	buf_addf(&a2, "--entry=%s/entry.json", dir);
@@ -71,7 +49,7 @@ static void test_cmd(void **state)
 	assert_string_equal(file.s, multi_want);
 
 	/* environment mode, single-node; --prefill-gpus is refused there */
-	write_file(dir, "S.json", single_raw);
+	test_write_file(dir, "S.json", single_raw, strlen(single_raw));
 	setenv("RUNNER_TYPE", "h200", 1);
 	setenv("FRAMEWORK", "sglang", 1);
 	setenv("PRECISION", "fp8", 1);
@@ -118,7 +96,7 @@ static void test_cmd(void **state)
 	buf_release(&file);
 	buf_release(&want);
 	buf_release(&p);
-	rm_rf(dir);
+	test_rm_rf(dir);
 }
 
 
@@ -205,7 +183,7 @@ static void test_cases_write_their_stdout(void **state)
 		buf_release(&got);
 		buf_release(&outdir);
 		diags_release(&d);
-		rm_rf(dir);
+		test_rm_rf(dir);
 		ran++;
 	}
 	closedir(dh);

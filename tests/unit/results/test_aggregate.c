@@ -29,6 +29,7 @@
 #include "executor/results/csv.h"
 #include "executor/results/results_read.h"
 #include "executor/results/results_util.h"
+#include "tests/unit/test_files.h"
 
 /* When set, readdir reports every entry as DT_UNKNOWN, as XFS without ftype and some
  * network and FUSE file systems do: results_read must not rely on d_type. */
@@ -47,28 +48,6 @@ struct dirent *readdir(DIR *dir)
 	return de;
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-/* rm -rf dir (links are removed, not followed) */
-static void rm_rf(const char *dir)
-{
-	assert_int_equal(nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
-}
-
-static void put(const char *dir, const char *name, const char *text, size_t len)
-{
-	struct buf p = BUF_INIT;
-	struct diags d = DIAGS_INIT;
-	buf_addf(&p, "%s/%s", dir, name);
-	assert_int_equal(file_write_atomic(p.s, text, len, &d), 0);
-	buf_release(&p);
-}
 
 
 static void test_read_and_markdown(void **state)
@@ -180,8 +159,8 @@ static void test_too_deep(void **state)
 	struct buf deep = BUF_INIT, ok = BUF_INIT;
 	nested(&ok, JSONW_MAX_DEPTH - 2);   /* 62: with the array, 63 open in the writer */
 	nested(&deep, JSONW_MAX_DEPTH - 1); /* 63: one too many */
-	put(dir, "agg_deep.json", deep.s, deep.len);
-	put(dir, "agg_ok.json", ok.s, ok.len);
+	test_write_file(dir, "agg_deep.json", deep.s, deep.len);
+	test_write_file(dir, "agg_ok.json", ok.s, ok.len);
 	const char *paths[] = { dir };
 	struct result_set set = RESULT_SET_INIT;
 	struct diags d = DIAGS_INIT;
@@ -213,7 +192,7 @@ static void test_too_deep(void **state)
 	buf_release(&deep);
 	buf_release(&ok);
 	buf_release(&json);
-	rm_rf(dir);
+	test_rm_rf(dir);
 }
 
 /* Appends one regular member to a tar being written. */
@@ -285,7 +264,7 @@ static void test_truncated_tarball(void **state)
 	result_set_release(&set);
 	diags_release(&d);
 	buf_release(&tgz);
-	rm_rf(dir);
+	test_rm_rf(dir);
 }
 
 /* An artifact directory as `run` leaves it (executor-spec 6): only agg_*.json, plain or in
@@ -299,11 +278,11 @@ static void test_only_result_names(void **state)
 	assert_non_null(dir);
 	const char *raw = "{\"date\": \"20250131-142501\", \"backend\": \"vllm\"}";
 	const char *entry = "{\"image\": \"i\", \"model\": \"m\"}";
-	put(dir, "agg_x.json", result_a, strlen(result_a));
-	put(dir, "x.json", raw, strlen(raw));
-	put(dir, "entry.json", entry, strlen(entry));
-	put(dir, "meta.json", entry, strlen(entry));
-	put(dir, "other.json", result_b, strlen(result_b)); /* a result, but not so named */
+	test_write_file(dir, "agg_x.json", result_a, strlen(result_a));
+	test_write_file(dir, "x.json", raw, strlen(raw));
+	test_write_file(dir, "entry.json", entry, strlen(entry));
+	test_write_file(dir, "meta.json", entry, strlen(entry));
+	test_write_file(dir, "other.json", result_b, strlen(result_b)); /* a result, but not so named */
 	struct buf tgz = BUF_INIT;
 	buf_addf(&tgz, "%s/bmk_x.tar.gz", dir);
 	struct archive *a = archive_write_new();
@@ -346,7 +325,7 @@ static void test_only_result_names(void **state)
 	buf_release(&tgz);
 	buf_release(&other);
 	buf_release(&meta);
-	rm_rf(dir);
+	test_rm_rf(dir);
 }
 
 /* A symlinked directory is not followed (results_read.h), also where readdir gives no
@@ -363,8 +342,8 @@ static void test_symlinked_dir_unknown_d_type(void **state)
 	struct diags d = DIAGS_INIT;
 	assert_int_equal(mkdir_p(in.s, &d), 0);
 	assert_int_equal(mkdir_p(real.s, &d), 0);
-	put(real.s, "agg_b.json", result_b, strlen(result_b));
-	put(dir, "agg_a.json", result_a, strlen(result_a));
+	test_write_file(real.s, "agg_b.json", result_b, strlen(result_b));
+	test_write_file(dir, "agg_a.json", result_a, strlen(result_a));
 	buf_addf(&p, "%s/linked_dir", in.s);
 	assert_int_equal(symlink("../real", p.s), 0);
 	buf_reset(&p);
@@ -385,7 +364,7 @@ static void test_symlinked_dir_unknown_d_type(void **state)
 	buf_release(&in);
 	buf_release(&real);
 	buf_release(&p);
-	rm_rf(dir);
+	test_rm_rf(dir);
 }
 
 int main(void)

@@ -19,30 +19,14 @@
 #include "common/diag.h"
 #include "common/fileio.h"
 #include "executor/results/artifact.h"
+#include "tests/unit/test_files.h"
 
 static char dir_template[] = "/tmp/test_artifact.XXXXXX";
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-/* rm -rf dir (links are removed, not followed) */
-static void rm_rf(const char *dir)
-{
-	assert_int_equal(nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
-}
-
+/* dir/name holds text */
 static void put(const char *dir, const char *name, const char *text)
 {
-	struct buf p = BUF_INIT;
-	struct diags d = DIAGS_INIT;
-	buf_addf(&p, "%s/%s", dir, name);
-	assert_int_equal(file_write_atomic(p.s, text, strlen(text), &d), 0);
-	buf_release(&p);
+	test_write_file(dir, name, text, strlen(text));
 }
 
 static void test_round_trip(void **state)
@@ -99,7 +83,7 @@ static void test_round_trip(void **state)
 	buf_release(&tgz);
 	buf_release(&before);
 	buf_release(&after);
-	rm_rf(dir);
+	test_rm_rf(dir);
 }
 
 int main(void)
