@@ -74,7 +74,10 @@ static int parse_head(struct http_resp *r)
 		if (header_is(line, n, "content-length", &v)) {
 			char *e;
 			r->remaining = strtoll(v, &e, 10);
-			if (e == v || r->remaining < 0)
+			while (e < line + n && (*e == ' ' || *e == '\t'))
+				e++;
+			/* digits and nothing else ("37XK" is no length: RFC 9112 6.3 item 5) */
+			if (e == v || e != line + n || r->remaining < 0 || *v == '-' || *v == '+')
 				return HTTP_ERR;
 			has_len = true;
 		} else if (header_is(line, n, "transfer-encoding", &v)) {
@@ -88,8 +91,12 @@ static int parse_head(struct http_resp *r)
 		}
 		line = nl ? nl + 1 : end;
 	}
-	if (r->chunked)
+	if (r->chunked) {
+		/* the chunked framing decides the length (RFC 9112 6.3): a Content-Length beside it
+		 * is ignored, and the first chunk size is counted from 0 */
+		r->remaining = 0;
 		r->st = HS_CHUNK_SIZE;
+	}
 	else if (r->status == 204 || r->status == 304 || r->status == 101)
 		r->st = HS_DONE; /* no body (101: a protocol switch we never ask for, a failure) */
 	else if (has_len)

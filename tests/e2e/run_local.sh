@@ -297,6 +297,30 @@ check "invalid entry: names the unknown key concurrency" grep -q "concurrency" "
 no_procs_left "bad input"
 
 # ---------------------------------------------------------------- hostile input, hardening
+# names that would climb out of their folders: an exp-name of ../../../evil once made run
+# execute benchmarks/single_node/../../../evil_<precision>_<framework>.sh (a script outside the
+# workspace), x/../../esc wrote meta.json outside --output-dir, and a node ../../etc/... was
+# looked up as a path. Each is refused as the entry (or node) is read: nothing runs, nothing
+# is written outside the output directory
+mkdir -p "$T/escape/a/b/c"
+evil="$T/escape/evil_fp8_sim.sh"
+printf '#!/bin/sh\ntouch %s/ran\n' "$T/escape" >"$evil"
+chmod +x "$evil"
+for bad in '.exp-name = "../../../evil"' '.exp-name = "x/../../esc"' '.framework = "../sim"'; do
+	entry_json "$bad" | jq -s . >"$T/escape/matrix.json" # --matrix: files go to bmk_{name}/
+	xrun traversal --matrix "$T/escape/matrix.json" --node "$NODE" \
+		--workspace "$T/escape/a/b/c" --output-dir "$T/escape/a/out"
+	expect_eq "traversal ($bad): exit 1" "$RC" 1
+	check "traversal ($bad): refused as a safe name" grep -q "expected a safe name" "$T/traversal.err"
+done
+check "traversal: the script outside the workspace never ran" test ! -e "$T/escape/ran"
+check "traversal: nothing written beside the output directory" \
+	test -z "$(find "$T/escape" -name meta.json -not -path "$T/escape/a/out/*")"
+xrun badnode --entry-json "$(entry_json)" --node "../../etc/x_0" --workspace "$WS" \
+	--output-dir "$T/badnode"
+expect_eq "node ../../etc/x_0: exit 1" "$RC" 1
+check "node ../../etc/x_0: refused as a safe name" grep -q "node name '../../etc/x_0': expected a safe name" "$T/badnode.err"
+no_procs_left "traversal"
 # conc 2^31 (it used to die in malloc with the server up, leaving no meta.json) is refused by
 # the entry reader: above the 65,536 an entry may ask for
 E=$(entry_json '.conc = 2147483648')

@@ -13,6 +13,7 @@
 
 #include "common/buf.h"
 #include "common/diag.h"
+#include "common/fileio.h"
 #include "executor/load/bench.h"
 #include "executor/load/raw_result.h"
 #include "executor/load/result.h"
@@ -239,12 +240,46 @@ static void test_rkeys_first_position_last_value(void **state)
 	rkeys_release(&k);
 }
 
+/* docs/executor.md's list of failure reasons names every reason the result writes, and
+ * nothing else (it once said no_choice where the result writes no_choice_event). */
+static void test_failure_names_documented(void **state)
+{
+	(void)state;
+	struct buf doc = BUF_INIT, path = BUF_INIT, want = BUF_INIT;
+	struct diags d = DIAGS_INIT;
+	buf_addf(&path, "%s/../docs/executor.md", TESTS_DIR);
+	assert_int_equal(file_read_all(&doc, path.s, &d), 0);
+	const char *start = strstr(doc.s, "Failure reasons in `failures`:");
+	assert_non_null(start);
+	const char *end = strstr(start, ".\n");
+	assert_non_null(end);
+	struct buf list = BUF_INIT;
+	buf_add(&list, start, (size_t)(end - start));
+	for (int f = FAIL_NONE + 1; f < FAIL_NR; f++) {
+		buf_reset(&want);
+		buf_addf(&want, "`%s%s`", fail_names[f], f == FAIL_HTTP ? "_<status>" : "");
+		if (!strstr(list.s, want.s))
+			fail_msg("docs/executor.md does not list %s", want.s);
+	}
+	size_t listed = 0;
+	for (const char *q = list.s; (q = strchr(q, '`')); q++, listed++)
+		;
+	assert_int_equal(listed % 2, 0);
+	assert_int_equal(listed / 2 - 1, FAIL_NR - 1); /* "`failures`" itself, then one each */
+	buf_release(&list);
+	buf_release(&doc);
+	buf_release(&path);
+	buf_release(&want);
+	diags_release(&d);
+}
+
 int main(void)
 {
 	setenv("TZ", "UTC", 1);
 	tzset();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_raw_result_bytes),
+		cmocka_unit_test(test_failure_names_documented),
 		cmocka_unit_test(test_detailed_text_with_nul),
 		cmocka_unit_test(test_only_listed_metrics_and_rate),
 		cmocka_unit_test(test_chat_without_choice_events),
