@@ -315,7 +315,7 @@ static int run_bench(const struct bench_config *cfg, const struct bench_args *a,
 	if (load_budget_check(cfg, d))
 		return EXIT_FAIL;
 	int rc = bench_run(&res, cfg, d);
-	if (res.reqs) {
+	if (res.measured) {
 		struct buf out = BUF_INIT;
 		bench_summary(&out, cfg, &res);
 		if (print_stdout(&out, d))

@@ -393,7 +393,7 @@ static int load_finish(struct run *r)
 	int rc = pl->prep ? 0 : bench_prepare(&pl->prep, &pl->cfg, r->d);
 	if (!rc)
 		rc = bench_run_prepared(&res, &pl->cfg, pl->prep, r->d);
-	if (!rc || res.reqs) {
+	if (res.measured) {
 		if (!r->m.first_request_unix)
 			r->m.first_request_unix = res.first_send_unix;
 		r->m.last_response_unix = clock_wall_s();

@@ -41,6 +41,11 @@ size_t load_max_inflight(const struct bench_config *cfg)
 	return m ? m : 1;
 }
 
+bool load_fds_known(const struct bench_config *cfg)
+{
+	return cfg->max_concurrency || !isfinite(cfg->request_rate);
+}
+
 int load_fd_limit(void)
 {
 	struct rlimit rl;
@@ -135,7 +140,7 @@ int load_budget_check(const struct bench_config *cfg, struct diags *d)
 				  cfg->ds.prefix_len + cfg->ds.input_len, b.inflight,
 				  gib(avail * MEM_SHARE), gib(avail));
 	int fd_limit = load_fd_limit();
-	if (b.fds > fd_limit)
+	if (load_fds_known(cfg) && b.fds > fd_limit)
 		rc = diags_errorf(d, NULL, 0, 0, NULL,
 				  "the load is too large for this machine: %zu requests in flight "
 				  "need %.0f file descriptors; the limit is %d (RLIMIT_NOFILE, "

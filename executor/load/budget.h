@@ -16,6 +16,7 @@
 #ifndef EXECUTOR_BUDGET_H
 #define EXECUTOR_BUDGET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct bench_config;
@@ -32,6 +33,11 @@ struct load_budget {
 
 /* Requests in flight at once: max_concurrency, else every request (or warm-up) at once. */
 size_t load_max_inflight(const struct bench_config *cfg);
+/* Whether the descriptors a load needs are known before it runs: with --max-concurrency, or
+ * at an infinite rate (every request at once). A finite rate without a bound keeps as many in
+ * flight as its schedule and the server's latency make: that is sized as it happens, and the
+ * load fails only when descriptors really run out (load.c). */
+bool load_fds_known(const struct bench_config *cfg);
 /* The descriptor limit the load runs under: the soft limit, raised to the hard one first
  * (raising it is this process's right; the hard limit is not ours). */
 int load_fd_limit(void);

@@ -78,6 +78,8 @@ struct load {
 	struct evloop *ev;
 	struct addrinfo *addr;  /* owned */
 	int max_fds;
+	bool fds_ran_out;       /* a socket could not be made: no descriptor left (EMFILE, ENFILE) */
+	size_t fds_inflight;    /* the requests in flight then */
 	struct conn *conns;     /* owned, max_inflight of them */
 	struct conn *idle, *spare;
 	struct flight *flights; /* owned, max_inflight of them */
@@ -169,8 +171,13 @@ static int conn_open(struct load *L, struct conn *c)
 {
 	const struct addrinfo *a = L->addr;
 	int fd = socket(a->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
+	if (fd < 0) {
+		if ((errno == EMFILE || errno == ENFILE) && !L->fds_ran_out) {
+			L->fds_ran_out = true; /* the load ends: before_sleep, load_run */
+			L->fds_inflight = L->inflight;
+		}
 		return -1;
+	}
 	int one = 1;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	c->fd = fd;
@@ -511,7 +518,7 @@ static void before_sleep(struct evloop *ev, void *data)
 {
 	struct load *L = data;
 	int64_t now = clock_mono_ns();
-	if (L->cfg->stop && *L->cfg->stop) {
+	if ((L->cfg->stop && *L->cfg->stop) || L->fds_ran_out) {
 		interrupt_all(L);
 		evloop_stop(ev);
 		return;
@@ -562,7 +569,7 @@ static int load_setup(struct load *L, const struct url_parts *url, struct diags 
 	size_t n = L->res->nr;
 	L->max_inflight = load_max_inflight(cfg);
 	/* load_budget_check refuses this up front; kept for callers that skip it */
-	if (L->max_inflight + 16 > (size_t)L->max_fds)
+	if (load_fds_known(cfg) && L->max_inflight + 16 > (size_t)L->max_fds)
 		return diags_errorf(d, NULL, 0, 0, NULL, "%zu requests in flight need more file "
 				    "descriptors than the limit of %d", L->max_inflight, L->max_fds);
 	L->ev = evloop_new(L->max_fds);
@@ -651,6 +658,13 @@ int load_run(struct bench_result *res, const struct bench_config *cfg,
 			start_timed(&L, clock_mono_ns());
 		progress_finish(&L.prog, L.done, clock_mono_ns());
 		record_client(&L);
+		res->measured = !rc && !L.fds_ran_out;
+		if (L.fds_ran_out)
+			rc = diags_errorf(d, NULL, 0, 0, NULL,
+					  "out of file descriptors with %zu requests in flight (the "
+					  "limit is %d, RLIMIT_NOFILE raised to its hard limit): raise "
+					  "the hard limit (ulimit -Hn, LimitNOFILE=) or bound the load with "
+					  "--max-concurrency", L.fds_inflight, L.max_fds);
 	}
 	load_teardown(&L);
 	return rc;

@@ -52,6 +52,10 @@ struct bench_req {
 struct bench_result {
 	struct bench_req *reqs;    /* owned, nr of them */
 	size_t nr;
+	/* the timed load ran to its end (requests cut by a signal count as interrupted): the
+	 * outcomes are a measurement. False when it could not start or ran out of descriptors:
+	 * then no summary and no result file, which would look like a run */
+	bool measured;
 	double date_unix;          /* wall clock when the load ended (the result's "date") */
 	double start_unix, end_unix;
 	double first_send_unix;    /* wall clock of the first request, warm-ups included */

@@ -88,6 +88,31 @@ check "impossible load: names the size and the limit" \
 	grep -q "the load is too large for this machine: about .* GiB .*; the limit is" "$T/huge.err"
 check "impossible load: no allocation failure" test -z "$(grep -h "out of memory" "$T/huge.err")"
 
+# a rate-limited run without --max-concurrency is sized by what its schedule keeps in flight,
+# not by its number of prompts: 400 prompts at 200 req/s (about 6 in flight at 30 ms each)
+# run under a hard limit of 128 descriptors (it was refused: "400 requests in flight need
+# more file descriptors than the limit")
+sim_start paced --ttft-ms 5 --itl-ms 5
+( ulimit -Sn 128 && ulimit -Hn 128 &&
+	bench paced --num-prompts 400 --request-rate 200 --random-input-len 32 \
+		--random-output-len 4 --num-warmups 0 && exit "$RC" )
+RC=$?
+expect_eq "rate-limited, no max-concurrency, few descriptors: exit 0" "$RC" 0
+expect_eq "rate-limited, no max-concurrency, few descriptors: all completed" "$(jv paced .completed)" 400
+# ... and when the schedule really needs more descriptors than there are (2,000 req/s to a
+# server that answers in 2 s), the run fails naming the limit and how to raise it, and writes
+# no result that would look like a run
+sim_start stuck --ttft-ms 2000 --itl-ms 5
+( ulimit -Sn 128 && ulimit -Hn 128 &&
+	bench fdsout --num-prompts 2000 --request-rate 2000 --random-input-len 32 \
+		--random-output-len 4 --num-warmups 0 && exit "$RC" )
+RC=$?
+expect_eq "descriptors run out: exit 1" "$RC" 1
+check "descriptors run out: names the limit and the way out" \
+	grep -q "out of file descriptors with .* requests in flight (the limit is 128.*ulimit -Hn.*--max-concurrency" "$T/fdsout.err"
+check "descriptors run out: no result file" test ! -e "$T/fdsout.json"
+check "descriptors run out: no summary of zeros" test ! -s "$T/fdsout.out"
+
 # SIGINT during the load (40 ms per token): the run ends at once, what was in flight or never
 # sent counts as interrupted, the result is written, exit 1
 sim_start slow --ttft-ms 5 --itl-ms 40
