@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/vec.h"
 #include "common/xalloc.h"
 
 char buf_empty[1];
@@ -135,25 +134,5 @@ void buf_add_escaped(struct buf *b, const char *s, size_t len)
 			buf_addf(b, "\\x%02x", c);
 		else
 			buf_addch(b, (char)c);
-	}
-}
-
-int strptr_cmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-void strvec_sort(struct strvec *v)
-{
-	if (v->nr)
-		qsort(v->v, v->nr, sizeof(*v->v), strptr_cmp);
-}
-
-void strvec_join(struct buf *out, const struct strvec *v, const char *sep)
-{
-	for (size_t i = 0; i < v->nr; i++) {
-		if (i)
-			buf_adds(out, sep);
-		buf_adds(out, v->v[i]);
 	}
 }
