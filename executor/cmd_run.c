@@ -63,7 +63,8 @@ static int run_matrix(struct run_cli *c, const char *text, size_t len, struct di
 		fprintf(stderr, "executor: [%zu/%zu] running %s\n", i + 1, n, name);
 		struct run_outcome res;
 		size_t first = d->nr;
-		run_entry(&res, &c->o, one.s, one.len, name, &out, d);
+		struct run_input in = { one.s, one.len, name, &arr->items[i], c->matrix };
+		run_entry(&res, &c->o, &in, &out, d);
 		print_out(&out);
 		/* each entry's problems are printed as they happen, not all at the end */
 		struct diags mine = { d->v ? d->v + first : NULL, d->nr - first, 0, 0, 0 };
@@ -141,7 +142,8 @@ int cmd_run(int argc, char **argv, volatile sig_atomic_t *stop, struct diags *d)
 		struct run_outcome res;
 		const char *json = c.entry_json ? c.entry_json : text.s;
 		size_t len = c.entry_json ? strlen(c.entry_json) : text.len;
-		rc = run_entry(&res, &c.o, json, len, c.entry ? c.entry : "--entry-json", &out, d);
+		struct run_input in = { json, len, c.entry ? c.entry : "--entry-json", NULL, NULL };
+		rc = run_entry(&res, &c.o, &in, &out, d);
 		print_out(&out);
 		if (!c.o.dry_run)
 			fprintf(stderr, "executor: %s\n", res.summary);

@@ -52,6 +52,8 @@ struct run {
 	struct diags *d;
 	const char *json, *name;
 	size_t len;
+	const struct jnode *item; /* a matrix item, read from item_file (run_input) */
+	const char *item_file;
 	struct entry e;
 	struct profile p;
 	struct run_env env;
@@ -116,7 +118,8 @@ static void abs_path(struct buf *out, const char *path)
 
 static int step_validate(struct run *r)
 {
-	if (entry_parse(&r->e, r->json, r->len, r->name, r->d))
+	if (r->item ? entry_from_jnode(&r->e, r->item, r->item_file, r->d)
+		    : entry_parse(&r->e, r->json, r->len, r->name, r->d))
 		return -1;
 	const char *node = entry_node_name(&r->e, r->o->node);
 	/* the node names the profile, the result file and the output folder */
@@ -671,10 +674,11 @@ static void run_out_of_memory(size_t size, void *data)
 		finish_artifact(r);
 }
 
-int run_entry(struct run_outcome *out, const struct run_opts *o, const char *json, size_t len,
-	      const char *name, struct buf *stdout_text, struct diags *d)
+int run_entry(struct run_outcome *out, const struct run_opts *o, const struct run_input *in,
+	      struct buf *stdout_text, struct diags *d)
 {
-	struct run r = { .o = o, .d = d, .json = json, .len = len, .name = name, .log_fd = -1 };
+	struct run r = { .o = o, .d = d, .json = in->json, .len = in->len, .name = in->name,
+			 .item = in->item, .item_file = in->item_file, .log_fd = -1 };
 	buf_init(&r.node);
 	buf_init(&r.workspace);
 	buf_init(&r.out_dir);

@@ -16,6 +16,7 @@
 
 struct buf;
 struct diags;
+struct jnode;
 
 struct run_opts {
 	const char *node;        /* --node, else $RUNNER_NAME, else the entry's runner */
@@ -35,8 +36,18 @@ struct run_outcome {
 	char summary[512];       /* one line for --matrix */
 };
 
-/* Runs one entry (JSON text; name is used in messages). Returns 0 on full success. */
-int run_entry(struct run_outcome *out, const struct run_opts *o, const char *json,
-	      size_t len, const char *name, struct buf *stdout_text, struct diags *d);
+/* One entry to run: its JSON text (written to the output as entry.json), and, for an item of a
+ * matrix, the item already read, so that problems point into the matrix file. */
+struct run_input {
+	const char *json;
+	size_t len;
+	const char *name;          /* the entry's name in messages: a file, --entry-json, entry-N */
+	const struct jnode *item;  /* NULL, or the matrix item json was written from */
+	const char *item_file;     /* the matrix file: where item's lines and columns are */
+};
+
+/* Runs one entry. Returns 0 on full success. */
+int run_entry(struct run_outcome *out, const struct run_opts *o, const struct run_input *in,
+	      struct buf *stdout_text, struct diags *d);
 
 #endif

@@ -312,6 +312,9 @@ for bad in '.["exp-name"] = "../../../evil"' '.["exp-name"] = "x/../../esc"' '.f
 		--workspace "$T/escape/a/b/c" --output-dir "$T/escape/a/out"
 	expect_eq "traversal ($bad): exit 1" "$RC" 1
 	check "traversal ($bad): refused as a safe name" grep -q "expected a safe name" "$T/traversal.err"
+	# the problem points into the matrix file, not into a copy of the entry
+	check "traversal ($bad): at its place in the matrix" \
+		grep -q "^$T/escape/matrix.json:[0-9]*:[0-9]*: .*expected a safe name" "$T/traversal.err"
 done
 check "traversal: the script outside the workspace never ran" test ! -e "$T/escape/ran"
 check "traversal: nothing written beside the output directory" \
