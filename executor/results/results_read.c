@@ -15,6 +15,7 @@
 #include "common/buf.h"
 #include "common/diag.h"
 #include "common/fileio.h"
+#include "common/strindex.h"
 #include "common/vec.h"
 #include "common/xalloc.h"
 #include "executor/core/jtree.h"
@@ -23,17 +24,13 @@
 /* Results larger than this are not results (a guard against reading a model by mistake). */
 #define RESULT_MAX_BYTES (256u << 20)
 
-struct seen {
-	uint64_t hash;
-	char *bytes; /* owned */
-	size_t len;
-};
-
 struct reader {
 	struct result_set *rs;
 	struct diags *d;
-	struct seen *seen;
-	size_t seen_nr, seen_alloc;
+	/* the bytes of every result taken, to drop a document seen twice (the same artifact
+	 * downloaded twice, a file named twice): owned copies, indexed by their whole bytes */
+	struct strvec seen;
+	struct strindex seen_index;
 };
 
 struct member {
@@ -54,16 +51,6 @@ static bool is_result_name(const char *path)
 {
 	const char *b = base_name(path);
 	return !strncmp(b, "agg_", 4) && ends_with(b, ".json");
-}
-
-static uint64_t fnv1a(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ull;
-	}
-	return h;
 }
 
 /* Parse problems of one file become one warning: the file is skipped, the run goes on. */
@@ -93,21 +80,16 @@ static void take_document(struct reader *r, const char *source, const char *byte
 		r->rs->skipped++;
 		return;
 	}
-	uint64_t h = fnv1a(bytes, len);
-	for (size_t i = 0; i < r->seen_nr; i++) {
-		if (r->seen[i].hash == h && r->seen[i].len == len &&
-		    !memcmp(r->seen[i].bytes, bytes, len)) {
-			jtree_free(root);
-			r->rs->duplicates++;
-			return;
-		}
+	if (strindex_find(&r->seen_index, bytes, len) != STRINDEX_NONE) {
+		jtree_free(root);
+		r->rs->duplicates++;
+		return;
 	}
-	VEC_GROW(r->seen, r->seen_nr + 1, r->seen_alloc);
-	r->seen[r->seen_nr].hash = h;
-	r->seen[r->seen_nr].bytes = xmalloc(len + 1);
-	memcpy(r->seen[r->seen_nr].bytes, bytes, len);
-	r->seen[r->seen_nr].len = len;
-	r->seen_nr++;
+	char *copy = xmalloc(len + 1);
+	memcpy(copy, bytes, len);
+	copy[len] = '\0';
+	strindex_add(&r->seen_index, copy, len, r->seen.nr);
+	VEC_PUSH(&r->seen, copy);
 	VEC_GROW(r->rs->v, r->rs->nr + 1, r->rs->alloc);
 	r->rs->v[r->rs->nr].source = xstrdup(source);
 	r->rs->v[r->rs->nr].root = root;
@@ -284,12 +266,13 @@ int results_read(struct result_set *rs, const char *const *paths, size_t n, stru
 		}
 	}
 	strvec_sort(&files);
-	struct reader r = { rs, d, NULL, 0, 0 };
+	struct reader r = { rs, d, { 0 }, STRINDEX_INIT };
 	for (size_t i = 0; i < files.nr; i++)
 		read_file(&r, files.v[i]);
-	for (size_t i = 0; i < r.seen_nr; i++)
-		free(r.seen[i].bytes);
-	free(r.seen);
+	strindex_release(&r.seen_index);
+	for (size_t i = 0; i < r.seen.nr; i++)
+		free((char *)r.seen.v[i]);
+	free(r.seen.v);
 	for (size_t i = 0; i < files.nr; i++)
 		free((char *)files.v[i]);
 	free(files.v);
