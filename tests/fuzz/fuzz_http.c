@@ -11,6 +11,7 @@
 
 #include "common/buf.h"
 #include "executor/load/http.h"
+#include "tests/fuzz/fuzz_split.h"
 
 static int collect(const char *p, size_t n, void *arg)
 {
@@ -50,11 +51,10 @@ static int feed(struct http_resp *r, struct buf *body, const char *s, size_t n,
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (size < 2)
+	const char *s;
+	size_t n, split;
+	if (!fuzz_split(data, size, &s, &n, &split))
 		return 0;
-	const char *s = (const char *)data + 2;
-	size_t n = size - 2;
-	size_t split = ((size_t)data[0] | (size_t)data[1] << 8) % (n + 1);
 	struct buf whole = BUF_INIT, parts = BUF_INIT;
 	struct http_resp a, b;
 	http_resp_init(&a);

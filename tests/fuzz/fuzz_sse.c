@@ -10,6 +10,7 @@
 #include "common/buf.h"
 #include "executor/load/jscan.h"
 #include "executor/load/sse.h"
+#include "tests/fuzz/fuzz_split.h"
 
 static int collect(const char *data, size_t n, void *arg)
 {
@@ -22,11 +23,10 @@ static int collect(const char *data, size_t n, void *arg)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (size < 2)
+	const char *s;
+	size_t n, split;
+	if (!fuzz_split(data, size, &s, &n, &split))
 		return 0;
-	const char *s = (const char *)data + 2;
-	size_t n = size - 2;
-	size_t split = ((size_t)data[0] | (size_t)data[1] << 8) % (n + 1);
 	struct buf whole = BUF_INIT, parts = BUF_INIT;
 	struct sse p;
 	sse_init(&p);
