@@ -245,7 +245,8 @@ static int finish_config(struct bench_config *cfg, struct bench_args *a, struct 
 		bench_config_set_url(cfg, &a->url, url.s);
 		buf_release(&url);
 	}
-	bench_config_set_concurrency(cfg, cfg->max_concurrency);
+	if (bench_config_set_concurrency(cfg, cfg->max_concurrency, d))
+		return -1;
 	if (a->num_prompts)
 		cfg->ds.num_prompts = (size_t)a->num_prompts;
 	if (a->num_warmups >= 0)

@@ -290,6 +290,9 @@ static void join_path(struct buf *p, const char *prefix, const char *key)
 static int unknown_key(const struct table *t, unsigned shape, struct ctx *c,
 		       const struct jmember *m, const char *path)
 {
+	if (strlen(m->key) != m->key_len)
+		return diags_errorf(c->d, c->name, m->val.line, m->val.col, path,
+				    "unknown key (it holds a NUL character)");
 	const char *cands[EK_NR];
 	size_t n = 0;
 	for (size_t j = 0; j < t->nr; j++)
@@ -325,8 +328,8 @@ static int check_object(void *rec, const struct table *t, unsigned shape, const 
 			rc = duplicate_key(c, obj, i, path.s);
 			continue;
 		}
-		size_t k = 0;
-		while (k < t->nr && strcmp(t->rows[k].name, m->key))
+		size_t k = 0; /* a key with a NUL in it matches no row: "image\u0000" is unknown */
+		while (k < t->nr && (strcmp(t->rows[k].name, m->key) || strlen(m->key) != m->key_len))
 			k++;
 		if (k == t->nr) {
 			rc = unknown_key(t, shape, c, m, path.s);

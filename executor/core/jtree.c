@@ -470,8 +470,10 @@ const struct jnode *jobj_get(const struct jnode *obj, const char *key)
 {
 	if (!obj || obj->type != JT_OBJ)
 		return NULL;
+	/* by length too: a member named "image\u0000" is not "image" */
+	size_t len = strlen(key);
 	for (size_t i = obj->nr; i-- > 0;)
-		if (!strcmp(obj->members[i].key, key))
+		if (obj->members[i].key_len == len && !memcmp(obj->members[i].key, key, len))
 			return &obj->members[i].val;
 	return NULL;
 }

@@ -9,9 +9,11 @@
  *   bench_summary(&buf, &cfg, &res);           the human summary (summary.h)
  *   bench_result_release(&res);                (result.h)
  *
- * bench_run returns -1 with diags only when the load could not run at all (bad URL, server
- * unreachable for a required helper call, failed --profile start); failed requests are data,
- * counted in res.failures. The config borrows every string (argv in cmd_bench.c).
+ * bench_run returns -1 with diags when the load could not run (bad URL, server unreachable
+ * for a required helper call, failed --profile start), ran out of file descriptors, or when
+ * --profile's stop failed after it; res.measured says whether its outcomes are a measurement
+ * (they are after a failed stop_profile and after SIGINT, not in the other cases). Failed
+ * requests are data, counted in res.failures. The config borrows every string.
  */
 #ifndef EXECUTOR_BENCH_H
 #define EXECUTOR_BENCH_H

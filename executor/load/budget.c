@@ -21,6 +21,8 @@
 #define MALLOC_OVERHEAD 16.0
 /* a connection and its flight: sockets state, response head, SSE buffers, event slot */
 #define CONN_BYTES 4096.0
+/* a connection's slot before it is opened (struct conn and struct flight), counted generously */
+#define CONN_SLOT_BYTES 512.0
 /* bytes of one token in a request, at most: "29999, " as an id (ids stay below 30000), a
  * word of the built-in list (6 letters at most) and its space as text */
 #define WIRE_BYTES_PER_TOKEN 7.0
@@ -46,12 +48,14 @@ bool load_fds_known(const struct bench_config *cfg)
 	return cfg->max_concurrency || !isfinite(cfg->request_rate);
 }
 
-int load_fd_limit(void)
+int load_fd_limit(bool raise)
 {
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_NOFILE, &rl))
 		return 1024;
-	if (rl.rlim_cur < rl.rlim_max) {
+	if (!raise) /* what it will be once raised: the hard limit */
+		rl.rlim_cur = rl.rlim_max;
+	else if (rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 		getrlimit(RLIMIT_NOFILE, &rl);
@@ -95,7 +99,10 @@ void load_budget_estimate(struct load_budget *out, const struct bench_config *cf
 	double inflight = (double)out->inflight;
 	out->prompt_bytes = n * prompt;
 	out->record_bytes = n * (record + samples);
-	out->conn_bytes = inflight * (CONN_BYTES + (cfg->num_warmups ? itl : 0));
+	/* a rate without a bound allocates a slot per prompt, but opens (and fills) only the
+	 * connections its schedule keeps in flight: those are not known here */
+	double conn = load_fds_known(cfg) ? CONN_BYTES : CONN_SLOT_BYTES;
+	out->conn_bytes = inflight * (conn + (cfg->num_warmups ? itl : 0));
 	out->total_bytes = out->prompt_bytes + out->record_bytes + out->conn_bytes + FIXED_BYTES;
 	out->fds = inflight + FDS_SPARE;
 }
@@ -134,12 +141,12 @@ int load_budget_check(const struct bench_config *cfg, struct diags *d)
 	if (avail > 0 && b.total_bytes > avail * MEM_SHARE)
 		rc = diags_errorf(d, NULL, 0, 0, NULL,
 				  "the load is too large for this machine: about %.1f GiB for %zu "
-				  "prompts of up to %ld tokens, their records and %zu connections; "
+				  "prompts of up to %.0f tokens, their records and %zu connections; "
 				  "the limit is %.1f GiB (half of MemAvailable, %.1f GiB)",
 				  gib(b.total_bytes), cfg->ds.num_prompts,
-				  cfg->ds.prefix_len + cfg->ds.input_len, b.inflight,
+				  (double)cfg->ds.prefix_len + (double)cfg->ds.input_len, b.inflight,
 				  gib(avail * MEM_SHARE), gib(avail));
-	int fd_limit = load_fd_limit();
+	int fd_limit = load_fd_limit(false);
 	if (load_fds_known(cfg) && b.fds > fd_limit)
 		rc = diags_errorf(d, NULL, 0, 0, NULL,
 				  "the load is too large for this machine: %zu requests in flight "

@@ -38,9 +38,10 @@ size_t load_max_inflight(const struct bench_config *cfg);
  * flight as its schedule and the server's latency make: that is sized as it happens, and the
  * load fails only when descriptors really run out (load.c). */
 bool load_fds_known(const struct bench_config *cfg);
-/* The descriptor limit the load runs under: the soft limit, raised to the hard one first
- * (raising it is this process's right; the hard limit is not ours). */
-int load_fd_limit(void);
+/* The descriptor limit the load runs under: the soft limit raised to the hard one (raising it
+ * is this process's right; the hard limit is not ours). raise false: only say what it will
+ * be, so that a check before the server starts does not hand the raised limit to it. */
+int load_fd_limit(bool raise);
 void load_budget_estimate(struct load_budget *out, const struct bench_config *cfg);
 /* 0 when the estimate fits in half of MemAvailable and in load_fd_limit, else -1. */
 int load_budget_check(const struct bench_config *cfg, struct diags *d);

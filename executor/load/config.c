@@ -24,7 +24,7 @@ void bench_config_init(struct bench_config *cfg)
 	cfg->ds.input_len = cfg->ds.output_len = 1024;
 	cfg->ds.range_ratio = 0.8;
 	cfg->ds.format = PROMPT_IDS;
-	bench_config_set_concurrency(cfg, 0);
+	bench_config_set_concurrency(cfg, 0, NULL); /* 0 is always within bounds */
 	cfg->best_of = 1;
 	cfg->request_rate = INFINITY;
 	cfg->burstiness = 1.0;
@@ -41,11 +41,17 @@ void bench_config_init(struct bench_config *cfg)
 	cfg->bearer = key && *key ? key : NULL;
 }
 
-void bench_config_set_concurrency(struct bench_config *cfg, long max_concurrency)
+int bench_config_set_concurrency(struct bench_config *cfg, long max_concurrency,
+				 struct diags *d)
 {
+	/* 10 x it must stay a long (the budget then says whether the machine can hold it) */
+	if (max_concurrency < 0 || max_concurrency > LONG_MAX / 10)
+		return diags_usagef(d, "--max-concurrency: expected 1 to %ld, found %ld",
+				    LONG_MAX / 10, max_concurrency);
 	cfg->max_concurrency = max_concurrency;
 	cfg->ds.num_prompts = max_concurrency ? (size_t)(10 * max_concurrency) : 1000;
 	cfg->num_warmups = 2 * max_concurrency;
+	return 0;
 }
 
 void bench_config_set_url(struct bench_config *cfg, struct buf *storage, const char *base_url)
@@ -88,12 +94,8 @@ int bench_config_for_run(struct bench_config *cfg, struct buf *url,
 	cfg->ds.input_len = spec->isl;
 	cfg->ds.output_len = spec->osl;
 	cfg->ds.range_ratio = spec->range_ratio;
-	if (spec->conc < 1 || spec->conc > LONG_MAX / 10)
-		return diags_usagef(d, "--max-concurrency: expected 1 to %ld, found %ld",
-				    LONG_MAX / 10, spec->conc);
-	cfg->max_concurrency = spec->conc;
-	cfg->ds.num_prompts = (size_t)(10 * spec->conc);
-	cfg->num_warmups = 2 * spec->conc;
+	if (bench_config_set_concurrency(cfg, spec->conc < 1 ? -1 : spec->conc, d))
+		return -1;
 	/* 4.8 passes these although they are 4.2's defaults too: the command line says what
 	 * `run` wants even if `bench`'s defaults change */
 	cfg->request_rate = INFINITY;

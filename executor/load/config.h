@@ -67,8 +67,10 @@ struct bench_config {
 /* The defaults of executor-spec 4.2, and $OPENAI_API_KEY as the bearer when set. */
 void bench_config_init(struct bench_config *cfg);
 /* max_concurrency (0: unlimited) and the defaults that follow from it: num_prompts 10 x
- * max_concurrency (1000 when unlimited), num_warmups 2 x max_concurrency. */
-void bench_config_set_concurrency(struct bench_config *cfg, long max_concurrency);
+ * max_concurrency (1000 when unlimited), num_warmups 2 x max_concurrency. -1 with a usage
+ * diag when 10 x it would not fit in a long (d may be NULL for 0). */
+int bench_config_set_concurrency(struct bench_config *cfg, long max_concurrency,
+				 struct diags *d);
 /* base_url without trailing '/' into storage (emptied first), which cfg->base_url borrows. */
 void bench_config_set_url(struct bench_config *cfg, struct buf *storage, const char *base_url);
 /* The rules no option row can state: value ranges of doubles, the backend against the

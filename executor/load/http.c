@@ -59,6 +59,8 @@ static int parse_head(struct http_resp *r)
 	if (r->status < 200 && r->status != 101) {
 		/* an interim response (100 Continue, 103 Early Hints): the real one follows on the
 		 * same connection, so its head is dropped and the next head is read */
+		if (++r->interim > HTTP_MAX_INTERIM)
+			return HTTP_ERR;
 		buf_reset(&r->head);
 		r->status = 0;
 		return HTTP_MORE;
@@ -97,8 +99,14 @@ static int parse_head(struct http_resp *r)
 		r->remaining = 0;
 		r->st = HS_CHUNK_SIZE;
 	}
-	else if (r->status == 204 || r->status == 304 || r->status == 101)
-		r->st = HS_DONE; /* no body (101: a protocol switch we never ask for, a failure) */
+	else if (r->status == 204 || r->status == 304)
+		r->st = HS_DONE; /* no body */
+	else if (r->status == 101) {
+		/* a protocol switch we never ask for: a failure, and the connection speaks another
+		 * protocol from here on, so it is not reused */
+		r->st = HS_DONE;
+		r->keep_alive = false;
+	}
 	else if (has_len)
 		r->st = r->remaining ? HS_LEN : HS_DONE;
 	else {
@@ -227,6 +235,8 @@ int http_resp_feed(struct http_resp *r, const char *p, size_t n, size_t *used, h
 {
 	size_t head_used = 0, body_used = 0;
 	*used = 0;
+	if (n)
+		r->received = true;
 	while (r->st == HS_HEAD) {
 		/* a head; after an interim (1xx) one, the next head from the bytes after it */
 		size_t u = 0;

@@ -39,7 +39,13 @@ struct http_resp {
 	long long remaining;    /* bytes left of the Content-Length body or of this chunk */
 	int size_digits;        /* hex digits seen of the current chunk size */
 	bool trailer_blank;     /* HS_TRAILER: the current trailer line is empty so far */
+	int interim;            /* interim (1xx) heads skipped: at most HTTP_MAX_INTERIM */
+	bool received;          /* any byte of the response came (an interim head included) */
 };
+
+/* Interim heads before the real one (100 Continue, 103 Early Hints): more is a protocol error,
+ * so a server that sends them forever cannot hold a request until its timeout. */
+#define HTTP_MAX_INTERIM 8
 
 /* Return non-zero to stop (http_resp_feed then returns HTTP_STOP). */
 typedef int (*http_body_fn)(const char *p, size_t n, void *arg);

@@ -78,7 +78,7 @@ struct load {
 	struct evloop *ev;
 	struct addrinfo *addr;  /* owned */
 	int max_fds;
-	bool fds_ran_out;       /* a socket could not be made: no descriptor left (EMFILE, ENFILE) */
+	int fds_ran_out;        /* 0, or why a socket could not be made (EMFILE, ENFILE) */
 	size_t fds_inflight;    /* the requests in flight then */
 	struct conn *conns;     /* owned, max_inflight of them */
 	struct conn *idle, *spare;
@@ -173,7 +173,7 @@ static int conn_open(struct load *L, struct conn *c)
 	int fd = socket(a->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		if ((errno == EMFILE || errno == ENFILE) && !L->fds_ran_out) {
-			L->fds_ran_out = true; /* the load ends: before_sleep, load_run */
+			L->fds_ran_out = errno; /* the load ends: before_sleep, load_run */
 			L->fds_inflight = L->inflight;
 		}
 		return -1;
@@ -223,7 +223,9 @@ static void finish(struct load *L, struct conn *c, enum fail_reason reason, bool
 		L->warm_done++;
 	}
 	c->fl = NULL;
-	if (keep && c->resp.keep_alive) {
+	/* a request whose bytes were not all sent (the server answered early, a 413 say) leaves
+	 * the rest of its body in the way of the next request: that connection is not reused */
+	if (keep && c->resp.keep_alive && c->wr_off == f->wire->len) {
 		c->reused = true;
 		c->next = L->idle;
 		L->idle = c;
@@ -237,7 +239,7 @@ static void finish(struct load *L, struct conn *c, enum fail_reason reason, bool
 static bool retry_stale(struct load *L, struct conn *c)
 {
 	struct flight *f = c->fl;
-	if (!c->reused || f->retried || c->resp.head.len || c->resp.status)
+	if (!c->reused || f->retried || c->resp.received)
 		return false;
 	f->retried = true;
 	c->fl = NULL;
@@ -565,7 +567,7 @@ static int load_setup(struct load *L, const struct url_parts *url, struct diags 
 	if (gai)
 		return diags_errorf(d, NULL, 0, 0, NULL, "cannot resolve '%s': %s", url->host,
 				    gai_strerror(gai));
-	L->max_fds = load_fd_limit();
+	L->max_fds = load_fd_limit(true);
 	size_t n = L->res->nr;
 	L->max_inflight = load_max_inflight(cfg);
 	/* load_budget_check refuses this up front; kept for callers that skip it */
@@ -659,12 +661,17 @@ int load_run(struct bench_result *res, const struct bench_config *cfg,
 		progress_finish(&L.prog, L.done, clock_mono_ns());
 		record_client(&L);
 		res->measured = !rc && !L.fds_ran_out;
-		if (L.fds_ran_out)
+		if (L.fds_ran_out == EMFILE)
 			rc = diags_errorf(d, NULL, 0, 0, NULL,
 					  "out of file descriptors with %zu requests in flight (the "
 					  "limit is %d, RLIMIT_NOFILE raised to its hard limit): raise "
 					  "the hard limit (ulimit -Hn, LimitNOFILE=) or bound the load with "
 					  "--max-concurrency", L.fds_inflight, L.max_fds);
+		else if (L.fds_ran_out)
+			rc = diags_errorf(d, NULL, 0, 0, NULL,
+					  "the system's file table is full with %zu requests in flight "
+					  "(ENFILE): raise fs.file-max or bound the load with "
+					  "--max-concurrency", L.fds_inflight);
 	}
 	load_teardown(&L);
 	return rc;

@@ -96,11 +96,6 @@ void percentile_name(struct buf *out, double p)
 	}
 }
 
-static double ns_s(int64_t ns)
-{
-	return (double)ns / 1e9;
-}
-
 /* ---- the raw result ---- */
 
 static void put_double(struct rkeys *k, const char *key, double v)

@@ -12,7 +12,7 @@ const char *const fail_names[FAIL_NR] = {
 	"no_choice_event", "timeout_headers", "timeout", "stream_too_long", "interrupted",
 };
 
-static double ns_s(int64_t ns)
+double ns_s(int64_t ns)
 {
 	return (double)ns / 1e9;
 }

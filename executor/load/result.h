@@ -13,6 +13,7 @@
 #define EXECUTOR_RESULT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 
 #include "executor/load/api.h"
@@ -37,6 +38,9 @@ enum fail_reason {
 	FAIL_NR,
 };
 extern const char *const fail_names[FAIL_NR];
+
+/* A monotonic-clock interval in nanoseconds as seconds (what the results report). */
+double ns_s(int64_t ns);
 
 /* One request's outcome, in issue order. */
 struct bench_req {

@@ -299,6 +299,11 @@ static void test_hostile_values(void **state)
 		first_diag(&d, bad[i].key, bad[i].msg);
 		diags_release(&d);
 	}
+	/* a member "image\u0000" is not image: unknown (it once passed as image and leaked) */
+	struct diags dk = DIAGS_INIT;
+	assert_int_equal(parse_with("isl", "1024, \"image\\u0000\": \"b\"", &dk), -1);
+	first_diag(&dk, "image", "unknown key (it holds a NUL character)");
+	diags_release(&dk);
 	struct diags d = DIAGS_INIT;
 	assert_int_equal(parse_with("conc", "65536", &d), 0);
 	assert_int_equal(parse_with("model", "\"org/Model-v1.5 (caf\u00e9)\"", &d), 0);

@@ -134,10 +134,16 @@ static void test_concurrency_defaults(void **state)
 	assert_int_equal(cfg.max_concurrency, 0);
 	assert_int_equal(cfg.ds.num_prompts, 1000);
 	assert_int_equal(cfg.num_warmups, 0);
-	bench_config_set_concurrency(&cfg, 16);
+	struct diags d = DIAGS_INIT;
+	assert_int_equal(bench_config_set_concurrency(&cfg, 16, &d), 0);
 	assert_int_equal(cfg.max_concurrency, 16);
 	assert_int_equal(cfg.ds.num_prompts, 160);
 	assert_int_equal(cfg.num_warmups, 32);
+	/* 10 x it would overflow a long (undefined behaviour before the budget could refuse) */
+	assert_int_equal(bench_config_set_concurrency(&cfg, 922337203685477581L, &d), -1);
+	assert_true(d.usage);
+	assert_int_equal(cfg.max_concurrency, 16);
+	diags_release(&d);
 }
 
 /* A value out of range is a usage error from the builder as from the command line. */

@@ -54,6 +54,11 @@ static const struct http_case cases[] = {
 	  "Link: </a>\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
 	  "2\r\nhi\r\n0\r\n\r\n", HTTP_DONE, 200, true, "hi", 0 },
 	{ "only interim", "HTTP/1.1 100 Continue\r\n\r\n", HTTP_MORE, 0, false, "", 0 },
+	{ "interim heads forever", "HTTP/1.1 100 A\r\n\r\nHTTP/1.1 100 A\r\n\r\nHTTP/1.1 100 A\r\n\r\n"
+	  "HTTP/1.1 100 A\r\n\r\nHTTP/1.1 100 A\r\n\r\nHTTP/1.1 100 A\r\n\r\nHTTP/1.1 100 A\r\n\r\n"
+	  "HTTP/1.1 100 A\r\n\r\nHTTP/1.1 100 A\r\n\r\n", HTTP_ERR, 100, true, "", 0 },
+	{ "101 is not reused", "HTTP/1.1 101 Switching\r\nUpgrade: h2c\r\n\r\n", HTTP_DONE, 101,
+	  false, "", 0 },
 	{ "length with garbage", "HTTP/1.1 200 OK\r\nContent-Length: 37XK\r\n\r\n", HTTP_ERR, 200,
 	  true, "", 0 },
 	{ "chunked beside a length", "HTTP/1.1 200 OK\r\nContent-Length: 37\r\n"
