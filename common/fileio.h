@@ -1,6 +1,8 @@
 /*
- * fileio: whole-file reads and crash-safe writes. A file is written to a temporary name in
- * the same directory and renamed into place, so a reader never sees a partial file.
+ * fileio: whole-file reads and writes. file_write_atomic is crash-safe: a temporary name in
+ * the same directory renamed into place, so a reader never sees a partial file. The others
+ * say what they promise: file_append adds to a file (a log, a summary), and file_overwrite
+ * writes in place where no temporary file fits (a full disk), so a crash may leave it short.
  */
 #ifndef COMMON_FILEIO_H
 #define COMMON_FILEIO_H

@@ -218,7 +218,10 @@ static void drain_two(int fd_out, int fd_err, struct buf *out, struct buf *err)
 int proc_capture(const char *const *argv, struct buf *out, struct buf *err, int *status,
 		 struct diags *d)
 {
-	struct proc_opts o = { .argv = argv, .out = PROC_PIPE, .err = PROC_PIPE };
+	/* its own process group: a Ctrl-C at the terminal (or a signal to our group) must not
+	 * kill a short helper we wait for, such as the scancel of a clean-up */
+	struct proc_opts o = { .argv = argv, .out = PROC_PIPE, .err = PROC_PIPE,
+			       .new_group = true };
 	struct proc p;
 	if (proc_spawn(&p, &o, d))
 		return -1;

@@ -50,9 +50,10 @@ struct proc {
  * "cannot enter DIR: why") when it could not be started; nothing is left open then. */
 int proc_spawn(struct proc *p, const struct proc_opts *o, struct diags *d);
 
-/* Runs argv to completion with stdout and stderr collected into out and err. Fills *status
- * with the exit status (128 + signal when killed). Returns -1 with a diag only when the
- * command could not be run at all. */
+/* Runs argv to completion, in a process group of its own (a terminal's Ctrl-C does not reach
+ * it), with stdout and stderr collected into out and err. Fills *status with the exit status
+ * (128 + signal when killed). Returns -1 with a diag only when the command could not be run
+ * at all. */
 int proc_capture(const char *const *argv, struct buf *out, struct buf *err, int *status,
 		 struct diags *d);
 

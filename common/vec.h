@@ -28,7 +28,7 @@
 		(s)->v[(s)->nr++] = (elem);                \
 	} while (0)
 
-/* A vector of borrowed or owned C strings; strvec_release frees only the array. */
+/* A vector of borrowed or owned C strings; the owner frees v (and the strings it owns). */
 struct strvec {
 	const char **v;
 	size_t nr, alloc;

@@ -5,6 +5,7 @@
  */
 #include "executor/commands.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "common/opt.h"
 #include "common/vec.h"
 #include "executor/core/jtree.h"
+#include "executor/core/profile.h"
 #include "executor/run.h"
 
 struct run_cli {
@@ -52,6 +54,7 @@ static int run_matrix(struct run_cli *c, const char *text, size_t len, struct di
 		return rc ? diags_errorf(d, NULL, 0, 0, NULL, "cannot write to stdout") : 0;
 	}
 	struct buf out = BUF_INIT, summary = BUF_INIT;
+	bool stdout_failed = false;
 	c->o.matrix_layout = true;
 	for (size_t i = 0; i < n && !*c->o.stop; i++) {
 		struct buf one = BUF_INIT;
@@ -65,7 +68,7 @@ static int run_matrix(struct run_cli *c, const char *text, size_t len, struct di
 		size_t first = d->nr;
 		struct run_input in = { one.s, one.len, name, &arr->items[i], c->matrix };
 		run_entry(&res, &c->o, &in, &out, d);
-		print_out(&out);
+		stdout_failed |= print_out(&out) != 0;
 		/* each entry's problems are printed as they happen, not all at the end */
 		struct diags mine = { d->v ? d->v + first : NULL, d->nr - first, 0, 0, 0 };
 		diags_print(stderr, &mine);
@@ -82,9 +85,11 @@ static int run_matrix(struct run_cli *c, const char *text, size_t len, struct di
 		buf_addf(&summary, "; results in %s", c->o.output_dir);
 	buf_addch(&summary, '\n');
 	fputs("\n", stdout);
-	print_out(&summary);
+	stdout_failed |= print_out(&summary) != 0;
 	buf_release(&out);
 	buf_release(&summary);
+	if (stdout_failed) /* the plans and summaries are the product: not there is a failure */
+		return diags_errorf(d, NULL, 0, 0, NULL, "cannot write to stdout");
 	if (*c->o.stop)
 		return diags_errorf(d, NULL, 0, 0, NULL, "interrupted after %zu of %zu entries", ran, n);
 	return succeeded < n ? diags_errorf(d, NULL, 0, 0, NULL, "%zu of %zu entries failed",
@@ -120,9 +125,15 @@ int cmd_run(int argc, char **argv, volatile sig_atomic_t *stop, struct diags *d)
 	int prc = opt_parse_or_help(&cmd, argc, argv, NULL, &out, d);
 	int status = EXIT_OK;
 	if (prc > 0) {
-		print_out(&out);
+		if (print_out(&out)) {
+			diags_errorf(d, NULL, 0, 0, NULL, "cannot write to stdout");
+			status = EXIT_FAIL;
+		}
 		goto done;
 	}
+	if (!prc && c.o.health_timeout_s > HEALTH_TIMEOUT_MAX_S)
+		prc = diags_usagef(d, "--health-timeout: expected 1 to %d seconds, found %ld",
+				   HEALTH_TIMEOUT_MAX_S, c.o.health_timeout_s);
 	int given = !!c.entry + !!c.entry_json + !!c.matrix;
 	if (!prc && given != 1)
 		prc = diags_usagef(d, "give exactly one of --entry, --entry-json and --matrix");
@@ -144,7 +155,8 @@ int cmd_run(int argc, char **argv, volatile sig_atomic_t *stop, struct diags *d)
 		size_t len = c.entry_json ? strlen(c.entry_json) : text.len;
 		struct run_input in = { json, len, c.entry ? c.entry : "--entry-json", NULL, NULL };
 		rc = run_entry(&res, &c.o, &in, &out, d);
-		print_out(&out);
+		if (print_out(&out))
+			rc = diags_errorf(d, NULL, 0, 0, NULL, "cannot write to stdout");
 		if (!c.o.dry_run)
 			fprintf(stderr, "executor: %s\n", res.summary);
 	}

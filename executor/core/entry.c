@@ -165,8 +165,8 @@ static int parse_setting(struct entry_worker *w, struct ctx *c, const struct jno
 static int check_object(void *rec, const struct table *t, unsigned shape, const char *shape_why,
 			struct ctx *c, const struct jnode *obj, const char *prefix);
 
-/* The names of the rows of t that are required in shape, joined by ", ". */
-/* Appends the required names joined by ", " (out may already hold text before them). */
+/* Appends the names of the rows of t required in shape, joined by ", " (out may already hold
+ * text before them). */
 static void required_names(struct buf *out, const struct table *t, unsigned shape)
 {
 	const char *sep = "";

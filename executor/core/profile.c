@@ -47,7 +47,7 @@ static const struct sfield profile_fields[] = {
 	{ "gpus-per-node", SF_INT, 0, 1, 0, NULL, offsetof(struct profile, gpus_per_node), 0, NULL, NULL },
 	{ "port", SF_INT, 0, 1, 65535, NULL, offsetof(struct profile, port), 0, NULL, NULL },
 	{ "health-path", SF_STR, 0, 0, 0, NULL, offsetof(struct profile, health_path), 0, NULL, NULL },
-	{ "health-timeout", SF_INT, 0, 1, 0, NULL, offsetof(struct profile, health_timeout_s), 0, NULL, NULL },
+	{ "health-timeout", SF_INT, 0, 1, HEALTH_TIMEOUT_MAX_S, NULL, offsetof(struct profile, health_timeout_s), 0, NULL, NULL },
 	{ "env", SF_MAP_STR, 0, 0, 0, NULL, offsetof(struct profile, env), offsetof(struct profile, env_nr), NULL, NULL },
 	{ "mounts", SF_STR_LIST, 0, 0, 0, NULL, offsetof(struct profile, mounts), offsetof(struct profile, mounts_nr), NULL, NULL },
 	{ "docker", SF_RECORD, 0, 0, 0, NULL, offsetof(struct profile, docker), 0, &docker_schema, NULL },

@@ -16,6 +16,10 @@
 #include "common/schema.h"
 #include "common/yamltree.h"
 
+/* The longest health wait a profile or --health-timeout may ask for (11.6 days): deadlines are
+ * nanoseconds in an int64_t, and no server takes longer to come up. */
+#define HEALTH_TIMEOUT_MAX_S 1000000
+
 struct diags;
 
 struct profile_docker {

@@ -114,7 +114,10 @@ static int call(struct reply *r, const char *socket, const char *base, const cha
 				       .timeout_ms = timeout_s * 1000, .stop = stop,
 				       .resp = &r->body };
 		long status = hcall_do(&h, &q);
-		if (status < 0)
+		if (status < 0 && stop && *stop)
+			rc = diags_errorf(d, NULL, 0, 0, NULL, "interrupted during %s %s (the container "
+					  "engine's answer was not waited for)", method, path);
+		else if (status < 0)
 			rc = diags_errorf(d, NULL, 0, 0, NULL,
 					  "container engine at %s%s: %s %s failed: %s",
 					  socket ? "unix://" : "", socket ? socket : base, method,
@@ -122,6 +125,8 @@ static int call(struct reply *r, const char *socket, const char *base, const cha
 		else
 			r->status = status;
 	}
+	if (rc) /* the callers read the body only of an answer */
+		buf_release(&r->body);
 	hcall_release(&h);
 	buf_release(&url);
 	return rc;
@@ -258,10 +263,7 @@ static void add_env(struct jsonw *w, const struct launch_spec *s, bool mask_secr
 	for (size_t i = 0; i < s->env.nr; i++) {
 		const char *v = s->env.v[i];
 		size_t klen = strcspn(v, "=");
-		bool secret = false;
-		for (size_t k = 0; mask_secrets && s->secrets && k < s->secrets->nr; k++)
-			secret |= strlen(s->secrets->v[k]) == klen && !strncmp(s->secrets->v[k], v, klen);
-		if (secret) {
+		if (mask_secrets && launch_is_secret(s, v, klen)) {
 			struct buf m = BUF_INIT;
 			buf_addf(&m, "%.*s=***", (int)klen, v);
 			jsonw_str(w, m.s);
@@ -628,13 +630,20 @@ static int docker_stop(struct launched *l, const struct launch_spec *s, int grac
 	if (k && k->id) {
 		struct reply r;
 		struct buf path = BUF_INIT;
+		/* a stop that fails matters only if the forced remove fails too */
+		struct diags stop_why = DIAGS_INIT;
 		buf_addf(&path, API "/containers/%s/stop?t=%d", k->id, grace_s);
-		if (!call(&r, k->socket, k->base, "POST", path.s, NULL, grace_s + 30, NULL, d))
+		if (!call(&r, k->socket, k->base, "POST", path.s, NULL, grace_s + 30, NULL,
+			  &stop_why))
 			buf_release(&r.body);
 		buf_release(&path);
 		/* the log stream ends when the container stops: its last lines go to server.log */
 		logs_finish(k, 2000);
 		rc = remove_container(k, k->id, d);
+		if (rc)
+			for (size_t i = 0; i < stop_why.nr; i++)
+				diags_errorf(d, NULL, 0, 0, NULL, "%s", stop_why.v[i].msg);
+		diags_release(&stop_why);
 		free(k->id);
 		k->id = NULL;
 	}

@@ -127,7 +127,9 @@ static int jobs_named(struct strvec *ids, struct buf *text, const char *node, st
 {
 	struct buf name = BUF_INIT;
 	buf_addf(&name, "--name=%s", node);
-	const char *argv[] = { "squeue", "-h", "-o", "%i", name.s, NULL };
+	/* --me: another user's job of that name is not ours to cancel (scancel would refuse it
+	 * and fail the run) */
+	const char *argv[] = { "squeue", "--me", "-h", "-o", "%i", name.s, NULL };
 	int rc = slurm_cmd(text, argv, d);
 	buf_release(&name);
 	for (char *save = NULL, *t = rc ? NULL : strtok_r(text->s, "\n", &save); t;
@@ -323,16 +325,21 @@ static int slurm_start(struct launched *l, const struct launch_spec *s, struct d
 	return rc;
 }
 
-/* The job's state in the queue ("RUNNING", ...), or "" once it has left the queue. */
-static void job_state(struct buf *out, const char *job_id)
+/* The job's state in the queue ("RUNNING", ...), or "" once it has left the queue. false
+ * when squeue could not say (slurmctld busy or timed out): one such answer is no death. */
+static bool job_state(struct buf *out, const char *job_id)
 {
-	struct diags ignore = DIAGS_INIT;
+	struct diags why = DIAGS_INIT;
 	const char *argv[] = { "squeue", "-h", "-j", job_id, "-o", "%T", NULL };
-	if (slurm_cmd(out, argv, &ignore))
-		buf_reset(out); /* squeue refuses a job id it no longer knows */
+	bool known = true;
+	if (slurm_cmd(out, argv, &why)) {
+		buf_reset(out); /* squeue refuses a job id it no longer knows: the job has left */
+		known = why.nr && strstr(why.v[0].msg, "Invalid job id");
+	}
 	while (out->len && (out->s[out->len - 1] == '\n' || out->s[out->len - 1] == ' '))
 		buf_setlen(out, out->len - 1);
-	diags_release(&ignore);
+	diags_release(&why);
+	return known;
 }
 
 /* Alive while srun runs and the job is in the queue as running (checked once a second:
@@ -355,7 +362,10 @@ static bool slurm_alive(struct launched *l)
 		return true;
 	*checked_ns = now;
 	struct buf state = BUF_INIT;
-	job_state(&state, l->id);
+	if (!job_state(&state, l->id)) { /* asked again in a second; srun's exit is seen anyway */
+		buf_release(&state);
+		return true;
+	}
 	bool running = !strcmp(state.s, "RUNNING") || !strcmp(state.s, "CONFIGURING");
 	if (!running) {
 		l->ended = true;

@@ -29,7 +29,7 @@ void launched_release(struct launched *l)
 	memset(l, 0, sizeof(*l));
 }
 
-static bool is_secret(const struct launch_spec *s, const char *var, size_t klen)
+bool launch_is_secret(const struct launch_spec *s, const char *var, size_t klen)
 {
 	for (size_t i = 0; s->secrets && i < s->secrets->nr; i++)
 		if (strlen(s->secrets->v[i]) == klen && !strncmp(s->secrets->v[i], var, klen))
@@ -48,7 +48,7 @@ void launch_env_describe(struct buf *out, const struct launch_spec *s, const cha
 		const char *v = s->env.v[i];
 		size_t klen = strcspn(v, "=");
 		buf_adds(out, indent);
-		if (is_secret(s, v, klen)) {
+		if (launch_is_secret(s, v, klen)) {
 			buf_add_escaped(out, v, klen);
 			buf_adds(out, "=***");
 		} else {

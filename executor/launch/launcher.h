@@ -93,5 +93,7 @@ void launch_env_describe(struct buf *out, const struct launch_spec *s, const cha
  * describe ops print goes to a terminal, and a value from an entry, a profile or the
  * environment must not forge lines of it. */
 void launch_describe_str(struct buf *out, const char *str);
+/* Whether the variable whose name is var[0..klen) is one of the spec's secrets. */
+bool launch_is_secret(const struct launch_spec *s, const char *var, size_t klen);
 
 #endif

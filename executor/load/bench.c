@@ -18,7 +18,8 @@ static int profile_call(const struct bench_config *cfg, const char *what, struct
 	struct hcall h;
 	struct buf url = BUF_INIT, resp = BUF_INIT;
 	buf_addf(&url, "%s/%s", cfg->base_url, what);
-	struct hcall_opts o = { .bearer = cfg->bearer, .json = true };
+	/* to the server directly, as the load's own connections (no http_proxy) */
+	struct hcall_opts o = { .bearer = cfg->bearer, .json = true, .no_proxy = true };
 	int rc = hcall_init(&h, &o, d);
 	if (!rc) {
 		long status = hcall_post(&h, &resp, url.s, NULL, d);

@@ -192,7 +192,8 @@ int prepare_requests(struct prepared *out, const struct bench_config *cfg,
 		buf_init(&t.resp);
 		buf_init(&t.body);
 		buf_addf(&t.url, "%s/tokenize", cfg->base_url);
-		struct hcall_opts o = { .bearer = cfg->bearer, .json = true };
+		/* to the server directly, as the load's own connections (no http_proxy) */
+		struct hcall_opts o = { .bearer = cfg->bearer, .json = true, .no_proxy = true };
 		int rc = hcall_init(&t.h, &o, d);
 		if (!rc)
 			rc = size_text_prompts(out, cfg, &t, d);
