@@ -9,7 +9,7 @@
 # Exit status 0 when no target found anything. Findings are kept in $FUZZ_OUT (default
 # fuzz-findings/), one folder per target, to be turned into regression seeds.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 seconds=${1:-60}
 shift || true
 build=${FUZZ_BUILD:-build-asan}

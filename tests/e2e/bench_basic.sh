@@ -56,7 +56,10 @@ expect_eq "exact: detailed lists" "$(jv exact '[.input_lens, .output_lens, .ttft
   20
 ]"
 expect_eq "exact: itl count" "$(jv exact '[.itls[] | length] | add')" "$(( $(jv exact .total_output_tokens) - 20 ))"
-check "exact: mean ttft near 5 ms" test "$(jv exact '.mean_ttft_ms > 4.5 and .mean_ttft_ms < 8')" = true
+# (a timing bound: not when scripts/valgrind.sh runs the client 20-50x slower on purpose)
+if [ -z "${INFBENCH_UNDER_VALGRIND:-}" ]; then
+	check "exact: mean ttft near 5 ms" test "$(jv exact '.mean_ttft_ms > 4.5 and .mean_ttft_ms < 8')" = true
+fi
 
 # chat completions: text prompts sized against /tokenize
 bench chat --backend openai-chat --endpoint /v1/chat/completions --random-input-len 40 \
