@@ -3,8 +3,8 @@
  * for one entry, or for each entry of a matrix, one line each. It is the name the workflows
  * give the bmk_* artifact and the name `run` gives its files, made by the same function
  * (entry_result_filename) after the same strict entry reader, so the workflows never build
- * it themselves. A name with a character that an artifact or file name cannot carry is an
- * error, not a name.
+ * it themselves. The node is checked as run checks it (entry_node_name_checked): with the
+ * entry's safe names, no name can carry a character an artifact or file name cannot.
  */
 #include "executor/commands.h"
 
@@ -18,21 +18,16 @@
 #include "executor/core/entry.h"
 #include "executor/core/jtree.h"
 
-/* Appends the name of one entry and a newline; file: for messages. */
-static int name_one(struct buf *out, const struct entry *e, const char *node, const char *file,
-		    struct diags *d)
+/* Appends the name of one entry and a newline. */
+static int name_one(struct buf *out, const struct entry *e, const char *node, struct diags *d)
 {
-	struct buf name = BUF_INIT;
-	entry_result_filename(&name, e, entry_node_name(e, node));
-	const char *bad = entry_name_bad_char(name.s);
-	int rc = 0;
-	if (bad)
-		rc = diags_errorf(d, file, 0, 0, NULL, "RESULT_FILENAME has a character an artifact "
-				  "or file name cannot carry ('%c'): '%s'", *bad, name.s);
-	else
-		buf_addf(out, "%s\n", name.s);
-	buf_release(&name);
-	return rc;
+	/* every other part of the name is a safe name or a number already (entry reader) */
+	const char *checked = entry_node_name_checked(e, node, d);
+	if (!checked)
+		return -1;
+	entry_result_filename(out, e, checked);
+	buf_addch(out, '\n');
+	return 0;
 }
 
 /* --matrix: a JSON array of entries, each read by the same reader as one entry (messages
@@ -50,7 +45,7 @@ static int name_matrix(struct buf *out, const char *text, size_t len, const char
 	for (size_t i = 0; arr->type == JT_ARR && i < arr->nr; i++) {
 		struct entry e;
 		if (entry_from_jnode(&e, &arr->items[i], file, d) ||
-		    name_one(out, &e, node, file, d))
+		    name_one(out, &e, node, d))
 			rc = -1; /* and go on: every entry's problems are reported */
 		entry_release(&e);
 	}
@@ -98,7 +93,7 @@ int cmd_result_filename(int argc, char **argv, struct buf *out, struct diags *d)
 		size_t len = entry_json ? strlen(entry_json) : text.len;
 		rc = entry_parse(&e, json, len, file, d);
 		if (!rc)
-			rc = name_one(&names, &e, node, file, d);
+			rc = name_one(&names, &e, node, d);
 		entry_release(&e);
 	}
 	if (!rc)

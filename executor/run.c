@@ -18,7 +18,6 @@
 #include "common/clock.h"
 #include "common/diag.h"
 #include "common/fileio.h"
-#include "common/safename.h"
 #include "common/xalloc.h"
 #include "executor/results/artifact.h"
 #include "executor/load/bench.h"
@@ -121,11 +120,9 @@ static int step_validate(struct run *r)
 	if (r->item ? entry_from_jnode(&r->e, r->item, r->item_file, r->d)
 		    : entry_parse(&r->e, r->json, r->len, r->name, r->d))
 		return -1;
-	const char *node = entry_node_name(&r->e, r->o->node);
-	/* the node names the profile, the result file and the output folder */
-	if (!safe_name_ok(node))
-		return diags_errorf(r->d, NULL, 0, 0, NULL, "node name '%s': expected %s", node,
-				    safe_name_rule);
+	const char *node = entry_node_name_checked(&r->e, r->o->node, r->d);
+	if (!node)
+		return -1;
 	buf_adds(&r->node, node);
 	r->m.node = r->node.s;
 	r->m.image = r->e.image;

@@ -465,10 +465,11 @@ void entry_result_filename(struct buf *out, const struct entry *e, const char *n
 	buf_addf(out, "_%s", node);
 }
 
-const char *entry_name_bad_char(const char *name)
+const char *entry_node_name_checked(const struct entry *e, const char *given, struct diags *d)
 {
-	for (const char *p = name; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f || strchr("\"<>|*?\\/:", *p))
-			return p;
+	const char *node = entry_node_name(e, given);
+	if (safe_name_ok(node))
+		return node;
+	diags_errorf(d, NULL, 0, 0, NULL, "node name '%s': expected %s", node, safe_name_rule);
 	return NULL;
 }

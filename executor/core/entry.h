@@ -71,8 +71,8 @@ int entry_read(struct entry *e, const char *path, struct diags *d);
 const char *entry_node_name(const struct entry *e, const char *given);
 /* Appends RESULT_FILENAME of executor-spec 2.3 for this entry on node `node`. */
 void entry_result_filename(struct buf *out, const struct entry *e, const char *node);
-/* The first character of name that an Actions artifact name or a file name cannot carry
- * ('"', '<', '>', '|', '*', '?', '\\', '/', ':', control characters), or NULL. */
-const char *entry_name_bad_char(const char *name);
+/* entry_node_name, refused (NULL, a diag) unless a safe name (common/safename.h): the node
+ * names the profile, RESULT_FILENAME, the artifact and the output folder. */
+const char *entry_node_name_checked(const struct entry *e, const char *given, struct diags *d);
 
 #endif
