@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2317 # the make_* and run_* functions are called through report
 # Complexity of every reader of outside input: each input is made at sizes n, 2n, 4n, 8n and
 # read by the program as a user runs it; printed: the time at each size (best of 3) and the
 # ratio per doubling, which stays near 2 for a linear reader (4 would be quadratic).
@@ -8,10 +9,16 @@
 #   aggregate directory executor aggregate, N processed results in one folder
 #   one-line JSON       executor aggregate, one file holding an array of N results
 #
-#   tests/perf/perf_complexity.sh BUILD_DIR [SCALE]     (SCALE multiplies every n; default 1)
+#   tests/perf/perf_complexity.sh BUILD_DIR [SCALE] [--check]
+#     SCALE multiplies every n (default 1). --check: exit 1 when a reader's time at 8n is over
+#     24 times its time at n (linear gives 8, quadratic 64): a verdict on growth, far from
+#     the noise of a shared machine, so the suite can run it (test perf.complexity).
 set -euo pipefail
 build=$(cd "${1:?usage: perf_complexity.sh BUILD_DIR [SCALE]}" && pwd)
 scale=${2:-1}
+check=${3:-}
+GROWTH_MAX=24
+failed=0
 root=$(cd "$(dirname "$0")/../.." && pwd)
 mg=$build/matrixgen/matrixgen ex=$build/executor/executor
 T=$(mktemp -d)
@@ -34,7 +41,7 @@ best_of_3() { # command...; prints the best wall time in seconds
 }
 
 report() { # name, unit, base n, make function, run function
-	local name=$1 unit=$2 n=$3 make=$4 run=$5 prev="" t line
+	local name=$1 unit=$2 n=$3 make=$4 run=$5 prev="" first="" t line
 	line=$(printf '%-22s' "$name")
 	for k in 1 2 4 8; do
 		local size=$((n * k * scale))
@@ -44,8 +51,14 @@ report() { # name, unit, base n, make function, run function
 		if [ -n "$prev" ]; then
 			line+=$(awk -v a="$prev" -v b="$t" 'BEGIN { if (a > 0) printf " (x%.2f)", b / a; else printf " (x -)" }')
 		fi
+		[ "$k" = 1 ] && first=$t
 		prev=$t
 	done
+	if [ "$check" = --check ] &&
+		awk -v a="$first" -v b="$prev" -v m="$GROWTH_MAX" 'BEGIN { exit !(a > 0 && b / a > m) }'; then
+		line+="  FAIL: 8n took over $GROWTH_MAX x n"
+		failed=1
+	fi
 	echo "$line"
 }
 
@@ -104,3 +117,4 @@ report "matrix (one line)" entries 2000 make_matrix run_matrix
 report "raw result (detailed)" requests 50000 make_raw run_raw
 report "aggregate directory" files 500 make_dir run_dir
 report "aggregate one-line JSON" results 20000 make_array run_array
+exit $failed
