@@ -16,7 +16,7 @@
 #include "common/fileio.h"
 #include "common/opt.h"
 #include "executor/core/entry.h"
-#include "executor/core/jtree.h"
+#include "common/jtree.h"
 
 /* Appends the name of one entry and a newline. */
 static int name_one(struct buf *out, const struct entry *e, const char *node, struct diags *d)

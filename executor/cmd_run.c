@@ -16,7 +16,7 @@
 #include "common/jsonw.h"
 #include "common/opt.h"
 #include "common/vec.h"
-#include "executor/core/jtree.h"
+#include "common/jtree.h"
 #include "executor/core/profile.h"
 #include "executor/run.h"
 

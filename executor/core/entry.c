@@ -19,7 +19,7 @@
 #include "common/suggest.h"
 #include "common/vec.h"
 #include "common/xalloc.h"
-#include "executor/core/jtree.h"
+#include "common/jtree.h"
 
 /* Where each row of the tables goes: a field of struct entry, resp. struct entry_worker.
  * conc and additional-settings fill lists (their row type says how), not one field. */

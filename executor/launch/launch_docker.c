@@ -35,7 +35,7 @@
 #include "common/jsonw.h"
 #include "common/xalloc.h"
 #include "executor/core/hcall.h"
-#include "executor/core/jtree.h"
+#include "common/jtree.h"
 #include "executor/core/profile.h"
 
 #define API "/v1.41"

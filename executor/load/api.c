@@ -6,7 +6,7 @@
 #include "common/buf.h"
 #include "common/jsonw.h"
 #include "common/vec.h"
-#include "executor/core/jtree.h"
+#include "common/jtree.h"
 #include "executor/load/jscan.h"
 
 /* Decimal ids joined by ", " (json.dumps), written without printf: prompts of 100,000 ids

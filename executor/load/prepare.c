@@ -12,7 +12,7 @@
 #include "executor/load/api.h"
 #include "executor/load/bench.h"
 #include "executor/core/hcall.h"
-#include "executor/core/jtree.h"
+#include "common/jtree.h"
 #include "executor/load/http.h"
 
 #define SIZING_ROUNDS 10

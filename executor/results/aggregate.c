@@ -15,7 +15,7 @@
 #include "common/vec.h"
 #include "common/xalloc.h"
 #include "executor/results/csv.h"
-#include "executor/core/jtree.h"
+#include "common/jtree.h"
 #include "executor/results/results_read.h"
 #include "executor/results/results_util.h"
 #include "executor/results/table.h"

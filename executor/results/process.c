@@ -17,7 +17,7 @@
 #include "common/xalloc.h"
 #include "executor/core/entry.h"
 #include "executor/core/env.h"
-#include "executor/core/jtree.h"
+#include "common/jtree.h"
 #include "executor/results/results_util.h"
 
 enum okind { OK_STR, OK_INT, OK_BOOL, OK_DOUBLE, OK_NULL };

@@ -18,7 +18,7 @@
 #include "common/strindex.h"
 #include "common/vec.h"
 #include "common/xalloc.h"
-#include "executor/core/jtree.h"
+#include "common/jtree.h"
 #include "executor/results/results_util.h"
 
 /* Results larger than this are not results (a guard against reading a model by mistake). */

@@ -15,7 +15,7 @@
 #include "common/diag.h"
 #include "common/jsonw.h"
 #include "common/xalloc.h"
-#include "executor/core/jtree.h"
+#include "common/jtree.h"
 #include "executor/results/aggregate.h"
 #include "executor/results/chart.h"
 #include "executor/results/results_read.h"

@@ -36,7 +36,7 @@
 #include "common/diag.h"
 #include "common/fileio.h"
 #include "executor/core/hcall.h"
-#include "executor/core/jtree.h"
+#include "common/jtree.h"
 #include "executor/load/stats.h"
 
 #define OSL 128

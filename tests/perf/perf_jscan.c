@@ -18,7 +18,7 @@
 #include "common/buf.h"
 #include "common/clock.h"
 #include "common/diag.h"
-#include "executor/core/jtree.h"
+#include "common/jtree.h"
 #include "executor/load/jscan.h"
 
 #define OSL 128

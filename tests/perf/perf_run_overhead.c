@@ -20,7 +20,7 @@
 #include "common/buf.h"
 #include "common/diag.h"
 #include "common/fileio.h"
-#include "executor/core/jtree.h"
+#include "common/jtree.h"
 
 static int cmp_double(const void *a, const void *b)
 {

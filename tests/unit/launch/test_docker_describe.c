@@ -10,7 +10,7 @@
 
 #include "common/buf.h"
 #include "common/diag.h"
-#include "executor/core/jtree.h"
+#include "common/jtree.h"
 #include "executor/core/profile.h"
 #include "executor/launch/launcher.h"
 

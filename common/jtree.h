@@ -1,6 +1,6 @@
 /*
- * jtree: the executor's JSON reader: result files, server answers (/tokenize), the container
- * engine's answers. The one exception is the per-event read of streamed responses on the
+ * jtree: the project's JSON reader: the executor's result files, server answers (/tokenize),
+ * the container engine's answers, matrixgen's matrix input (ci-priority). The one exception is the per-event read of streamed responses on the
  * load's hot path, load/jscan (its header says why, with figures). A strict reader that keeps
  * what the result tools need: member order, duplicate members, the line and column of every
  * value, and whether a number was written as an integer (8) or a float (8.0), with its text.
@@ -12,8 +12,8 @@
  * The root and everything under it are owned by the tree; strings are NUL-terminated UTF-8
  * (invalid UTF-8 and lone surrogates become U+FFFD); `len` counts bytes without the NUL.
  */
-#ifndef EXECUTOR_JTREE_H
-#define EXECUTOR_JTREE_H
+#ifndef COMMON_JTREE_H
+#define COMMON_JTREE_H
 
 #include <signal.h>
 #include <stdbool.h>

@@ -10,7 +10,7 @@
 
 #include "common/buf.h"
 #include "common/diag.h"
-#include "executor/core/jtree.h"
+#include "common/jtree.h"
 
 static struct jnode *parse(const char *s)
 {

@@ -1,6 +1,6 @@
 /* jtree: see jtree.h. A recursive-descent parser over RFC 8259 plus Python's NaN/Infinity;
  * depth is bounded (JTREE_MAX_DEPTH), so hostile input cannot exhaust the stack. */
-#include "executor/core/jtree.h"
+#include "common/jtree.h"
 
 #include <math.h>
 #include <stdint.h>
