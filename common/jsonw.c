@@ -73,7 +73,7 @@ void jsonw_key(struct jsonw *w, const char *key)
 {
 	before_item(w);
 	json_quote(w->out, key, strlen(key), w->style);
-	buf_adds(w->out, w->style == JSONW_COMPACT ? ":" : ": ");
+	buf_adds(w->out, w->style == JSONW_COMPACT || w->style == JSONW_COMPACT_ASCII ? ":" : ": ");
 	w->after_key = true;
 }
 

@@ -9,6 +9,9 @@
  *   JSONW_COMPACT one line, "," and ":" separators, non-ASCII written as raw UTF-8 (the
  *                 changelog object, matrix-spec 3.4; json.dumps(separators=(',',':'),
  *                 ensure_ascii=False)).
+ *   JSONW_COMPACT_ASCII  "," and ":" separators, ASCII only as JSONW_LINE: json.dumps(
+ *                 separators=(',',':')), CI priority's annotated matrix and the recipe
+ *                 fingerprint's canonical text.
  *   JSONW_PRETTY  2-space indent, "," at line ends, ": ", ASCII only (json.dumps(indent=2)).
  *
  * Floats are written as Python's repr (jsonw_double, fmt_double_py). The writer appends to
@@ -22,7 +25,7 @@
 
 struct buf;
 
-enum jsonw_style { JSONW_LINE, JSONW_COMPACT, JSONW_PRETTY };
+enum jsonw_style { JSONW_LINE, JSONW_COMPACT, JSONW_COMPACT_ASCII, JSONW_PRETTY };
 
 #define JSONW_MAX_DEPTH 64
 

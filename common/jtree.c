@@ -508,7 +508,38 @@ static const struct jnode *last_value(const struct jnode *obj, size_t i)
 	return &m->val;
 }
 
-void jtree_write(struct jsonw *w, const struct jnode *n)
+static int member_cmp(const void *pa, const void *pb)
+{
+	const struct jmember *a = *(const struct jmember *const *)pa;
+	const struct jmember *b = *(const struct jmember *const *)pb;
+	size_t n = a->key_len < b->key_len ? a->key_len : b->key_len;
+	int c = memcmp(a->key, b->key, n);
+	/* UTF-8 byte order is code point order: Python's sort of str keys */
+	return c ? c : (a->key_len > b->key_len) - (a->key_len < b->key_len);
+}
+
+static void write_node(struct jsonw *w, const struct jnode *n, bool sorted);
+
+static void write_object(struct jsonw *w, const struct jnode *n, bool sorted)
+{
+	/* the members Python keeps: one per key, at its first position, with the last value */
+	const struct jmember **keep = xmalloc((n->nr ? n->nr : 1) * sizeof(*keep));
+	size_t kept = 0;
+	for (size_t i = 0; i < n->nr; i++)
+		if (jobj_first_of_key(n, i))
+			keep[kept++] = &n->members[i];
+	if (sorted) /* keys are unique now, so the order is total */
+		qsort(keep, kept, sizeof(*keep), member_cmp);
+	jsonw_obj_open(w);
+	for (size_t k = 0; k < kept; k++) {
+		jsonw_key(w, keep[k]->key);
+		write_node(w, last_value(n, (size_t)(keep[k] - n->members)), sorted);
+	}
+	jsonw_obj_close(w);
+	free(keep);
+}
+
+static void write_node(struct jsonw *w, const struct jnode *n, bool sorted)
 {
 	switch (n->type) {
 	case JT_NULL:
@@ -534,20 +565,23 @@ void jtree_write(struct jsonw *w, const struct jnode *n)
 	case JT_ARR:
 		jsonw_arr_open(w);
 		for (size_t i = 0; i < n->nr; i++)
-			jtree_write(w, &n->items[i]);
+			write_node(w, &n->items[i], sorted);
 		jsonw_arr_close(w);
 		break;
 	case JT_OBJ:
-		jsonw_obj_open(w);
-		for (size_t i = 0; i < n->nr; i++) {
-			if (!jobj_first_of_key(n, i))
-				continue;
-			jsonw_key(w, n->members[i].key);
-			jtree_write(w, last_value(n, i));
-		}
-		jsonw_obj_close(w);
+		write_object(w, n, sorted);
 		break;
 	}
+}
+
+void jtree_write(struct jsonw *w, const struct jnode *n)
+{
+	write_node(w, n, false);
+}
+
+void jtree_write_sorted(struct jsonw *w, const struct jnode *n)
+{
+	write_node(w, n, true);
 }
 
 const char *jtype_describe(const struct jnode *n)

@@ -76,6 +76,9 @@ bool jobj_first_of_key(const struct jnode *obj, size_t i);
  * duplicated key at its first position. w may be at most one container deep (see
  * JTREE_MAX_DEPTH). */
 void jtree_write(struct jsonw *w, const struct jnode *n);
+/* The same with every object's members sorted by key (json.dumps(sort_keys=True)), at any
+ * depth: the canonical text that fingerprints hash. */
+void jtree_write_sorted(struct jsonw *w, const struct jnode *n);
 /* A name for the node's type in messages: "a string", "an integer", "null", ... */
 const char *jtype_describe(const struct jnode *n);
 

@@ -16,5 +16,6 @@ command_fn cmd_test_config;
 command_fn cmd_runner_model_sweep;
 command_fn cmd_changelog;
 command_fn cmd_validate;
+command_fn cmd_ci_priority;
 
 #endif

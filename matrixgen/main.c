@@ -23,6 +23,7 @@ static const struct command commands[] = {
 	{ "runner-model-sweep", cmd_runner_model_sweep, "one small entry per node of a runner type" },
 	{ "changelog", cmd_changelog, "the matrix for entries added to the perf changelog" },
 	{ "validate", cmd_validate, "check configs, runner file and changelog" },
+	{ "ci-priority", cmd_ci_priority, "add CI priority and queue tokens to a matrix's jobs" },
 };
 #define COMMANDS_NR (sizeof(commands) / sizeof(commands[0]))
 
