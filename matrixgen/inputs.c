@@ -72,6 +72,8 @@ int inputs_load_all(struct inputs *in, const struct common_opts *o, bool default
 				  ".github/configs/runners.yaml exists; use --runner-config");
 	else if (inputs_load_runners(in, runner_file, d))
 		rc = -1;
+	else if (inputs_check_v2_hardware(in, d))
+		rc = -1;
 	else
 		inputs_warn_unknown_runners(in, d);
 	/* names in messages must outlive this call: the ydocs keep their own copies */
