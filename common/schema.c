@@ -2,6 +2,7 @@
 #include "common/schema.h"
 
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,29 @@ static const char *int_hint(const struct ynode *n)
 	}
 }
 
+/* 2_063_837: a plain decimal without leading zero, '_' only between two digits. */
+static bool underscore_int(long *out, const struct ynode *n)
+{
+	if (n->kind != YNODE_SCALAR || !n->plain || n->tag || scalar_classify(n) != SC_INT_ALT)
+		return false;
+	const char *p = n->str;
+	if (*p < '1' || *p > '9')
+		return false;
+	long v = 0;
+	for (; *p; p++) {
+		if (*p == '_') {
+			if (!(p[1] >= '0' && p[1] <= '9'))
+				return false;
+			continue;
+		}
+		if (*p < '0' || *p > '9' || v > (LONG_MAX - (*p - '0')) / 10)
+			return false;
+		v = v * 10 + (*p - '0');
+	}
+	*out = v;
+	return true;
+}
+
 static int load_int(long *out, const struct sfield *f, const struct ynode *n,
 		    struct schema_ctx *ctx)
 {
@@ -97,7 +121,7 @@ static int load_int(long *out, const struct sfield *f, const struct ynode *n,
 	else
 		snprintf(expected, sizeof(expected), "an integer >= %ld", f->min);
 	long v;
-	if (!scalar_to_long(&v, n))
+	if (!scalar_to_long(&v, n) && !((f->flags & SF_UNDERSCORES) && underscore_int(&v, n)))
 		return type_error(ctx, n, expected, f->hint ? f->hint : int_hint(n));
 	if (v < f->min || v > max)
 		return type_error(ctx, n, expected, NULL);
@@ -137,6 +161,20 @@ static int load_str(const char **out, const struct sfield *f, const struct ynode
 	}
 	*out = n->str;
 	return 0;
+}
+
+static int load_double(double *out, const struct ynode *n, struct schema_ctx *ctx)
+{
+	enum scalar_kind k = scalar_classify(n);
+	if (n->kind == YNODE_SCALAR && (k == SC_INT || k == SC_FLOAT)) {
+		char *end;
+		double v = strtod(n->str, &end);
+		if (!*end && isfinite(v)) {
+			*out = v;
+			return 0;
+		}
+	}
+	return type_error(ctx, n, "a number", NULL);
 }
 
 static int load_enum(const char **out, const struct sfield *f, const struct ynode *n,
@@ -263,6 +301,8 @@ int schema_value(void *rec, const struct sfield *f, const struct ynode *n,
 		return schema_load(AT(rec, f->off, void), f->sub, n, ctx);
 	case SF_MAP_STR:
 		return load_map_str(rec, f, n, ctx);
+	case SF_DOUBLE:
+		return load_double(AT(rec, f->off, double), n, ctx);
 	}
 	return -1;
 }

@@ -34,6 +34,7 @@ enum sfield_type {
 	SF_RECORD,      /* nested record of schema sub, in place */
 	SF_RECORD_LIST, /* void * array of sub->size records, count at nr_off */
 	SF_MAP_STR,     /* struct skv *, count at nr_off: mapping of name -> string */
+	SF_DOUBLE,      /* double: an integer or a finite float (bounds: the record's check) */
 };
 
 enum {
@@ -41,6 +42,8 @@ enum {
 	SF_NONEMPTY = 1 << 1, /* lists and strings */
 	SF_SAFE_NAME = 1 << 2, /* non-empty strings (and list items) that become part of a path:
 				* common/safename.h's rule */
+	SF_UNDERSCORES = 1 << 3, /* SF_INT, SF_INT_LIST: also digits grouped by single '_'
+				  * (2_063_837), which PyYAML reads as an integer */
 };
 
 #define SCHEMA_MAX_FIELDS 32

@@ -8,6 +8,7 @@
 #include "matrixgen/emit.h"
 #include "matrixgen/evals.h"
 #include "matrixgen/expand.h"
+#include "matrixgen/expand_v2.h"
 #include "matrixgen/inputs.h"
 
 static const char *const seq_len_choices[] = { "1k1k", "1k8k", "8k1k", NULL };
@@ -43,6 +44,40 @@ static int check_runner_types(const struct inputs *in, const struct strvec *type
 	return -1;
 }
 
+static bool has(const struct strvec *v, const char *s)
+{
+	for (size_t i = 0; i < v->nr; i++)
+		if (!strcmp(v->v[i], s))
+			return true;
+	return false;
+}
+
+static int full_sweep_v2(struct buf *out, const struct inputs *in, const struct fs_opts *o,
+			 struct diags *d)
+{
+	if (o->min_conc && o->max_conc && o->min_conc > o->max_conc)
+		return diags_usagef(d, "--min-conc must be less than or equal to --max-conc");
+	bool both = !o->single && !o->multi;
+	const struct strvec *st = &o->c.scenario_types;
+	struct v2_sweep s = {
+		.seq_lens = &o->seq_lens, .single = o->single || both, .multi = o->multi || both,
+		.fixed = !st->nr || has(st, "fixed-seq-len"),
+		.agentic = !st->nr || has(st, "agentic-coding"),
+		.step = o->step, .min_conc = o->min_conc, .max_conc = o->max_conc,
+		.max_tp = o->max_tp, .max_ep = o->max_ep, .node_filter = o->c.node_filter,
+	};
+	struct sweep_filter f = { .model_prefix = &o->model_prefix, .precision = &o->precision,
+				  .framework = &o->framework, .runner_type = &o->runner_type };
+	struct rows m = { 0 };
+	for (size_t i = 0; i < in->configs_nr; i++)
+		if (config_selected(&in->configs[i], &f))
+			expand_v2_config(&m, in, &in->configs[i], &s);
+	evals_v2_apply(&m, o->c.no_evals, o->c.evals_only, o->c.all_evals);
+	emit_rows(out, &m);
+	rows_release(&m);
+	return 0;
+}
+
 int cmd_full_sweep(int argc, char **argv, struct buf *out, struct diags *d)
 {
 	struct fs_opts o = { .step = 2 };
@@ -63,6 +98,7 @@ int cmd_full_sweep(int argc, char **argv, struct buf *out, struct diags *d)
 		{ "max-ep", OPT_INT, 0, &o.max_ep, "E", "lower a written single-node ep above E to E", 1, NULL, NULL },
 		OPT_ROW_NODE_FILTER(&o.c, "one entry per node of the runner type whose name contains S"),
 		OPT_ROWS_EVALS(&o.c),
+		OPT_ROWS_EVALS_V2(&o.c),
 	};
 	const struct opt_cmd cmd = {
 		"matrixgen full-sweep --config-files F... [options]",
@@ -78,8 +114,13 @@ int cmd_full_sweep(int argc, char **argv, struct buf *out, struct diags *d)
 		goto done;
 	}
 	if (rc || (rc = inputs_load_all(&in, &o.c, false, d)) ||
+	    (rc = common_opts_check_layout(&o.c, &in, &o.seq_lens, d)) ||
 	    (rc = check_runner_types(&in, &o.runner_type, d)))
 		goto done;
+	if (in.layout == LAYOUT_V2) {
+		rc = full_sweep_v2(out, &in, &o, d);
+		goto done;
+	}
 	struct sweep_filter f = {
 		.model_prefix = &o.model_prefix, .precision = &o.precision,
 		.framework = &o.framework, .runner_type = &o.runner_type, .seq_lens = &o.seq_lens,

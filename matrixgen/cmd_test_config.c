@@ -8,6 +8,7 @@
 #include "matrixgen/emit.h"
 #include "matrixgen/evals.h"
 #include "matrixgen/expand.h"
+#include "matrixgen/expand_v2.h"
 #include "matrixgen/inputs.h"
 #include "matrixgen/select.h"
 
@@ -16,13 +17,17 @@ int cmd_test_config(int argc, char **argv, struct buf *out, struct diags *d)
 	struct common_opts c = { 0 };
 	struct strvec keys = { 0 };
 	struct longvec conc = { 0 };
+	struct strvec seq_lens = { 0 };
+	static const char *const seq_len_choices[] = { "1k1k", "1k8k", "8k1k", NULL };
 	const struct opt rows[] = {
 		OPT_ROW_CONFIG_FILES(&c, OPT_REQUIRED),
 		OPT_ROW_RUNNER_CONFIG(&c),
 		{ "config-keys", OPT_LIST, OPT_REQUIRED, &keys, "K", "config keys or fnmatch patterns ('*', '?', '[seq]')", 0, NULL, NULL },
 		{ "conc", OPT_INT_LIST, 0, &conc, "C", "keep only these concurrency values", 1, NULL, NULL },
-		OPT_ROW_NODE_FILTER(&c, "accepted for compatibility; has no effect here"),
+		{ "seq-lens", OPT_LIST, 0, &seq_lens, "N", "keep these sequence-length pairs", 0, seq_len_choices, NULL },
+		OPT_ROW_NODE_FILTER(&c, "v2: the runner label (when it matches) and its matching nodes; v1: no effect"),
 		OPT_ROWS_EVALS(&c),
+		OPT_ROWS_EVALS_V2(&c),
 	};
 	const struct opt_cmd cmd = {
 		"matrixgen test-config --config-files F... --config-keys K... [options]",
@@ -40,9 +45,27 @@ int cmd_test_config(int argc, char **argv, struct buf *out, struct diags *d)
 		goto done;
 	}
 	if (rc || (rc = inputs_load_all(&in, &c, false, d)) ||
+	    (rc = common_opts_check_layout(&c, &in, &seq_lens, d)) ||
 	    (rc = select_test_config_keys(&chosen, &in, &keys, d)))
 		goto done;
-	struct sweep_filter f = { .step = 2, .conc_only = &conc };
+	if (in.layout == LAYOUT_V2) {
+		const struct strvec *st = &c.scenario_types;
+		struct v2_sweep s = { .test_config = true, .seq_lens = &seq_lens,
+				      .fixed = !st->nr, .agentic = !st->nr,
+				      .conc_only = &conc, .node_filter = c.node_filter };
+		for (size_t i = 0; i < st->nr; i++) {
+			s.fixed |= !strcmp(st->v[i], "fixed-seq-len");
+			s.agentic |= !strcmp(st->v[i], "agentic-coding");
+		}
+		struct rows m2 = { 0 };
+		for (size_t i = 0; i < chosen.nr; i++)
+			expand_v2_config(&m2, &in, chosen.v[i], &s);
+		evals_v2_apply(&m2, c.no_evals, c.evals_only, c.all_evals);
+		emit_rows(out, &m2);
+		rows_release(&m2);
+		goto done;
+	}
+	struct sweep_filter f = { .step = 2, .conc_only = &conc, .seq_lens = &seq_lens };
 	for (size_t i = 0; i < chosen.nr; i++)
 		expand_config(&m, &in, chosen.v[i], &f);
 	evals_apply(&m, c.run_evals, c.evals_only);
@@ -53,6 +76,7 @@ done:
 	common_opts_release(&c);
 	free(keys.v);
 	free(conc.v);
+	free(seq_lens.v);
 	free(chosen.v);
 	return rc;
 }

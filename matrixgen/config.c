@@ -135,6 +135,8 @@ static const struct schema changelog_schema = { "a changelog entry", changelog_f
 
 static const struct schema *config_schema(const struct config *c)
 {
+	if (c->layout == LAYOUT_V2)
+		return config_v2_schema(c->multinode);
 	return c->multinode ? &multi_config_schema : &single_config_schema;
 }
 
@@ -152,6 +154,7 @@ void inputs_release(struct inputs *in)
 	for (size_t i = 0; i < in->runners_nr; i++)
 		free(in->runners[i].nodes);
 	free(in->runners);
+	free(in->hardware);
 	for (size_t i = 0; i < in->changelog_nr; i++)
 		schema_release(&in->changelog[i], &changelog_schema);
 	free(in->changelog);
@@ -209,8 +212,9 @@ const struct config *inputs_config(const struct inputs *in, const char *key)
 	return at == STRINDEX_NONE ? NULL : &in->configs[at];
 }
 
+/* v1 refuses '*' and '?' in keys; v2 (upstream 843c6254f) only '*'. */
 static int check_config_key(const struct inputs *in, const struct ynode *k,
-			    struct schema_ctx *ctx)
+			    enum config_layout layout, struct schema_ctx *ctx)
 {
 	if (scalar_classify(k) != SC_STRING || !*k->str) {
 		struct buf found = BUF_INIT;
@@ -220,7 +224,10 @@ static int check_config_key(const struct inputs *in, const struct ynode *k,
 		return -1;
 	}
 	int rc = 0;
-	if (key_is_pattern(k->str))
+	if (layout == LAYOUT_V2 && strchr(k->str, '*'))
+		rc = schema_errorf(ctx, k, "config keys may not contain '*' (reserved for "
+					   "patterns), found '%s'", k->str);
+	else if (layout == LAYOUT_V1 && key_is_pattern(k->str))
 		rc = schema_errorf(ctx, k, "config keys may not contain '*' or '?' (reserved for "
 					   "patterns), found '%s'", k->str);
 	const struct config *prev = inputs_config(in, k->str);
@@ -245,19 +252,32 @@ int inputs_load_configs_text(struct inputs *in, const char *path, const char *te
 	if (expect_root(path, root, YNODE_MAP, "a mapping of config keys to entries", d))
 		return -1;
 	const char *file = in->docs[in->docs_nr - 1].file;
+	enum config_layout layout = config_doc_is_v2(root) ? LAYOUT_V2 : LAYOUT_V1;
+	if (in->layout && layout != in->layout)
+		return diags_errorf(d, file, root->line, root->col, NULL,
+				    "expected a %s master config like '%s' (one run reads one "
+				    "layout), found the %s layout",
+				    in->layout == LAYOUT_V2 ? "v2 (scenarios)" : "v1 (seq-len-configs)",
+				    in->layout_file,
+				    layout == LAYOUT_V2 ? "v2 (scenarios)" : "v1 (seq-len-configs)");
+	if (!in->layout) {
+		in->layout = layout;
+		in->layout_file = file;
+	}
 	struct schema_ctx ctx;
 	schema_ctx_init(&ctx, file, d);
 	int rc = 0;
 	for (size_t i = 0; i < root->nr; i++) {
 		const struct ynode *k = root->pairs[i].key, *v = root->pairs[i].value;
 		size_t old = schema_path_push_key(&ctx, k->str);
-		if (check_config_key(in, k, &ctx)) {
+		if (check_config_key(in, k, layout, &ctx)) {
 			rc = -1;
 			schema_path_pop(&ctx, old);
 			continue;
 		}
 		struct config c;
 		memset(&c, 0, sizeof(c));
+		c.layout = layout;
 		/* `multinode` decides the schema of the search space, so it is read first */
 		const struct ynode *mn = v->kind == YNODE_MAP ? ynode_get(v, "multinode") : NULL;
 		c.multinode = mn && scalar_classify(mn) == SC_BOOL && mn->str[0] == 't';
@@ -294,6 +314,9 @@ int inputs_load_runners_text(struct inputs *in, const char *path, const char *te
 	if (expect_root(path, root, YNODE_MAP, "a mapping of runner types to node lists", d))
 		return -1;
 	in->runner_file = path;
+	if (runners_doc_is_v2(root))
+		return runners_v2_load(in, in->docs[in->docs_nr - 1].file, root, d);
+	in->runner_layout = LAYOUT_V1;
 	struct schema_ctx ctx;
 	schema_ctx_init(&ctx, in->docs[in->docs_nr - 1].file, d);
 	static const struct sfield nodes_field = { "nodes", SF_STR_LIST, SF_NONEMPTY | SF_SAFE_NAME, 0, 0, NULL,

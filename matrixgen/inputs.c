@@ -72,6 +72,8 @@ int inputs_load_all(struct inputs *in, const struct common_opts *o, bool default
 				  ".github/configs/runners.yaml exists; use --runner-config");
 	else if (inputs_load_runners(in, runner_file, d))
 		rc = -1;
+	else if (inputs_check_v2_hardware(in, d))
+		rc = -1;
 	else
 		inputs_warn_unknown_runners(in, d);
 	/* names in messages must outlive this call: the ydocs keep their own copies */
@@ -82,8 +84,34 @@ int inputs_load_all(struct inputs *in, const struct common_opts *o, bool default
 	return rc;
 }
 
+const char *const scenario_type_choices[] = { "fixed-seq-len", "agentic-coding", NULL };
+
+int common_opts_check_layout(const struct common_opts *o, const struct inputs *in,
+			     const struct strvec *seq_lens, struct diags *d)
+{
+	if (in->layout == LAYOUT_V2) {
+		if (o->run_evals)
+			return diags_usagef(d, "--run-evals is for v1 configs; v2 configs (%s) mark "
+					       "evals by default (--no-evals turns that off)",
+					    in->layout_file);
+		for (size_t i = 0; seq_lens && i < seq_lens->nr; i++)
+			if (!strcmp(seq_lens->v[i], "1k8k"))
+				return diags_usagef(d, "--seq-lens 1k8k is for v1 configs; v2 configs "
+						       "(%s) take 1k1k and 8k1k", in->layout_file);
+		return 0;
+	}
+	const char *v2_only = o->no_evals ? "no-evals" : o->all_evals ? "all-evals" :
+			      o->scenario_types.nr ? "scenario-type" : NULL;
+	if (v2_only)
+		return diags_usagef(d, "--%s is for v2 configs (scenarios); %s is a v1 config",
+				    v2_only, in->layout_file ? in->layout_file : "the input");
+	return 0;
+}
+
 void common_opts_release(struct common_opts *o)
 {
+	free(o->scenario_types.v);
+	o->scenario_types.v = NULL;
 	free(o->config_files.v);
 	o->config_files.v = NULL;
 	o->config_files.nr = o->config_files.alloc = 0;

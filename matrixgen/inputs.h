@@ -16,6 +16,8 @@ struct common_opts {
 	struct strvec config_files;
 	const char *runner_config;
 	bool run_evals, evals_only;
+	bool no_evals, all_evals;       /* v2 only */
+	struct strvec scenario_types;   /* v2 only: --scenario-type */
 	const char *node_filter;
 };
 
@@ -31,6 +33,15 @@ struct common_opts {
 	  "mark eval entries (run-eval: true)", 0, NULL, "evals-only" },                       \
 	{ "evals-only", OPT_FLAG, 0, &(o)->evals_only, NULL,                                   \
 	  "mark eval entries and print only those", 0, NULL, "run-evals" }
+/* v2 (upstream 843c6254f): evals are marked by default */
+#define OPT_ROWS_EVALS_V2(o)                                                               \
+	{ "no-evals", OPT_FLAG, 0, &(o)->no_evals, NULL,                                       \
+	  "v2: do not mark eval entries (marked by default)", 0, NULL, "evals-only" },         \
+	{ "all-evals", OPT_FLAG, 0, &(o)->all_evals, NULL,                                     \
+	  "v2: every 8k1k and agentic entry is an eval; print only those", 0, NULL, "no-evals" }, \
+	{ "scenario-type", OPT_LIST, 0, &(o)->scenario_types, "T",                             \
+	  "v2: only these scenario types", 0, scenario_type_choices, NULL }
+extern const char *const scenario_type_choices[];
 #define OPT_ROW_NODE_FILTER(o, help)                                                       \
 	{ "runner-node-filter", OPT_STR, 0, &(o)->node_filter, "S", help, 0, NULL, NULL }
 
@@ -39,5 +50,8 @@ struct common_opts {
 int inputs_load_all(struct inputs *in, const struct common_opts *o, bool default_configs,
 		    struct diags *d);
 void common_opts_release(struct common_opts *o);
+/* Flags that exist in one layout only are usage errors with the other (after loading). */
+int common_opts_check_layout(const struct common_opts *o, const struct inputs *in,
+			     const struct strvec *seq_lens, struct diags *d);
 
 #endif

@@ -6,6 +6,8 @@
 # Cases run from the repository root, so paths in them are relative to it; a case with a
 # NAME.repo script runs instead in a fresh temporary directory prepared by that script
 # (sourced there with $root set: changelog cases build a small git history this way).
+# NAME.out.gz stands for NAME.out where the expected stdout is large (tests/upstream-v2: the
+# outputs recorded from upstream's generator); UPDATE never rewrites it.
 # UPDATE=1 rewrites the expectations from the current output (then review the diff).
 set -u
 prog=$1 case=$2
@@ -17,12 +19,12 @@ if [ -f "$base.args" ]; then
 else
 	args="validate --config-files ${base#"$root"/}.yaml --runner-config tests/bad/runners.yaml"
 fi
-out=$(mktemp) err=$(mktemp)
-trap 'rm -f "$out" "$err"' EXIT
+out=$(mktemp) err=$(mktemp) unz=$(mktemp)
+trap 'rm -f "$out" "$err" "$unz"' EXIT
 eval "set -- $args"
 if [ -f "$base.repo" ]; then
 	work=$(mktemp -d)
-	trap 'rm -f "$out" "$err"; rm -rf "$work"' EXIT
+	trap 'rm -f "$out" "$err" "$unz"; rm -rf "$work"' EXIT
 	(cd "$work" && . "$base.repo") >/dev/null 2>&1 || { echo "setup $base.repo failed"; exit 1; }
 	(cd "$work" && "$prog" "$@") >"$out" 2>"$err"
 	rc=$?
@@ -31,7 +33,7 @@ else
 	rc=$?
 fi
 if [ "${UPDATE:-}" = 1 ]; then
-	if [ -s "$out" ]; then cp "$out" "$base.out"; else rm -f "$base.out"; fi
+	if [ -f "$base.out.gz" ]; then :; elif [ -s "$out" ]; then cp "$out" "$base.out"; else rm -f "$base.out"; fi
 	if [ -s "$err" ]; then cp "$err" "$base.err"; else rm -f "$base.err"; fi
 	if [ "$rc" != 0 ]; then echo "$rc" >"$base.rc"; else rm -f "$base.rc"; fi
 	exit 0
@@ -45,6 +47,10 @@ if [ "$rc" != "$want_rc" ]; then
 fi
 for stream in out err; do
 	want=$base.$stream
+	if [ "$stream" = out ] && [ -f "$base.out.gz" ]; then
+		gzip -dc "$base.out.gz" >"$unz" || exit 1
+		want=$unz
+	fi
 	[ -f "$want" ] || want=/dev/null
 	got=$out
 	[ "$stream" = err ] && got=$err

@@ -1,0 +1,409 @@
+/* expand_v2: see expand_v2.h. Comments name the upstream function each part follows. */
+#include "matrixgen/expand_v2.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/jsonw.h"
+#include "matrixgen/expand.h"
+
+#define DURATION_S 3600
+#define MAX_DRAM_MIB 2861022L /* MAX_AGENTIC_AVAILABLE_CPU_DRAM_MIB */
+
+/* seq_len_to_str: only 1k1k and 8k1k have names in v2 */
+static void seq_name(struct buf *out, long isl, long osl)
+{
+	if (isl == 1024 && osl == 1024)
+		buf_adds(out, "1k1k");
+	else if (isl == 8192 && osl == 1024)
+		buf_adds(out, "8k1k");
+	else
+		buf_addf(out, "%ld_%ld", isl, osl);
+}
+
+static bool seq_selected(const struct v2_sweep *s, long isl, long osl)
+{
+	if (!s->seq_lens || !s->seq_lens->nr)
+		return true;
+	struct buf n = BUF_INIT;
+	seq_name(&n, isl, osl);
+	bool found = false;
+	for (size_t i = 0; i < s->seq_lens->nr; i++)
+		found |= !strcmp(s->seq_lens->v[i], n.s);
+	buf_release(&n);
+	return found;
+}
+
+/* The nodes a config's rows go to: its runner label, or with --runner-node-filter the
+ * matching nodes (full-sweep: the label's nodes; test-config: the label itself first when
+ * it matches, then its nodes, without repeats). Empty: the config has no rows. */
+static void runner_values(struct strvec *out, const struct inputs *in, const struct config *c,
+			  const struct v2_sweep *s)
+{
+	if (!s->node_filter || !*s->node_filter) {
+		VEC_PUSH(out, c->runner);
+		return;
+	}
+	const struct runner_type *rt = inputs_runner(in, c->runner);
+	if (s->test_config && strstr(c->runner, s->node_filter))
+		VEC_PUSH(out, c->runner);
+	for (size_t i = 0; rt && i < rt->nodes_nr; i++) {
+		bool seen = false;
+		for (size_t k = 0; k < out->nr; k++)
+			seen |= !strcmp(out->v[k], rt->nodes[i]);
+		if (!seen && strstr(rt->nodes[i], s->node_filter))
+			VEC_PUSH(out, rt->nodes[i]);
+	}
+}
+
+static void keep_only(struct longvec *v, const struct longvec *only)
+{
+	if (!only || !only->nr)
+		return;
+	size_t n = 0;
+	for (size_t i = 0; i < v->nr; i++)
+		for (size_t k = 0; k < only->nr; k++)
+			if (v->v[i] == only->v[k]) {
+				v->v[n++] = v->v[i];
+				break;
+			}
+	v->nr = n;
+}
+
+/* Fixed-seq-len concurrency values; false: the item has no rows. */
+static bool fixed_concs(struct longvec *out, const struct item_v2 *it, bool multinode,
+			const struct v2_sweep *s)
+{
+	long step = s->test_config ? 2 : s->step;
+	if (it->conc_list_nr) {
+		for (size_t i = 0; i < it->conc_list_nr; i++)
+			VEC_PUSH(out, it->conc_list[i]);
+	} else if (multinode || s->test_config) {
+		conc_expand(out, it->conc_start, it->conc_end, step);
+	} else {
+		long start = it->conc_start, end = it->conc_end;
+		if (!conc_range_limit(&start, &end, s->min_conc, s->max_conc))
+			return false;
+		conc_expand(out, start, end, step);
+		return true;
+	}
+	if (s->test_config) {
+		keep_only(out, s->conc_only);
+		return out->nr > 0;
+	}
+	return conc_values_limit(out, s->min_conc, s->max_conc);
+}
+
+/* Agentic: --min-conc/--max-conc filter without clamping; test-config --conc */
+static bool agentic_concs(struct longvec *out, const struct item_v2 *it, const struct v2_sweep *s)
+{
+	if (it->conc_list_nr)
+		for (size_t i = 0; i < it->conc_list_nr; i++)
+			VEC_PUSH(out, it->conc_list[i]);
+	else
+		conc_expand(out, it->conc_start, it->conc_end, s->test_config ? 2 : s->step);
+	size_t n = 0;
+	for (size_t i = 0; i < out->nr; i++)
+		if ((!s->min_conc || out->v[i] >= s->min_conc) &&
+		    (!s->max_conc || out->v[i] <= s->max_conc))
+			out->v[n++] = out->v[i];
+	out->nr = n;
+	if (s->test_config)
+		keep_only(out, s->conc_only);
+	return out->nr > 0;
+}
+
+static void row_head(struct row *r, const struct config *c, const char *runner)
+{
+	row_set(r, "image", rval_str(c->image));
+	row_set(r, "model", rval_str(c->model));
+	row_set(r, "model-prefix", rval_str(c->model_prefix));
+	row_set(r, "precision", rval_str(c->precision));
+	row_set(r, "framework", rval_str(c->framework));
+	row_set(r, "runner", rval_str(runner));
+}
+
+/* with_worker_parallelism_defaults: keys as written, then pp, dcp-size, pcp-size */
+static struct rval worker_val(const struct worker_v2 *w)
+{
+	struct rval v = rval_from_node(w->hdr.node);
+	static const char *const keys[] = { "pp", "dcp-size", "pcp-size" };
+	for (size_t i = 0; i < 3; i++)
+		if (!row_get(v.obj, keys[i]))
+			row_set(v.obj, keys[i], rval_int(1));
+	return v;
+}
+
+/* component_metadata: the item's router / kv-p2p-transfer, else the config's */
+static void row_metadata(struct row *r, const struct config *c, const struct item_v2 *it)
+{
+	const struct ynode *router = it->router.hdr.node ? it->router.hdr.node : c->router.hdr.node;
+	if (router)
+		row_set(r, "router", rval_from_node(router));
+	const char *p2p = it->kv_p2p ? it->kv_p2p : c->kv_p2p;
+	if (p2p)
+		row_set(r, "kv-p2p-transfer", rval_str(p2p));
+}
+
+static char *prefixed(const struct config *c, const char *fmt_tail, long isl, long osl)
+{
+	struct buf b = BUF_INIT;
+	buf_addf(&b, "%s_", c->model_prefix);
+	(void)fmt_tail;
+	seq_name(&b, isl, osl);
+	return buf_take(&b, NULL);
+}
+
+static struct row *row_new(struct rows *out)
+{
+	VEC_GROW(out->v, out->nr + 1, out->alloc);
+	struct row *r = &out->v[out->nr++];
+	memset(r, 0, sizeof(*r));
+	return r;
+}
+
+static void fixed_single(struct rows *out, const struct config *c, const struct fixed_v2 *f,
+			 const struct item_v2 *it, const struct strvec *runners,
+			 const struct v2_sweep *s)
+{
+	long ep = it->ep;
+	if (!s->test_config) {
+		if (s->max_tp && it->tp > s->max_tp)
+			return;
+		if (s->max_ep && ep > s->max_ep)
+			ep = s->max_ep;
+	}
+	struct longvec concs = { 0 };
+	if (!fixed_concs(&concs, it, false, s))
+		goto done;
+	bool dp_attn_written = ynode_get(it->hdr.node, "dp-attn");
+	for (size_t k = 0; k < concs.nr; k++)
+		for (size_t n = 0; n < runners->nr; n++) {
+			struct row *r = row_new(out);
+			row_head(r, c, runners->v[n]);
+			row_set(r, "isl", rval_int(f->isl));
+			row_set(r, "osl", rval_int(f->osl));
+			row_set(r, "tp", rval_int(it->tp));
+			row_set(r, "pp", rval_int(it->pp));
+			row_set(r, "dcp-size", rval_int(it->dcp_size));
+			row_set(r, "pcp-size", rval_int(it->pcp_size));
+			row_set(r, "conc", rval_int(concs.v[k]));
+			row_set(r, "max-model-len", rval_int(f->isl + f->osl + 256));
+			row_set(r, "ep", rval_int(ep ? ep : 1));
+			row_set(r, "dp-attn", rval_bool(dp_attn_written && it->dp_attn));
+			row_set(r, "spec-decoding", rval_str(it->spec));
+			row_set(r, "exp-name", rval_own(prefixed(c, NULL, f->isl, f->osl)));
+			row_set(r, "disagg", rval_bool(c->disagg));
+			row_set(r, "run-eval", rval_bool(false));
+			row_metadata(r, c, it);
+		}
+done:
+	free(concs.v);
+}
+
+static void fixed_multi(struct rows *out, const struct config *c, const struct fixed_v2 *f,
+			const struct item_v2 *it, const struct strvec *runners,
+			const struct v2_sweep *s)
+{
+	struct longvec concs = { 0 };
+	if (fixed_concs(&concs, it, true, s))
+		for (size_t n = 0; n < runners->nr; n++) {
+			struct row *r = row_new(out);
+			row_head(r, c, runners->v[n]);
+			row_set(r, "isl", rval_int(f->isl));
+			row_set(r, "osl", rval_int(f->osl));
+			row_set(r, "spec-decoding", rval_str(it->spec));
+			row_set(r, "prefill", worker_val(&it->prefill));
+			row_set(r, "decode", worker_val(&it->decode));
+			row_set(r, "conc", rval_ints(concs.v, concs.nr));
+			row_set(r, "max-model-len", rval_int(f->isl + f->osl + 256));
+			row_set(r, "exp-name", rval_own(prefixed(c, NULL, f->isl, f->osl)));
+			row_set(r, "disagg", rval_bool(c->disagg));
+			row_set(r, "run-eval", rval_bool(false));
+			row_metadata(r, c, it);
+		}
+	free(concs.v);
+}
+
+/* Decimal(str(util)) as mantissa * 10^exp10, from Python's repr of the float. */
+static void util_decimal(__int128 *mant, int *exp10, double util)
+{
+	char text[32];
+	fmt_double_py(text, util);
+	*mant = 0;
+	*exp10 = 0;
+	const char *p = text;
+	bool frac = false;
+	for (; *p && *p != 'e'; p++) {
+		if (*p == '.') {
+			frac = true;
+			continue;
+		}
+		*mant = *mant * 10 + (*p - '0');
+		if (frac)
+			(*exp10)--;
+	}
+	if (*p == 'e')
+		*exp10 += atoi(p + 1);
+}
+
+/* agentic_dram_offload_gb: int(min(avail, MAX) MiB * util * gpus / gpus-per-node / 1e9),
+ * in exact integer arithmetic (upstream's Decimal keeps 28 digits: the same integer
+ * for every value a config can write). The hardware and topology were checked at load. */
+static long dram_gb(const struct inputs *in, const struct config *c, const struct agentic_v2 *a,
+		    const struct item_v2 *it)
+{
+	if (!it->kv_offloading || strcmp(it->kv_offloading, "dram"))
+		return 0;
+	const struct runner_hw *hw = inputs_runner_hw(in, c->runner);
+	if (!hw)
+		return 0;
+	long avail = hw->avail_dram_mib < MAX_DRAM_MIB ? hw->avail_dram_mib : MAX_DRAM_MIB;
+	long per_node = hw->gpus_per_node, gpus;
+	if (it->prefill.hdr.node) {
+		gpus = it->prefill.tp * it->prefill.pp * it->prefill.pcp_size;
+		if (gpus > per_node)
+			gpus = per_node;
+	} else {
+		gpus = it->tp * it->pp * it->pcp_size;
+	}
+	__int128 mant;
+	int exp10;
+	util_decimal(&mant, &exp10, a->dram_util);
+	__int128 num = (__int128)avail * 1048576 * gpus * mant;
+	__int128 den = (__int128)per_node * 1000000000;
+	for (; exp10 > 0; exp10--)
+		num *= 10;
+	for (; exp10 < 0; exp10++)
+		den *= 10;
+	return (long)(num / den);
+}
+
+static void offload_suffix(struct buf *b, const struct item_v2 *it, const char *kv)
+{
+	if (!strcmp(kv, "none"))
+		buf_adds(b, "kvnone");
+	else
+		buf_addf(b, "kv%s-%s", kv, it->backend.name);
+}
+
+static void worker_tag(struct buf *b, const struct worker_v2 *w, char role)
+{
+	buf_addf(b, "%c%ldx%ld", role, w->num_worker, w->tp);
+	if (w->ep != 1)
+		buf_addf(b, "ep%ld", w->ep);
+	if (w->dp_attn)
+		buf_adds(b, "dpa");
+}
+
+static void agentic_tail(struct row *r, const struct config *c, const struct item_v2 *it)
+{
+	if (it->backend.hdr.node)
+		row_set(r, "kv-offload-backend", rval_from_node(it->backend.hdr.node));
+	row_metadata(r, c, it);
+}
+
+static void agentic_item(struct rows *out, const struct inputs *in, const struct config *c,
+			 const struct agentic_v2 *a, const struct item_v2 *it,
+			 const struct strvec *runners, const struct v2_sweep *s)
+{
+	const char *kv = it->kv_offloading ? it->kv_offloading : "none";
+	long gb = dram_gb(in, c, a, it);
+	struct longvec concs = { 0 };
+	if (!agentic_concs(&concs, it, s))
+		goto done;
+	if (c->multinode) {
+		for (size_t n = 0; n < runners->nr; n++)
+			for (size_t k = 0; k < concs.nr; k++) {
+				struct row *r = row_new(out);
+				row_head(r, c, runners->v[n]);
+				row_set(r, "spec-decoding", rval_str(it->spec));
+				row_set(r, "prefill", worker_val(&it->prefill));
+				row_set(r, "decode", worker_val(&it->decode));
+				row_set(r, "conc", rval_ints(&concs.v[k], 1));
+				row_set(r, "kv-offloading", rval_str(kv));
+				row_set(r, "total-cpu-dram-gb", rval_int(gb));
+				row_set(r, "duration", rval_int(DURATION_S));
+				struct buf name = BUF_INIT;
+				buf_addf(&name, "%s_", c->model_prefix);
+				worker_tag(&name, &it->prefill, 'p');
+				buf_addch(&name, '_');
+				worker_tag(&name, &it->decode, 'd');
+				buf_addf(&name, "_conc%ld", concs.v[k]);
+				if (strcmp(kv, "none")) {
+					buf_addch(&name, '_');
+					offload_suffix(&name, it, kv);
+				}
+				row_set(r, "exp-name", rval_own(buf_take(&name, NULL)));
+				row_set(r, "disagg", rval_bool(c->disagg));
+				row_set(r, "scenario-type", rval_str("agentic-coding"));
+				agentic_tail(r, c, it);
+			}
+		goto done;
+	}
+	bool dp_attn_written = ynode_get(it->hdr.node, "dp-attn");
+	for (size_t k = 0; k < concs.nr; k++)
+		for (size_t n = 0; n < runners->nr; n++) {
+			struct row *r = row_new(out);
+			row_head(r, c, runners->v[n]);
+			row_set(r, "tp", rval_int(it->tp));
+			row_set(r, "pp", rval_int(it->pp));
+			row_set(r, "dcp-size", rval_int(it->dcp_size));
+			row_set(r, "pcp-size", rval_int(it->pcp_size));
+			row_set(r, "ep", rval_int(it->ep ? it->ep : 1));
+			row_set(r, "dp-attn", rval_bool(dp_attn_written && it->dp_attn));
+			row_set(r, "spec-decoding", rval_str(it->spec));
+			row_set(r, "conc", rval_int(concs.v[k]));
+			row_set(r, "kv-offloading", rval_str(kv));
+			row_set(r, "total-cpu-dram-gb", rval_int(gb));
+			row_set(r, "duration", rval_int(DURATION_S));
+			struct buf name = BUF_INIT;
+			buf_addf(&name, "%s_tp%ld_conc%ld_", c->model_prefix, it->tp, concs.v[k]);
+			offload_suffix(&name, it, kv);
+			if (strcmp(it->spec, "none"))
+				buf_addf(&name, "_spec-%s", it->spec);
+			row_set(r, "exp-name", rval_own(buf_take(&name, NULL)));
+			row_set(r, "scenario-type", rval_str("agentic-coding"));
+			agentic_tail(r, c, it);
+		}
+done:
+	free(concs.v);
+}
+
+void expand_v2_config(struct rows *out, const struct inputs *in, const struct config *c,
+		      const struct v2_sweep *s)
+{
+	if (!s->test_config && ((c->multinode && !s->multi) || (!c->multinode && !s->single)))
+		return;
+	struct strvec runners = { 0 };
+	runner_values(&runners, in, c, s);
+	for (size_t f = 0; runners.nr && s->fixed && f < c->scen.fixed_nr; f++) {
+		const struct fixed_v2 *fx = &c->scen.fixed[f];
+		if (!seq_selected(s, fx->isl, fx->osl))
+			continue;
+		for (size_t i = 0; i < fx->items_nr; i++) {
+			if (c->multinode)
+				fixed_multi(out, c, fx, &fx->items[i], &runners, s);
+			else
+				fixed_single(out, c, fx, &fx->items[i], &runners, s);
+		}
+	}
+	for (size_t g = 0; runners.nr && s->agentic && g < c->scen.agentic_nr; g++) {
+		const struct agentic_v2 *a = &c->scen.agentic[g];
+		for (size_t i = 0; i < a->items_nr; i++)
+			agentic_item(out, in, c, a, &a->items[i], &runners, s);
+	}
+	free(runners.v);
+}
+
+void emit_rows(struct buf *out, const struct rows *m)
+{
+	struct jsonw w;
+	jsonw_init(&w, out, JSONW_LINE);
+	jsonw_arr_open(&w);
+	for (size_t i = 0; i < m->nr; i++)
+		row_write(&w, &m->v[i]);
+	jsonw_arr_close(&w);
+	buf_addch(out, '\n');
+}
