@@ -1,5 +1,6 @@
 /* config: see config.h. The tables below are matrix-spec 1.1-1.4, row for row. */
 #include "matrixgen/config.h"
+#include "matrixgen/inputs.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -133,6 +134,46 @@ static const struct schema changelog_schema = { "a changelog entry", changelog_f
 						NR(changelog_fields), sizeof(struct changelog_entry),
 						NULL };
 
+/* v2 (upstream 843c6254f's ChangelogEntry): four more fields, one rule between them */
+static int changelog_v2_check(void *rec, struct schema_ctx *ctx)
+{
+	struct changelog_entry *e = rec;
+	int rc = 0;
+	for (size_t i = 0; i < e->scenario_types_nr; i++) {
+		size_t k = 0;
+		while (scenario_type_choices[k] && strcmp(scenario_type_choices[k], e->scenario_types[i]))
+			k++;
+		if (!scenario_type_choices[k]) {
+			size_t old = schema_path_push_key(ctx, "scenario-type");
+			schema_path_push_index(ctx, i);
+			rc = schema_errorf(ctx, ynode_get(e->hdr.node, "scenario-type")->items[i],
+					   "expected one of fixed-seq-len, agentic-coding, found '%s'",
+					   e->scenario_types[i]);
+			schema_path_pop(ctx, old);
+		}
+	}
+	if (e->append_only && (e->evals_only || e->all_evals || e->eval_min_prefill_ep))
+		rc = schema_errorf(ctx, e->hdr.node,
+				   "append-only cannot be combined with eval selection fields "
+				   "(evals-only, all-evals, eval-min-prefill-ep)");
+	return rc;
+}
+
+static const struct sfield changelog_v2_fields[] = {
+	changelog_fields[0], changelog_fields[1], changelog_fields[2], changelog_fields[3],
+	{ "all-evals", SF_BOOL, 0, 0, 0, NULL, offsetof(struct changelog_entry, all_evals), 0, NULL, NULL },
+	{ "append-only", SF_BOOL, 0, 0, 0, NULL, offsetof(struct changelog_entry, append_only), 0, NULL, NULL },
+	{ "eval-min-prefill-ep", SF_INT, 0, 1, 0, NULL,
+	  offsetof(struct changelog_entry, eval_min_prefill_ep), 0, NULL, NULL },
+	{ "scenario-type", SF_STR_LIST, SF_NONEMPTY, 0, 0, NULL,
+	  offsetof(struct changelog_entry, scenario_types),
+	  offsetof(struct changelog_entry, scenario_types_nr), NULL, NULL },
+};
+/* also releases v1 records: the same lists and one more, NULL there */
+static const struct schema changelog_v2_schema = { "a changelog entry", changelog_v2_fields,
+						   NR(changelog_v2_fields),
+						   sizeof(struct changelog_entry), changelog_v2_check };
+
 static const struct schema *config_schema(const struct config *c)
 {
 	if (c->layout == LAYOUT_V2)
@@ -156,7 +197,7 @@ void inputs_release(struct inputs *in)
 	free(in->runners);
 	free(in->hardware);
 	for (size_t i = 0; i < in->changelog_nr; i++)
-		schema_release(&in->changelog[i], &changelog_schema);
+		schema_release(&in->changelog[i], &changelog_v2_schema);
 	free(in->changelog);
 	for (size_t i = 0; i < in->docs_nr; i++)
 		ydoc_release(&in->docs[i]);
@@ -370,7 +411,9 @@ int inputs_load_changelog(struct inputs *in, const char *name, const char *text,
 	int rc = 0;
 	for (size_t i = 0; i < root->nr; i++) {
 		size_t old = schema_path_push_index(&ctx, i);
-		if (schema_load(&in->changelog[i], &changelog_schema, root->items[i], &ctx))
+		if (schema_load(&in->changelog[i],
+				in->layout == LAYOUT_V2 ? &changelog_v2_schema : &changelog_schema,
+				root->items[i], &ctx))
 			rc = -1;
 		schema_path_pop(&ctx, old);
 	}

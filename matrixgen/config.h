@@ -144,6 +144,11 @@ struct changelog_entry {
 	size_t description_nr;
 	const char *pr_link;
 	bool evals_only;
+	/* v2 only (upstream 843c6254f) */
+	bool all_evals, append_only;
+	long eval_min_prefill_ep; /* 0: not given */
+	const char **scenario_types; /* NULL: both */
+	size_t scenario_types_nr;
 };
 
 struct inputs {
