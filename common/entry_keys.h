@@ -35,6 +35,12 @@ enum entry_key_type {
 	EKT_CONC,     /* single-node: an integer 1..ENTRY_CONC_MAX; multi-node: a non-empty list */
 	EKT_WORKER,   /* a worker mapping: entry_worker_keys */
 	EKT_SETTINGS, /* a list of strings NAME=VALUE */
+	/* v2 (upstream 843c6254f) */
+	EKT_COUNT,       /* an integer >= 0 */
+	EKT_COMPONENT,   /* {name, version}: non-empty strings, version not "image:..." */
+	EKT_BACKEND,     /* {name, version?}: the same with version optional */
+	EKT_FINGERPRINT, /* 64 lower-case hex digits (a sha256) */
+	EKT_RUNNER,      /* a safe name, or (v2) "cluster:" and a safe name */
 };
 
 /* The highest concurrency an entry may ask for (matrixgen's conc-start, conc-end and
@@ -42,9 +48,14 @@ enum entry_key_type {
  * makes 10 x conc prompts (executor-spec 4.8), so a larger one cannot be run on one node. */
 #define ENTRY_CONC_MAX 65536
 
-/* Shapes: which entries carry a key. */
+/* Shapes: which entries carry a key. Agentic entries (v2: they have `scenario-type`) are
+ * shapes of their own, since they have no isl, osl, max-model-len. */
 #define ENTRY_SINGLE 1u
 #define ENTRY_MULTI 2u
+#define ENTRY_AGENTIC_SINGLE 4u
+#define ENTRY_AGENTIC_MULTI 8u
+#define ENTRY_ANY_SINGLE (ENTRY_SINGLE | ENTRY_AGENTIC_SINGLE)
+#define ENTRY_ANY_MULTI (ENTRY_MULTI | ENTRY_AGENTIC_MULTI)
 
 /* One row type for both tables, so one reader walks either. */
 struct entry_key_row {
@@ -52,10 +63,30 @@ struct entry_key_row {
 	enum entry_key_type type;
 	unsigned shapes; /* ENTRY_SINGLE | ENTRY_MULTI: the entries that carry it (workers: multi) */
 	bool optional;   /* may be left out; every other key of the shape is required */
+	unsigned optional_in; /* shapes where it may be left out though not `optional` */
+	const char *const *values; /* EKT_CHOICE: NULL-terminated; NULL: entry_spec_values */
 };
 
 extern const struct entry_key_row entry_keys[EK_NR];
 extern const struct entry_key_row entry_worker_keys[EWK_NR];
+
+/* The keys upstream's v2 pipeline (843c6254f) added to entries and workers, a table of their
+ * own so that the v1 layouts above stay as they are. An entry that has any of them (at top
+ * level or in a worker) is a v2 entry: the executor then sets the v2 variables, writes the v2
+ * RESULT_FILENAME and the v2 processed result (docs/executor.md, "v1 and v2 entries"). */
+enum entry_v2_key {
+	EK2_PP, EK2_DCP_SIZE, EK2_PCP_SIZE, EK2_ROUTER, EK2_KV_P2P_TRANSFER, EK2_EVAL_ONLY,
+	EK2_EVAL_CONC, EK2_EVAL_ALL_CONCS, EK2_RECIPE_FINGERPRINT, EK2_KV_OFFLOADING,
+	EK2_KV_OFFLOAD_BACKEND, EK2_TOTAL_CPU_DRAM_GB, EK2_DURATION, EK2_SCENARIO_TYPE,
+	EK2_NR
+};
+enum entry_v2_worker_key { EWK2_PP, EWK2_DCP_SIZE, EWK2_PCP_SIZE, EWK2_HARDWARE, EWK2_NR };
+
+extern const struct entry_key_row entry_v2_keys[EK2_NR];
+extern const struct entry_key_row entry_v2_worker_keys[EWK2_NR];
+/* kv-offloading's and scenario-type's values, NULL-terminated. */
+extern const char *const entry_kv_offloading_values[];
+extern const char *const entry_scenario_values[];
 /* spec-decoding's values, NULL-terminated (matrix-spec 1.1; the input schema uses it too). */
 extern const char *const entry_spec_values[];
 
@@ -72,5 +103,7 @@ extern const struct entry_layout entry_layout_changelog; /* entries inside the c
 /* The row named name, or EK_NR / EWK_NR. */
 enum entry_key entry_key_find(const char *name);
 enum entry_worker_key entry_worker_key_find(const char *name);
+enum entry_v2_key entry_v2_key_find(const char *name);
+enum entry_v2_worker_key entry_v2_worker_key_find(const char *name);
 
 #endif

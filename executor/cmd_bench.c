@@ -54,6 +54,7 @@ struct bench_args {
 	const char *result_dir, *result_filename;
 	struct buf url;                /* owned: what cfg->base_url borrows */
 	double *percentiles;           /* owned: what cfg->percentiles borrows when given */
+	double max_failed_pct;         /* the failure gate: exit 1 above this % failed */
 };
 
 static void args_init(struct bench_args *a)
@@ -62,6 +63,7 @@ static void args_init(struct bench_args *a)
 	a->host = "127.0.0.1";
 	a->port = 8000;
 	a->num_warmups = -1;
+	a->max_failed_pct = 5; /* upstream's client (benchmark_serving.py at 843c6254f) */
 	a->result_dir = ".";
 	buf_init(&a->url);
 }
@@ -133,6 +135,8 @@ static int parse_options(struct bench_config *cfg, struct bench_args *a, int arg
 		ROW("result-dir", OPT_STR, &a->result_dir, "DIR", "where the result goes (.)"),
 		ROW("result-filename", OPT_STR, &a->result_filename, "NAME", "result file name"),
 		ROW("metadata", OPT_LIST, &a->metadata, "KEY=VALUE", "extra string keys in the result"),
+		ROW("max-failed-pct", OPT_DOUBLE, &a->max_failed_pct, "PCT",
+		    "exit 1 when more than PCT % of the timed requests failed (5)"),
 		ROW("disable-tqdm", OPT_FLAG, &a->disable_tqdm, NULL, "no progress bar"),
 		ROW("profile", OPT_FLAG, &cfg->profile, NULL, "POST /start_profile and /stop_profile"),
 		{ "prompt-format", OPT_STR, 0, &a->prompt_format, "F",
@@ -308,6 +312,21 @@ static int print_stdout(const struct buf *b, struct diags *d)
 	return 0;
 }
 
+/* Upstream's client fails a run when more than 5% of its requests failed, after the result
+ * is saved (1 - completed / num_prompts > 0.05); here the bound is --max-failed-pct. */
+static int failure_gate(const struct bench_args *a, const struct bench_result *res,
+			struct diags *d)
+{
+	if (!res->nr)
+		return 0;
+	double failed_pct = 100.0 * (double)(res->nr - (size_t)res->completed) / (double)res->nr;
+	if (failed_pct <= a->max_failed_pct)
+		return 0;
+	return diags_errorf(d, NULL, 0, 0, NULL, "request failure rate %.1f%% exceeds %g%% "
+			    "(%ld/%zu completed; --max-failed-pct)", failed_pct, a->max_failed_pct,
+			    res->completed, res->nr);
+}
+
 static int run_bench(const struct bench_config *cfg, const struct bench_args *a,
 		     struct diags *d)
 {
@@ -329,6 +348,8 @@ static int run_bench(const struct bench_config *cfg, const struct bench_args *a,
 		else if (!res.completed && res.nr)
 			rc = diags_errorf(d, NULL, 0, 0, NULL, "no request succeeded (failures: "
 					  "see the summary)");
+		else if (failure_gate(a, &res, d))
+			rc = -1;
 	}
 	bench_result_release(&res);
 	return rc < 0 ? EXIT_FAIL : EXIT_OK;

@@ -120,6 +120,11 @@ static int step_validate(struct run *r)
 	if (r->item ? entry_from_jnode(&r->e, r->item, r->item_file, r->d)
 		    : entry_parse(&r->e, r->json, r->len, r->name, r->d))
 		return -1;
+	if (r->e.agentic) /* upstream replays agent traces with AIPerf; there is no replay here */
+		return diags_errorf(r->d, NULL, 0, 0, NULL,
+				    "scenario-type '%s': agentic entries are read but not run yet "
+				    "(this executor has no trace replay); run fixed-seq-len entries",
+				    r->e.scenario_type);
 	const char *node = entry_node_name_checked(&r->e, r->o->node, r->d);
 	if (!node)
 		return -1;
@@ -160,10 +165,12 @@ static int step_prepare(struct run *r)
 		return -1;
 	r->ops = launcher_find(r->e.multinode ? "local" : r->p.launcher);
 	r->m.launcher = r->ops->name;
-	if (!r->e.multinode && r->e.tp > r->p.gpus_per_node)
+	long gpus = entry_gpu_count(&r->e); /* tp x pp x pcp-size; v1: tp */
+	if (!r->e.multinode && gpus > r->p.gpus_per_node)
 		return diags_errorf(r->d, NULL, 0, 0, NULL,
-				    "tp %ld needs more GPUs than node %s has (gpus-per-node %ld in %s)",
-				    r->e.tp, r->node.s, r->p.gpus_per_node, r->p.path);
+				    "%s %ld needs more GPUs than node %s has (gpus-per-node %ld in %s)",
+				    r->e.v2 ? "tp x pp x pcp-size" : "tp", gpus, r->node.s,
+				    r->p.gpus_per_node, r->p.path);
 	struct recipe_key k = { r->e.multinode, r->e.exp_name, r->e.precision, r->p.gpu,
 				r->e.framework, r->e.spec_decoding };
 	if (recipe_resolve(&r->recipe, r->workspace.s, &k, r->d))
@@ -177,7 +184,7 @@ static int step_prepare(struct run *r)
 	struct launch_spec s = {
 		.workspace = r->workspace.s, .recipe_rel = r->recipe.s, .env = r->env.vars,
 		.secrets = &r->env.secrets, .result_dir = r->out_dir.s, .image = r->e.image,
-		.node = r->node.s, .run_id = r->run_id, .profile = &r->p, .tp = r->e.tp,
+		.node = r->node.s, .run_id = r->run_id, .profile = &r->p, .tp = entry_gpu_count(&r->e),
 		.log_fd = -1, .stop = r->o->stop,
 		.health_timeout_s = r->o->health_timeout_s ? r->o->health_timeout_s
 							   : r->p.health_timeout_s,

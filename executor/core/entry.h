@@ -7,7 +7,7 @@
  * RESULT_FILENAME (2.3), built here only (`executor result-filename` prints it for
  * workflows).
  * Key order is free. The shape is multi-node when the object has `prefill` or `decode`,
- * else single-node; a key of the other shape is an error that says so. A single-node entry
+ * else single-node, and agentic (v2) when it has `scenario-type`; a key of the other shape is an error that says so. A single-node entry
  * with `disagg: true` is an error. Additional settings (2.2) are split and checked here,
  * except against --secret-env names, which only `run` knows (env_name_reserved).
  *
@@ -31,9 +31,16 @@ struct entry_setting {
 	char *value; /* owned: text after it, verbatim */
 };
 
+/* router, kv-offload-backend (v2): NULL when not written */
+struct entry_component {
+	char *name, *version; /* owned; version NULL when not written (backend only) */
+};
+
 struct entry_worker {
-	long num_worker, tp, ep;
+	long num_worker, tp, ep; /* num-worker >= 1, but decode's may be 0 (aggregated, v2) */
 	bool dp_attn;
+	long pp, dcp_size, pcp_size; /* v2: 1 when not written */
+	char *hardware;              /* v2: owned, NULL when not written */
 	bool has_settings; /* additional-settings was written (possibly []) */
 	struct entry_setting *settings; /* owned, in written order */
 	size_t settings_nr, settings_alloc;
@@ -53,6 +60,14 @@ struct entry {
 	size_t conc_nr, conc_alloc;
 	/* multi-node */
 	struct entry_worker prefill, decode;
+	/* v2 (common/entry_keys' v2 table): v2 is whether any of its keys was written */
+	bool v2, agentic;            /* agentic: scenario-type agentic-coding (no isl, osl) */
+	long pp, dcp_size, pcp_size; /* single-node; 1 when not written */
+	struct entry_component router, kv_offload_backend;
+	char *kv_p2p_transfer, *recipe_fingerprint, *kv_offloading, *scenario_type; /* owned|NULL */
+	bool eval_only, eval_all_concs;
+	long eval_conc;              /* 0: not written */
+	long total_cpu_dram_gb, duration; /* agentic */
 };
 
 void entry_init(struct entry *e);
@@ -69,10 +84,13 @@ int entry_read(struct entry *e, const char *path, struct diags *d);
 /* The node name (executor-spec 2.1): given (--node) when not empty, else $RUNNER_NAME when
  * set and not empty, else the entry's runner. Borrowed from given, the environment or e. */
 const char *entry_node_name(const struct entry *e, const char *given);
-/* Appends RESULT_FILENAME of executor-spec 2.3 for this entry on node `node`. */
+/* Appends RESULT_FILENAME of executor-spec 2.3 for this entry on node `node`; a v2 entry gets
+ * upstream's v2 name (pp, dcp, pcp sizes; `_recipe-` and 16 digits of its fingerprint). */
 void entry_result_filename(struct buf *out, const struct entry *e, const char *node);
 /* entry_node_name, refused (NULL, a diag) unless a safe name (common/safename.h): the node
  * names the profile, RESULT_FILENAME, the artifact and the output folder. */
 const char *entry_node_name_checked(const struct entry *e, const char *given, struct diags *d);
+/* The GPUs of a single-node entry: tp x pp x pcp-size (upstream's GPU_COUNT). */
+long entry_gpu_count(const struct entry *e);
 
 #endif

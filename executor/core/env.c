@@ -10,6 +10,7 @@
 #include "common/buf.h"
 #include "common/diag.h"
 #include "common/entry_keys.h"
+#include "common/jsonw.h"
 #include "common/xalloc.h"
 #include "executor/core/entry.h"
 #include "executor/core/profile.h"
@@ -30,6 +31,7 @@ struct recipe_var {
 	const char *fixed; /* V_FIXED */
 	void (*fn)(struct buf *out, const struct env_inputs *in); /* V_FN */
 	bool back;         /* read back by `executor process` without --entry */
+	bool v2;           /* set for v2 entries only (upstream 843c6254f's workflows) */
 };
 
 static void conc_one(struct buf *out, const struct env_inputs *in)
@@ -64,11 +66,102 @@ static void result_dir(struct buf *out, const struct env_inputs *in)
 	buf_adds(out, in->result_dir);
 }
 
+/* ---- v2 (benchmark-tmpl.yml, benchmark-multinode-tmpl.yml at 843c6254f): a variable
+ * upstream sets from an input that the entry may leave out is set empty, or to the input's
+ * default there ---- */
+
+static void opt_text(struct buf *out, const char *s)
+{
+	if (s)
+		buf_adds(out, s);
+}
+
+/* {"name": ..., "version": ...} on one line, version left out when not written; empty when
+ * the component is not written */
+static void component_json(struct buf *out, const struct entry_component *c)
+{
+	if (!c->name)
+		return;
+	struct jsonw w;
+	jsonw_init(&w, out, JSONW_LINE);
+	jsonw_obj_open(&w);
+	jsonw_key(&w, "name");
+	jsonw_str(&w, c->name);
+	if (c->version) {
+		jsonw_key(&w, "version");
+		jsonw_str(&w, c->version);
+	}
+	jsonw_obj_close(&w);
+}
+
+static void recipe_fingerprint(struct buf *out, const struct env_inputs *in)
+{
+	opt_text(out, in->entry->recipe_fingerprint);
+}
+
+static void router_metadata(struct buf *out, const struct env_inputs *in)
+{
+	component_json(out, &in->entry->router);
+}
+
+static void kv_p2p_transfer(struct buf *out, const struct env_inputs *in)
+{
+	opt_text(out, in->entry->kv_p2p_transfer);
+}
+
+static void eval_conc(struct buf *out, const struct env_inputs *in)
+{
+	if (in->entry->eval_conc)
+		buf_addf(out, "%ld", in->entry->eval_conc);
+}
+
+static void scenario_type(struct buf *out, const struct env_inputs *in)
+{
+	buf_adds(out, in->entry->scenario_type ? in->entry->scenario_type : "fixed-seq-len");
+}
+
+static void kv_offloading(struct buf *out, const struct env_inputs *in)
+{
+	opt_text(out, in->entry->kv_offloading);
+}
+
+static void kv_offload_backend(struct buf *out, const struct env_inputs *in)
+{
+	opt_text(out, in->entry->kv_offload_backend.name);
+}
+
+static void kv_offload_backend_metadata(struct buf *out, const struct env_inputs *in)
+{
+	component_json(out, &in->entry->kv_offload_backend);
+}
+
+static void duration(struct buf *out, const struct env_inputs *in)
+{
+	buf_addf(out, "%ld", in->entry->duration ? in->entry->duration : 3600L);
+}
+
+static void gpu_count(struct buf *out, const struct env_inputs *in)
+{
+	buf_addf(out, "%ld", entry_gpu_count(in->entry));
+}
+
+static void prefill_hardware(struct buf *out, const struct env_inputs *in)
+{
+	opt_text(out, in->entry->prefill.hardware);
+}
+
+static void decode_hardware(struct buf *out, const struct env_inputs *in)
+{
+	opt_text(out, in->entry->decode.hardware);
+}
+
 #define SN ENTRY_SINGLE
 #define MN ENTRY_MULTI
-#define FIELD(name, shapes, kind, f, back) { name, shapes, kind, offsetof(struct entry, f), NULL, NULL, back }
-#define FIXED(name, shapes, text) { name, shapes, V_FIXED, 0, text, NULL, false }
-#define FN(name, shapes, fn) { name, shapes, V_FN, 0, NULL, fn, false }
+#define FIELD(name, shapes, kind, f, back) { name, shapes, kind, offsetof(struct entry, f), NULL, NULL, back, false }
+#define FIXED(name, shapes, text) { name, shapes, V_FIXED, 0, text, NULL, false, false }
+#define FN(name, shapes, fn) { name, shapes, V_FN, 0, NULL, fn, false, false }
+#define FIELD2(name, shapes, kind, f) { name, shapes, kind, offsetof(struct entry, f), NULL, NULL, false, true }
+#define FN2(name, shapes, fn) { name, shapes, V_FN, 0, NULL, fn, false, true }
 static const struct recipe_var recipe_vars[] = {
 	FIELD("EXP_NAME", SN | MN, V_STR, exp_name, false),
 	FIELD("MODEL", SN | MN, V_STR, model, false),
@@ -105,10 +198,36 @@ static const struct recipe_var recipe_vars[] = {
 	FN("RUNNER_NAME", SN | MN, node_name),
 	FN("PORT", SN | MN, profile_port),
 	FN("RESULT_DIR", SN | MN, result_dir),
+	/* v2 entries only */
+	FIELD2("PP_SIZE", SN, V_INT, pp),
+	FIELD2("DCP_SIZE", SN, V_INT, dcp_size),
+	FIELD2("PCP_SIZE", SN, V_INT, pcp_size),
+	FN2("GPU_COUNT", SN, gpu_count),
+	FIELD2("PREFILL_PP_SIZE", MN, V_INT, prefill.pp),
+	FIELD2("PREFILL_DCP_SIZE", MN, V_INT, prefill.dcp_size),
+	FIELD2("PREFILL_PCP_SIZE", MN, V_INT, prefill.pcp_size),
+	FN2("PREFILL_HARDWARE", MN, prefill_hardware),
+	FIELD2("DECODE_PP_SIZE", MN, V_INT, decode.pp),
+	FIELD2("DECODE_DCP_SIZE", MN, V_INT, decode.dcp_size),
+	FIELD2("DECODE_PCP_SIZE", MN, V_INT, decode.pcp_size),
+	FN2("DECODE_HARDWARE", MN, decode_hardware),
+	FN2("RECIPE_FINGERPRINT", SN | MN, recipe_fingerprint),
+	FN2("ROUTER_METADATA", SN | MN, router_metadata),
+	FN2("KV_P2P_TRANSFER", SN | MN, kv_p2p_transfer),
+	FIELD2("EVAL_ONLY", SN | MN, V_BOOL, eval_only),
+	FN2("EVAL_CONC", MN, eval_conc),
+	FN2("SCENARIO_TYPE", SN | MN, scenario_type),
+	FN2("KV_OFFLOADING", SN | MN, kv_offloading),
+	FN2("KV_OFFLOAD_BACKEND", SN | MN, kv_offload_backend),
+	FN2("KV_OFFLOAD_BACKEND_METADATA", SN | MN, kv_offload_backend_metadata),
+	FIELD2("TOTAL_CPU_DRAM_GB", SN | MN, V_INT, total_cpu_dram_gb),
+	FN2("DURATION", SN | MN, duration),
 };
 #undef FIELD
 #undef FIXED
 #undef FN
+#undef FIELD2
+#undef FN2
 #define RECIPE_VARS_NR (sizeof(recipe_vars) / sizeof(recipe_vars[0]))
 
 const char *env_var_name(size_t i)
@@ -211,7 +330,7 @@ static void table_vars(struct run_env *e, const struct env_inputs *in)
 	unsigned shape = in->entry->multinode ? ENTRY_MULTI : ENTRY_SINGLE;
 	struct buf value = BUF_INIT;
 	for (size_t i = 0; i < RECIPE_VARS_NR; i++) {
-		if (!(recipe_vars[i].shapes & shape))
+		if (!(recipe_vars[i].shapes & shape) || (recipe_vars[i].v2 && !in->entry->v2))
 			continue;
 		buf_reset(&value);
 		var_value(&value, &recipe_vars[i], in);

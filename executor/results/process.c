@@ -20,12 +20,12 @@
 #include "common/jtree.h"
 #include "executor/results/results_util.h"
 
-enum okind { OK_STR, OK_INT, OK_BOOL, OK_DOUBLE, OK_NULL };
+enum okind { OK_STR, OK_INT, OK_BOOL, OK_DOUBLE, OK_NULL, OK_COMPONENT };
 
 struct oval {
 	char *key; /* owned */
 	enum okind kind;
-	const char *s; /* borrowed from the meta or the raw tree */
+	const char *s, *s2; /* borrowed from the meta or the raw tree; s2: OK_COMPONENT's version */
 	long long i;
 	bool b;
 	double x;
@@ -81,6 +81,15 @@ static void set_null(struct omap *m, const char *key)
 	omap_set(m, key)->kind = OK_NULL;
 }
 
+/* {"name": s, "version": s2}: ROUTER_METADATA as upstream reads it back */
+static void set_component(struct omap *m, const char *key, const char *name, const char *version)
+{
+	struct oval *o = omap_set(m, key);
+	o->kind = OK_COMPONENT;
+	o->s = name;
+	o->s2 = version;
+}
+
 static void omap_write(struct buf *out, const struct omap *m)
 {
 	struct jsonw w;
@@ -104,6 +113,14 @@ static void omap_write(struct buf *out, const struct omap *m)
 			break;
 		case OK_NULL:
 			jsonw_null(&w);
+			break;
+		case OK_COMPONENT:
+			jsonw_obj_open(&w);
+			jsonw_key(&w, "name");
+			jsonw_str(&w, o->s);
+			jsonw_key(&w, "version");
+			jsonw_str(&w, o->s2);
+			jsonw_obj_close(&w);
 			break;
 		}
 	}
@@ -134,13 +151,25 @@ void process_meta_from_entry(struct process_meta *m, const struct entry *e)
 	m->ep = e->ep;
 	m->dp_attn = e->dp_attn;
 	m->prefill = (struct process_worker){ e->prefill.tp, e->prefill.ep, e->prefill.num_worker,
-					      e->prefill.dp_attn };
+					      e->prefill.dp_attn, e->prefill.pp,
+					      e->prefill.dcp_size, e->prefill.pcp_size };
 	m->decode = (struct process_worker){ e->decode.tp, e->decode.ep, e->decode.num_worker,
-					     e->decode.dp_attn };
+					     e->decode.dp_attn, e->decode.pp, e->decode.dcp_size,
+					     e->decode.pcp_size };
+	m->v2 = e->v2;
+	m->pp = e->pp;
+	m->dcp_size = e->dcp_size;
+	m->pcp_size = e->pcp_size;
+	m->recipe_fingerprint = e->recipe_fingerprint;
+	m->router_name = e->router.name;
+	m->router_version = e->router.version;
+	m->kv_p2p_transfer = e->kv_p2p_transfer;
+	m->prefill_hw = e->prefill.hardware;
+	m->decode_hw = e->decode.hardware;
 }
 
-/* The number after the last occurrence of tag, ended by '_', '.' or the end. */
-static long number_after(const char *name, const char *tag)
+/* The number >= min after the last occurrence of tag, ended by '_', '.' or the end. */
+static long number_after(const char *name, const char *tag, long min)
 {
 	const char *last = NULL;
 	for (const char *p = strstr(name, tag); p; p = strstr(p + 1, tag))
@@ -153,15 +182,15 @@ static long number_after(const char *name, const char *tag)
 	char *end;
 	errno = 0;
 	long v = strtol(p, &end, 10);
-	if (errno || (*end && *end != '_' && *end != '.') || v < 1)
+	if (errno || (*end && *end != '_' && *end != '.') || v < min)
 		return -1;
 	return v;
 }
 
 int process_gpus_from_name(long *prefill, long *decode, const char *name)
 {
-	long p = number_after(name, "_ctx_"), dn = number_after(name, "_gen_");
-	if (p < 1 || dn < 1)
+	long p = number_after(name, "_ctx_", 1), dn = number_after(name, "_gen_", 0);
+	if (p < 1 || dn < 0)
 		return -1;
 	*prefill = p;
 	*decode = dn;
@@ -312,6 +341,11 @@ int process_result(struct buf *out, const struct process_meta *m, const char *ra
 	if (rc)
 		goto done;
 
+	if (m->multinode && m->decode_gpus < 1 && !m->v2) {
+		rc = diags_errorf(d, raw_name, 0, 0, NULL, "a v1 multi-node result needs decode GPUs "
+				  "(0 is an aggregated run, which only v2 entries describe)");
+		goto done;
+	}
 	set_str(&o, "hw", m->hw);
 	set_int(&o, "conc", conc);
 	set_str(&o, "image", m->image);
@@ -321,33 +355,63 @@ int process_result(struct buf *out, const struct process_meta *m, const char *ra
 	set_str(&o, "precision", m->precision);
 	set_str(&o, "spec_decoding", m->spec_decoding);
 	set_bool(&o, "disagg", m->disagg);
+	if (m->v2)
+		set_str(&o, "recipe_fingerprint", m->recipe_fingerprint ? m->recipe_fingerprint : "");
 	set_int(&o, "isl", m->isl);
 	set_int(&o, "osl", m->osl);
+	if (m->v2 && m->router_name)
+		set_component(&o, "router", m->router_name, m->router_version);
+	if (m->v2 && m->kv_p2p_transfer && *m->kv_p2p_transfer)
+		set_str(&o, "kv_p2p_transfer", m->kv_p2p_transfer);
 	set_bool(&o, "is_multinode", m->multinode);
 	/* the dp_attention fields are strings: the existing processor copied the recipe
 	 * variable's text (DP_ATTENTION, ...), which env_bool_text writes */
 	if (!m->multinode) {
+		/* v2: per GPU is per tp x pp x pcp-size */
+		double gpus = (double)(m->v2 ? m->tp * m->pp * m->pcp_size : m->tp);
 		set_int(&o, "tp", m->tp);
+		if (m->v2) {
+			set_int(&o, "pp", m->pp);
+			set_int(&o, "dcp_size", m->dcp_size);
+			set_int(&o, "pcp_size", m->pcp_size);
+		}
 		set_int(&o, "ep", m->ep);
 		set_str(&o, "dp_attention", env_bool_text(m->dp_attn));
-		set_double(&o, "tput_per_gpu", total / (double)m->tp);
-		set_double(&o, "output_tput_per_gpu", output / (double)m->tp);
-		set_double(&o, "input_tput_per_gpu", (total - output) / (double)m->tp);
+		set_double(&o, "tput_per_gpu", total / gpus);
+		set_double(&o, "output_tput_per_gpu", output / gpus);
+		set_double(&o, "input_tput_per_gpu", (total - output) / gpus);
 	} else {
 		double p = (double)m->prefill_gpus, dg = (double)m->decode_gpus;
+		/* v2: no decode GPUs (aggregated) writes decode tp, ep 0 and sizes 1, and output
+		 * throughput per GPU over all GPUs, as upstream does */
+		bool no_decode = m->decode_gpus < 1;
 		set_int(&o, "prefill_tp", m->prefill.tp);
+		if (m->v2) {
+			set_int(&o, "prefill_pp", m->prefill.pp);
+			set_int(&o, "prefill_dcp_size", m->prefill.dcp_size);
+			set_int(&o, "prefill_pcp_size", m->prefill.pcp_size);
+		}
 		set_int(&o, "prefill_ep", m->prefill.ep);
 		set_str(&o, "prefill_dp_attention", env_bool_text(m->prefill.dp_attn));
 		set_int(&o, "prefill_num_workers", m->prefill.num_workers);
-		set_int(&o, "decode_tp", m->decode.tp);
-		set_int(&o, "decode_ep", m->decode.ep);
+		set_int(&o, "decode_tp", no_decode ? 0 : m->decode.tp);
+		if (m->v2) {
+			set_int(&o, "decode_pp", no_decode ? 1 : m->decode.pp);
+			set_int(&o, "decode_dcp_size", no_decode ? 1 : m->decode.dcp_size);
+			set_int(&o, "decode_pcp_size", no_decode ? 1 : m->decode.pcp_size);
+		}
+		set_int(&o, "decode_ep", no_decode ? 0 : m->decode.ep);
 		set_str(&o, "decode_dp_attention", env_bool_text(m->decode.dp_attn));
 		set_int(&o, "decode_num_workers", m->decode.num_workers);
 		set_int(&o, "num_prefill_gpu", m->prefill_gpus);
 		set_int(&o, "num_decode_gpu", m->decode_gpus);
 		set_double(&o, "tput_per_gpu", total / (p + dg));
-		set_double(&o, "output_tput_per_gpu", output / dg);
+		set_double(&o, "output_tput_per_gpu", output / (no_decode ? p + dg : dg));
 		set_double(&o, "input_tput_per_gpu", (total - output) / p);
+		if (m->v2 && m->prefill_hw) {
+			set_str(&o, "prefill_hw", m->prefill_hw);
+			set_str(&o, "decode_hw", m->decode_hw);
+		}
 	}
 	rc = add_latencies(&o, raw, raw_name, d);
 	if (!rc)

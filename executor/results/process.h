@@ -19,6 +19,7 @@ struct entry;
 struct process_worker {
 	long tp, ep, num_workers;
 	bool dp_attn;
+	long pp, dcp_size, pcp_size; /* v2 */
 };
 
 struct process_meta {
@@ -30,13 +31,20 @@ struct process_meta {
 	bool dp_attn;
 	/* multi-node */
 	struct process_worker prefill, decode;
-	long prefill_gpus, decode_gpus; /* P, D: >= 1 */
+	long prefill_gpus, decode_gpus; /* P >= 1; D >= 1, or (v2) 0: aggregated */
+	/* v2 (upstream 843c6254f's process_result.py): the fields below are written */
+	bool v2;
+	long pp, dcp_size, pcp_size;                 /* single-node */
+	const char *recipe_fingerprint;              /* borrowed; NULL: written "" */
+	const char *router_name, *router_version;    /* borrowed; NULL: no router */
+	const char *kv_p2p_transfer;                 /* borrowed; NULL: not written */
+	const char *prefill_hw, *decode_hw;          /* borrowed; NULL: not written */
 };
 
 /* The meta of an entry (strings borrowed from it). GPU counts are left 0. */
 void process_meta_from_entry(struct process_meta *m, const struct entry *e);
 /* P and D from `_ctx_<P>` and `_gen_<D>` in a raw file name (the last of each); 0 when both
- * are there and >= 1, else -1. */
+ * are there, P >= 1 and D >= 0 (0: aggregated, which only a v2 result takes), else -1. */
 int process_gpus_from_name(long *prefill, long *decode, const char *name);
 /* Appends the processed result for the raw JSON raw[0..len) (raw_name: for diags) to out:
  * JSONW_PRETTY, no trailing newline. A zero TPOT gives a null interactivity and a warning.

@@ -9,8 +9,10 @@
 . "$(dirname "$0")/bench_lib.bash"
 
 N=20 # requests; every 4th is faulted: 5 of them
+# --max-failed-pct 100: these runs check the counting, not the failure gate (25% failed)
 ARGS=(--num-prompts $N --max-concurrency 4 --num-warmups 0 --random-input-len 16
-	--random-output-len 8 --request-timeout 1)
+	--random-output-len 8 --request-timeout 1 --max-failed-pct 100)
+GATE_ARGS=("${ARGS[@]:0:${#ARGS[@]}-2}") # the same without --max-failed-pct
 
 # mode, reason in the result's failures
 while read -r mode reason; do
@@ -29,6 +31,27 @@ stall timeout
 endless stream_too_long
 slow-headers timeout_headers
 LIST
+
+# the failure gate (upstream's client: more than 5% failed exits non-zero, the result saved):
+# 5 of 20 failed (25%) fails by default and with --max-failed-pct 24, passes with 25; 1 of 20
+# (5%, every 20th faulted) passes by default, fails with --max-failed-pct 4.9
+sim_start gate --ttft-ms 5 --itl-ms 2 --fault 500@4
+bench gate "${GATE_ARGS[@]}"
+expect_eq "gate: 25% failed exits 1" "$RC" 1
+expect_eq "gate: the result is saved" "$(jv gate .completed)" 15
+check "gate: the message says why" grep -q 'request failure rate 25.0% exceeds 5% (15/20 completed' "$T/gate.err"
+bench gate24 "${GATE_ARGS[@]}" --max-failed-pct 24
+expect_eq "gate: 25% > 24% exits 1" "$RC" 1
+bench gate25 "${GATE_ARGS[@]}" --max-failed-pct 25
+expect_eq "gate: 25% <= 25% exits 0" "$RC" 0
+sim_start gate5 --ttft-ms 5 --itl-ms 2 --fault 500@20
+bench gate5 "${GATE_ARGS[@]}"
+expect_eq "gate: 5% failed exits 0 (not more than 5%)" "$RC" 0
+expect_eq "gate: 1 of 20 failed" "$(jv gate5 .completed)" 19
+bench gate49 "${GATE_ARGS[@]}" --max-failed-pct 4.9
+expect_eq "gate: 5% > 4.9% exits 1" "$RC" 1
+bench gatebad "${GATE_ARGS[@]}" --max-failed-pct -1
+expect_eq "gate: a negative bound is a usage error" "$RC" 2
 
 # no-usage: successes whose token count is the number of choice events, marked approximate
 sim_start nousage --ttft-ms 5 --itl-ms 2 --fault no-usage@4

@@ -27,7 +27,25 @@ static void sample(struct jsonw *w, const struct entry_key_row *r, unsigned shap
 	case EKT_NAME: jsonw_str(w, bad ? "../s" : "s"); break;
 	case EKT_INT: bad ? jsonw_str(w, "8") : jsonw_int(w, 2); break;
 	case EKT_BOOL: bad ? jsonw_str(w, "true") : jsonw_bool(w, false); break;
-	case EKT_CHOICE: jsonw_str(w, bad ? "eagle" : entry_spec_values[0]); break;
+	case EKT_CHOICE: jsonw_str(w, bad ? "eagle" : r->values ? r->values[0] : entry_spec_values[0]); break;
+	case EKT_COUNT: bad ? jsonw_int(w, -1) : jsonw_int(w, 2); break;
+	case EKT_RUNNER: jsonw_str(w, bad ? "cluster:../s" : "s"); break;
+	case EKT_FINGERPRINT:
+		jsonw_str(w, bad ? "ABC" : "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+		break;
+	case EKT_COMPONENT:
+	case EKT_BACKEND:
+		if (bad) {
+			jsonw_str(w, "s");
+			break;
+		}
+		jsonw_obj_open(w);
+		jsonw_key(w, "name");
+		jsonw_str(w, "s");
+		jsonw_key(w, "version");
+		jsonw_str(w, "1.0");
+		jsonw_obj_close(w);
+		break;
 	case EKT_CONC:
 		if (bad) {
 			jsonw_double(w, 4.0);

@@ -219,9 +219,89 @@ static void test_secrets(void **state)
 	diags_release(&d);
 }
 
+/* v2 entries: the table's rows, then the v2 rows (upstream's workflows at 843c6254f). */
+static const char single_v2_json[] =
+	"{\"image\": \"i\", \"model\": \"m\", \"model-prefix\": \"dsr1\", \"precision\": \"fp4\", "
+	"\"framework\": \"sglang\", \"runner\": \"b200\", \"isl\": 8192, \"osl\": 1024, "
+	"\"tp\": 4, \"pp\": 2, \"dcp-size\": 2, \"pcp-size\": 1, \"conc\": 1, "
+	"\"max-model-len\": 9472, \"ep\": 1, \"dp-attn\": false, \"spec-decoding\": \"none\", "
+	"\"exp-name\": \"dsr1_8k1k\", \"disagg\": false, \"run-eval\": false, "
+	"\"router\": {\"name\": \"sglang-router\", \"version\": \"0.3.2\"}, "
+	"\"recipe-fingerprint\": "
+	"\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"}";
+
+static const char multi_v2_json[] =
+	"{\"image\": \"i\", \"model\": \"m\", \"model-prefix\": \"dsr1\", \"precision\": \"fp4\", "
+	"\"framework\": \"dynamo-trt\", \"runner\": \"gb200\", \"isl\": 8192, \"osl\": 1024, "
+	"\"spec-decoding\": \"mtp\", \"prefill\": {\"num-worker\": 1, \"tp\": 4, \"ep\": 4, "
+	"\"dp-attn\": true, \"pp\": 2, \"hardware\": \"gb200\"}, \"decode\": {\"num-worker\": 0, "
+	"\"tp\": 8, \"ep\": 8, \"dp-attn\": true, \"hardware\": \"gb300\"}, \"conc\": [90], "
+	"\"max-model-len\": 9472, \"exp-name\": \"dsr1_8k1k\", \"disagg\": true, \"run-eval\": true, "
+	"\"kv-p2p-transfer\": \"nixl\", \"eval-conc\": 90}";
+
+static void test_v2(void **state)
+{
+	(void)state;
+	unsetenv("HF_TOKEN");
+	struct entry e;
+	struct profile p;
+	load(&e, &p, single_v2_json, "launcher: docker\ngpu: b200\nport: 8000\n");
+	struct env_inputs in = { &e, &p, "b200-nv_0", "RESULT", "/workspace/results", NULL };
+	struct run_env env;
+	struct diags d = DIAGS_INIT;
+	assert_int_equal(entry_to_env(&env, &in, &d), 0);
+	struct buf tail = BUF_INIT;
+	size_t i = 0;
+	while (strncmp(env.vars.v[i], "RESULT_DIR=", 11))
+		i++;
+	for (i++; i < env.vars.nr; i++)
+		buf_addf(&tail, "%s\n", env.vars.v[i]);
+	assert_string_equal(tail.s, "PP_SIZE=2\n"
+				    "DCP_SIZE=2\n"
+				    "PCP_SIZE=1\n"
+				    "GPU_COUNT=8\n"
+				    "RECIPE_FINGERPRINT=0123456789abcdef0123456789abcdef0123456789abcdef"
+				    "0123456789abcdef\n"
+				    "ROUTER_METADATA={\"name\": \"sglang-router\", \"version\": \"0.3.2\"}\n"
+				    "KV_P2P_TRANSFER=\n"
+				    "EVAL_ONLY=false\n"
+				    "SCENARIO_TYPE=fixed-seq-len\n"
+				    "KV_OFFLOADING=\n"
+				    "KV_OFFLOAD_BACKEND=\n"
+				    "KV_OFFLOAD_BACKEND_METADATA=\n"
+				    "TOTAL_CPU_DRAM_GB=0\n"
+				    "DURATION=3600\n");
+	env_release(&env);
+	entry_release(&e);
+	profile_release(&p);
+	buf_release(&tail);
+
+	load(&e, &p, multi_v2_json, "launcher: slurm\ngpu: gb200\nport: 8000\nslurm:\n  partition: x\n");
+	in.entry = &e;
+	assert_int_equal(entry_to_env(&env, &in, &d), 0);
+	static const char *const want[][2] = {
+		{ "PREFILL_PP_SIZE", "2" }, { "PREFILL_DCP_SIZE", "1" }, { "PREFILL_HARDWARE", "gb200" },
+		{ "DECODE_PP_SIZE", "1" }, { "DECODE_HARDWARE", "gb300" }, { "DECODE_NUM_WORKERS", "0" },
+		{ "KV_P2P_TRANSFER", "nixl" }, { "EVAL_CONC", "90" }, { "ROUTER_METADATA", "" },
+		{ "RECIPE_FINGERPRINT", "" },
+	};
+	for (size_t k = 0; k < sizeof(want) / sizeof(want[0]); k++) {
+		const char *got = env_get(&env, want[k][0]);
+		if (!got || strcmp(got, want[k][1]))
+			fail_msg("%s: want '%s', got '%s'", want[k][0], want[k][1], got ? got : "(unset)");
+	}
+	assert_null(env_get(&env, "PP_SIZE"));
+	assert_null(env_get(&env, "GPU_COUNT"));
+	env_release(&env);
+	entry_release(&e);
+	profile_release(&p);
+	diags_release(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_v2),
 		cmocka_unit_test(test_single_node),
 		cmocka_unit_test(test_multi_node),
 		cmocka_unit_test(test_secrets),
