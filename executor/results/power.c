@@ -760,7 +760,8 @@ static void merge_duplicates(struct gpu_raw *g)
 				sum += g->v[k].w;
 			mean = (double)(sum / (long double)(j - i));
 		}
-		g->v[out++] = (struct sample){ g->v[i].t, mean, out };
+		g->v[out] = (struct sample){ g->v[i].t, mean, out };
+		out++;
 		i = j;
 	}
 	g->nr = out;
@@ -1227,7 +1228,8 @@ static void write_ids(struct jsonw *w, struct energy_map *list)
 {
 	for (size_t i = 0; i < list->nr; i++)
 		list->v[i].j = (double)i; /* first-seen order for ties */
-	qsort(list->v, list->nr, sizeof(*list->v), entry_cmp);
+	if (list->nr > 1) /* qsort's base may not be NULL, even for no elements */
+		qsort(list->v, list->nr, sizeof(*list->v), entry_cmp);
 	jsonw_arr_open(w);
 	for (size_t i = 0; i < list->nr; i++)
 		jsonw_strn(w, list->v[i].id, list->v[i].id_len);
@@ -1292,7 +1294,8 @@ static void accumulator_write(struct jsonw *w, const struct power_validation *v)
 		struct energy_map sorted = { 0 };
 		for (size_t i = 0; i < matched.nr; i++)
 			add_id(&sorted, matched.v[i].id, matched.v[i].id_len, (double)i);
-		qsort(sorted.v, sorted.nr, sizeof(*sorted.v), entry_cmp);
+		if (sorted.nr > 1)
+			qsort(sorted.v, sorted.nr, sizeof(*sorted.v), entry_cmp);
 		for (size_t i = 0; i < sorted.nr; i++)
 			sorted.v[i].j = deltas[(size_t)sorted.v[i].j];
 		free(deltas);
