@@ -31,6 +31,7 @@ static const struct command commands[] = {
 	{ "result-filename", NULL, cmd_result_filename, "an entry's RESULT_FILENAME (names its bmk_* artifact)" },
 	{ "aggregate", NULL, cmd_aggregate, "many results -> JSON, markdown tables, charts, CSV" },
 	{ "compare", NULL, cmd_compare, "two sets of results -> changes and regressions" },
+	{ "power", NULL, cmd_power, "GPU power CSV -> energy fields in a processed result" },
 };
 
 /* fn_out returns 0, -1 (failure: nothing printed), or 1 (a verdict such as a regression:

@@ -19,6 +19,8 @@
 #include "common/diag.h"
 #include "common/fileio.h"
 #include "common/xalloc.h"
+#include "executor/launch/gpumon.h"
+#include "executor/power_job.h"
 #include "executor/results/artifact.h"
 #include "executor/load/bench.h"
 #include "executor/load/budget.h"
@@ -71,6 +73,7 @@ struct run {
 	int64_t recipe_started_ns;
 	struct bench_result last;  /* the last load's result, for the summary line */
 	bool have_last;
+	bool power;                /* GPU metrics were sampled (or REQUIRE_POWER): patch power */
 };
 
 static void add_file(struct run *r, const char *name)
@@ -433,10 +436,65 @@ static int load_finish(struct run *r)
 	return rc;
 }
 
+#define GPU_METRICS_CSV "gpu_metrics.csv"
+
+/* The single-node load with the node's GPUs sampled around it (upstream's
+ * start_gpu_monitor / stop_gpu_monitor); multi-node power is not sampled here. */
+static int load_with_gpu_monitor(struct run *r)
+{
+	struct gpumon mon;
+	struct buf csv = BUF_INIT;
+	out_path(&csv, r, GPU_METRICS_CSV);
+	int rc = gpumon_start(&mon, csv.s, 1, r->d);
+	if (!rc) {
+		if (mon.vendor != GPUMON_NONE)
+			nanosleep(&(struct timespec){ 1, 200 * 1000 * 1000 }, NULL); /* a sample first */
+		rc = load_finish(r);
+		bool sampled = mon.vendor != GPUMON_NONE;
+		if (gpumon_stop(&mon, r->d))
+			rc = -1;
+		if (sampled)
+			add_file(r, GPU_METRICS_CSV);
+		r->power = sampled || power_required_by_env();
+	}
+	buf_release(&csv);
+	return rc;
+}
+
+/* Patches agg_NAME.json with the power fields (power_job: upstream's aggregate_power.py)
+ * and lists the CSV's validation sidecar; invalid power fails only under REQUIRE_POWER. */
+static int patch_power(struct run *r, const char *raw_name, long gpus)
+{
+	struct buf csv = BUF_INIT, raw = BUF_INIT, agg = BUF_INIT, side = BUF_INIT, name = BUF_INIT;
+	struct buf line = BUF_INIT;
+	out_path(&csv, r, GPU_METRICS_CSV);
+	buf_addf(&name, "%s.json", raw_name);
+	out_path(&raw, r, name.s);
+	buf_reset(&name);
+	buf_addf(&name, "agg_%s.json", raw_name);
+	out_path(&agg, r, name.s);
+	buf_reset(&name);
+	buf_addf(&name, "power_validation_%s.json", raw_name);
+	out_path(&side, r, name.s);
+	struct power_job job = { .csv = csv.s, .bench_result = raw.s, .agg_result = agg.s,
+				 .validation_result = side.s, .has_expected = true,
+				 .expected_num_gpus = gpus, .require_power = power_required_by_env() };
+	int rc = power_job_run(&job, &line, r->d);
+	add_file(r, name.s);
+	fputs(line.s, stdout);
+	buf_release(&csv);
+	buf_release(&raw);
+	buf_release(&agg);
+	buf_release(&side);
+	buf_release(&name);
+	buf_release(&line);
+	return rc ? -1 : 0;
+}
+
 static int step_load(struct run *r)
 {
 	if (!r->e.multinode)
-		return load_finish(r); /* prepared at start, while the server came up */
+		return load_with_gpu_monitor(r); /* prepared at start, while the server came up */
 	long p = r->dep.prefill_gpus, dg = r->dep.decode_gpus;
 	for (size_t i = 0; i < r->e.conc_nr; i++) {
 		struct buf name = BUF_INIT;
@@ -469,6 +527,8 @@ static int step_process(struct run *r)
 			buf_addf(&name, "agg_%s.json", r->raw_names.v[i]);
 			rc = write_out(r, name.s, agg.s, agg.len);
 		}
+		if (!rc && r->power && !r->e.multinode)
+			rc = patch_power(r, r->raw_names.v[i], pm.tp);
 		buf_release(&raw);
 		buf_release(&path);
 		buf_release(&agg);

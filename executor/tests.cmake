@@ -30,6 +30,9 @@ if(TARGET simserver)
       $<TARGET_FILE:executor> $<TARGET_FILE:simserver> $<TARGET_FILE:matrixgen>)
     set_tests_properties(e2e.run_local PROPERTIES TIMEOUT 300 RUN_SERIAL TRUE
       SKIP_RETURN_CODE 77)
+    add_test(NAME e2e.run_power COMMAND bash ${EXECUTOR_TESTS_DIR}/e2e/run_power.sh
+      $<TARGET_FILE:executor> $<TARGET_FILE:simserver>)
+    set_tests_properties(e2e.run_power PROPERTIES TIMEOUT 300 SKIP_RETURN_CODE 77)
   endif()
   foreach(name run_docker run_slurm)
     add_test(NAME e2e.${name} COMMAND bash ${EXECUTOR_TESTS_DIR}/e2e/${name}.sh

@@ -22,7 +22,7 @@
 
 const char *const metric_keys[MET_NR] = {
 	"median_ttft", "median_tpot", "median_intvty", "median_e2el",
-	"tput_per_gpu", "output_tput_per_gpu", "input_tput_per_gpu",
+	"tput_per_gpu", "output_tput_per_gpu", "input_tput_per_gpu", "joules_per_output_token",
 };
 
 enum fkind { FK_STR, FK_STR_OPT, FK_INT, FK_BOOL_OPT };
@@ -357,11 +357,17 @@ static void section(struct buf *out, const struct result_rows *rows, bool multin
 {
 	const enum col *cols = multinode ? multi_cols : single_cols;
 	size_t nc = multinode ? MULTI_COLS_NR : SINGLE_COLS_NR;
-	const char *headers[MULTI_COLS_NR];
+	const char *headers[MULTI_COLS_NR + 1];
 	for (size_t i = 0; i < nc; i++)
 		headers[i] = cells[cols[i]].header;
+	/* joules per output token: a last column when a row of the table measured power */
+	bool power = false;
+	for (size_t i = 0; i < rows->nr; i++)
+		power |= rows->v[i].multinode == multinode && rows->v[i].has[MET_JPOT];
+	if (power)
+		headers[nc] = "J/output token";
 	struct table t;
-	table_init(&t, headers, nc);
+	table_init(&t, headers, nc + power);
 	struct buf cell = BUF_INIT;
 	for (size_t i = 0; i < rows->nr; i++) {
 		const struct result_row *r = &rows->v[i];
@@ -372,6 +378,12 @@ static void section(struct buf *out, const struct result_rows *rows, bool multin
 			bool ok = cell_text(&cell, r, cols[c], false);
 			table_set(&t, row, c, ok ? cell.s : NULL);
 		}
+		if (power && r->has[MET_JPOT]) {
+			buf_reset(&cell);
+			table_metric_text(&cell, r->metric[MET_JPOT]);
+		}
+		if (power)
+			table_set(&t, row, nc, r->has[MET_JPOT] ? cell.s : NULL);
 	}
 	if (t.rows) {
 		buf_addf(out, "## %s Results\n\n%s\n\n", multinode ? "Multi-Node" : "Single-Node",

@@ -34,6 +34,7 @@ enum row_metric {
 	MET_TPUT,    /* tput_per_gpu */
 	MET_OUTPUT,  /* output_tput_per_gpu */
 	MET_INPUT,   /* input_tput_per_gpu */
+	MET_JPOT,    /* joules_per_output_token (power schema v2), only when measured */
 	MET_NR,
 };
 
