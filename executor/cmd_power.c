@@ -16,7 +16,7 @@
 #include "common/diag.h"
 #include "common/fileio.h"
 #include "common/opt.h"
-#include "executor/core/jtree.h"
+#include "common/jtree.h"
 #include "executor/results/power.h"
 
 bool power_required_by_env(void)

@@ -25,7 +25,7 @@
 #include "common/pynum.h"
 #include "common/vec.h"
 #include "common/xalloc.h"
-#include "executor/core/jtree.h"
+#include "common/jtree.h"
 
 #define INTEGRATION_METHOD "per_device_trapezoidal_with_linear_boundary_interpolation"
 #define ACCUMULATOR_TOLERANCE 0.05
