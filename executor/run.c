@@ -528,7 +528,7 @@ static int step_process(struct run *r)
 			rc = write_out(r, name.s, agg.s, agg.len);
 		}
 		if (!rc && r->power && !r->e.multinode)
-			rc = patch_power(r, r->raw_names.v[i], pm.tp);
+			rc = patch_power(r, r->raw_names.v[i], entry_gpu_count(&r->e));
 		buf_release(&raw);
 		buf_release(&path);
 		buf_release(&agg);
