@@ -11,6 +11,7 @@
 #include "common/diag.h"
 #include "common/jsonw.h"
 #include "common/proc.h"
+#include "matrixgen/changelog_v2.h"
 #include "matrixgen/commands.h"
 #include "matrixgen/difflines.h"
 #include "matrixgen/emit.h"
@@ -22,6 +23,7 @@
 struct cl_opts {
 	struct common_opts c;
 	const char *base, *head, *file;
+	bool trim_conc; /* v2 only, like c.all_evals and c.evals_only */
 };
 
 static int git_diff(struct buf *out, const struct cl_opts *o, struct diags *d)
@@ -174,6 +176,9 @@ int cmd_changelog(int argc, char **argv, struct buf *out, struct diags *d)
 		{ "changelog-file", OPT_STR, OPT_REQUIRED, &o.file, "F", "the perf changelog (append-only YAML list)", 0, NULL, NULL },
 		OPT_ROW_CONFIG_FILES(&o.c, 0),
 		OPT_ROW_RUNNER_CONFIG(&o.c),
+		{ "trim-conc", OPT_FLAG, 0, &o.trim_conc, NULL, "v2: one concurrency point per recipe (the lowest)", 0, NULL, NULL },
+		{ "all-evals", OPT_FLAG, 0, &o.c.all_evals, NULL, "v2: every entry's eval selection expanded (throughput unchanged)", 0, NULL, NULL },
+		{ "evals-only", OPT_FLAG, 0, &o.c.evals_only, NULL, "v2: no throughput rows for any entry", 0, NULL, NULL },
 	};
 	const struct opt_cmd cmd = {
 		"matrixgen changelog --base-ref A --head-ref B --changelog-file F [options]",
@@ -195,6 +200,18 @@ int cmd_changelog(int argc, char **argv, struct buf *out, struct diags *d)
 	if (!in.changelog_nr) {
 		rc = diags_errorf(d, NULL, 0, 0, NULL,
 				  "No valid YAML entries found in the changelog additions.");
+		goto done;
+	}
+	if (in.layout == LAYOUT_V2) {
+		struct changelog_v2_opts v2 = { .base_ref = o.base, .head_ref = o.head,
+						.trim_conc = o.trim_conc, .all_evals = o.c.all_evals,
+						.evals_only = o.c.evals_only };
+		rc = changelog_v2(out, &in, &v2, d);
+		goto done;
+	}
+	if (o.trim_conc || o.c.all_evals || o.c.evals_only) {
+		rc = diags_usagef(d, "--trim-conc, --all-evals and --evals-only need v2 master "
+				     "configs (scenarios); %s is v1", in.layout_file);
 		goto done;
 	}
 	if ((rc = expand_entries(&all, &in, d)))

@@ -246,3 +246,10 @@ void row_canon(struct buf *out, const struct row *r, const char *const *skip)
 	jsonw_init(&w, out, JSONW_COMPACT);
 	obj_canon(&w, out, r, skip);
 }
+
+void row_canon_ascii(struct buf *out, const struct row *r, const char *const *skip)
+{
+	struct jsonw w;
+	jsonw_init(&w, out, JSONW_COMPACT_ASCII);
+	obj_canon(&w, out, r, skip);
+}
