@@ -26,6 +26,7 @@ const struct entry_key_row entry_keys[EK_NR] = {
 	[EK_RUN_EVAL] = { "run-eval", EKT_BOOL, BOTH, false },
 	[EK_PREFILL] = { "prefill", EKT_WORKER, ENTRY_MULTI, false },
 	[EK_DECODE] = { "decode", EKT_WORKER, ENTRY_MULTI, false },
+	[EK_EVAL_ONLY] = { "eval-only", EKT_BOOL, BOTH, true },
 };
 
 const struct entry_key_row entry_worker_keys[EWK_NR] = {

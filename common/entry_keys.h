@@ -19,6 +19,7 @@ enum entry_key {
 	EK_IMAGE, EK_MODEL, EK_MODEL_PREFIX, EK_PRECISION, EK_FRAMEWORK, EK_RUNNER, EK_ISL, EK_OSL,
 	EK_TP, EK_CONC, EK_MAX_MODEL_LEN, EK_EP, EK_DP_ATTN, EK_SPEC_DECODING, EK_EXP_NAME,
 	EK_DISAGG, EK_RUN_EVAL, EK_PREFILL, EK_DECODE,
+	EK_EVAL_ONLY, /* v2 (upstream-v2.md), optional: read by the executor, not yet written by matrixgen */
 	EK_NR /* also ends a layout's key list */
 };
 

@@ -31,7 +31,7 @@ static const size_t entry_offsets[EK_NR] = {
 	[EK_MAX_MODEL_LEN] = E(max_model_len), [EK_EP] = E(ep), [EK_DP_ATTN] = E(dp_attn),
 	[EK_SPEC_DECODING] = E(spec_decoding), [EK_EXP_NAME] = E(exp_name),
 	[EK_DISAGG] = E(disagg), [EK_RUN_EVAL] = E(run_eval), [EK_PREFILL] = E(prefill),
-	[EK_DECODE] = E(decode),
+	[EK_DECODE] = E(decode), [EK_EVAL_ONLY] = E(eval_only),
 };
 #undef E
 

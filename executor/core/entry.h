@@ -45,6 +45,7 @@ struct entry {
 	char *spec_decoding, *exp_name;                                      /* owned */
 	long isl, osl, max_model_len;
 	bool disagg, run_eval;
+	bool eval_only; /* optional eval-only: the eval phase and no throughput load */
 	/* single-node */
 	long tp, ep;
 	bool dp_attn;

@@ -99,7 +99,8 @@ int sim_eval_load(const char *file, double accuracy, struct sbuf *err)
 
 /* The last user message's text content and whether the request streams; -1 when the body
  * is not what a chat request looks like (the ordinary path then answers it). */
-static int read_request(const char *body, size_t n, struct sbuf *content, int *stream)
+static int read_request(const char *body, size_t n, const char *model, struct sbuf *content,
+			int *stream)
 {
 	struct jscan js;
 	int first = 1, r;
@@ -112,6 +113,15 @@ static int read_request(const char *body, size_t n, struct sbuf *content, int *s
 			return -1;
 		if (!strcmp(key, "stream")) {
 			if (jscan_bool(&js, stream))
+				return -1;
+			continue;
+		}
+		if (!strcmp(key, "model") && jscan_peek(&js) == '"') {
+			struct sbuf m;
+			sbuf_init(&m);
+			int bad = jscan_string(&js, &m) || strcmp(m.v, model);
+			sbuf_release(&m);
+			if (bad) /* another model's request: the ordinary path answers 404 */
 				return -1;
 			continue;
 		}
@@ -226,7 +236,7 @@ int sim_eval_answer(const char *body, size_t n, const char *model, struct sbuf *
 	if (!questions_nr)
 		return 0;
 	sbuf_reset(scratch);
-	if (read_request(body, n, scratch, &stream))
+	if (read_request(body, n, model, scratch, &stream))
 		return 0;
 	const struct question *q = find_question(scratch->v, &i);
 	if (!q)

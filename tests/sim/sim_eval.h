@@ -10,7 +10,7 @@
  * floor(n * A) right answers. A right answer ends in "#### N" (N with thousands commas from
  * 1000 on). A wrong one, for even i, ends in "#### N+1"; for odd i, it is "The answer is N."
  * with no "####": strict-match misses it, flexible-extract finds N. Other chat requests go to
- * the ordinary streaming path.
+ * the ordinary streaming path, and so do requests for another model than --model.
  */
 #ifndef SIM_EVAL_H
 #define SIM_EVAL_H

@@ -132,6 +132,8 @@ static void test_each_row_refused(void **state)
 				continue;
 			static const enum change hows[] = { OMIT, MISTYPE, MISSPELL };
 			for (size_t h = 0; h < 3; h++) {
+				if (r->optional && hows[h] == OMIT)
+					continue; /* an optional key may be left out */
 				struct buf json = BUF_INIT, want = BUF_INIT;
 				struct diags d = DIAGS_INIT;
 				struct entry e;
