@@ -108,6 +108,9 @@ int cmd_run(int argc, char **argv, volatile sig_atomic_t *stop, struct diags *d)
 		{ "output-dir", OPT_STR, 0, &c.o.output_dir, "DIR", "where results go (default ./results)", 0, NULL, NULL },
 		{ "secret-env", OPT_LIST, OPT_APPEND, &c.o.secret_env, "NAME", "pass this variable to the recipe, never shown (repeatable)", 0, NULL, NULL },
 		{ "health-timeout", OPT_INT, 0, &c.o.health_timeout_s, "S", "seconds to wait for the server (default: the profile's)", 1, NULL, NULL },
+		{ "eval-dataset", OPT_STR, 0, &c.o.eval_dataset, "FILE", "the eval's questions, JSONL in GSM8K's format (default: the workspace's configs/evals/gsm8k-subset.jsonl)", 0, NULL, NULL },
+		{ "eval-limit", OPT_INT, 0, &c.o.eval_limit, "N", "the eval asks only the first N questions (default: all)", 1, NULL, NULL },
+		{ "eval-thresholds", OPT_STR, 0, &c.o.eval_thresholds, "FILE", "the eval's passing scores (default: the workspace's configs/eval-thresholds.yaml)", 0, NULL, NULL },
 		{ "dry-run", OPT_FLAG, 0, &c.o.dry_run, NULL, "print what would run (secrets masked) and start nothing", 0, NULL, NULL },
 	};
 	const struct opt_cmd cmd = {

@@ -17,6 +17,7 @@ struct diags;
 
 /* stop: the program's stop flag (main.c), set to the signal by SIGINT/SIGTERM */
 int cmd_run(int argc, char **argv, volatile sig_atomic_t *stop, struct diags *d);
+int cmd_eval(int argc, char **argv, volatile sig_atomic_t *stop, struct diags *d);
 int cmd_bench(int argc, char **argv, volatile sig_atomic_t *stop, struct diags *d);
 int cmd_process(int argc, char **argv, struct buf *out, struct diags *d);
 int cmd_result_filename(int argc, char **argv, struct buf *out, struct diags *d);

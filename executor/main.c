@@ -27,6 +27,7 @@ struct command {
 static const struct command commands[] = {
 	{ "run", cmd_run, NULL, "run one matrix entry (or a matrix) on this node, end to end" },
 	{ "bench", cmd_bench, NULL, "drive a server with streaming requests and measure it" },
+	{ "eval", cmd_eval, NULL, "GSM8K accuracy eval against a running server, with thresholds" },
 	{ "process", NULL, cmd_process, "raw benchmark result -> processed result" },
 	{ "result-filename", NULL, cmd_result_filename, "an entry's RESULT_FILENAME (names its bmk_* artifact)" },
 	{ "aggregate", NULL, cmd_aggregate, "many results -> JSON, markdown tables, charts, CSV" },

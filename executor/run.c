@@ -33,6 +33,8 @@
 #include "executor/results/meta.h"
 #include "executor/results/process.h"
 #include "executor/core/profile.h"
+#include "executor/evals/eval.h"
+#include "executor/evals/thresholds.h"
 #include "executor/recipe.h"
 
 #define STOP_GRACE_S 30
@@ -74,6 +76,7 @@ struct run {
 	struct bench_result last;  /* the last load's result, for the summary line */
 	bool have_last;
 	bool power;                /* GPU metrics were sampled (or REQUIRE_POWER): patch power */
+	struct buf eval_line;      /* the eval's summary (eval_summary), "" when none ran */
 };
 
 static void add_file(struct run *r, const char *name)
@@ -180,7 +183,7 @@ static int step_prepare(struct run *r)
 		return -1;
 	struct env_inputs in = { &r->e, &r->p, r->node.s, r->rf.s, r->out_dir.s,
 				 &r->o->secret_env };
-	if (entry_to_env(&r->env, &in, r->d) || check_load_budget(r))
+	if (entry_to_env(&r->env, &in, r->d) || (!r->e.eval_only && check_load_budget(r)))
 		return -1;
 	snprintf(r->run_id, sizeof(r->run_id), "%ld-%ld", (long)getpid(),
 		 (long)(clock_mono_ns() / 1000000 % 100000000));
@@ -258,7 +261,7 @@ static int step_start(struct run *r)
 	if (r->l.image_digest)
 		r->m.image_digest = xstrdup(r->l.image_digest);
 	/* while the server loads its model: every request body of the (single-node) load */
-	if (!rc && !r->e.multinode)
+	if (!rc && !r->e.multinode && !r->e.eval_only)
 		rc = load_prepare(r, r->e.conc[0], r->rf.s);
 	return rc;
 }
@@ -508,6 +511,81 @@ static int step_load(struct run *r)
 	return 0;
 }
 
+/* A path of the workspace unless given. */
+static void workspace_path(struct buf *out, const struct run *r, const char *given,
+			   const char *rel)
+{
+	buf_reset(out);
+	if (given)
+		buf_adds(out, given);
+	else
+		buf_addf(out, "%s/%s", r->workspace.s, rel);
+}
+
+/* The eval's answer budget from the entry's context length, as upstream's run_lm_eval:
+ * max-model-len - 4096 (half of it when not above 4096), at most 16384. */
+static long eval_max_tokens(const struct entry *e)
+{
+	long ctx = e->max_model_len;
+	long out = ctx > 4096 ? ctx - 4096 : ctx / 2;
+	return out > 16384 ? 16384 : out < 1 ? 1 : out;
+}
+
+/* The accuracy eval against the server, after the throughput load (eval-only: instead of
+ * it). Its files go into the artifact even when a score is below its threshold, which then
+ * fails the run (upstream's validate_scores.py fails the job). */
+static int step_eval(struct run *r)
+{
+	struct buf base = BUF_INIT, dataset = BUF_INIT, fewshot = BUF_INIT, tpath = BUF_INIT;
+	struct buf json = BUF_INIT, samples = BUF_INIT;
+	if (!r->e.multinode)
+		buf_addf(&base, "http://%s:%ld", r->l.host, r->p.port);
+	else
+		buf_adds(&base, r->dep.base_url);
+	workspace_path(&dataset, r, r->o->eval_dataset, EVAL_DEFAULT_DATASET);
+	workspace_path(&fewshot, r, NULL, EVAL_DEFAULT_FEWSHOT_FILE);
+	workspace_path(&tpath, r, r->o->eval_thresholds, EVAL_DEFAULT_THRESHOLDS);
+	long conc = 1; /* the entry's highest concurrency: its only one on a single node */
+	for (size_t i = 0; i < r->e.conc_nr; i++)
+		if (r->e.conc[i] > conc)
+			conc = r->e.conc[i];
+	struct thresholds t;
+	struct eval_config c = {
+		.base_url = base.s,
+		.model = r->e.multinode && r->dep.served_model ? r->dep.served_model : r->e.model,
+		.model_prefix = r->e.model_prefix, .dataset = dataset.s, .fewshot = fewshot.s,
+		.num_fewshot = EVAL_DEFAULT_FEWSHOT, .limit = r->o->eval_limit, .conc = conc,
+		.max_tokens = eval_max_tokens(&r->e), .timeout_s = 1800, .thresholds = &t,
+		.stop = r->o->stop,
+	};
+	struct eval_result res;
+	int rc = thresholds_load(&t, tpath.s, r->d);
+	if (!rc) {
+		rc = eval_run(&res, &c, r->d);
+		if (!rc) {
+			eval_results_json(&json, &c, &res);
+			eval_samples_jsonl(&samples, &res);
+			rc = write_out(r, EVAL_RESULTS_FILE, json.s, json.len);
+			if (!rc)
+				rc = write_out(r, EVAL_SAMPLES_FILE, samples.s, samples.len);
+			eval_summary(&r->eval_line, &res);
+			printf("%s\n", r->eval_line.s);
+			fflush(stdout);
+			if (!rc && !res.pass)
+				rc = diags_errorf(r->d, NULL, 0, 0, NULL, "eval %s below its threshold "
+						  "%.2f (%s): strict-match %.4f, flexible-extract %.4f",
+						  EVAL_TASK, res.min_score, res.threshold_source,
+						  res.score[GSM8K_STRICT], res.score[GSM8K_FLEXIBLE]);
+		}
+		eval_result_release(&res);
+		thresholds_release(&t);
+	}
+	struct buf *bufs[] = { &base, &dataset, &fewshot, &tpath, &json, &samples };
+	for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
+		buf_release(bufs[i]);
+	return rc;
+}
+
 static int step_process(struct run *r)
 {
 	struct process_meta pm;
@@ -645,14 +723,27 @@ static void finish_artifact(struct run *r)
 	buf_release(&tar);
 }
 
+/* Whether the entry asks for a step: the throughput load and its processing unless
+ * eval-only, the eval with run-eval or eval-only. */
+static bool wants_load(const struct run *r)
+{
+	return !r->e.eval_only;
+}
+
+static bool wants_eval(const struct run *r)
+{
+	return r->e.run_eval || r->e.eval_only;
+}
+
 static const struct step {
 	enum phase phase;
 	int (*fn)(struct run *r);
+	bool (*wanted)(const struct run *r); /* NULL: always */
 } steps[] = {
-	{ PHASE_VALIDATE, step_validate }, { PHASE_PREPARE, step_prepare },
-	{ PHASE_LEFTOVERS, step_leftovers }, { PHASE_START, step_start },
-	{ PHASE_HEALTH, step_health }, { PHASE_LOAD, step_load },
-	{ PHASE_PROCESS, step_process },
+	{ PHASE_VALIDATE, step_validate, NULL }, { PHASE_PREPARE, step_prepare, NULL },
+	{ PHASE_LEFTOVERS, step_leftovers, NULL }, { PHASE_START, step_start, NULL },
+	{ PHASE_HEALTH, step_health, NULL }, { PHASE_LOAD, step_load, wants_load },
+	{ PHASE_EVAL, step_eval, wants_eval }, { PHASE_PROCESS, step_process, wants_load },
 };
 
 static void summary_line(struct run_outcome *out, const struct run *r)
@@ -661,9 +752,13 @@ static void summary_line(struct run_outcome *out, const struct run *r)
 		const struct bench_result *b = &r->last;
 		snprintf(out->summary, sizeof(out->summary),
 			 "ok      %s: %ld/%zu requests, %.1f output tok/s, median TTFT %.1f ms, "
-			 "median TPOT %.2f ms", r->rf.s, b->completed, b->nr,
+			 "median TPOT %.2f ms%s%s", r->rf.s, b->completed, b->nr,
 			 b->duration_s > 0 ? (double)b->total_output / b->duration_s : 0.0,
-			 b->summary[METRIC_TTFT].median, b->summary[METRIC_TPOT].median);
+			 b->summary[METRIC_TTFT].median, b->summary[METRIC_TPOT].median,
+			 r->eval_line.len ? "; " : "", r->eval_line.s);
+	} else if (!r->m.failed && r->eval_line.len) {
+		snprintf(out->summary, sizeof(out->summary), "ok      %s: %s", r->rf.s,
+			 r->eval_line.s);
 	} else {
 		snprintf(out->summary, sizeof(out->summary), "FAILED  %s: %s: %.300s",
 			 r->rf.len ? r->rf.s : r->name, phase_doing[r->m.failed_phase],
@@ -688,7 +783,7 @@ static void run_release(struct run *r)
 		bench_result_release(&r->last);
 	pending_release(&r->next);
 	struct buf *bufs[] = { &r->node, &r->workspace, &r->out_dir, &r->rf, &r->recipe,
-			       &r->log_path };
+			       &r->log_path, &r->eval_line };
 	for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
 		buf_release(bufs[i]);
 	for (size_t i = 0; i < r->files.nr; i++)
@@ -749,6 +844,7 @@ int run_entry(struct run_outcome *out, const struct run_opts *o, const struct ru
 	buf_init(&r.rf);
 	buf_init(&r.recipe);
 	buf_init(&r.log_path);
+	buf_init(&r.eval_line);
 	meta_init(&r.m);
 	entry_init(&r.e);
 	memset(out, 0, sizeof(*out));
@@ -773,6 +869,8 @@ int run_entry(struct run_outcome *out, const struct run_opts *o, const struct ru
 			run_release(&r);
 			return 0;
 		}
+		if (steps[i].wanted && !steps[i].wanted(&r))
+			continue;
 		meta_begin(&r.m, steps[i].phase);
 		size_t first = d->nr;
 		int rc = steps[i].fn(&r);

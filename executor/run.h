@@ -24,6 +24,10 @@ struct run_opts {
 	const char *output_dir;  /* where this entry's files go */
 	struct strvec secret_env;
 	long health_timeout_s;   /* 0: the profile's */
+	/* the eval phase (entries with run-eval or eval-only): NULL picks the workspace's
+	 * configs/evals/gsm8k-subset.jsonl, configs/eval-thresholds.yaml */
+	const char *eval_dataset, *eval_thresholds;
+	long eval_limit;         /* 0: every question */
 	bool dry_run;
 	bool matrix_layout;      /* files go to {output_dir}/bmk_{RESULT_FILENAME}/ */
 	/* the program's stop flag, set to the signal by SIGINT/SIGTERM: checked between phases,

@@ -65,7 +65,7 @@ struct entry {
 	long pp, dcp_size, pcp_size; /* single-node; 1 when not written */
 	struct entry_component router, kv_offload_backend;
 	char *kv_p2p_transfer, *recipe_fingerprint, *kv_offloading, *scenario_type; /* owned|NULL */
-	bool eval_only, eval_all_concs;
+	bool eval_only, eval_all_concs; /* eval-only: the eval phase and no throughput load */
 	long eval_conc;              /* 0: not written */
 	long total_cpu_dram_gb, duration; /* agentic */
 };

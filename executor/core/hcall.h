@@ -3,8 +3,9 @@
  * outside the timed load goes through it: the health poll (launch/health.c), the Docker
  * Engine API over its unix socket, with the followed log stream in a thread of its own
  * (launch/launch_docker.c), /tokenize (load/prepare.c), /start_profile and /stop_profile
- * (load/bench.c). Not for the timed load itself: load/http.c is its client, on the event
- * loop. curl_global_init is main's job.
+ * (load/bench.c), the eval's chat completions, one handle per thread (evals/eval.c). Not for
+ * the timed load itself: load/http.c is its client, on the event loop. curl_global_init is
+ * main's job.
  *
  * Use: hcall_init (what every call of the handle shares: unix socket, headers, proxy) ->
  * hcall_do (or hcall_post) as often as needed; the handle keeps its connection from one call

@@ -13,13 +13,14 @@
 #include "common/xalloc.h"
 
 const char *const phase_names[PHASE_NR] = {
-	"validate", "prepare", "leftovers", "start", "health", "load", "process", "stop",
+	"validate", "prepare", "leftovers", "start", "health", "load", "eval", "process", "stop",
 	"artifact",
 };
 
 const char *const phase_doing[PHASE_NR] = {
 	"reading the entry", "preparing the run", "removing what earlier runs left",
 	"starting the server", "waiting for the server to be ready", "running the load",
+	"running the accuracy eval",
 	"processing the results", "stopping the server", "writing meta.json and the artifact",
 };
 

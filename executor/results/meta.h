@@ -14,7 +14,7 @@ struct buf;
 
 enum phase {
 	PHASE_VALIDATE, PHASE_PREPARE, PHASE_LEFTOVERS, PHASE_START, PHASE_HEALTH, PHASE_LOAD,
-	PHASE_PROCESS, PHASE_STOP, PHASE_ARTIFACT, PHASE_NR,
+	PHASE_EVAL, PHASE_PROCESS, PHASE_STOP, PHASE_ARTIFACT, PHASE_NR,
 };
 /* The names meta.json uses (`phases[].name`, `exit.failed_phase`): for programs. */
 extern const char *const phase_names[PHASE_NR];

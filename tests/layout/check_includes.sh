@@ -15,7 +15,8 @@ declare -A allowed=(
 	[executor/launch]="common executor/core executor/launch"
 	[executor/load]="common executor/core executor/load"
 	[executor/results]="common executor/core executor/results"
-	[executor]="common executor/core executor/launch executor/load executor/results executor"
+	[executor/evals]="common executor/core executor/evals"
+	[executor]="common executor/core executor/launch executor/load executor/results executor/evals executor"
 )
 
 # the part a project path belongs to: the longest part that is its directory

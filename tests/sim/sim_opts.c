@@ -66,6 +66,10 @@ static const struct opt_row opt_table[] = {
 	  "exit 0 once N generation requests have ended; 0 never (default 0)" },
 	{ "idle-close-ms", OPT_INT, OFF(idle_close_ms), 0, 86400000, "N",
 	  "close a connection with no request in progress after N ms quiet; 0 never (default 0)" },
+	{ "eval-dataset", OPT_STRING, OFF(eval_dataset), 0, 0, "PATH",
+	  "answer the GSM8K questions of this JSONL file (sim_eval.h)" },
+	{ "eval-accuracy", OPT_DOUBLE, OFF(eval_accuracy), 0, 0, "F",
+	  "share of them answered right, 0..1 (default 1)" },
 	{ "help", OPT_FLAG, OFF(help), 0, 0, NULL, "print this help and exit" },
 };
 #undef OFF
@@ -79,6 +83,7 @@ void config_init(struct sim_config *cfg)
 	cfg->ttft_ms = 50;
 	cfg->itl_ms = 10;
 	cfg->slow_headers_ms = 2000;
+	cfg->eval_accuracy = 1;
 }
 
 void config_release(struct sim_config *cfg)

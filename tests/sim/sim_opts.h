@@ -62,6 +62,8 @@ struct sim_config {
 	long long seed;
 	long long exit_after_requests;
 	long long idle_close_ms;   /* 0: keep idle connections open */
+	const char *eval_dataset;  /* borrowed from argv; NULL: no eval answers (sim_eval.h) */
+	double eval_accuracy;      /* share of eval questions answered right */
 	int help;
 	struct fault_rule *faults; /* owned, in command-line order */
 	size_t faults_nr, faults_alloc;

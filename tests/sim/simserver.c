@@ -37,6 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sim_eval.h"
 #include "sim_server.h"
 
 /* At most this many fd events, then at most SERVE_BATCH due stream events,
@@ -237,6 +238,10 @@ static int route_completions(struct server *srv, struct conn *c, const char *b, 
 
 static int route_chat(struct server *srv, struct conn *c, const char *b, size_t n)
 {
+	int sse;
+	if (sim_eval_answer(b, n, srv->cfg->model, &srv->body, &sse, &srv->scratch))
+		return respond(srv, c, 200, sse ? "text/event-stream" : "application/json",
+			       srv->body.v, srv->body.nr);
 	return gen_request(srv, c, API_CHAT, b, n);
 }
 
@@ -769,6 +774,17 @@ int main(int argc, char **argv)
 		config_print_help(stdout);
 		config_release(&cfg);
 		return fflush(stdout) || ferror(stdout) ? EXIT_FAIL : EXIT_OK;
+	}
+	if (cfg.eval_accuracy > 1) {
+		fprintf(stderr, "simserver: --eval-accuracy: expected a share from 0 to 1\n");
+		config_release(&cfg);
+		return EXIT_USAGE;
+	}
+	if (cfg.eval_dataset && sim_eval_load(cfg.eval_dataset, cfg.eval_accuracy, &err)) {
+		fprintf(stderr, "simserver: %s\n", err.v);
+		sbuf_release(&err);
+		config_release(&cfg);
+		return EXIT_USAGE;
 	}
 	if (server_open(&srv, &cfg, &err)) {
 		fprintf(stderr, "simserver: %s\n", err.v);
