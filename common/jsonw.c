@@ -90,8 +90,16 @@ void jsonw_str(struct jsonw *w, const char *s)
 
 void jsonw_int(struct jsonw *w, long long v)
 {
+	/* by hand, not buf_addf: the matrix writes tens of thousands of integers */
+	char tmp[24], *end = tmp + sizeof(tmp), *p = end;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
 	before_item(w);
-	buf_addf(w->out, "%lld", v);
+	buf_add(w->out, p, (size_t)(end - p));
 }
 
 void jsonw_double(struct jsonw *w, double v)

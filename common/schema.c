@@ -40,7 +40,13 @@ size_t schema_path_push_key(struct schema_ctx *ctx, const char *key)
 size_t schema_path_push_index(struct schema_ctx *ctx, size_t i)
 {
 	size_t old = ctx->path.len;
-	buf_addf(&ctx->path, "[%zu]", i);
+	char tmp[24], *end = tmp + sizeof(tmp), *p = end; /* not buf_addf: once per list item */
+	*--p = ']';
+	do
+		*--p = (char)('0' + i % 10);
+	while (i /= 10);
+	*--p = '[';
+	buf_add(&ctx->path, p, (size_t)(end - p));
 	return old;
 }
 
@@ -114,19 +120,19 @@ static bool underscore_int(long *out, const struct ynode *n)
 static int load_int(long *out, const struct sfield *f, const struct ynode *n,
 		    struct schema_ctx *ctx)
 {
-	char expected[96];
 	long max = f->max ? f->max : LONG_MAX;
+	long v;
+	bool is_int = scalar_to_long(&v, n) || ((f->flags & SF_UNDERSCORES) && underscore_int(&v, n));
+	if (is_int && v >= f->min && v <= max) {
+		*out = v;
+		return 0;
+	}
+	char expected[96]; /* only on error: a config holds thousands of integers */
 	if (f->max)
 		snprintf(expected, sizeof(expected), "an integer from %ld to %ld", f->min, max);
 	else
 		snprintf(expected, sizeof(expected), "an integer >= %ld", f->min);
-	long v;
-	if (!scalar_to_long(&v, n) && !((f->flags & SF_UNDERSCORES) && underscore_int(&v, n)))
-		return type_error(ctx, n, expected, f->hint ? f->hint : int_hint(n));
-	if (v < f->min || v > max)
-		return type_error(ctx, n, expected, NULL);
-	*out = v;
-	return 0;
+	return type_error(ctx, n, expected, is_int ? NULL : f->hint ? f->hint : int_hint(n));
 }
 
 static int load_bool(bool *out, const struct sfield *f, const struct ynode *n,
