@@ -349,7 +349,8 @@ int schema_load(void *rec, const struct schema *s, const struct ynode *map,
 		const struct ynode *key = map->pairs[i].key;
 		size_t old = schema_path_push_key(ctx, key->str);
 		size_t fi = 0;
-		while (fi < s->nr && strcmp(s->fields[fi].key, key->str))
+		while (fi < s->nr && (s->fields[fi].key[0] != key->str[0] ||
+				      strcmp(s->fields[fi].key, key->str)))
 			fi++;
 		if (fi == s->nr || scalar_classify(key) != SC_STRING) {
 			rc |= unknown_key(s, key, ctx);
