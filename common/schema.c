@@ -80,7 +80,9 @@ static int type_error(struct schema_ctx *ctx, const struct ynode *n, const char 
 	return -1;
 }
 
-static const char *int_hint(const struct ynode *n)
+/* underscores: the field takes digits grouped by '_' (SF_UNDERSCORES), so the hint for a
+ * badly grouped one (1__0, 10_) must not say '_' is refused */
+static const char *int_hint(const struct ynode *n, bool underscores)
 {
 	if (n->kind != YNODE_SCALAR)
 		return NULL;
@@ -88,6 +90,9 @@ static const char *int_hint(const struct ynode *n)
 	case SC_STRING:
 		return n->plain ? NULL : "write the number without quotes";
 	case SC_INT_ALT:
+		if (underscores)
+			return "write a plain decimal number without leading zeros or ':', with "
+			       "'_' only between two digits (2_063_837)";
 		return "write a plain decimal number without leading zeros, '_' or ':'";
 	default:
 		return NULL;
@@ -132,7 +137,8 @@ static int load_int(long *out, const struct sfield *f, const struct ynode *n,
 		snprintf(expected, sizeof(expected), "an integer from %ld to %ld", f->min, max);
 	else
 		snprintf(expected, sizeof(expected), "an integer >= %ld", f->min);
-	return type_error(ctx, n, expected, is_int ? NULL : f->hint ? f->hint : int_hint(n));
+	const char *hint = is_int ? NULL : f->hint ? f->hint : int_hint(n, f->flags & SF_UNDERSCORES);
+	return type_error(ctx, n, expected, hint);
 }
 
 static int load_bool(bool *out, const struct sfield *f, const struct ynode *n,
