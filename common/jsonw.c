@@ -69,11 +69,44 @@ void jsonw_obj_close(struct jsonw *w) { close_container(w, '}'); }
 void jsonw_arr_open(struct jsonw *w) { open_container(w, '['); }
 void jsonw_arr_close(struct jsonw *w) { close_container(w, ']'); }
 
+/* The length of the run of plain printable ASCII at the start of s: written as is. */
+static size_t plain_run(const unsigned char *s, size_t len)
+{
+	size_t j = 0;
+	while (j < len && s[j] >= 0x20 && s[j] < 0x7f && s[j] != '"' && s[j] != '\\')
+		j++;
+	return j;
+}
+
+/* The common case in one step: s needs no escape, so '"', s, '"' and tail go out at once. */
+static bool quote_plain(struct buf *out, const char *s, size_t len, const char *tail,
+			size_t tail_len)
+{
+	if (plain_run((const unsigned char *)s, len) != len)
+		return false;
+	buf_grow(out, len + 2 + tail_len);
+	char *p = out->s + out->len;
+	*p++ = '"';
+	memcpy(p, s, len);
+	p += len;
+	*p++ = '"';
+	memcpy(p, tail, tail_len);
+	p += tail_len;
+	*p = '\0';
+	out->len = (size_t)(p - out->s);
+	return true;
+}
+
 void jsonw_key(struct jsonw *w, const char *key)
 {
+	bool compact = w->style == JSONW_COMPACT || w->style == JSONW_COMPACT_ASCII;
+	const char *sep = compact ? ":" : ": ";
+	size_t len = strlen(key);
 	before_item(w);
-	json_quote(w->out, key, strlen(key), w->style);
-	buf_adds(w->out, w->style == JSONW_COMPACT || w->style == JSONW_COMPACT_ASCII ? ":" : ": ");
+	if (!quote_plain(w->out, key, len, sep, compact ? 1 : 2)) {
+		json_quote(w->out, key, len, w->style);
+		buf_adds(w->out, sep);
+	}
 	w->after_key = true;
 }
 
@@ -90,8 +123,16 @@ void jsonw_str(struct jsonw *w, const char *s)
 
 void jsonw_int(struct jsonw *w, long long v)
 {
+	/* by hand, not buf_addf: the matrix writes tens of thousands of integers */
+	char tmp[24], *end = tmp + sizeof(tmp), *p = end;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
 	before_item(w);
-	buf_addf(w->out, "%lld", v);
+	buf_add(w->out, p, (size_t)(end - p));
 }
 
 void jsonw_double(struct jsonw *w, double v)
@@ -160,14 +201,14 @@ void json_quote(struct buf *out, const char *str, size_t len, enum jsonw_style s
 {
 	const unsigned char *s = (const unsigned char *)str;
 	bool ascii = style != JSONW_COMPACT;
+	if (quote_plain(out, str, len, "", 0))
+		return;
 	buf_addch(out, '"');
 	size_t i = 0;
 	while (i < len) {
 		unsigned char c = s[i];
 		/* fast path: a run of plain printable ASCII */
-		size_t j = i;
-		while (j < len && s[j] >= 0x20 && s[j] < 0x7f && s[j] != '"' && s[j] != '\\')
-			j++;
+		size_t j = i + plain_run(s + i, len - i);
 		if (j > i) {
 			buf_add(out, s + i, j - i);
 			i = j;

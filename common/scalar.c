@@ -168,6 +168,10 @@ enum scalar_kind scalar_classify(const struct ynode *n)
 	if (!n->plain)
 		return SC_STRING;
 	const char *s = n->str;
+	/* fast path, most scalars are names: every null, boolean, number and date word starts
+	 * with one of these letters or with a character that is not a letter */
+	if ((*s | 0x20) >= 'a' && (*s | 0x20) <= 'z' && !strchr("nNtTfFyYoO", *s))
+		return SC_STRING;
 	if (!*s || IN(s, null_words))
 		return SC_NULL;
 	if (!strcmp(s, "true") || !strcmp(s, "false"))

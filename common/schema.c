@@ -40,7 +40,13 @@ size_t schema_path_push_key(struct schema_ctx *ctx, const char *key)
 size_t schema_path_push_index(struct schema_ctx *ctx, size_t i)
 {
 	size_t old = ctx->path.len;
-	buf_addf(&ctx->path, "[%zu]", i);
+	char tmp[24], *end = tmp + sizeof(tmp), *p = end; /* not buf_addf: once per list item */
+	*--p = ']';
+	do
+		*--p = (char)('0' + i % 10);
+	while (i /= 10);
+	*--p = '[';
+	buf_add(&ctx->path, p, (size_t)(end - p));
 	return old;
 }
 
@@ -74,7 +80,9 @@ static int type_error(struct schema_ctx *ctx, const struct ynode *n, const char 
 	return -1;
 }
 
-static const char *int_hint(const struct ynode *n)
+/* underscores: the field takes digits grouped by '_' (SF_UNDERSCORES), so the hint for a
+ * badly grouped one (1__0, 10_) must not say '_' is refused */
+static const char *int_hint(const struct ynode *n, bool underscores)
 {
 	if (n->kind != YNODE_SCALAR)
 		return NULL;
@@ -82,6 +90,9 @@ static const char *int_hint(const struct ynode *n)
 	case SC_STRING:
 		return n->plain ? NULL : "write the number without quotes";
 	case SC_INT_ALT:
+		if (underscores)
+			return "write a plain decimal number without leading zeros or ':', with "
+			       "'_' only between two digits (2_063_837)";
 		return "write a plain decimal number without leading zeros, '_' or ':'";
 	default:
 		return NULL;
@@ -114,19 +125,20 @@ static bool underscore_int(long *out, const struct ynode *n)
 static int load_int(long *out, const struct sfield *f, const struct ynode *n,
 		    struct schema_ctx *ctx)
 {
-	char expected[96];
 	long max = f->max ? f->max : LONG_MAX;
+	long v;
+	bool is_int = scalar_to_long(&v, n) || ((f->flags & SF_UNDERSCORES) && underscore_int(&v, n));
+	if (is_int && v >= f->min && v <= max) {
+		*out = v;
+		return 0;
+	}
+	char expected[96]; /* only on error: a config holds thousands of integers */
 	if (f->max)
 		snprintf(expected, sizeof(expected), "an integer from %ld to %ld", f->min, max);
 	else
 		snprintf(expected, sizeof(expected), "an integer >= %ld", f->min);
-	long v;
-	if (!scalar_to_long(&v, n) && !((f->flags & SF_UNDERSCORES) && underscore_int(&v, n)))
-		return type_error(ctx, n, expected, f->hint ? f->hint : int_hint(n));
-	if (v < f->min || v > max)
-		return type_error(ctx, n, expected, NULL);
-	*out = v;
-	return 0;
+	const char *hint = is_int ? NULL : f->hint ? f->hint : int_hint(n, f->flags & SF_UNDERSCORES);
+	return type_error(ctx, n, expected, hint);
 }
 
 static int load_bool(bool *out, const struct sfield *f, const struct ynode *n,
@@ -343,7 +355,8 @@ int schema_load(void *rec, const struct schema *s, const struct ynode *map,
 		const struct ynode *key = map->pairs[i].key;
 		size_t old = schema_path_push_key(ctx, key->str);
 		size_t fi = 0;
-		while (fi < s->nr && strcmp(s->fields[fi].key, key->str))
+		while (fi < s->nr && (s->fields[fi].key[0] != key->str[0] ||
+				      strcmp(s->fields[fi].key, key->str)))
 			fi++;
 		if (fi == s->nr || scalar_classify(key) != SC_STRING) {
 			rc |= unknown_key(s, key, ctx);

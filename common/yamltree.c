@@ -2,6 +2,7 @@
 #include "common/yamltree.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,16 +42,68 @@ struct loader {
 	int failed;
 };
 
+/* Bump allocation in blocks; nothing is freed before the whole arena. */
+#define ARENA_BLOCK (256 * 1024)
+
+struct yarena {
+	struct yarena *prev; /* the blocks filled before this one */
+	size_t used, size;
+	_Alignas(max_align_t) char data[];
+};
+
+static void *arena_alloc(struct ydoc *doc, size_t len)
+{
+	len = (len + 15) & ~(size_t)15;
+	struct yarena *a = doc->arena;
+	if (!a || a->size - a->used < len) {
+		size_t size = len > ARENA_BLOCK ? len : ARENA_BLOCK;
+		struct yarena *b = xmalloc(sizeof(*b) + size);
+		b->prev = a;
+		b->used = 0;
+		b->size = size;
+		doc->arena = a = b;
+	}
+	void *p = a->data + a->used;
+	a->used += len;
+	return p;
+}
+
+static char *arena_strndup(struct ydoc *doc, const char *s, size_t len)
+{
+	char *p = arena_alloc(doc, len + 1);
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
 static struct ynode *node_new(struct loader *l, enum ynode_kind kind, yaml_mark_t mark)
 {
-	struct ynode *n = xcalloc(1, sizeof(*n));
+	struct ynode *n = arena_alloc(l->doc, sizeof(*n));
+	memset(n, 0, sizeof(*n));
 	n->kind = kind;
 	n->line = (int)mark.line + 1;
 	n->col = (int)mark.column + 1;
 	n->expanded = 1;
-	VEC_GROW(l->doc->all, l->doc->all_nr + 1, l->doc->all_alloc);
-	l->doc->all[l->doc->all_nr++] = n;
 	return n;
+}
+
+/* A closed collection's items or pairs move from their growable malloc'd array into the
+ * arena at their exact size (the freed array serves the next open collection). */
+static void node_finish(struct ydoc *doc, struct ynode *n)
+{
+	if (n->items) {
+		struct ynode **v = arena_alloc(doc, (n->nr ? n->nr : 1) * sizeof(*v));
+		memcpy(v, n->items, n->nr * sizeof(*v));
+		free(n->items);
+		n->items = v;
+	}
+	if (n->pairs) {
+		struct ypair *v = arena_alloc(doc, (n->nr ? n->nr : 1) * sizeof(*v));
+		memcpy(v, n->pairs, n->nr * sizeof(*v));
+		free(n->pairs);
+		n->pairs = v;
+	}
+	n->alloc = n->nr;
 }
 
 /* Key path of the position being built, for messages: a.b[2].c */
@@ -147,7 +200,7 @@ static void attach(struct loader *l, struct ynode *n)
 			/* keep the structure: a placeholder key at the same place */
 			yaml_mark_t at = { 0, (size_t)n->line - 1, (size_t)n->col - 1 };
 			struct ynode *k = node_new(l, YNODE_SCALAR, at);
-			k->str = xstrdup("?");
+			k->str = arena_strndup(l->doc, "?", 1);
 			k->len = 1;
 			f->key = k;
 			return;
@@ -256,6 +309,7 @@ static void pop(struct loader *l)
 		resolve_merges(l, f);
 	free(f->merges);
 	strindex_release(&f->keys);
+	node_finish(l->doc, n);
 	bind_anchor(l, f->anchor, n);
 	attach(l, n);
 }
@@ -264,14 +318,15 @@ static void on_scalar(struct loader *l, yaml_event_t *ev)
 {
 	struct ynode *n = node_new(l, YNODE_SCALAR, ev->start_mark);
 	n->len = ev->data.scalar.length;
-	n->str = xstrndup((const char *)ev->data.scalar.value, n->len);
+	n->str = arena_strndup(l->doc, (const char *)ev->data.scalar.value, n->len);
 	if (strlen(n->str) != n->len) {
 		errorf_at(l, n->line, n->col, NULL, "string contains a NUL character");
 		n->len = strlen(n->str);
 	}
 	n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 	if (ev->data.scalar.tag && strcmp((const char *)ev->data.scalar.tag, "!"))
-		n->tag = xstrdup((const char *)ev->data.scalar.tag);
+		n->tag = arena_strndup(l->doc, (const char *)ev->data.scalar.tag,
+				       strlen((const char *)ev->data.scalar.tag));
 	bind_anchor(l, ev->data.scalar.anchor ? xstrdup((const char *)ev->data.scalar.anchor)
 					     : NULL,
 		    n);
@@ -399,6 +454,7 @@ int ydoc_load(struct ydoc *doc, const char *file, const char *data, size_t len,
 	}
 	yaml_parser_delete(&parser);
 	for (size_t i = 0; i < l.depth; i++) {
+		node_finish(doc, l.stack[i].node); /* left open by an error */
 		free(l.stack[i].anchor);
 		free(l.stack[i].merges);
 		strindex_release(&l.stack[i].keys);
@@ -415,15 +471,11 @@ int ydoc_load(struct ydoc *doc, const char *file, const char *data, size_t len,
 
 void ydoc_release(struct ydoc *doc)
 {
-	for (size_t i = 0; i < doc->all_nr; i++) {
-		struct ynode *n = doc->all[i];
-		free(n->str);
-		free(n->tag);
-		free(n->items);
-		free(n->pairs);
-		free(n);
+	while (doc->arena) {
+		struct yarena *prev = doc->arena->prev;
+		free(doc->arena);
+		doc->arena = prev;
 	}
-	free(doc->all);
 	free(doc->file);
 	memset(doc, 0, sizeof(*doc));
 }

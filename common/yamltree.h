@@ -16,6 +16,8 @@
  *
  * Use: ydoc_load(&doc, file, data, len, diags); walk doc.root; ydoc_release(&doc).
  * The ydoc owns every node and string; pointers into it stay valid until ydoc_release.
+ * They live in one arena of large blocks (a master config has tens of thousands of nodes:
+ * one malloc each cost more than the parse), released at once.
  */
 #ifndef COMMON_YAMLTREE_H
 #define COMMON_YAMLTREE_H
@@ -49,11 +51,12 @@ struct ynode {
 	size_t nr, alloc;
 };
 
+struct yarena;
+
 struct ydoc {
 	char *file;          /* owned copy of the name used in messages */
 	struct ynode *root;  /* NULL for an empty stream */
-	struct ynode **all;  /* every node, for release */
-	size_t all_nr, all_alloc;
+	struct yarena *arena; /* owned: every node, string and finished item or pair array */
 };
 
 /* Parses data as one YAML document. Returns 0, or -1 after adding diags. Even on failure

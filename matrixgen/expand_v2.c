@@ -129,6 +129,7 @@ static struct rval worker_val(const struct worker_v2 *w)
 {
 	struct rval v = rval_from_node(w->hdr.node);
 	static const char *const keys[] = { "pp", "dcp-size", "pcp-size" };
+	row_reserve(v.obj, v.obj->nr + 3);
 	for (size_t i = 0; i < 3; i++)
 		if (!row_get(v.obj, keys[i]))
 			row_set(v.obj, keys[i], rval_int(1));
@@ -180,49 +181,55 @@ static void fixed_single(struct rows *out, const struct config *c, const struct 
 	bool dp_attn_written = ynode_get(it->hdr.node, "dp-attn");
 	for (size_t k = 0; k < concs.nr; k++)
 		for (size_t n = 0; n < runners->nr; n++) {
-			struct row *r = row_new(out);
-			row_head(r, c, runners->v[n]);
-			row_set(r, "isl", rval_int(f->isl));
-			row_set(r, "osl", rval_int(f->osl));
-			row_set(r, "tp", rval_int(it->tp));
-			row_set(r, "pp", rval_int(it->pp));
-			row_set(r, "dcp-size", rval_int(it->dcp_size));
-			row_set(r, "pcp-size", rval_int(it->pcp_size));
-			row_set(r, "conc", rval_int(concs.v[k]));
-			row_set(r, "max-model-len", rval_int(f->isl + f->osl + 256));
-			row_set(r, "ep", rval_int(ep ? ep : 1));
-			row_set(r, "dp-attn", rval_bool(dp_attn_written && it->dp_attn));
-			row_set(r, "spec-decoding", rval_str(it->spec));
-			row_set(r, "exp-name", rval_own(prefixed(c, NULL, f->isl, f->osl)));
-			row_set(r, "disagg", rval_bool(c->disagg));
-			row_set(r, "run-eval", rval_bool(false));
-			row_metadata(r, c, it);
+		struct row *r = row_new(out);
+		row_head(r, c, runners->v[n]);
+		row_set(r, "isl", rval_int(f->isl));
+		row_set(r, "osl", rval_int(f->osl));
+		row_set(r, "tp", rval_int(it->tp));
+		row_set(r, "pp", rval_int(it->pp));
+		row_set(r, "dcp-size", rval_int(it->dcp_size));
+		row_set(r, "pcp-size", rval_int(it->pcp_size));
+		row_set(r, "conc", rval_int(concs.v[k]));
+		row_set(r, "max-model-len", rval_int(f->isl + f->osl + 256));
+		row_set(r, "ep", rval_int(ep ? ep : 1));
+		row_set(r, "dp-attn", rval_bool(dp_attn_written && it->dp_attn));
+		row_set(r, "spec-decoding", rval_str(it->spec));
+		row_set(r, "exp-name", rval_own(prefixed(c, NULL, f->isl, f->osl)));
+		row_set(r, "disagg", rval_bool(c->disagg));
+		row_set(r, "run-eval", rval_bool(false));
+		row_metadata(r, c, it);
 		}
 done:
 	free(concs.v);
 }
 
 static void fixed_multi(struct rows *out, const struct config *c, const struct fixed_v2 *f,
-			const struct item_v2 *it, const struct strvec *runners,
-			const struct v2_sweep *s)
+		const struct item_v2 *it, const struct strvec *runners,
+		const struct v2_sweep *s)
 {
 	struct longvec concs = { 0 };
-	if (fixed_concs(&concs, it, true, s))
-		for (size_t n = 0; n < runners->nr; n++) {
-			struct row *r = row_new(out);
-			row_head(r, c, runners->v[n]);
-			row_set(r, "isl", rval_int(f->isl));
-			row_set(r, "osl", rval_int(f->osl));
-			row_set(r, "spec-decoding", rval_str(it->spec));
-			row_set(r, "prefill", worker_val(&it->prefill));
-			row_set(r, "decode", worker_val(&it->decode));
-			row_set(r, "conc", rval_ints(concs.v, concs.nr));
-			row_set(r, "max-model-len", rval_int(f->isl + f->osl + 256));
-			row_set(r, "exp-name", rval_own(prefixed(c, NULL, f->isl, f->osl)));
-			row_set(r, "disagg", rval_bool(c->disagg));
-			row_set(r, "run-eval", rval_bool(false));
-			row_metadata(r, c, it);
-		}
+	if (!fixed_concs(&concs, it, true, s))
+		goto done;
+	/* built once, copied into each row: reading the YAML nodes again costs more */
+	struct rval prefill = worker_val(&it->prefill), decode = worker_val(&it->decode);
+	for (size_t n = 0; n < runners->nr; n++) {
+		struct row *r = row_new(out);
+		row_head(r, c, runners->v[n]);
+		row_set(r, "isl", rval_int(f->isl));
+		row_set(r, "osl", rval_int(f->osl));
+		row_set(r, "spec-decoding", rval_str(it->spec));
+		row_set(r, "prefill", rval_copy(&prefill));
+		row_set(r, "decode", rval_copy(&decode));
+		row_set(r, "conc", rval_ints(concs.v, concs.nr));
+		row_set(r, "max-model-len", rval_int(f->isl + f->osl + 256));
+		row_set(r, "exp-name", rval_own(prefixed(c, NULL, f->isl, f->osl)));
+		row_set(r, "disagg", rval_bool(c->disagg));
+		row_set(r, "run-eval", rval_bool(false));
+		row_metadata(r, c, it);
+	}
+	rval_release(&prefill);
+	rval_release(&decode);
+done:
 	free(concs.v);
 }
 
@@ -314,13 +321,14 @@ static void agentic_item(struct rows *out, const struct inputs *in, const struct
 	if (!agentic_concs(&concs, it, s))
 		goto done;
 	if (c->multinode) {
+		struct rval prefill = worker_val(&it->prefill), decode = worker_val(&it->decode);
 		for (size_t n = 0; n < runners->nr; n++)
 			for (size_t k = 0; k < concs.nr; k++) {
 				struct row *r = row_new(out);
 				row_head(r, c, runners->v[n]);
 				row_set(r, "spec-decoding", rval_str(it->spec));
-				row_set(r, "prefill", worker_val(&it->prefill));
-				row_set(r, "decode", worker_val(&it->decode));
+				row_set(r, "prefill", rval_copy(&prefill));
+				row_set(r, "decode", rval_copy(&decode));
 				row_set(r, "conc", rval_ints(&concs.v[k], 1));
 				row_set(r, "kv-offloading", rval_str(kv));
 				row_set(r, "total-cpu-dram-gb", rval_int(gb));
@@ -340,6 +348,8 @@ static void agentic_item(struct rows *out, const struct inputs *in, const struct
 				row_set(r, "scenario-type", rval_str("agentic-coding"));
 				agentic_tail(r, c, it);
 			}
+		rval_release(&prefill);
+		rval_release(&decode);
 		goto done;
 	}
 	bool dp_attn_written = ynode_get(it->hdr.node, "dp-attn");
@@ -400,6 +410,9 @@ void expand_v2_config(struct rows *out, const struct inputs *in, const struct co
 void emit_rows(struct buf *out, const struct rows *m)
 {
 	struct jsonw w;
+	/* upstream's rows take 300 to 900 bytes: room for all of them at once, so the megabyte
+	 * of a full sweep is not copied at each doubling (untouched room costs nothing) */
+	buf_grow(out, m->nr * 1024);
 	jsonw_init(&w, out, JSONW_LINE);
 	jsonw_arr_open(&w);
 	for (size_t i = 0; i < m->nr; i++)

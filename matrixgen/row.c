@@ -28,7 +28,7 @@ struct rval rval_str(const char *s)
 
 struct rval rval_own(char *s)
 {
-	return (struct rval){ .kind = RV_STR, .s = s, .owned = s };
+	return (struct rval){ .kind = RV_STR, .owned = true, .s = s };
 }
 
 struct rval rval_ints(const long *v, size_t nr)
@@ -59,6 +59,7 @@ struct rval rval_from_node(const struct ynode *n)
 {
 	if (n->kind == YNODE_MAP) {
 		struct row *o = xcalloc(1, sizeof(*o));
+		row_reserve(o, n->nr);
 		for (size_t i = 0; i < n->nr; i++)
 			row_set(o, n->pairs[i].key->str, rval_from_node(n->pairs[i].value));
 		return rval_obj(o);
@@ -83,40 +84,70 @@ struct rval rval_from_node(const struct ynode *n)
 
 void rval_release(struct rval *v)
 {
-	for (size_t i = 0; v->kind == RV_LIST && i < v->nr; i++)
-		rval_release(&v->items[i]);
-	free(v->items);
-	if (v->obj) {
+	switch (v->kind) {
+	case RV_LIST:
+		for (size_t i = 0; i < v->nr; i++)
+			rval_release(&v->items[i]);
+		free(v->items);
+		break;
+	case RV_OBJ:
 		row_release(v->obj);
 		free(v->obj);
+		break;
+	case RV_STR:
+		if (v->owned)
+			free((char *)v->s);
+		break;
+	default:
+		break;
 	}
-	free(v->owned);
 	memset(v, 0, sizeof(*v));
 }
 
-static struct rval rval_copy(const struct rval *v)
+struct rval rval_copy(const struct rval *v)
 {
 	struct rval c = *v;
-	if (v->owned)
-		c.s = c.owned = xstrdup(v->owned);
-	if (v->kind == RV_LIST) {
+	switch (v->kind) {
+	case RV_LIST:
 		c.items = xcalloc(v->nr ? v->nr : 1, sizeof(*c.items));
 		for (size_t i = 0; i < v->nr; i++)
 			c.items[i] = rval_copy(&v->items[i]);
-	}
-	if (v->obj) {
+		break;
+	case RV_OBJ:
 		c.obj = xcalloc(1, sizeof(*c.obj));
 		row_copy(c.obj, v->obj);
+		break;
+	case RV_STR:
+		if (v->owned)
+			c.s = xstrdup(v->s);
+		break;
+	default:
+		break;
 	}
 	return c;
+}
+
+/* Keys are mostly the same string literals: compare the pointers before the text. */
+static bool key_is(const char *a, const char *b)
+{
+	return a == b || (a[0] == b[0] && !strcmp(a, b));
 }
 
 struct rval *row_get(const struct row *r, const char *key)
 {
 	for (size_t i = 0; i < r->nr; i++)
-		if (!strcmp(r->v[i].key, key))
+		if (key_is(r->v[i].key, key))
 			return &r->v[i].val;
 	return NULL;
+}
+
+void row_reserve(struct row *r, size_t nr)
+{
+	if (nr <= r->alloc)
+		return;
+	/* not VEC_GROW, whose first step is 24 fields: most nested rows have 2 to 8 */
+	r->v = xrealloc(r->v, st_mult(nr, sizeof(*r->v)));
+	r->alloc = nr;
 }
 
 void row_set(struct row *r, const char *key, struct rval v)
@@ -134,7 +165,7 @@ void row_set(struct row *r, const char *key, struct rval v)
 void row_del(struct row *r, const char *key)
 {
 	for (size_t i = 0; i < r->nr; i++) {
-		if (strcmp(r->v[i].key, key))
+		if (!key_is(r->v[i].key, key))
 			continue;
 		rval_release(&r->v[i].val);
 		memmove(&r->v[i], &r->v[i + 1], (r->nr - i - 1) * sizeof(*r->v));
@@ -146,8 +177,10 @@ void row_del(struct row *r, const char *key)
 void row_copy(struct row *dst, const struct row *src)
 {
 	memset(dst, 0, sizeof(*dst));
+	row_reserve(dst, src->nr);
 	for (size_t i = 0; i < src->nr; i++)
-		row_set(dst, src->v[i].key, rval_copy(&src->v[i].val));
+		dst->v[i] = (struct rfield){ src->v[i].key, rval_copy(&src->v[i].val) };
+	dst->nr = src->nr;
 }
 
 void row_release(struct row *r)

@@ -22,15 +22,18 @@ enum rval_kind { RV_INT, RV_BOOL, RV_STR, RV_LIST, RV_OBJ };
 
 struct row;
 
+/* 24 bytes: a sweep holds tens of thousands of these */
 struct rval {
 	enum rval_kind kind;
-	long i;
-	bool b;
-	const char *s;
-	char *owned;        /* RV_STR made by rval_own: freed with the value */
-	struct rval *items; /* RV_LIST, owned */
-	size_t nr;
-	struct row *obj;    /* RV_OBJ, owned */
+	bool owned;   /* RV_STR: s was malloced (rval_own) and is freed with the value */
+	size_t nr;    /* RV_LIST: the number of items */
+	union {
+		long i;                /* RV_INT */
+		bool b;                /* RV_BOOL */
+		const char *s;         /* RV_STR: borrowed unless owned */
+		struct rval *items;    /* RV_LIST, owned */
+		struct row *obj;       /* RV_OBJ, owned */
+	};
 };
 
 struct rfield {
@@ -57,8 +60,12 @@ struct rval rval_obj(struct row *obj);  /* takes obj (malloced, filled) */
 /* A validated YAML node as written: mappings in written order, integers (also '_'
  * grouped), booleans, strings; lists of those. */
 struct rval rval_from_node(const struct ynode *n);
+/* A deep copy: owned strings, lists and objects are copied; borrowed strings stay borrowed. */
+struct rval rval_copy(const struct rval *v);
 void rval_release(struct rval *v);
 
+/* Makes room for nr fields in all (an exact size: a row from a mapping of nr keys). */
+void row_reserve(struct row *r, size_t nr);
 /* Sets key (replacing in place, or appending); takes v. */
 void row_set(struct row *r, const char *key, struct rval v);
 struct rval *row_get(const struct row *r, const char *key);

@@ -73,7 +73,7 @@ make_configs() {
 		}
 	}' >"$T/configs.yaml"
 }
-run_configs() { "$mg" validate --config-files "$T/configs.yaml" --runner-config "$root/configs/runners.yaml"; }
+run_configs() { "$mg" validate --config-files "$T/configs.yaml" --runner-config "$root/tests/golden/inputs/real-runners.yaml"; }
 
 # --- matrix: n entries on one line
 entry='{"image": "img:1", "model": "org/m", "model-prefix": "sim", "precision": "fp8", "framework": "sim", "runner": "local", "isl": 128, "osl": 16, "tp": 1, "conc": 4, "max-model-len": 400, "ep": 1, "dp-attn": false, "spec-decoding": "none", "exp-name": "sim_128_16", "disagg": false, "run-eval": false}'

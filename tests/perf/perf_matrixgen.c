@@ -1,5 +1,5 @@
 /*
- * perf_matrixgen: how fast matrixgen expands the repository's master configs, and configs
+ * perf_matrixgen: how fast matrixgen expands the v1 master configs (tests/golden/inputs/real-*), and configs
  * 10x and 100x larger (each config key repeated under new names), printing wall time and
  * peak memory (the child's ru_maxrss) per size, the time per entry, and the 100x/10x
  * ratio that shows whether the cost is linear in size. Targets (issue 2): the repo's full
@@ -162,9 +162,9 @@ int main(int argc, char **argv)
 	if (!mkdtemp(tmp))
 		return 1;
 	char nv[4096], amd[4096], runners[4096];
-	snprintf(nv, sizeof(nv), "%s/configs/nvidia-master.yaml", root);
-	snprintf(amd, sizeof(amd), "%s/configs/amd-master.yaml", root);
-	snprintf(runners, sizeof(runners), "%s/configs/runners.yaml", root);
+	snprintf(nv, sizeof(nv), "%s/tests/golden/inputs/real-nvidia-master.yaml", root);
+	snprintf(amd, sizeof(amd), "%s/tests/golden/inputs/real-amd-master.yaml", root);
+	snprintf(runners, sizeof(runners), "%s/tests/golden/inputs/real-runners.yaml", root);
 	const char *repo[] = { amd, nv };
 	struct sample base, x10, x100;
 	int rc = measure("repo", prog, repo, 2, runners, tmp, runs, &base);

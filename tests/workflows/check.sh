@@ -14,13 +14,15 @@ wfcheck=$(realpath "$1") matrixgen=$(realpath "$2") root=$(realpath "$3")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$root"
-configs=(configs/*-master.yaml)
+# the v1 master configs the workflows' executor reads (configs/ holds v2 ones since issue 10)
+configs=(tests/golden/inputs/real-amd-master.yaml tests/golden/inputs/real-nvidia-master.yaml)
+runners=tests/golden/inputs/real-runners.yaml
 
 # The entries, from matrixgen; with CHECK_CACHE set (mutations.sh), made once and reused.
 cache=${CHECK_CACHE:-$tmp}
 mkdir -p "$cache"
 mg() { # matrixgen ARGS... > file; warnings (runners the runner file lacks) are not our concern
-	"$matrixgen" "$@" 2>"$tmp/mg.err" || { cat "$tmp/mg.err" >&2; echo "matrixgen $* failed" >&2; exit 1; }
+	"$matrixgen" "$@" --runner-config "$runners" 2>"$tmp/mg.err" || { cat "$tmp/mg.err" >&2; echo "matrixgen $* failed" >&2; exit 1; }
 }
 if [ ! -f "$cache/more-multi.json" ]; then
 	mg full-sweep --config-files "${configs[@]}" --single-node >"$cache/fs-single.json"
@@ -30,7 +32,7 @@ if [ ! -f "$cache/more-multi.json" ]; then
 	mg test-config --config-files "${configs[@]}" --config-keys '*' >"$tmp/tc.json"
 	while read -r rt; do
 		mg runner-model-sweep --config-files "${configs[@]}" --runner-type "$rt" >"$tmp/rms-$rt.json"
-	done < <(sed -n 's/^\([A-Za-z0-9_.-][A-Za-z0-9_.-]*\):.*/\1/p' configs/runners.yaml)
+	done < <(sed -n 's/^\([A-Za-z0-9_.-][A-Za-z0-9_.-]*\):.*/\1/p' "$runners")
 	jq -s '[.[][] | select(has("prefill") | not)]' "$tmp"/tc.json "$tmp"/rms-*.json >"$cache/more-single.json"
 	jq -s '[.[][] | select(has("prefill"))]' "$tmp"/tc.json "$tmp"/rms-*.json >"$cache/more-multi.json"
 fi

@@ -15,8 +15,9 @@ here=$(dirname "$(realpath "$0")")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 copy="$tmp/root"
-mkdir -p "$copy/tests/golden/changelog"
+mkdir -p "$copy/tests/golden/changelog" "$copy/tests/golden/inputs"
 cp -r "$root/configs" "$root/scripts" "$copy/"
+cp "$root"/tests/golden/inputs/real-*.yaml "$copy/tests/golden/inputs/" # check.sh's v1 configs
 cp "$root/tests/golden/changelog/added.out" "$copy/tests/golden/changelog/"
 export CHECK_CACHE="$tmp/entries" # check.sh makes matrixgen's entries once, not per case
 passed=0 failed=0

@@ -53,6 +53,30 @@ static void test_escapes(void **state)
 	buf_release(&b);
 }
 
+/* integers are formatted by hand: the edges of long long, zero, and keys needing escapes */
+static void test_ints_and_keys(void **state)
+{
+	(void)state;
+	struct buf b = BUF_INIT;
+	struct jsonw w;
+	jsonw_init(&w, &b, JSONW_LINE);
+	jsonw_arr_open(&w);
+	static const long long v[] = { 0, 7, -1, 1024, -9223372036854775807LL - 1,
+				       9223372036854775807LL };
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		jsonw_int(&w, v[i]);
+	jsonw_obj_open(&w);
+	jsonw_key(&w, "plain");
+	jsonw_int(&w, -42);
+	jsonw_key(&w, "q\"k\n");
+	jsonw_str(&w, "");
+	jsonw_obj_close(&w);
+	jsonw_arr_close(&w);
+	assert_string_equal(b.s, "[0, 7, -1, 1024, -9223372036854775808, 9223372036854775807, "
+				 "{\"plain\": -42, \"q\\\"k\\n\": \"\"}]");
+	buf_release(&b);
+}
+
 static void build(struct jsonw *w)
 {
 	jsonw_obj_open(w);
@@ -96,6 +120,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_float_repr),
+		cmocka_unit_test(test_ints_and_keys),
 		cmocka_unit_test(test_escapes),
 		cmocka_unit_test(test_styles),
 	};

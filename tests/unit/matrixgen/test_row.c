@@ -1,0 +1,230 @@
+/* row: a v2 matrix row behaves as upstream's Python dict: first-set order, replace in
+ * place, delete without reordering (a key set again after a delete goes last); the
+ * canonical text sorts keys at every depth and skips keys at the top only; values built
+ * from YAML nodes keep the written order; copies are deep and every owned value is freed
+ * (run under ASan or valgrind to check the ownership half). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/diag.h"
+#include "common/jsonw.h"
+#include "common/vec.h"
+#include "common/xalloc.h"
+#include "common/yamltree.h"
+#include "matrixgen/row.h"
+
+/* Invariants after every operation: within capacity, no key twice. */
+static void assert_sane(const struct row *r)
+{
+	assert_true(r->nr <= r->alloc || (!r->nr && !r->alloc));
+	for (size_t i = 0; i < r->nr; i++)
+		for (size_t k = i + 1; k < r->nr; k++)
+			assert_string_not_equal(r->v[i].key, r->v[k].key);
+}
+
+/* r as upstream prints it (json.dumps defaults). */
+static void assert_json(const struct row *r, const char *expected)
+{
+	struct buf out = BUF_INIT;
+	struct jsonw w;
+	jsonw_init(&w, &out, JSONW_LINE);
+	row_write(&w, r);
+	assert_string_equal(out.s, expected);
+	buf_release(&out);
+}
+
+static void assert_canon(const struct row *r, const char *const *skip, const char *expected)
+{
+	struct buf out = BUF_INIT;
+	row_canon(&out, r, skip);
+	assert_string_equal(out.s, expected);
+	buf_release(&out);
+}
+
+static void test_set_keeps_first_order(void **state)
+{
+	(void)state;
+	struct row r = { 0 };
+	row_set(&r, "b", rval_int(1));
+	row_set(&r, "a", rval_str("x"));
+	row_set(&r, "c", rval_bool(true));
+	assert_sane(&r);
+	assert_json(&r, "{\"b\": 1, \"a\": \"x\", \"c\": true}");
+	row_release(&r);
+}
+
+static void test_replace_in_place(void **state)
+{
+	(void)state;
+	struct row r = { 0 };
+	row_set(&r, "a", rval_int(1));
+	row_set(&r, "b", rval_own(xstrdup("old")));
+	row_set(&r, "c", rval_int(3));
+	/* a key written by another literal with the same text is the same key */
+	char key[] = "b";
+	row_set(&r, key, rval_own(xstrdup("new"))); /* frees "old" */
+	assert_sane(&r);
+	assert_int_equal(r.nr, 3);
+	assert_json(&r, "{\"a\": 1, \"b\": \"new\", \"c\": 3}");
+	assert_string_equal(row_get(&r, "b")->s, "new");
+	assert_null(row_get(&r, "missing"));
+	row_release(&r);
+}
+
+static void test_delete_keeps_order_and_readd_goes_last(void **state)
+{
+	(void)state;
+	struct row r = { 0 };
+	static const char *const keys[] = { "k1", "k2", "k3", "k4" };
+	for (size_t i = 0; i < 4; i++)
+		row_set(&r, keys[i], rval_own(xstrdup(keys[i])));
+	row_del(&r, "k2");
+	assert_sane(&r);
+	assert_json(&r, "{\"k1\": \"k1\", \"k3\": \"k3\", \"k4\": \"k4\"}");
+	row_del(&r, "absent"); /* nothing happens */
+	assert_int_equal(r.nr, 3);
+	row_set(&r, "k2", rval_int(2));
+	assert_json(&r, "{\"k1\": \"k1\", \"k3\": \"k3\", \"k4\": \"k4\", \"k2\": 2}");
+	row_del(&r, "k4");
+	row_del(&r, "k1");
+	assert_sane(&r);
+	assert_json(&r, "{\"k3\": \"k3\", \"k2\": 2}");
+	row_release(&r);
+	assert_int_equal(r.nr, 0);
+}
+
+static struct row *nested(void)
+{
+	struct row *o = xcalloc(1, sizeof(*o));
+	row_set(o, "tp", rval_int(4));
+	row_set(o, "ep", rval_int(2));
+	row_set(o, "conc", rval_int(7)); /* a nested key named like a skipped one stays */
+	return o;
+}
+
+static void test_canon_sorts_and_skips_top_level_only(void **state)
+{
+	(void)state;
+	static const char *const skip[] = { "conc", "exp-name", NULL };
+	struct row a = { 0 }, b = { 0 };
+	long concs[] = { 8, 4 };
+	row_set(&a, "model", rval_str("m"));
+	row_set(&a, "conc", rval_ints(concs, 2));
+	row_set(&a, "prefill", rval_obj(nested()));
+	row_set(&a, "exp-name", rval_own(xstrdup("x_1k1k")));
+	row_set(&a, "disagg", rval_bool(false));
+	/* the same fields in another order, other skipped values */
+	row_set(&b, "disagg", rval_bool(false));
+	row_set(&b, "prefill", rval_obj(nested()));
+	row_set(&b, "exp-name", rval_str("y"));
+	row_set(&b, "model", rval_str("m"));
+	const char *expected =
+		"{\"disagg\":false,\"model\":\"m\",\"prefill\":{\"conc\":7,\"ep\":2,\"tp\":4}}";
+	assert_canon(&a, skip, expected);
+	assert_canon(&b, skip, expected);
+	/* without skip every key is there; lists keep their order */
+	assert_canon(&a, NULL,
+		     "{\"conc\":[8,4],\"disagg\":false,\"exp-name\":\"x_1k1k\",\"model\":\"m\","
+		     "\"prefill\":{\"conc\":7,\"ep\":2,\"tp\":4}}");
+	/* canon appends and leaves the row's own order alone */
+	assert_json(&b, "{\"disagg\": false, \"prefill\": {\"tp\": 4, \"ep\": 2, \"conc\": 7}, "
+			"\"exp-name\": \"y\", \"model\": \"m\"}");
+	row_release(&a);
+	row_release(&b);
+}
+
+static void test_from_node_keeps_written_order(void **state)
+{
+	(void)state;
+	static const char yaml[] =
+		"router: {name: sglang-router, args: [--policy, cache_aware], workers: 1_024}\n"
+		"kv: {dram: true, quoted: \"12\", list: [{b: 1, a: 2}, 3], empty: []}\n";
+	struct ydoc doc;
+	struct diags d = DIAGS_INIT;
+	assert_int_equal(ydoc_load(&doc, "t.yaml", yaml, sizeof(yaml) - 1, &d), 0);
+	struct row r = { 0 };
+	row_set(&r, "router", rval_from_node(ynode_get(doc.root, "router")));
+	row_set(&r, "kv", rval_from_node(ynode_get(doc.root, "kv")));
+	assert_sane(&r);
+	assert_sane(row_get(&r, "router")->obj);
+	assert_json(&r, "{\"router\": {\"name\": \"sglang-router\", \"args\": [\"--policy\", "
+			"\"cache_aware\"], \"workers\": 1024}, \"kv\": {\"dram\": true, "
+			"\"quoted\": \"12\", \"list\": [{\"b\": 1, \"a\": 2}, 3], \"empty\": []}}");
+	/* an object from a mapping takes more keys (worker defaults) in order */
+	row_set(row_get(&r, "router")->obj, "pp", rval_int(1));
+	assert_json(row_get(&r, "router")->obj,
+		    "{\"name\": \"sglang-router\", \"args\": [\"--policy\", \"cache_aware\"], "
+		    "\"workers\": 1024, \"pp\": 1}");
+	row_release(&r);
+	ydoc_release(&doc);
+	diags_release(&d);
+}
+
+static void test_copy_is_deep(void **state)
+{
+	(void)state;
+	struct row src = { 0 }, dst;
+	long concs[] = { 1, 2, 3 };
+	row_set(&src, "name", rval_own(xstrdup("owned")));
+	row_set(&src, "model", rval_str("borrowed"));
+	row_set(&src, "conc", rval_ints(concs, 3));
+	row_set(&src, "decode", rval_obj(nested()));
+	row_copy(&dst, &src);
+	assert_sane(&dst);
+	assert_true(row_get(&dst, "name")->s != row_get(&src, "name")->s);
+	assert_true(row_get(&dst, "model")->s == row_get(&src, "model")->s);
+	assert_true(row_get(&dst, "conc")->items != row_get(&src, "conc")->items);
+	assert_true(row_get(&dst, "decode")->obj != row_get(&src, "decode")->obj);
+	/* changing the copy leaves the source alone */
+	row_set(row_get(&dst, "decode")->obj, "tp", rval_int(16));
+	row_get(&dst, "conc")->items[0].i = 99;
+	row_del(&dst, "name");
+	assert_json(&src, "{\"name\": \"owned\", \"model\": \"borrowed\", \"conc\": [1, 2, 3], "
+			  "\"decode\": {\"tp\": 4, \"ep\": 2, \"conc\": 7}}");
+	assert_json(&dst, "{\"model\": \"borrowed\", \"conc\": [99, 2, 3], "
+			  "\"decode\": {\"tp\": 16, \"ep\": 2, \"conc\": 7}}");
+	/* rval_copy of one value, released on its own */
+	struct rval v = rval_copy(row_get(&src, "decode"));
+	rval_release(&v);
+	assert_int_equal(v.kind, RV_INT); /* released values are zeroed */
+	row_release(&dst);
+	row_release(&src);
+}
+
+static void test_rows_release_frees_all(void **state)
+{
+	(void)state;
+	struct rows m = { 0 };
+	for (int i = 0; i < 40; i++) {
+		VEC_GROW(m.v, m.nr + 1, m.alloc);
+		struct row *r = &m.v[m.nr++];
+		memset(r, 0, sizeof(*r));
+		row_reserve(r, 2);
+		row_set(r, "i", rval_int(i));
+		row_set(r, "s", rval_own(xstrdup("x")));
+		row_set(r, "o", rval_obj(nested())); /* past the reserved 2: grows */
+		assert_sane(r);
+	}
+	rows_release(&m);
+	assert_null(m.v);
+	assert_int_equal(m.nr, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_set_keeps_first_order),
+		cmocka_unit_test(test_replace_in_place),
+		cmocka_unit_test(test_delete_keeps_order_and_readd_goes_last),
+		cmocka_unit_test(test_canon_sorts_and_skips_top_level_only),
+		cmocka_unit_test(test_from_node_keeps_written_order),
+		cmocka_unit_test(test_copy_is_deep),
+		cmocka_unit_test(test_rows_release_frees_all),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
