@@ -121,15 +121,16 @@ static const struct schema multi_config_schema = { "a master config entry", mult
 						   NR(multi_config_fields), sizeof(struct config), NULL };
 
 /* ---- perf changelog entries ---- */
-static const struct sfield changelog_fields[] = {
-	{ "config-keys", SF_STR_LIST, SF_REQUIRED | SF_NONEMPTY, 0, 0, NULL,
-	  offsetof(struct changelog_entry, keys), offsetof(struct changelog_entry, keys_nr), NULL, NULL },
-	{ "description", SF_STR_LIST, SF_REQUIRED | SF_NONEMPTY, 0, 0, NULL,
-	  offsetof(struct changelog_entry, description),
-	  offsetof(struct changelog_entry, description_nr), NULL, NULL },
-	{ "pr-link", SF_STR, SF_REQUIRED, 0, 0, NULL, offsetof(struct changelog_entry, pr_link), 0, NULL, NULL },
-	{ "evals-only", SF_BOOL, 0, 0, 0, NULL, offsetof(struct changelog_entry, evals_only), 0, NULL, NULL },
-};
+/* the v1 entry's fields, which v2 entries have too */
+#define CHANGELOG_FIELDS \
+		{ "config-keys", SF_STR_LIST, SF_REQUIRED | SF_NONEMPTY, 0, 0, NULL, \
+		  offsetof(struct changelog_entry, keys), offsetof(struct changelog_entry, keys_nr), NULL, NULL }, \
+		{ "description", SF_STR_LIST, SF_REQUIRED | SF_NONEMPTY, 0, 0, NULL, \
+		  offsetof(struct changelog_entry, description), \
+		  offsetof(struct changelog_entry, description_nr), NULL, NULL }, \
+		{ "pr-link", SF_STR, SF_REQUIRED, 0, 0, NULL, offsetof(struct changelog_entry, pr_link), 0, NULL, NULL }, \
+		{ "evals-only", SF_BOOL, 0, 0, 0, NULL, offsetof(struct changelog_entry, evals_only), 0, NULL, NULL },
+static const struct sfield changelog_fields[] = { CHANGELOG_FIELDS };
 static const struct schema changelog_schema = { "a changelog entry", changelog_fields,
 						NR(changelog_fields), sizeof(struct changelog_entry),
 						NULL };
@@ -160,7 +161,7 @@ static int changelog_v2_check(void *rec, struct schema_ctx *ctx)
 }
 
 static const struct sfield changelog_v2_fields[] = {
-	changelog_fields[0], changelog_fields[1], changelog_fields[2], changelog_fields[3],
+	CHANGELOG_FIELDS
 	{ "all-evals", SF_BOOL, 0, 0, 0, NULL, offsetof(struct changelog_entry, all_evals), 0, NULL, NULL },
 	{ "append-only", SF_BOOL, 0, 0, 0, NULL, offsetof(struct changelog_entry, append_only), 0, NULL, NULL },
 	{ "eval-min-prefill-ep", SF_INT, 0, 1, 0, NULL,
