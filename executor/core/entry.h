@@ -34,6 +34,9 @@ struct entry_setting {
 /* router, kv-offload-backend (v2): NULL when not written */
 struct entry_component {
 	char *name, *version; /* owned; version NULL when not written (backend only) */
+	/* `executor process` without --entry: ROUTER_METADATA wrote version before name, and
+	 * upstream writes the router in the order json.loads read it */
+	bool version_first;
 };
 
 struct entry_worker {
