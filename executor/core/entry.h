@@ -71,6 +71,9 @@ struct entry {
 	bool eval_only, eval_all_concs;
 	long eval_conc;              /* 0: not written */
 	long total_cpu_dram_gb, duration; /* agentic */
+	/* CI scheduling (common/entry_keys' entry_ci_keys): checked, not used */
+	char *ci_priority, *ci_queue_token; /* owned | NULL */
+	long ci_skip_queue_pr;              /* 0: not written */
 };
 
 void entry_init(struct entry *e);
