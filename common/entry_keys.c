@@ -65,6 +65,12 @@ const struct entry_key_row entry_v2_keys[EK2_NR] = {
 				entry_scenario_values },
 };
 
+const struct entry_key_row entry_ci_keys[EKC_NR] = {
+	[EKC_PRIORITY] = { "priority", EKT_PRIORITY, ALL, true, 0, NULL },
+	[EKC_QUEUE_TOKEN] = { "queue-token", EKT_QUEUE_TOKEN, ALL, true, 0, NULL },
+	[EKC_SKIP_QUEUE_PR] = { "skip-queue-pr", EKT_ANY_INT, ALL, true, 0, NULL },
+};
+
 const struct entry_key_row entry_v2_worker_keys[EWK2_NR] = {
 	[EWK2_PP] = { "pp", EKT_INT, ENTRY_MULTI, true, 0, NULL },
 	[EWK2_DCP_SIZE] = { "dcp-size", EKT_INT, ENTRY_MULTI, true, 0, NULL },

@@ -41,6 +41,10 @@ enum entry_key_type {
 	EKT_BACKEND,     /* {name, version?}: the same with version optional */
 	EKT_FINGERPRINT, /* 64 lower-case hex digits (a sha256) */
 	EKT_RUNNER,      /* a safe name, or (v2) "cluster:" and a safe name */
+	/* CI scheduling (entry_ci_keys) */
+	EKT_PRIORITY,    /* a string: a decimal with 3 places, "-0.500", "12.000" */
+	EKT_QUEUE_TOKEN, /* a string: 32 lower-case hex digits */
+	EKT_ANY_INT,     /* any integer (in a C long) */
 };
 
 /* The highest concurrency an entry may ask for (matrixgen's conc-start, conc-end and
@@ -83,6 +87,15 @@ enum entry_v2_key {
 enum entry_v2_worker_key { EWK2_PP, EWK2_DCP_SIZE, EWK2_PCP_SIZE, EWK2_HARDWARE, EWK2_NR };
 
 extern const struct entry_key_row entry_v2_keys[EK2_NR];
+
+/* The scheduling keys CI adds to every job of a matrix (upstream's utils/ci_priority.py at
+ * 843c6254f, and `matrixgen ci-priority`): priority (ci_priority.py's format_priority),
+ * queue-token (the first 32 digits of a sha256), skip-queue-pr (the PR number, only on a PR
+ * with the skip-queue label). Optional in every shape, never written by the entry layouts,
+ * and neither v1 nor v2: an entry keeps its version with them. The executor reads and checks
+ * them and then leaves them alone (they are the scheduler's). */
+enum entry_ci_key { EKC_PRIORITY, EKC_QUEUE_TOKEN, EKC_SKIP_QUEUE_PR, EKC_NR };
+extern const struct entry_key_row entry_ci_keys[EKC_NR];
 extern const struct entry_key_row entry_v2_worker_keys[EWK2_NR];
 /* kv-offloading's and scenario-type's values, NULL-terminated. */
 extern const char *const entry_kv_offloading_values[];

@@ -39,6 +39,7 @@ static const char *const backends[] = { "vllm", "sglang", "openai", "lmdeploy", 
 					"openai-chat", NULL };
 static const char *const datasets[] = { "random", NULL };
 static const char *const formats[] = { "ids", "text", NULL };
+static const char *const schemas[] = { "v1", "v2", NULL }; /* enum result_schema's order */
 
 /* The options that are not a config field as given. */
 struct bench_args {
@@ -48,6 +49,7 @@ struct bench_args {
 	long num_warmups;              /* -1: not given (follows --max-concurrency) */
 	long seed;
 	const char *prompt_format;     /* NULL: the config's default */
+	const char *result_schema;     /* NULL: v1 */
 	const char *percentile_metrics, *metric_percentiles; /* NULL: the config's defaults */
 	struct strvec goodput, metadata; /* v owned; items borrowed from argv */
 	bool no_ignore_eos, disable_tqdm, save_result;
@@ -127,7 +129,7 @@ static int parse_options(struct bench_config *cfg, struct bench_args *a, int arg
 		ROW("percentile-metrics", OPT_STR, &a->percentile_metrics, "LIST",
 		    "comma-separated of ttft,tpot,itl,e2el (all)"),
 		ROW("metric-percentiles", OPT_STR, &a->metric_percentiles, "LIST",
-		    "comma-separated percentiles (99)"),
+		    "comma-separated percentiles (99; v2: 90,99,99.9)"),
 		ROW("goodput", OPT_LIST, &a->goodput, "KEY:MS", "good when each metric <= MS (ttft, "
 		    "tpot, e2el)"),
 		ROW("save-result", OPT_FLAG, &a->save_result, NULL, "write the raw result JSON"),
@@ -144,6 +146,8 @@ static int parse_options(struct bench_config *cfg, struct bench_args *a, int arg
 		ROW("no-ignore-eos", OPT_FLAG, &a->no_ignore_eos, NULL, "ours: do not send ignore_eos"),
 		ROW("request-timeout", OPT_DOUBLE, &cfg->request_timeout_s, "S",
 		    "ours: per-request limit in seconds (21600)"),
+		{ "result-schema", OPT_STR, 0, &a->result_schema, "V", "ours: raw result layout; v2 "
+		  "is upstream's newer client's (v1)", 0, schemas, NULL },
 	};
 #undef ROW
 	const struct opt_cmd cmd = { bench_usage, bench_summary_text, rows,
@@ -262,6 +266,10 @@ static int finish_config(struct bench_config *cfg, struct bench_args *a, struct 
 	cfg->metadata = a->metadata.v;
 	cfg->metadata_nr = a->metadata.nr;
 	cfg->progress = !a->disable_tqdm;
+	/* before the percentiles: v2 brings its own default list */
+	if (a->result_schema)
+		bench_config_set_schema(cfg, !strcmp(a->result_schema, "v2") ? RESULT_SCHEMA_V2
+									     : RESULT_SCHEMA_V1);
 	int rc = bench_config_check(cfg, d);
 	if (check_metadata(a, d))
 		rc = -1;

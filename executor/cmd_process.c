@@ -28,7 +28,8 @@ static int meta_from_env(struct process_meta *m, struct entry *e, struct diags *
 	process_meta_from_entry(m, e);
 	if (e->multinode && (getenv("PREFILL_GPUS") || getenv("DECODE_GPUS"))) {
 		int rc = env_read_int(&m->prefill_gpus, "PREFILL_GPUS", d);
-		rc |= env_read_int(&m->decode_gpus, "DECODE_GPUS", d);
+		/* v2: 0 decode GPUs is an aggregated multi-node run (upstream takes it) */
+		rc |= (e->v2 ? env_read_count : env_read_int)(&m->decode_gpus, "DECODE_GPUS", d);
 		return rc ? -1 : 0;
 	}
 	return 0;
@@ -39,12 +40,20 @@ static void env_help(struct buf *out)
 {
 	buf_adds(out, "environment without --entry (the existing processor's variables):\n"
 		 "  every run:   ");
-	env_read_names(out, ENTRY_SINGLE | ENTRY_MULTI);
+	env_read_names(out, ENTRY_SINGLE | ENTRY_MULTI, false);
 	buf_adds(out, "\n  single-node: ");
-	env_read_names(out, ENTRY_SINGLE);
+	env_read_names(out, ENTRY_SINGLE, false);
 	buf_adds(out, "\n  multi-node:  IS_MULTINODE=true ");
-	env_read_names(out, ENTRY_MULTI);
-	buf_adds(out, " [PREFILL_GPUS DECODE_GPUS]\n");
+	env_read_names(out, ENTRY_MULTI, false);
+	buf_adds(out, " [PREFILL_GPUS DECODE_GPUS]\n"
+		 "v2 (upstream's newer processor; any of these set, even empty, makes a v2 result):\n"
+		 "  every run:   ");
+	env_read_names(out, ENTRY_SINGLE | ENTRY_MULTI, true);
+	buf_adds(out, "\n  single-node: ");
+	env_read_names(out, ENTRY_SINGLE, true);
+	buf_adds(out, "\n  multi-node:  ");
+	env_read_names(out, ENTRY_MULTI, true);
+	buf_adds(out, " (DECODE_GPUS may be 0)\n");
 }
 
 /* RESULT_FILENAME: the raw file's name without ".json". */
@@ -70,7 +79,7 @@ int cmd_process(int argc, char **argv, struct buf *out, struct diags *d)
 		{ "prefill-gpus", OPT_INT, 0, &prefill_gpus, "N", "multi-node: prefill GPUs (else "
 		  "_ctx_<N> in the raw file name)", 1, NULL, NULL },
 		{ "decode-gpus", OPT_INT, 0, &decode_gpus, "N", "multi-node: decode GPUs (else "
-		  "_gen_<N> in the raw file name)", 1, NULL, NULL },
+		  "_gen_<N> in the raw file name); 0 (v2): aggregated", 0, NULL, NULL },
 		{ "output-dir", OPT_STR, 0, &out_dir, "DIR", "where agg_{RESULT_FILENAME}.json goes "
 		  "(default .)", 0, NULL, NULL },
 	};

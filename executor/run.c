@@ -319,6 +319,7 @@ static int load_config_at(struct bench_config *cfg, struct buf *url, const struc
 		.osl = r->e.osl,
 		.conc = c,
 		.stop = r->o->stop,
+		.schema = r->e.v2 ? RESULT_SCHEMA_V2 : RESULT_SCHEMA_V1,
 	};
 	int rc = range_ratio(&spec.range_ratio, r);
 	if (!rc)

@@ -4,6 +4,7 @@
 #include "executor/core/entry.h"
 #include "executor/core/env.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -47,6 +48,13 @@ static const size_t entry_v2_offsets[EK2_NR] = {
 };
 #undef E
 
+#define E(f) offsetof(struct entry, f)
+static const size_t entry_ci_offsets[EKC_NR] = {
+	[EKC_PRIORITY] = E(ci_priority), [EKC_QUEUE_TOKEN] = E(ci_queue_token),
+	[EKC_SKIP_QUEUE_PR] = E(ci_skip_queue_pr),
+};
+#undef E
+
 #define W(f) offsetof(struct entry_worker, f)
 static const size_t worker_offsets[EWK_NR] = {
 	[EWK_NUM_WORKER] = W(num_worker), [EWK_TP] = W(tp), [EWK_EP] = W(ep),
@@ -58,21 +66,23 @@ static const size_t worker_v2_offsets[EWK2_NR] = {
 };
 #undef W
 
-/* A table and where its rows go; next: the v2 table of the same object, walked as if its
- * rows were this table's. */
+/* A table and where its rows go; next: the next table of the same object (v2, then CI's),
+ * walked as if its rows were this table's. */
 struct table {
 	const struct entry_key_row *rows;
 	const size_t *offsets;
 	size_t nr;
 	const struct table *next;
 };
-static const struct table entry_v2_table = { entry_v2_keys, entry_v2_offsets, EK2_NR, NULL };
+static const struct table entry_ci_table = { entry_ci_keys, entry_ci_offsets, EKC_NR, NULL };
+static const struct table entry_v2_table = { entry_v2_keys, entry_v2_offsets, EK2_NR,
+					     &entry_ci_table };
 static const struct table entry_table = { entry_keys, entry_offsets, EK_NR, &entry_v2_table };
 static const struct table worker_v2_table = { entry_v2_worker_keys, worker_v2_offsets, EWK2_NR,
 					      NULL };
 static const struct table worker_table = { entry_worker_keys, worker_offsets, EWK_NR,
 					   &worker_v2_table };
-#define CANDIDATES_MAX ((size_t)EK_NR + (size_t)EK2_NR)
+#define CANDIDATES_MAX ((size_t)EK_NR + (size_t)EK2_NR + (size_t)EKC_NR)
 _Static_assert((int)EWK_NR + (int)EWK2_NR <= (int)EK_NR + (int)EK2_NR,
 	       "unknown_key's candidate array holds any table's names");
 
@@ -300,6 +310,48 @@ static int get_fingerprint(char **out, struct ctx *c, const struct jnode *n, con
 	return 0;
 }
 
+/* priority: what ci_priority.py's format_priority writes, f"{score:.3f}" of a Decimal:
+ * an optional '-', digits, '.', three digits */
+static int get_priority(char **out, struct ctx *c, const struct jnode *n, const char *path)
+{
+	const char *expected = "a string of a decimal with 3 places, e.g. \"3.000\"";
+	if (n->type != JT_STR || strlen(n->s) != n->len)
+		return type_error(c, n, path, expected);
+	const char *s = n->s + (n->s[0] == '-');
+	size_t whole = strspn(s, "0123456789");
+	if (!whole || s[whole] != '.' || strspn(s + whole + 1, "0123456789") != 3 ||
+	    s[whole + 4])
+		return type_error(c, n, path, expected);
+	*out = xstrdup(n->s);
+	return 0;
+}
+
+/* queue-token: ci_priority.py's sha256(...).hexdigest()[:32] */
+static int get_queue_token(char **out, struct ctx *c, const struct jnode *n, const char *path)
+{
+	if (n->type != JT_STR || n->len != 32 || strlen(n->s) != 32 ||
+	    strspn(n->s, "0123456789abcdef") != 32)
+		return type_error(c, n, path, "32 lower-case hex digits");
+	*out = xstrdup(n->s);
+	return 0;
+}
+
+/* skip-queue-pr: the PR number as given to ci-priority, any integer */
+static int get_any_int(long *out, struct ctx *c, const struct jnode *n, const char *path)
+{
+	*out = 0;
+	const char *expected = "an integer";
+	if (n->type != JT_NUM || !n->is_int)
+		return type_error(c, n, path, expected);
+	char *end;
+	errno = 0;
+	long v = strtol(n->s, &end, 10);
+	if (*end || errno)
+		return type_error(c, n, path, expected);
+	*out = v;
+	return 0;
+}
+
 /* runner: a safe name, or an agentic scenario's exact cluster, "cluster:" and a safe name
  * (such a runner is no node name: run refuses it as one, see entry_node_name_checked). */
 static int get_runner(char **out, struct ctx *c, const struct jnode *n, const char *path)
@@ -390,6 +442,12 @@ static int parse_field(void *rec, const struct table *t, size_t i, struct ctx *c
 		return get_fingerprint((char **)field, c, n, path);
 	case EKT_RUNNER:
 		return get_runner((char **)field, c, n, path);
+	case EKT_PRIORITY:
+		return get_priority((char **)field, c, n, path);
+	case EKT_QUEUE_TOKEN:
+		return get_queue_token((char **)field, c, n, path);
+	case EKT_ANY_INT:
+		return get_any_int((long *)field, c, n, path);
 	case EKT_INT:
 		return get_long((long *)field, c, n, path);
 	case EKT_BOOL:
@@ -558,6 +616,8 @@ void entry_release(struct entry *e)
 	free(e->recipe_fingerprint);
 	free(e->kv_offloading);
 	free(e->scenario_type);
+	free(e->ci_priority);
+	free(e->ci_queue_token);
 	worker_release(&e->prefill);
 	worker_release(&e->decode);
 	entry_init(e);

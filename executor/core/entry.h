@@ -34,6 +34,9 @@ struct entry_setting {
 /* router, kv-offload-backend (v2): NULL when not written */
 struct entry_component {
 	char *name, *version; /* owned; version NULL when not written (backend only) */
+	/* `executor process` without --entry: ROUTER_METADATA wrote version before name, and
+	 * upstream writes the router in the order json.loads read it */
+	bool version_first;
 };
 
 struct entry_worker {
@@ -68,6 +71,9 @@ struct entry {
 	bool eval_only, eval_all_concs; /* eval-only: the eval phase and no throughput load */
 	long eval_conc;              /* 0: not written */
 	long total_cpu_dram_gb, duration; /* agentic */
+	/* CI scheduling (common/entry_keys' entry_ci_keys): checked, not used */
+	char *ci_priority, *ci_queue_token; /* owned | NULL */
+	long ci_skip_queue_pr;              /* 0: not written */
 };
 
 void entry_init(struct entry *e);

@@ -11,6 +11,7 @@
 #include "common/diag.h"
 #include "common/entry_keys.h"
 #include "common/jsonw.h"
+#include "common/jtree.h"
 #include "common/xalloc.h"
 #include "executor/core/entry.h"
 #include "executor/core/profile.h"
@@ -23,6 +24,16 @@
  * variables), so both directions go through the same row. */
 enum var_kind { V_STR, V_INT, V_BOOL, V_FIXED, V_FN };
 
+/* What `executor process` without --entry does with a row. BACK_V2 rows are the variables
+ * upstream's process_result.py at 843c6254f reads and the existing (v1) processor did not:
+ * when any of the shape's is set, even empty, the run is a v2 one and every BACK_V2 row of
+ * the shape is read, an unset one taking upstream's default (sizes 1, texts empty). */
+enum var_back { BACK_NO, BACK_REQUIRED, BACK_V2 };
+
+/* A V_FN row read back: value is the variable's text, NULL when unset. */
+typedef int (*var_read_fn)(struct entry *e, const char *name, const char *value,
+			   struct diags *d);
+
 struct recipe_var {
 	const char *name;
 	unsigned shapes;   /* ENTRY_SINGLE | ENTRY_MULTI: the entries it is set for */
@@ -30,8 +41,10 @@ struct recipe_var {
 	size_t off;        /* V_STR, V_INT, V_BOOL: the field of struct entry */
 	const char *fixed; /* V_FIXED */
 	void (*fn)(struct buf *out, const struct env_inputs *in); /* V_FN */
-	bool back;         /* read back by `executor process` without --entry */
+	enum var_back back; /* read back by `executor process` without --entry */
 	bool v2;           /* set for v2 entries only (upstream 843c6254f's workflows) */
+	var_read_fn read;  /* V_FN rows read back (BACK_V2) */
+	bool zero_in_v2;   /* V_INT read back: 0 too when v2 (decode's num-worker: aggregated) */
 };
 
 static void conc_one(struct buf *out, const struct env_inputs *in)
@@ -155,13 +168,111 @@ static void decode_hardware(struct buf *out, const struct env_inputs *in)
 	opt_text(out, in->entry->decode.hardware);
 }
 
+/* ---- v2 rows read back (upstream's process_result.py at 843c6254f reads them with
+ * os.environ.get: unset and empty are alike) ---- */
+
+/* an owned copy of value, or NULL when unset or empty (upstream: falsy) */
+static char *text_or_null(const char *value)
+{
+	return value && *value ? xstrdup(value) : NULL;
+}
+
+static int read_prefill_hardware(struct entry *e, const char *name, const char *value,
+				 struct diags *d)
+{
+	(void)name, (void)d;
+	e->prefill.hardware = text_or_null(value);
+	return 0;
+}
+
+static int read_decode_hardware(struct entry *e, const char *name, const char *value,
+				struct diags *d)
+{
+	(void)name, (void)d;
+	e->decode.hardware = text_or_null(value);
+	return 0;
+}
+
+/* any text, as upstream copies it (the entry reader's 64-digit rule is for entries) */
+static int read_recipe_fingerprint(struct entry *e, const char *name, const char *value,
+				   struct diags *d)
+{
+	(void)name, (void)d;
+	e->recipe_fingerprint = text_or_null(value);
+	return 0;
+}
+
+static int read_kv_p2p_transfer(struct entry *e, const char *name, const char *value,
+				struct diags *d)
+{
+	(void)name, (void)d;
+	e->kv_p2p_transfer = text_or_null(value);
+	return 0;
+}
+
+static int router_refused(const char *name, const char *why, struct diags *d)
+{
+	return diags_errorf(d, NULL, 0, 0, NULL, "environment variable %s: %s", name, why);
+}
+
+/* upstream's get_optional_component_metadata: unset, "" or "null" is no router; else JSON,
+ * an object whose keys are exactly name and version (a repeated key counts once, its last
+ * value wins, as json.loads reads it), both non-empty strings. The written order of the two
+ * keys is kept: upstream writes the dict json.loads made. */
+static int read_router_metadata(struct entry *e, const char *name, const char *value,
+				struct diags *d)
+{
+	if (!value || !*value || !strcmp(value, "null"))
+		return 0;
+	struct diags quiet = DIAGS_INIT;
+	struct jnode *n = jtree_parse(value, strlen(value), name, &quiet);
+	int rc = 0;
+	if (!n) {
+		struct buf why = BUF_INIT;
+		if (quiet.nr)
+			buf_addf(&why, "expected JSON, at %d:%d: %s", quiet.v[0].line,
+				 quiet.v[0].col, quiet.v[0].msg);
+		else
+			buf_adds(&why, "expected JSON");
+		rc = router_refused(name, why.s, d);
+		buf_release(&why);
+		goto done;
+	}
+	bool only_both = n->type == JT_OBJ && jobj_get(n, "name") && jobj_get(n, "version");
+	for (size_t i = 0; only_both && i < n->nr; i++)
+		only_both = n->members[i].key_len == strlen(n->members[i].key) &&
+			    (!strcmp(n->members[i].key, "name") ||
+			     !strcmp(n->members[i].key, "version"));
+	if (!only_both) {
+		rc = router_refused(name, "expected an object with exactly 'name' and 'version'", d);
+		goto done;
+	}
+	const char *rname = jobj_str(n, "name"), *rversion = jobj_str(n, "version");
+	if (!rname || !*rname || !rversion || !*rversion ||
+	    strlen(rname) != jobj_get(n, "name")->len ||
+	    strlen(rversion) != jobj_get(n, "version")->len) {
+		rc = router_refused(name, "'name' and 'version' must be non-empty strings", d);
+		goto done;
+	}
+	e->router.name = xstrdup(rname);
+	e->router.version = xstrdup(rversion);
+	e->router.version_first = !strcmp(n->members[0].key, "version");
+done:
+	diags_release(&quiet);
+	jtree_free(n);
+	return rc;
+}
+
 #define SN ENTRY_SINGLE
 #define MN ENTRY_MULTI
-#define FIELD(name, shapes, kind, f, back) { name, shapes, kind, offsetof(struct entry, f), NULL, NULL, back, false }
-#define FIXED(name, shapes, text) { name, shapes, V_FIXED, 0, text, NULL, false, false }
-#define FN(name, shapes, fn) { name, shapes, V_FN, 0, NULL, fn, false, false }
-#define FIELD2(name, shapes, kind, f) { name, shapes, kind, offsetof(struct entry, f), NULL, NULL, false, true }
-#define FN2(name, shapes, fn) { name, shapes, V_FN, 0, NULL, fn, false, true }
+#define FIELD(name, shapes, kind, f, back) { name, shapes, kind, offsetof(struct entry, f), NULL, NULL, back ? BACK_REQUIRED : BACK_NO, false, NULL, false }
+#define FIXED(name, shapes, text) { name, shapes, V_FIXED, 0, text, NULL, BACK_NO, false, NULL, false }
+#define FN(name, shapes, fn) { name, shapes, V_FN, 0, NULL, fn, BACK_NO, false, NULL, false }
+#define FIELD2(name, shapes, kind, f) { name, shapes, kind, offsetof(struct entry, f), NULL, NULL, BACK_NO, true, NULL, false }
+#define FN2(name, shapes, fn) { name, shapes, V_FN, 0, NULL, fn, BACK_NO, true, NULL, false }
+/* v2 rows that `executor process` reads back (upstream's process_result.py) */
+#define SIZE2(name, shapes, f) { name, shapes, V_INT, offsetof(struct entry, f), NULL, NULL, BACK_V2, true, NULL, false }
+#define FNBACK2(name, shapes, fn, rd) { name, shapes, V_FN, 0, NULL, fn, BACK_V2, true, rd, false }
 static const struct recipe_var recipe_vars[] = {
 	FIELD("EXP_NAME", SN | MN, V_STR, exp_name, false),
 	FIELD("MODEL", SN | MN, V_STR, model, false),
@@ -184,7 +295,8 @@ static const struct recipe_var recipe_vars[] = {
 	FIELD("PREFILL_TP", MN, V_INT, prefill.tp, true),
 	FIELD("PREFILL_EP", MN, V_INT, prefill.ep, true),
 	FIELD("PREFILL_DP_ATTN", MN, V_BOOL, prefill.dp_attn, true),
-	FIELD("DECODE_NUM_WORKERS", MN, V_INT, decode.num_worker, true),
+	{ "DECODE_NUM_WORKERS", MN, V_INT, offsetof(struct entry, decode.num_worker), NULL, NULL,
+	  BACK_REQUIRED, false, NULL, true },
 	FIELD("DECODE_TP", MN, V_INT, decode.tp, true),
 	FIELD("DECODE_EP", MN, V_INT, decode.ep, true),
 	FIELD("DECODE_DP_ATTN", MN, V_BOOL, decode.dp_attn, true),
@@ -199,21 +311,21 @@ static const struct recipe_var recipe_vars[] = {
 	FN("PORT", SN | MN, profile_port),
 	FN("RESULT_DIR", SN | MN, result_dir),
 	/* v2 entries only */
-	FIELD2("PP_SIZE", SN, V_INT, pp),
-	FIELD2("DCP_SIZE", SN, V_INT, dcp_size),
-	FIELD2("PCP_SIZE", SN, V_INT, pcp_size),
+	SIZE2("PP_SIZE", SN, pp),
+	SIZE2("DCP_SIZE", SN, dcp_size),
+	SIZE2("PCP_SIZE", SN, pcp_size),
 	FN2("GPU_COUNT", SN, gpu_count),
-	FIELD2("PREFILL_PP_SIZE", MN, V_INT, prefill.pp),
-	FIELD2("PREFILL_DCP_SIZE", MN, V_INT, prefill.dcp_size),
-	FIELD2("PREFILL_PCP_SIZE", MN, V_INT, prefill.pcp_size),
-	FN2("PREFILL_HARDWARE", MN, prefill_hardware),
-	FIELD2("DECODE_PP_SIZE", MN, V_INT, decode.pp),
-	FIELD2("DECODE_DCP_SIZE", MN, V_INT, decode.dcp_size),
-	FIELD2("DECODE_PCP_SIZE", MN, V_INT, decode.pcp_size),
-	FN2("DECODE_HARDWARE", MN, decode_hardware),
-	FN2("RECIPE_FINGERPRINT", SN | MN, recipe_fingerprint),
-	FN2("ROUTER_METADATA", SN | MN, router_metadata),
-	FN2("KV_P2P_TRANSFER", SN | MN, kv_p2p_transfer),
+	SIZE2("PREFILL_PP_SIZE", MN, prefill.pp),
+	SIZE2("PREFILL_DCP_SIZE", MN, prefill.dcp_size),
+	SIZE2("PREFILL_PCP_SIZE", MN, prefill.pcp_size),
+	FNBACK2("PREFILL_HARDWARE", MN, prefill_hardware, read_prefill_hardware),
+	SIZE2("DECODE_PP_SIZE", MN, decode.pp),
+	SIZE2("DECODE_DCP_SIZE", MN, decode.dcp_size),
+	SIZE2("DECODE_PCP_SIZE", MN, decode.pcp_size),
+	FNBACK2("DECODE_HARDWARE", MN, decode_hardware, read_decode_hardware),
+	FNBACK2("RECIPE_FINGERPRINT", SN | MN, recipe_fingerprint, read_recipe_fingerprint),
+	FNBACK2("ROUTER_METADATA", SN | MN, router_metadata, read_router_metadata),
+	FNBACK2("KV_P2P_TRANSFER", SN | MN, kv_p2p_transfer, read_kv_p2p_transfer),
 	FIELD2("EVAL_ONLY", SN | MN, V_BOOL, eval_only),
 	FN2("EVAL_CONC", MN, eval_conc),
 	FN2("SCENARIO_TYPE", SN | MN, scenario_type),
@@ -228,6 +340,8 @@ static const struct recipe_var recipe_vars[] = {
 #undef FN
 #undef FIELD2
 #undef FN2
+#undef SIZE2
+#undef FNBACK2
 #define RECIPE_VARS_NR (sizeof(recipe_vars) / sizeof(recipe_vars[0]))
 
 const char *env_var_name(size_t i)
@@ -388,7 +502,8 @@ static int not_set(const char *name, struct diags *d)
 			    "when --entry is not given)", name);
 }
 
-int env_read_int(long *out, const char *name, struct diags *d)
+/* An integer >= min (0 or 1) in decimal digits, no sign, spaces or leading zero. */
+static int read_int_min(long *out, const char *name, long min, struct diags *d)
 {
 	const char *v = getenv(name);
 	if (!v)
@@ -396,11 +511,22 @@ int env_read_int(long *out, const char *name, struct diags *d)
 	char *end;
 	errno = 0;
 	long n = strtol(v, &end, 10);
-	if (*v < '1' || *v > '9' || *end || errno)
+	bool zero = min == 0 && !strcmp(v, "0");
+	if ((!zero && (*v < '1' || *v > '9')) || *end || errno)
 		return diags_errorf(d, NULL, 0, 0, NULL, "environment variable %s: expected an "
-				    "integer >= 1, found '%s'", name, v);
+				    "integer >= %ld, found '%s'", name, min, v);
 	*out = n;
 	return 0;
+}
+
+int env_read_int(long *out, const char *name, struct diags *d)
+{
+	return read_int_min(out, name, 1, d);
+}
+
+int env_read_count(long *out, const char *name, struct diags *d)
+{
+	return read_int_min(out, name, 0, d);
 }
 
 static int read_bool(bool *out, const char *name, struct diags *d)
@@ -426,7 +552,7 @@ static int read_var(struct entry *e, const struct recipe_var *v, struct diags *d
 		*(char **)field = xstrdup(s);
 		return 0;
 	case V_INT:
-		return env_read_int((long *)field, v->name, d);
+		return read_int_min((long *)field, v->name, v->zero_in_v2 && e->v2 ? 0 : 1, d);
 	case V_BOOL:
 		return read_bool((bool *)field, v->name, d);
 	case V_FIXED:
@@ -445,6 +571,29 @@ static const struct recipe_var *bool_row(size_t off)
 	return NULL;
 }
 
+/* A BACK_V2 row: unset takes upstream's default (sizes 1; texts absent). */
+static int read_v2_var(struct entry *e, const struct recipe_var *v, struct diags *d)
+{
+	const char *value = getenv(v->name);
+	if (v->kind == V_FN)
+		return v->read(e, v->name, value, d);
+	if (!value) {
+		*(long *)((char *)e + v->off) = 1;
+		return 0;
+	}
+	return read_var(e, v, d);
+}
+
+/* Whether any BACK_V2 row of the shape is set, empty included. */
+static bool v2_vars_set(unsigned shape)
+{
+	for (size_t i = 0; i < RECIPE_VARS_NR; i++)
+		if (recipe_vars[i].back == BACK_V2 && (recipe_vars[i].shapes & shape) &&
+		    getenv(recipe_vars[i].name))
+			return true;
+	return false;
+}
+
 int env_read_entry(struct entry *out, struct diags *d)
 {
 	entry_init(out);
@@ -453,23 +602,36 @@ int env_read_entry(struct entry *out, struct diags *d)
 	if (getenv(shape->name))
 		rc |= read_var(out, shape, d);
 	unsigned want = out->multinode ? ENTRY_MULTI : ENTRY_SINGLE;
-	for (size_t i = 0; i < RECIPE_VARS_NR; i++)
-		if (recipe_vars[i].back && (recipe_vars[i].shapes & want))
-			rc |= read_var(out, &recipe_vars[i], d);
+	out->v2 = v2_vars_set(want);
+	for (size_t i = 0; i < RECIPE_VARS_NR; i++) {
+		const struct recipe_var *v = &recipe_vars[i];
+		if (!(v->shapes & want))
+			continue;
+		if (v->back == BACK_REQUIRED)
+			rc |= read_var(out, v, d);
+		else if (v->back == BACK_V2 && out->v2)
+			rc |= read_v2_var(out, v, d);
+	}
 	if (!rc && !out->multinode && out->disagg)
 		rc = diags_errorf(d, NULL, 0, 0, NULL, "%s=true needs %s=true: a single-node run "
 				  "cannot be disaggregated",
 				  bool_row(offsetof(struct entry, disagg))->name, shape->name);
+	/* upstream: "PREFILL_HARDWARE and DECODE_HARDWARE must be specified together" */
+	if (!rc && out->multinode && !out->prefill.hardware != !out->decode.hardware)
+		rc = diags_errorf(d, NULL, 0, 0, NULL, "environment variables PREFILL_HARDWARE and "
+				  "DECODE_HARDWARE go together: both set and not empty, or "
+				  "neither");
 	if (rc)
 		entry_release(out);
 	return rc ? -1 : 0;
 }
 
-void env_read_names(struct buf *out, unsigned shapes)
+void env_read_names(struct buf *out, unsigned shapes, bool v2)
 {
 	const char *sep = "";
 	for (size_t i = 0; i < RECIPE_VARS_NR; i++) {
-		if (recipe_vars[i].back && recipe_vars[i].shapes == shapes) {
+		if (recipe_vars[i].back == (v2 ? BACK_V2 : BACK_REQUIRED) &&
+		    recipe_vars[i].shapes == shapes) {
 			buf_addf(out, "%s%s", sep, recipe_vars[i].name);
 			sep = " ";
 		}

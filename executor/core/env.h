@@ -54,15 +54,21 @@ const char *env_var_name(size_t i);
 int entry_to_env(struct run_env *out, const struct env_inputs *in, struct diags *d);
 /* The other direction (executor-spec 5): from the executor's environment into out, the
  * variables the existing processor reads: IS_MULTINODE (unset: single-node), then that
- * shape's rows. Other fields stay zero. 0, or -1 (out released) with a diag per variable
- * unset or mistyped, or for DISAGG=true on a single-node run. */
+ * shape's rows. When any of the shape's v2 variables (upstream's process_result.py at
+ * 843c6254f: PP_SIZE, ..., ROUTER_METADATA, KV_P2P_TRANSFER) is set, even empty, out->v2
+ * is set and they are read too, unset ones as upstream defaults them (sizes 1, texts
+ * absent). Other fields stay zero. 0, or -1 (out released) with a diag per variable unset
+ * or mistyped, for DISAGG=true on a single-node run, for a ROUTER_METADATA upstream refuses,
+ * or for only one of PREFILL_HARDWARE and DECODE_HARDWARE. */
 int env_read_entry(struct entry *out, struct diags *d);
 /* One more such variable that is not the table's (PREFILL_GPUS, DECODE_GPUS): an integer
- * >= 1 in decimal. 0, or -1 with a diag. */
+ * >= 1 (env_read_count: >= 0) in decimal. 0, or -1 with a diag. */
 int env_read_int(long *out, const char *name, struct diags *d);
+int env_read_count(long *out, const char *name, struct diags *d);
 /* Appends the names env_read_entry reads for entries of exactly `shapes` (ENTRY_SINGLE,
- * ENTRY_MULTI, or both), in the table's order, separated by spaces: for --help. */
-void env_read_names(struct buf *out, unsigned shapes);
+ * ENTRY_MULTI, or both), the required ones or (v2) the v2 ones, in the table's order,
+ * separated by spaces: for --help. */
+void env_read_names(struct buf *out, unsigned shapes, bool v2);
 void env_release(struct run_env *e);
 /* The value of NAME in the env, or NULL. */
 const char *env_get(const struct run_env *e, const char *name);

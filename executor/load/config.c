@@ -14,6 +14,8 @@
 const char *const metric_names[METRIC_NR] = { "ttft", "tpot", "itl", "e2el" };
 
 static const double default_percentiles[] = { 99 };
+/* upstream's client at 843c6254f: --metric-percentiles 90,99,99.9 */
+static const double v2_percentiles[] = { 90, 99, 99.9 };
 
 void bench_config_init(struct bench_config *cfg)
 {
@@ -34,11 +36,22 @@ void bench_config_init(struct bench_config *cfg)
 		cfg->metrics[m] = true;
 		cfg->goodput_ms[m] = -1;
 	}
-	cfg->percentiles = default_percentiles;
-	cfg->percentiles_nr = sizeof(default_percentiles) / sizeof(default_percentiles[0]);
+	bench_config_set_schema(cfg, RESULT_SCHEMA_V1);
 	cfg->progress = true;
 	const char *key = getenv("OPENAI_API_KEY");
 	cfg->bearer = key && *key ? key : NULL;
+}
+
+void bench_config_set_schema(struct bench_config *cfg, enum result_schema schema)
+{
+	cfg->schema = schema;
+	if (schema == RESULT_SCHEMA_V2) {
+		cfg->percentiles = v2_percentiles;
+		cfg->percentiles_nr = sizeof(v2_percentiles) / sizeof(v2_percentiles[0]);
+	} else {
+		cfg->percentiles = default_percentiles;
+		cfg->percentiles_nr = sizeof(default_percentiles) / sizeof(default_percentiles[0]);
+	}
 }
 
 int bench_config_set_concurrency(struct bench_config *cfg, long max_concurrency,
@@ -103,5 +116,6 @@ int bench_config_for_run(struct bench_config *cfg, struct buf *url,
 	for (int m = 0; m < METRIC_NR; m++)
 		cfg->metrics[m] = true;
 	cfg->use_chat_template = !strcmp(spec->spec_decoding, "mtp");
+	bench_config_set_schema(cfg, spec->schema);
 	return bench_config_check(cfg, d);
 }

@@ -31,6 +31,12 @@ enum metric { METRIC_TTFT, METRIC_TPOT, METRIC_ITL, METRIC_E2EL, METRIC_NR };
 /* "ttft", "tpot", "itl", "e2el": the names in options and result keys */
 extern const char *const metric_names[METRIC_NR];
 
+/* The raw result's layout (executor-spec 4.7). v1: as the spec lists it. v2: as upstream's
+ * client at 843c6254f writes it: benchmark_start_time_unix and benchmark_end_time_unix right
+ * after duration, input_lens and output_lens with or without --save-detailed, and the
+ * default percentiles 90,99,99.9. `bench --result-schema v2`; `run` for v2 entries. */
+enum result_schema { RESULT_SCHEMA_V1, RESULT_SCHEMA_V2 };
+
 struct bench_config {
 	const char *backend;       /* vllm, sglang, openai, lmdeploy, scalellm, openai-chat */
 	const struct api_ops *api;
@@ -49,13 +55,14 @@ struct bench_config {
 	bool ignore_eos;
 	double request_timeout_s;  /* ours: per-request limit, default 6 hours */
 	bool metrics[METRIC_NR];   /* --percentile-metrics */
-	const double *percentiles; /* borrowed; --metric-percentiles (default: 99) */
+	const double *percentiles; /* borrowed; --metric-percentiles (default: the schema's) */
 	size_t percentiles_nr;
 	bool goodput;              /* --goodput given */
 	double goodput_ms[METRIC_NR]; /* < 0: not a criterion (ttft, tpot, e2el only) */
 	const char **metadata;     /* "KEY=VALUE" items, borrowed */
 	size_t metadata_nr;
 	bool save_detailed;
+	enum result_schema schema; /* default v1 */
 	bool profile;
 	bool progress;             /* a bar on stderr (also needs a terminal) */
 	const char *bearer;        /* $OPENAI_API_KEY or NULL */
@@ -71,6 +78,9 @@ void bench_config_init(struct bench_config *cfg);
  * diag when 10 x it would not fit in a long (d may be NULL for 0). */
 int bench_config_set_concurrency(struct bench_config *cfg, long max_concurrency,
 				 struct diags *d);
+/* The raw result's layout and its default percentiles (v1: 99; v2: 90, 99, 99.9), which a
+ * later --metric-percentiles replaces. */
+void bench_config_set_schema(struct bench_config *cfg, enum result_schema schema);
 /* base_url without trailing '/' into storage (emptied first), which cfg->base_url borrows. */
 void bench_config_set_url(struct bench_config *cfg, struct buf *storage, const char *base_url);
 /* The rules no option row can state: value ranges of doubles, the backend against the
@@ -89,12 +99,14 @@ struct bench_load_spec {
 	double range_ratio;        /* RANDOM_RANGE_RATIO */
 	long conc;                 /* this load's concurrency, >= 1 */
 	volatile sig_atomic_t *stop; /* the program's stop flag */
+	enum result_schema schema; /* v2 for v2 entries (upstream's client at 843c6254f) */
 };
 
 /* cfg exactly as executor-spec 4.8's command line gives it: `--model M --base-url U
  * --backend vllm|openai --dataset-name random --random-input-len ISL --random-output-len OSL
  * --random-range-ratio R --num-prompts 10c --max-concurrency c --request-rate inf
- * --ignore-eos --num-warmups 2c --percentile-metrics ttft,tpot,itl,e2el [--use-chat-template]`
+ * --ignore-eos --num-warmups 2c --percentile-metrics ttft,tpot,itl,e2el [--use-chat-template]`,
+ * with the spec's result schema (v2: upstream's layout and percentiles 90,99,99.9)
  * (where the result goes is run's: it writes the file itself). url: storage for
  * cfg->base_url. -1 with usage diags when a value breaks bench_config_check's rules. */
 int bench_config_for_run(struct bench_config *cfg, struct buf *url,

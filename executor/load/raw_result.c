@@ -145,11 +145,21 @@ static void put_head(struct rkeys *k, const struct bench_config *cfg,
 		buf_adds(rkeys_set(k, "max_concurrency"), "null");
 }
 
+/* When the timed load began and ended, by the wall clock (the first request is sent after
+ * the start, the last response ends before the end) */
+static void put_wall_clock(struct rkeys *k, const struct bench_result *r)
+{
+	put_double(k, "benchmark_start_time_unix", r->start_unix);
+	put_double(k, "benchmark_end_time_unix", r->end_unix);
+}
+
 static void put_totals(struct rkeys *k, const struct bench_config *cfg,
 		       const struct bench_result *r)
 {
 	double dur = r->duration_s > 0 ? r->duration_s : 1e-9;
 	put_double(k, "duration", r->duration_s);
+	if (cfg->schema == RESULT_SCHEMA_V2)
+		put_wall_clock(k, r);
 	put_int(k, "completed", r->completed);
 	put_int(k, "total_input_tokens", r->total_input);
 	put_int(k, "total_output_tokens", r->total_output);
@@ -162,27 +172,32 @@ static void put_totals(struct rkeys *k, const struct bench_config *cfg,
 	put_double(k, "total_token_throughput", (double)(r->total_input + r->total_output) / dur);
 }
 
-static void put_detailed(struct rkeys *k, const struct bench_result *r)
+/* The per-request lists, keys [from, to) of: input_lens, output_lens (0 for failed), ttfts,
+ * itls, generated_texts, errors */
+enum { LIST_INPUT_LENS, LIST_OUTPUT_LENS, LIST_TTFTS, LIST_ITLS, LIST_TEXTS, LIST_ERRORS,
+       LIST_NR };
+
+static void put_lists(struct rkeys *k, const struct bench_result *r, int from, int to)
 {
-	static const char *const keys[] = { "input_lens", "output_lens", "ttfts", "itls",
-					    "generated_texts", "errors" };
-	for (int which = 0; which < 6; which++) {
+	static const char *const keys[LIST_NR] = { "input_lens", "output_lens", "ttfts", "itls",
+						   "generated_texts", "errors" };
+	for (int which = from; which < to; which++) {
 		struct jsonw w;
 		jsonw_init(&w, rkeys_set(k, keys[which]), JSONW_LINE);
 		jsonw_arr_open(&w);
 		for (size_t i = 0; i < r->nr; i++) {
 			const struct bench_req *q = &r->reqs[i];
 			switch (which) {
-			case 0: jsonw_int(&w, q->prompt_len); break;
-			case 1: jsonw_int(&w, q->ok ? q->output_tokens : 0); break;
-			case 2: jsonw_double(&w, q->rec.first_ns ? ns_s(q->rec.first_ns - q->rec.send_ns) : 0.0); break;
-			case 3:
+			case LIST_INPUT_LENS: jsonw_int(&w, q->prompt_len); break;
+			case LIST_OUTPUT_LENS: jsonw_int(&w, q->ok ? q->output_tokens : 0); break;
+			case LIST_TTFTS: jsonw_double(&w, q->rec.first_ns ? ns_s(q->rec.first_ns - q->rec.send_ns) : 0.0); break;
+			case LIST_ITLS:
 				jsonw_arr_open(&w);
 				for (size_t j = 0; j < q->rec.itl_nr; j++)
 					jsonw_double(&w, ns_s(q->rec.itl_ns[j]));
 				jsonw_arr_close(&w);
 				break;
-			case 4:
+			case LIST_TEXTS:
 				jsonw_strn(&w, q->rec.text ? q->rec.text->s : "",
 					   q->rec.text ? q->rec.text->len : 0);
 				break;
@@ -277,15 +292,17 @@ void bench_result_write_json(struct buf *out, const struct bench_config *cfg,
 			     const struct bench_result *r)
 {
 	struct rkeys k = { 0 };
+	bool v2 = cfg->schema == RESULT_SCHEMA_V2;
 	put_head(&k, cfg, r);
 	put_totals(&k, cfg, r);
-	if (cfg->save_detailed)
-		put_detailed(&k, r);
+	/* upstream's v2 client drops only the lists after output_lens without --save-detailed */
+	if (cfg->save_detailed || v2)
+		put_lists(&k, r, LIST_INPUT_LENS, cfg->save_detailed ? LIST_NR : LIST_TTFTS);
 	put_metrics(&k, cfg, r);
 	put_failures(&k, r);
 	put_client(&k, r);
-	put_double(&k, "benchmark_start_time_unix", r->start_unix);
-	put_double(&k, "benchmark_end_time_unix", r->end_unix);
+	if (!v2) /* v1: our extras, last (executor-spec 4.7 item 8) */
+		put_wall_clock(&k, r);
 	rkeys_write(out, &k);
 	rkeys_release(&k);
 }

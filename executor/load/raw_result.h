@@ -43,7 +43,8 @@ void result_date(char *out, size_t n, double unix_s);
 /* "p99", "p99.9", "p50" ... for percentile p, then "_<metric>_ms" appended by the caller. */
 void percentile_name(struct buf *out, double p);
 
-/* Appends the raw result: separators ", " and ": ", ASCII, no trailing newline. */
+/* Appends the raw result in cfg->schema's layout (config.h): separators ", " and ": ", ASCII,
+ * no trailing newline. */
 void bench_result_write_json(struct buf *out, const struct bench_config *cfg,
 			     const struct bench_result *r);
 

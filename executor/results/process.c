@@ -81,13 +81,16 @@ static void set_null(struct omap *m, const char *key)
 	omap_set(m, key)->kind = OK_NULL;
 }
 
-/* {"name": s, "version": s2}: ROUTER_METADATA as upstream reads it back */
-static void set_component(struct omap *m, const char *key, const char *name, const char *version)
+/* {"name": s, "version": s2}, or with version_first the other way round: ROUTER_METADATA
+ * as upstream reads it back (a dict in the order of the JSON text) */
+static void set_component(struct omap *m, const char *key, const char *name, const char *version,
+			  bool version_first)
 {
 	struct oval *o = omap_set(m, key);
 	o->kind = OK_COMPONENT;
 	o->s = name;
 	o->s2 = version;
+	o->b = version_first;
 }
 
 static void omap_write(struct buf *out, const struct omap *m)
@@ -116,10 +119,11 @@ static void omap_write(struct buf *out, const struct omap *m)
 			break;
 		case OK_COMPONENT:
 			jsonw_obj_open(&w);
-			jsonw_key(&w, "name");
-			jsonw_str(&w, o->s);
-			jsonw_key(&w, "version");
-			jsonw_str(&w, o->s2);
+			for (int k = 0; k < 2; k++) {
+				bool version = (k == 0) == o->b;
+				jsonw_key(&w, version ? "version" : "name");
+				jsonw_str(&w, version ? o->s2 : o->s);
+			}
 			jsonw_obj_close(&w);
 			break;
 		}
@@ -163,6 +167,7 @@ void process_meta_from_entry(struct process_meta *m, const struct entry *e)
 	m->recipe_fingerprint = e->recipe_fingerprint;
 	m->router_name = e->router.name;
 	m->router_version = e->router.version;
+	m->router_version_first = e->router.version_first;
 	m->kv_p2p_transfer = e->kv_p2p_transfer;
 	m->prefill_hw = e->prefill.hardware;
 	m->decode_hw = e->decode.hardware;
@@ -360,7 +365,8 @@ int process_result(struct buf *out, const struct process_meta *m, const char *ra
 	set_int(&o, "isl", m->isl);
 	set_int(&o, "osl", m->osl);
 	if (m->v2 && m->router_name)
-		set_component(&o, "router", m->router_name, m->router_version);
+		set_component(&o, "router", m->router_name, m->router_version,
+			      m->router_version_first);
 	if (m->v2 && m->kv_p2p_transfer && *m->kv_p2p_transfer)
 		set_str(&o, "kv_p2p_transfer", m->kv_p2p_transfer);
 	set_bool(&o, "is_multinode", m->multinode);

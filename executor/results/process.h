@@ -37,6 +37,7 @@ struct process_meta {
 	long pp, dcp_size, pcp_size;                 /* single-node */
 	const char *recipe_fingerprint;              /* borrowed; NULL: written "" */
 	const char *router_name, *router_version;    /* borrowed; NULL: no router */
+	bool router_version_first;                   /* written {"version", "name"} */
 	const char *kv_p2p_transfer;                 /* borrowed; NULL: not written */
 	const char *prefill_hw, *decode_hw;          /* borrowed; NULL: not written */
 };

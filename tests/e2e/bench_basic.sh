@@ -26,6 +26,22 @@ check "normal: goodput = throughput" test "$(jv normal '."request_goodput:" == .
 check "normal: summary printed" grep -q "Successful requests: *30" "$T/normal.out"
 check "normal: no progress bar off a terminal" test ! -s "$T/normal.err"
 
+# --result-schema v2: upstream's client at 843c6254f: the wall-clock keys after duration,
+# input_lens and output_lens without --save-detailed, percentiles 90,99,99.9 by default
+bench v2 --random-input-len 50 --random-output-len 8 --num-prompts 12 --max-concurrency 3 \
+	--result-schema v2
+expect_eq "v2: exit 0" "$RC" 0
+expect_eq "v2: keys in order" "$(jv v2 '[keys_unsorted[]] | join(",")')" \
+"date,backend,model_id,tokenizer_id,best_of,num_prompts,request_rate,burstiness,max_concurrency,duration,benchmark_start_time_unix,benchmark_end_time_unix,completed,total_input_tokens,total_output_tokens,request_throughput,request_goodput:,output_throughput,total_token_throughput,input_lens,output_lens,mean_ttft_ms,median_ttft_ms,std_ttft_ms,p90_ttft_ms,p99_ttft_ms,p99.9_ttft_ms,mean_tpot_ms,median_tpot_ms,std_tpot_ms,p90_tpot_ms,p99_tpot_ms,p99.9_tpot_ms,mean_itl_ms,median_itl_ms,std_itl_ms,p90_itl_ms,p99_itl_ms,p99.9_itl_ms,mean_e2el_ms,median_e2el_ms,std_e2el_ms,p90_e2el_ms,p99_e2el_ms,p99.9_e2el_ms,failures,client"
+expect_eq "v2: one input and output length per request" "$(jv v2 '[.input_lens, .output_lens | length] | unique | .[0]')" 12
+expect_eq "v2: output_lens add up" "$(jv v2 '.output_lens | add')" "$(jv v2 .total_output_tokens)"
+check "v2: start <= end" test "$(jv v2 '.benchmark_start_time_unix <= .benchmark_end_time_unix')" = true
+check "v2: summary has P90 and P99.9" grep -q "P99.9 TTFT" "$T/v2.out"
+bench v2pct --random-input-len 50 --random-output-len 8 --num-prompts 4 --result-schema v2 \
+	--metric-percentiles 50
+expect_eq "v2: --metric-percentiles replaces the v2 default" \
+	"$(jv v2pct '[keys_unsorted[] | select(startswith("p"))] | join(",")')" "p50_ttft_ms,p50_tpot_ms,p50_itl_ms,p50_e2el_ms"
+
 # the progress bar on a terminal (script(1) gives one), and --disable-tqdm there
 tty_bench() {
 	local name=$1
@@ -101,6 +117,8 @@ expect_eq "other dataset: exit 2" "$?" 2
 expect_eq "goodput itl: exit 2" "$?" 2
 "$EXE" bench --model m --metadata novalue >/dev/null 2>&1
 expect_eq "metadata without =: exit 2" "$?" 2
+"$EXE" bench --model m --result-schema v3 >/dev/null 2>&1
+expect_eq "result schema v3: exit 2" "$?" 2
 "$EXE" bnech >/dev/null 2>"$T/sugg"
 expect_eq "unknown command: exit 2" "$?" 2
 check "unknown command: did you mean" grep -q "did you mean 'bench'" "$T/sugg"
@@ -110,7 +128,7 @@ expect_eq "help: exit 0" "$?" 0
 SPEC_OPTS=$(awk '/^### 4.1 /{on=1; next} on && /^$/{exit} on' \
 	"$(dirname "$0")/../../docs/executor-spec.md" | grep -o -- '--[a-z][a-z-]*' | sort -u)
 check "help: spec 4.1 lists options" test "$(wc -l <<<"$SPEC_OPTS")" -ge 30
-for opt in $SPEC_OPTS --request-timeout; do
+for opt in $SPEC_OPTS --request-timeout --result-schema; do
 	check "help lists $opt" grep -qE -- "^  $opt( |\$)" "$T/help"
 done
 

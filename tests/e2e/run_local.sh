@@ -4,6 +4,7 @@
 # of tests/e2e/fixtures/ and a fixture node profile runners/e2elocal.yaml on a free port):
 #   - the demo's single-node and multi-node entries succeed: the files of executor-spec 6, the
 #     tarball listing them at top level, agg_*.json with the entry's values, meta.json success;
+#   - a v2 single-node entry writes upstream's v2 raw result and the v2 processed result;
 #   - the run's variables and the profile's env win over the executor's own environment;
 #   - --dry-run shows recipe, profile and environment with secrets as *** and starts nothing; a
 #     secret never reaches a file of the output directory;
@@ -80,6 +81,24 @@ expect_eq "single-node: no secret in any file of the output dir (nor in the tarb
 check "single-node: no secret on stdout/stderr" test -z "$(grep -l s3cret "$T/sn.out" "$T/sn.err")"
 no_procs_left "single-node"
 check "single-node: port $PORT closed" port_closed "$PORT"
+
+# a v2 single-node entry: upstream's v2 raw result (wall-clock keys after duration,
+# input_lens/output_lens, percentiles 90,99,99.9) and the v2 processed result from it
+E=$(entry_json '. + {pp: 1, "dcp-size": 1, "pcp-size": 1}')
+RF=$("$EXE" result-filename --entry-json "$E" --node "$NODE")
+xrun snv2 --entry-json "$E" "${COMMON[@]}" --output-dir "$T/snv2"
+expect_eq "single-node v2: exit 0" "$RC" 0
+[ "$RC" = 0 ] || sed 's/^/# /' "$T/snv2.err" | tail -20
+expect_eq "single-node v2: raw keys after duration" \
+	"$(jf "$T/snv2/$RF.json" '[keys_unsorted[9:12][], keys_unsorted[18:21][]] | join(",")')" \
+	"duration,benchmark_start_time_unix,benchmark_end_time_unix,total_token_throughput,input_lens,output_lens"
+expect_eq "single-node v2: raw ttft percentiles" \
+	"$(jf "$T/snv2/$RF.json" '[keys_unsorted[] | select(test("^p.*_ttft_ms$"))] | join(",")')" \
+	"p90_ttft_ms,p99_ttft_ms,p99.9_ttft_ms"
+expect_eq "single-node v2: agg has pp and the v2 percentiles" \
+	"$(jf "$T/snv2/agg_$RF.json" -c '[.pp, .dcp_size, .pcp_size, .recipe_fingerprint, (.p90_ttft > 0), (.["p99.9_intvty"] > 0), has("input_lens")]')" \
+	'[1,1,1,"",true,true,false]'
+no_procs_left "single-node v2"
 
 # multi-node demo entry (always the local launcher)
 RFM=$(jq -r --arg n "$NODE" '"\(."exp-name")_\(.precision)_\(.framework)_prefill-tp\(.prefill.tp)-ep\(.prefill.ep)-dp\(.prefill."dp-attn")-nw\(.prefill."num-worker")_decode-tp\(.decode.tp)-ep\(.decode.ep)-dp\(.decode."dp-attn")-nw\(.decode."num-worker")_disagg-\(.disagg)_spec-\(."spec-decoding")_conc\(.conc | map(tostring) | join("x"))_\($n)"' <<<"$E_MN")

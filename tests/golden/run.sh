@@ -6,6 +6,8 @@
 # Cases run from the repository root, so paths in them are relative to it; a case with a
 # NAME.repo script runs instead in a fresh temporary directory prepared by that script
 # (sourced there with $root set: changelog cases build a small git history this way).
+# A case with NAME.env runs the program with the variables that script exports (sourced in
+# the program's subshell: `executor process` without --entry reads them).
 # NAME.out.gz stands for NAME.out where the expected stdout is large (tests/upstream-v2: the
 # outputs recorded from upstream's generator); UPDATE never rewrites it.
 # UPDATE=1 rewrites the expectations from the current output (then review the diff).
@@ -22,14 +24,20 @@ fi
 out=$(mktemp) err=$(mktemp) unz=$(mktemp)
 trap 'rm -f "$out" "$err" "$unz"' EXIT
 eval "set -- $args"
+with_env() { # COMMAND...: run it, with NAME.env's variables when the case has one
+	if [ -f "$base.env" ]; then
+		. "$base.env" || { echo "sourcing $base.env failed"; exit 1; }
+	fi
+	"$@"
+}
 if [ -f "$base.repo" ]; then
 	work=$(mktemp -d)
 	trap 'rm -f "$out" "$err" "$unz"; rm -rf "$work"' EXIT
 	(cd "$work" && . "$base.repo") >/dev/null 2>&1 || { echo "setup $base.repo failed"; exit 1; }
-	(cd "$work" && "$prog" "$@") >"$out" 2>"$err"
+	(cd "$work" && with_env "$prog" "$@") >"$out" 2>"$err"
 	rc=$?
 else
-	"$prog" "$@" >"$out" 2>"$err"
+	(with_env "$prog" "$@") >"$out" 2>"$err"
 	rc=$?
 fi
 if [ "${UPDATE:-}" = 1 ]; then

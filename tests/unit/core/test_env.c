@@ -272,6 +272,150 @@ static void test_read_refused(void **state)
 	clear_table_vars();
 }
 
+/* A multi-node run's required variables (v1), IS_MULTINODE included. */
+static void set_multi_vars(void)
+{
+	static const char *const multi[][2] = {
+		{ "IS_MULTINODE", "true" }, { "MODEL_PREFIX", "m" }, { "IMAGE", "i" },
+		{ "FRAMEWORK", "f" }, { "PRECISION", "p" }, { "ISL", "1" }, { "OSL", "1" },
+		{ "SPEC_DECODING", "none" }, { "DISAGG", "true" }, { "RUNNER_TYPE", "r" },
+		{ "PREFILL_NUM_WORKERS", "1" }, { "PREFILL_TP", "4" }, { "PREFILL_EP", "4" },
+		{ "PREFILL_DP_ATTN", "true" }, { "DECODE_NUM_WORKERS", "0" }, { "DECODE_TP", "8" },
+		{ "DECODE_EP", "8" }, { "DECODE_DP_ATTN", "false" },
+	};
+	for (size_t i = 0; i < sizeof(multi) / sizeof(multi[0]); i++)
+		setenv(multi[i][0], multi[i][1], 1);
+}
+
+/* One env_read_entry that fails with exactly the message want. */
+static void read_fails(const char *want)
+{
+	struct entry e;
+	struct diags d = DIAGS_INIT;
+	assert_int_equal(env_read_entry(&e, &d), -1);
+	assert_int_equal(d.errors, 1);
+	assert_string_equal(d.v[0].msg, want);
+	diags_release(&d);
+}
+
+/* The v2 variables (upstream's process_result.py at 843c6254f): read only when one of the
+ * shape's is set, unset ones as upstream defaults them; decode's num-worker 0 only then;
+ * the router as upstream's get_optional_component_metadata takes it; hardware both or
+ * neither. */
+static void test_read_v2(void **state)
+{
+	(void)state;
+	clear_table_vars();
+	set_multi_vars();
+	/* no v2 variable: v1, and decode num-worker 0 is refused as before */
+	read_fails("environment variable DECODE_NUM_WORKERS: expected an integer >= 1, found '0'");
+	/* a single-node v2 variable does not make a multi-node run v2 */
+	setenv("PP_SIZE", "2", 1);
+	read_fails("environment variable DECODE_NUM_WORKERS: expected an integer >= 1, found '0'");
+	unsetenv("PP_SIZE");
+
+	/* RECIPE_FINGERPRINT set, empty: v2, sizes 1, no router, no hardware, 0 workers */
+	setenv("RECIPE_FINGERPRINT", "", 1);
+	struct entry e;
+	struct diags d = DIAGS_INIT;
+	assert_int_equal(env_read_entry(&e, &d), 0);
+	assert_true(e.v2);
+	assert_int_equal(e.decode.num_worker, 0);
+	assert_int_equal(e.prefill.pp * e.prefill.dcp_size * e.prefill.pcp_size, 1);
+	assert_int_equal(e.decode.pp * e.decode.dcp_size * e.decode.pcp_size, 1);
+	assert_null(e.recipe_fingerprint);
+	assert_null(e.router.name);
+	assert_null(e.kv_p2p_transfer);
+	assert_null(e.prefill.hardware);
+	entry_release(&e);
+
+	/* every v2 variable, the router indented as GitHub's toJson writes it */
+	setenv("RECIPE_FINGERPRINT", "abc", 1);
+	setenv("ROUTER_METADATA", "{\n  \"name\": \"dynamo\",\n  \"version\": \"0.8\"\n}", 1);
+	setenv("KV_P2P_TRANSFER", "nixl", 1);
+	setenv("PREFILL_PP_SIZE", "2", 1);
+	setenv("DECODE_DCP_SIZE", "4", 1);
+	setenv("PREFILL_HARDWARE", "gb200", 1);
+	setenv("DECODE_HARDWARE", "b200", 1);
+	assert_int_equal(env_read_entry(&e, &d), 0);
+	assert_string_equal(e.recipe_fingerprint, "abc");
+	assert_string_equal(e.router.name, "dynamo");
+	assert_string_equal(e.router.version, "0.8");
+	assert_false(e.router.version_first);
+	assert_string_equal(e.kv_p2p_transfer, "nixl");
+	assert_int_equal(e.prefill.pp, 2);
+	assert_int_equal(e.decode.dcp_size, 4);
+	assert_int_equal(e.decode.pp, 1);
+	assert_string_equal(e.prefill.hardware, "gb200");
+	assert_string_equal(e.decode.hardware, "b200");
+	entry_release(&e);
+	/* version first, a key repeated (the last value counts, as json.loads reads it) */
+	setenv("ROUTER_METADATA", "{\"version\": \"1\", \"name\": \"a\", \"name\": \"b\"}", 1);
+	assert_int_equal(env_read_entry(&e, &d), 0);
+	assert_true(e.router.version_first);
+	assert_string_equal(e.router.name, "b");
+	entry_release(&e);
+	setenv("ROUTER_METADATA", "null", 1);
+	assert_int_equal(env_read_entry(&e, &d), 0);
+	assert_null(e.router.name);
+	entry_release(&e);
+	assert_int_equal(d.nr, 0);
+
+	/* refusals */
+	static const char *const bad_router[][2] = {
+		{ "{\"name\": \"a\"", "expected JSON, at 1:13: " },
+		{ " null", "expected an object with exactly 'name' and 'version'" },
+		{ "[]", "expected an object with exactly 'name' and 'version'" },
+		{ "{\"name\": \"a\"}", "expected an object with exactly 'name' and 'version'" },
+		{ "{\"name\": \"a\", \"version\": \"1\", \"x\": 1}",
+		  "expected an object with exactly 'name' and 'version'" },
+		{ "{\"name\": \"\", \"version\": \"1\"}",
+		  "'name' and 'version' must be non-empty strings" },
+		{ "{\"name\": \"a\", \"version\": 1}",
+		  "'name' and 'version' must be non-empty strings" },
+	};
+	for (size_t i = 0; i < sizeof(bad_router) / sizeof(bad_router[0]); i++) {
+		setenv("ROUTER_METADATA", bad_router[i][0], 1);
+		assert_int_equal(env_read_entry(&e, &d), -1);
+		assert_int_equal(d.errors, 1);
+		struct buf want = BUF_INIT;
+		buf_addf(&want, "environment variable ROUTER_METADATA: %s", bad_router[i][1]);
+		assert_true(!strncmp(d.v[0].msg, want.s, want.len));
+		buf_release(&want);
+		diags_release(&d);
+	}
+	unsetenv("ROUTER_METADATA");
+	setenv("DECODE_HARDWARE", "", 1);
+	read_fails("environment variables PREFILL_HARDWARE and DECODE_HARDWARE go together: both "
+		   "set and not empty, or neither");
+	unsetenv("DECODE_HARDWARE");
+	setenv("PREFILL_HARDWARE", "", 1);
+	setenv("DECODE_PCP_SIZE", "0", 1);
+	read_fails("environment variable DECODE_PCP_SIZE: expected an integer >= 1, found '0'");
+	setenv("DECODE_PCP_SIZE", "1", 1);
+	setenv("PREFILL_NUM_WORKERS", "0", 1);
+	read_fails("environment variable PREFILL_NUM_WORKERS: expected an integer >= 1, found '0'");
+	clear_table_vars();
+
+	/* single-node: PCP_SIZE alone makes v2; PP_SIZE and DCP_SIZE default to 1 */
+	static const char *const single[][2] = {
+		{ "MODEL_PREFIX", "m" }, { "IMAGE", "i" }, { "FRAMEWORK", "f" }, { "PRECISION", "p" },
+		{ "ISL", "1" }, { "OSL", "1" }, { "SPEC_DECODING", "none" }, { "DISAGG", "false" },
+		{ "TP", "8" }, { "EP_SIZE", "1" }, { "DP_ATTENTION", "false" }, { "RUNNER_TYPE", "r" },
+		{ "PCP_SIZE", "2" },
+	};
+	for (size_t i = 0; i < sizeof(single) / sizeof(single[0]); i++)
+		setenv(single[i][0], single[i][1], 1);
+	assert_int_equal(env_read_entry(&e, &d), 0);
+	assert_true(e.v2);
+	assert_int_equal(e.pp, 1);
+	assert_int_equal(e.dcp_size, 1);
+	assert_int_equal(e.pcp_size, 2);
+	entry_release(&e);
+	diags_release(&d);
+	clear_table_vars();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -280,6 +424,7 @@ int main(void)
 		cmocka_unit_test(test_valid),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_read_refused),
+		cmocka_unit_test(test_read_v2),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

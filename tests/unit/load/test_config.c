@@ -66,7 +66,8 @@ static void check_run_config(const struct bench_config *cfg, const struct run_ca
 	assert_int_equal(cfg->best_of, 1);
 	/* --ignore-eos */
 	assert_true(cfg->ignore_eos);
-	/* --percentile-metrics ttft,tpot,itl,e2el; --metric-percentiles left at 99 */
+	/* --percentile-metrics ttft,tpot,itl,e2el; --metric-percentiles left at 99 (v1) */
+	assert_int_equal(cfg->schema, RESULT_SCHEMA_V1);
 	for (int m = 0; m < METRIC_NR; m++)
 		assert_true(cfg->metrics[m]);
 	assert_int_equal(cfg->percentiles_nr, 1);
@@ -93,7 +94,7 @@ static void test_run_config_is_the_spec_command_line(void **state)
 		const struct run_case *c = &cases[i];
 		struct bench_load_spec spec = { c->base_url, "org/model", c->framework,
 						c->spec_decoding, c->isl, c->osl, 0.8, c->conc,
-						&stop };
+						&stop, RESULT_SCHEMA_V1 };
 		struct bench_config cfg;
 		struct buf url = BUF_INIT;
 		struct diags d = DIAGS_INIT;
@@ -106,11 +107,35 @@ static void test_run_config_is_the_spec_command_line(void **state)
 	}
 }
 
+/* A v2 entry's load: upstream's client at 843c6254f, whose default percentiles are
+ * 90,99,99.9; everything else as for v1. A later v1 goes back to 99. */
+static void test_run_config_v2_schema(void **state)
+{
+	(void)state;
+	struct bench_load_spec spec = { "http://h:1", "m", "vllm", "none", 8, 8, 0.8, 1, NULL,
+					RESULT_SCHEMA_V2 };
+	struct bench_config cfg;
+	struct buf url = BUF_INIT;
+	struct diags d = DIAGS_INIT;
+	assert_int_equal(bench_config_for_run(&cfg, &url, &spec, &d), 0);
+	assert_int_equal(cfg.schema, RESULT_SCHEMA_V2);
+	assert_int_equal(cfg.percentiles_nr, 3);
+	assert_true(cfg.percentiles[0] == 90 && cfg.percentiles[1] == 99 &&
+		    cfg.percentiles[2] == 99.9);
+	bench_config_set_schema(&cfg, RESULT_SCHEMA_V1);
+	assert_int_equal(cfg.schema, RESULT_SCHEMA_V1);
+	assert_int_equal(cfg.percentiles_nr, 1);
+	assert_true(cfg.percentiles[0] == 99);
+	buf_release(&url);
+	diags_release(&d);
+}
+
 /* Authorization: Bearer $OPENAI_API_KEY only when it is set and not empty (4.4). */
 static void test_bearer(void **state)
 {
 	(void)state;
-	struct bench_load_spec spec = { "http://h:1", "m", "vllm", "none", 8, 8, 0.8, 1, NULL };
+	struct bench_load_spec spec = { "http://h:1", "m", "vllm", "none", 8, 8, 0.8, 1, NULL,
+					 RESULT_SCHEMA_V1 };
 	struct bench_config cfg;
 	struct buf url = BUF_INIT;
 	struct diags d = DIAGS_INIT;
@@ -158,7 +183,8 @@ static void test_run_config_refuses(void **state)
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct bench_load_spec spec = { "http://h:1", "m", "vllm", "none", 8, 8,
-						rows[i].ratio, rows[i].conc, NULL };
+						rows[i].ratio, rows[i].conc, NULL,
+						RESULT_SCHEMA_V1 };
 		struct bench_config cfg;
 		struct buf url = BUF_INIT, msg = BUF_INIT;
 		struct diags d = DIAGS_INIT;
@@ -176,6 +202,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_run_config_is_the_spec_command_line),
+		cmocka_unit_test(test_run_config_v2_schema),
 		cmocka_unit_test(test_bearer),
 		cmocka_unit_test(test_concurrency_defaults),
 		cmocka_unit_test(test_run_config_refuses),

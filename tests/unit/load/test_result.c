@@ -97,6 +97,54 @@ static void test_raw_result_bytes(void **state)
 		stats_summary_release(&r.summary[m]);
 }
 
+/* v2 (upstream's client at 843c6254f): the wall-clock keys right after duration, input_lens
+ * and output_lens without --save-detailed, the rest as v1 (our extras last). */
+static const char *want_v2 =
+	"{\"date\": \"19700101-000000\", \"backend\": \"mine\", \"model_id\": \"org/m\", "
+	"\"tokenizer_id\": \"org/m\", \"best_of\": 1, \"num_prompts\": 3, \"a\": \"b\", "
+	"\"k\": \"v\", \"request_rate\": \"inf\", \"burstiness\": 1.0, \"max_concurrency\": 2, "
+	"\"duration\": 2.0, \"benchmark_start_time_unix\": 1000.0, "
+	"\"benchmark_end_time_unix\": 1002.0, \"completed\": 2, \"total_input_tokens\": 30, "
+	"\"total_output_tokens\": 4, \"request_throughput\": 1.0, \"request_goodput:\": 0.5, "
+	"\"output_throughput\": 2.0, \"total_token_throughput\": 17.0, "
+	"\"input_lens\": [10, 20, 30], \"output_lens\": [3, 1, 0], "
+	"\"mean_ttft_ms\": 45.0, \"median_ttft_ms\": 45.0, \"std_ttft_ms\": 5.0, "
+	"\"p99_ttft_ms\": 49.9, \"p99.9_ttft_ms\": 49.99, "
+	"\"mean_tpot_ms\": 10.0, \"median_tpot_ms\": 10.0, \"std_tpot_ms\": 0.0, "
+	"\"p99_tpot_ms\": 10.0, \"p99.9_tpot_ms\": 10.0, "
+	"\"mean_itl_ms\": 10.0, \"median_itl_ms\": 10.0, \"std_itl_ms\": 0.0, "
+	"\"p99_itl_ms\": 10.0, \"p99.9_itl_ms\": 10.0, "
+	"\"mean_e2el_ms\": 55.0, \"median_e2el_ms\": 55.0, \"std_e2el_ms\": 15.0, "
+	"\"p99_e2el_ms\": 69.7, \"p99.9_e2el_ms\": 69.97, "
+	"\"failures\": {\"http_500\": 1}, \"client\": {\"cpu_s\": 0.5, "
+	"\"peak_rss_bytes\": 1048576, \"max_loop_lag_ms\": 0.25, "
+	"\"approximate_input_tokens\": false, \"approximate_output_tokens\": 1, "
+	"\"saturated\": false}}";
+
+static void test_raw_result_v2_bytes(void **state)
+{
+	(void)state;
+	struct bench_config cfg;
+	struct bench_result r;
+	struct bench_req q[3];
+	build(&cfg, &r, q);
+	cfg.schema = RESULT_SCHEMA_V2;
+	struct buf out = BUF_INIT;
+	bench_result_write_json(&out, &cfg, &r);
+	assert_string_equal(out.s, want_v2);
+	/* --save-detailed: the six lists in upstream's order, after total_token_throughput */
+	cfg.save_detailed = true;
+	buf_reset(&out);
+	bench_result_write_json(&out, &cfg, &r);
+	assert_non_null(strstr(out.s, "\"total_token_throughput\": 17.0, \"input_lens\": [10, 20, "
+				"30], \"output_lens\": [3, 1, 0], \"ttfts\": [0.05, 0.04, 0.0], "
+				"\"itls\": [[0.01, 0.01], [], []], \"generated_texts\": [\"\", \"\", "
+				"\"\"], \"errors\": [\"\", \"\", \"http_500\"], \"mean_ttft_ms\""));
+	buf_release(&out);
+	for (int m = 0; m < METRIC_NR; m++)
+		stats_summary_release(&r.summary[m]);
+}
+
 /* --save-detailed: a generated text is written whole, a NUL in it as \u0000 (it was cut). */
 static void test_detailed_text_with_nul(void **state)
 {
@@ -279,6 +327,7 @@ int main(void)
 	tzset();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_raw_result_bytes),
+		cmocka_unit_test(test_raw_result_v2_bytes),
 		cmocka_unit_test(test_failure_names_documented),
 		cmocka_unit_test(test_detailed_text_with_nul),
 		cmocka_unit_test(test_only_listed_metrics_and_rate),
