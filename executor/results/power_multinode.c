@@ -672,7 +672,8 @@ static int file_order_cmp(const void *pa, const void *pb)
  * file stays), then each device's timestamps must rise with scrape_seq. */
 static void check_duplicates_and_order(struct samples *s)
 {
-	qsort(s->v, s->nr, sizeof(*s->v), srow_order_cmp);
+	if (s->nr)
+		qsort(s->v, s->nr, sizeof(*s->v), srow_order_cmp);
 	size_t kept = 0;
 	for (size_t i = 0; i < s->nr; i++) {
 		if (kept && !srow_cmp(&s->v[kept - 1], &s->v[i])) {
@@ -690,7 +691,8 @@ static void check_duplicates_and_order(struct samples *s)
 			reason_add(&s->reasons, "timestamp_non_monotonic");
 			break;
 		}
-	qsort(s->v, s->nr, sizeof(*s->v), file_order_cmp);
+	if (s->nr)
+		qsort(s->v, s->nr, sizeof(*s->v), file_order_cmp);
 }
 
 static void read_samples(struct samples *s, const char *path)
@@ -782,7 +784,8 @@ static int reading_cmp(const void *pa, const void *pb)
 static void derive_observed(struct observed *o, const struct samples *s)
 {
 	struct srow *rows = xcalloc(s->nr ? s->nr : 1, sizeof(*rows));
-	memcpy(rows, s->v, s->nr * sizeof(*rows));
+	if (s->nr)
+		memcpy(rows, s->v, s->nr * sizeof(*rows));
 	qsort(rows, s->nr, sizeof(*rows), srow_cmp);
 	for (size_t i = 0; i < s->nr;) {
 		size_t j = i;
@@ -880,7 +883,8 @@ static bool resolve_roles(struct roles *r, const struct expected *e)
 		}
 		*x = (struct role_of){ d->host, d->idx, d->a[0].role, d->a[0].het_none, d->a[0].het };
 	}
-	qsort(r->v, r->nr, sizeof(*r->v), role_cmp);
+	if (r->nr)
+		qsort(r->v, r->nr, sizeof(*r->v), role_cmp);
 	return true;
 }
 
@@ -1240,7 +1244,8 @@ static void scan_windows(struct windows *out, struct windows *dups, struct art_e
 		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
 			VEC_PUSH(&names, xstrdup(de->d_name));
 	closedir(dp);
-	qsort(names.v, names.nr, sizeof(names.v[0]), name_cmp);
+	if (names.nr)
+		qsort(names.v, names.nr, sizeof(names.v[0]), name_cmp);
 	struct windows all = { 0 };
 	bool *dup = NULL;
 	for (size_t i = 0; i < names.nr; i++) {
