@@ -24,5 +24,6 @@ int cmd_result_filename(int argc, char **argv, struct buf *out, struct diags *d)
 int cmd_aggregate(int argc, char **argv, struct buf *out, struct diags *d);
 int cmd_compare(int argc, char **argv, struct buf *out, struct diags *d);
 int cmd_power(int argc, char **argv, struct buf *out, struct diags *d);
+int cmd_power_multinode(int argc, char **argv, struct buf *out, struct diags *d);
 
 #endif

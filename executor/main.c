@@ -33,6 +33,7 @@ static const struct command commands[] = {
 	{ "aggregate", NULL, cmd_aggregate, "many results -> JSON, markdown tables, charts, CSV" },
 	{ "compare", NULL, cmd_compare, "two sets of results -> changes and regressions" },
 	{ "power", NULL, cmd_power, "GPU power CSV -> energy fields in a processed result" },
+	{ "power-multinode", NULL, cmd_power_multinode, "multi-node dcgm-power package -> role energy fields in a processed result" },
 };
 
 /* fn_out returns 0, -1 (failure: nothing printed), or 1 (a verdict such as a regression:

@@ -26,10 +26,10 @@
 #include "common/vec.h"
 #include "common/xalloc.h"
 #include "common/jtree.h"
+#include "executor/results/pycsv.h"
 
 #define INTEGRATION_METHOD "per_device_trapezoidal_with_linear_boundary_interpolation"
 #define ACCUMULATOR_TOLERANCE 0.05
-#define CSV_FIELD_LIMIT 131072 /* Python's csv.field_size_limit() default */
 
 const char *const power_metric_keys[POWER_NR_METRICS] = {
 	"avg_power_w",
@@ -403,161 +403,7 @@ static bool parse_timestamp(struct span v, double *out)
 	return parse_iso_time((struct span){ tmp, v.n }, out);
 }
 
-/* ---- the CSV reader (csv.reader, excel dialect, skipinitialspace, strict off) ------------- */
-
-struct csv_reader {
-	const char *s;
-	size_t len, pos;
-};
-
-struct csv_row {
-	struct buf text;        /* the fields, each followed by a NUL */
-	size_t *start, *flen;   /* owned */
-	size_t nr, alloc_start, alloc_flen;
-};
-
-static void row_release(struct csv_row *r)
-{
-	buf_release(&r->text);
-	free(r->start);
-	free(r->flen);
-}
-
-enum csv_state { START_RECORD, START_FIELD, IN_FIELD, IN_QUOTED, QUOTE_IN_QUOTED, EAT_CRNL };
-
-struct csv_parse {
-	enum csv_state state;
-	size_t field_from; /* offset in row->text of the field being read */
-	bool error;
-};
-
-static void save_field(struct csv_row *r, struct csv_parse *p)
-{
-	VEC_GROW(r->start, r->nr + 1, r->alloc_start);
-	VEC_GROW(r->flen, r->nr + 1, r->alloc_flen);
-	r->start[r->nr] = p->field_from;
-	r->flen[r->nr] = r->text.len - p->field_from;
-	r->nr++;
-	buf_addch(&r->text, '\0');
-	p->field_from = r->text.len;
-}
-
-static void add_char(struct csv_row *r, struct csv_parse *p, char c)
-{
-	if (r->text.len - p->field_from >= CSV_FIELD_LIMIT)
-		p->error = true; /* "field larger than field limit" */
-	else
-		buf_addch(&r->text, c);
-}
-
-#define EOL (-2)
-
-/* parse_process_char of CPython's _csv.c; c is a byte or EOL. */
-static void csv_char(struct csv_row *r, struct csv_parse *p, int c)
-{
-	bool nl = c == '\n' || c == '\r';
-	switch (p->state) {
-	case START_RECORD:
-		if (c == EOL)
-			return;
-		if (nl) {
-			p->state = EAT_CRNL;
-			return;
-		}
-		p->state = START_FIELD;
-		/* fall through */
-	case START_FIELD:
-		if (nl || c == EOL) {
-			save_field(r, p);
-			p->state = c == EOL ? START_RECORD : EAT_CRNL;
-		} else if (c == '"') {
-			p->state = IN_QUOTED;
-		} else if (c == ' ') {
-			/* skipinitialspace */
-		} else if (c == ',') {
-			save_field(r, p);
-		} else {
-			add_char(r, p, (char)c);
-			p->state = IN_FIELD;
-		}
-		return;
-	case IN_FIELD:
-		if (nl || c == EOL) {
-			save_field(r, p);
-			p->state = c == EOL ? START_RECORD : EAT_CRNL;
-		} else if (c == ',') {
-			save_field(r, p);
-			p->state = START_FIELD;
-		} else {
-			add_char(r, p, (char)c);
-		}
-		return;
-	case IN_QUOTED:
-		if (c == EOL)
-			return;
-		if (c == '"')
-			p->state = QUOTE_IN_QUOTED;
-		else
-			add_char(r, p, (char)c);
-		return;
-	case QUOTE_IN_QUOTED:
-		if (c == '"') {
-			add_char(r, p, '"');
-			p->state = IN_QUOTED;
-		} else if (c == ',') {
-			save_field(r, p);
-			p->state = START_FIELD;
-		} else if (nl || c == EOL) {
-			save_field(r, p);
-			p->state = c == EOL ? START_RECORD : EAT_CRNL;
-		} else {
-			add_char(r, p, (char)c);
-			p->state = IN_FIELD;
-		}
-		return;
-	case EAT_CRNL:
-		if (c == EOL)
-			p->state = START_RECORD;
-		else if (!nl)
-			p->error = true; /* cannot happen: lines end at their terminator */
-		return;
-	}
-}
-
-/* Reader_iternext: the next row (true), or the end (false). Sets *error on csv.Error. The
- * file is split into lines as Python's newline='' does: at \n, \r\n or \r. */
-static bool csv_next(struct csv_reader *rd, struct csv_row *r, bool *error)
-{
-	struct csv_parse p = { START_RECORD, 0, false };
-	buf_reset(&r->text);
-	r->nr = 0;
-	do {
-		if (rd->pos >= rd->len) {
-			if (r->text.len - p.field_from || p.state == IN_QUOTED) {
-				save_field(r, &p);
-				return true;
-			}
-			return false;
-		}
-		size_t end = rd->pos;
-		while (end < rd->len && rd->s[end] != '\n' && rd->s[end] != '\r')
-			end++;
-		if (end < rd->len)
-			end += rd->s[end] == '\r' && end + 1 < rd->len && rd->s[end + 1] == '\n' ? 2 : 1;
-		for (size_t i = rd->pos; i < end && !p.error; i++)
-			csv_char(r, &p, (unsigned char)rd->s[i]);
-		rd->pos = end;
-		if (!p.error)
-			csv_char(r, &p, EOL);
-		if (p.error) {
-			*error = true;
-			return false;
-		}
-	} while (p.state != START_RECORD);
-	return true;
-}
-
-static struct span field(const struct csv_row *r, size_t i)
+static struct span field(const struct pycsv_row *r, size_t i)
 {
 	return (struct span){ r->text.s + r->start[i], r->flen[i] };
 }
@@ -566,11 +412,11 @@ static struct span field(const struct csv_row *r, size_t i)
  * a name is the field at the name's LAST position in the header (dict(zip(...)) keeps the
  * last), "" when the row is shorter. -1: no such column. */
 struct columns {
-	struct csv_row header;
+	struct pycsv_row header;
 	long ts, power, gpu;
 };
 
-static long last_index_of(const struct csv_row *h, struct span name)
+static long last_index_of(const struct pycsv_row *h, struct span name)
 {
 	for (size_t j = h->nr; j-- > 0;) {
 		struct span f = strip(field(h, j));
@@ -590,12 +436,12 @@ static bool gpu_index_name(struct span c)
 }
 
 /* Reads the header row and finds the columns; false on csv.Error. */
-static bool columns_read(struct columns *c, struct csv_reader *rd)
+static bool columns_read(struct columns *c, struct pycsv_reader *rd)
 {
 	bool err = false;
 	memset(c, 0, sizeof(*c));
 	c->ts = c->power = c->gpu = -1;
-	if (!csv_next(rd, &c->header, &err))
+	if (!pycsv_next(rd, &c->header, &err))
 		return !err; /* no header: fieldnames None */
 	long ts = -1, power = -1, gpu = -1;
 	for (size_t j = 0; j < c->header.nr; j++) {
@@ -618,7 +464,7 @@ static bool columns_read(struct columns *c, struct csv_reader *rd)
 }
 
 /* row.get(col) or "" */
-static struct span cell(const struct csv_row *r, long col)
+static struct span cell(const struct pycsv_row *r, long col)
 {
 	if (col < 0 || (size_t)col >= r->nr)
 		return (struct span){ "", 0 };
@@ -626,9 +472,9 @@ static struct span cell(const struct csv_row *r, long col)
 }
 
 /* DictReader skips rows with no field at all (blank lines). */
-static bool next_data_row(struct csv_reader *rd, struct csv_row *r, bool *err)
+static bool next_data_row(struct pycsv_reader *rd, struct pycsv_row *r, bool *err)
 {
-	while (csv_next(rd, r, err))
+	while (pycsv_next(rd, r, err))
 		if (r->nr)
 			return true;
 	return false;
@@ -636,15 +482,10 @@ static bool next_data_row(struct csv_reader *rd, struct csv_row *r, bool *err)
 
 /* ---- samples per GPU ------------------------------------------------------------------- */
 
-struct sample {
-	double t, w;
-	size_t seq; /* file order, for a stable sort */
-};
-
 struct gpu_raw {
 	char *id; /* owned */
 	size_t id_len, first_seen;
-	struct sample *v;
+	struct power_sample *v;
 	size_t nr, alloc;
 };
 
@@ -670,7 +511,7 @@ static struct gpu_raw *gpu_find(struct gpu_set *gs, struct span id)
 static void gpu_push(struct gpu_raw *g, double t, double w)
 {
 	VEC_GROW(g->v, g->nr + 1, g->alloc);
-	g->v[g->nr] = (struct sample){ t, w, g->nr };
+	g->v[g->nr] = (struct power_sample){ t, w, g->nr };
 	g->nr++;
 }
 
@@ -723,7 +564,7 @@ static int gpu_cmp(const void *pa, const void *pb)
 
 static int sample_cmp(const void *pa, const void *pb)
 {
-	const struct sample *a = pa, *b = pb;
+	const struct power_sample *a = pa, *b = pb;
 	if (a->t != b->t)
 		return a->t < b->t ? -1 : 1;
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
@@ -732,7 +573,7 @@ static int sample_cmp(const void *pa, const void *pb)
 /* sorted((timestamp, power) ...) of the cross-check: ties by power */
 static int sample_cmp_tw(const void *pa, const void *pb)
 {
-	const struct sample *a = pa, *b = pb;
+	const struct power_sample *a = pa, *b = pb;
 	if (a->t != b->t)
 		return a->t < b->t ? -1 : 1;
 	if (a->w != b->w)
@@ -760,7 +601,7 @@ static void merge_duplicates(struct gpu_raw *g)
 				sum += g->v[k].w;
 			mean = (double)(sum / (long double)(j - i));
 		}
-		g->v[out] = (struct sample){ g->v[i].t, mean, out };
+		g->v[out] = (struct power_sample){ g->v[i].t, mean, out };
 		out++;
 		i = j;
 	}
@@ -768,7 +609,7 @@ static void merge_duplicates(struct gpu_raw *g)
 }
 
 /* bisect_left / bisect_right over the sample times */
-static size_t bisect_left(const struct sample *v, size_t n, double t)
+static size_t bisect_left(const struct power_sample *v, size_t n, double t)
 {
 	size_t lo = 0, hi = n;
 	while (lo < hi) {
@@ -781,7 +622,7 @@ static size_t bisect_left(const struct sample *v, size_t n, double t)
 	return lo;
 }
 
-static size_t bisect_right(const struct sample *v, size_t n, double t)
+static size_t bisect_right(const struct power_sample *v, size_t n, double t)
 {
 	size_t lo = 0, hi = n;
 	while (lo < hi) {
@@ -795,18 +636,18 @@ static size_t bisect_right(const struct sample *v, size_t n, double t)
 }
 
 /* _interpolate_power; t is bracketed (the caller checked). */
-static double interpolate(const struct sample *v, size_t n, double t)
+static double interpolate(const struct power_sample *v, size_t n, double t)
 {
 	size_t right = bisect_left(v, n, t);
 	if (right < n && (v[right].t == t || fabs(v[right].t - t) <= 1e-9))
 		return v[right].w;
-	const struct sample *l = &v[right - 1], *r = &v[right];
+	const struct power_sample *l = &v[right - 1], *r = &v[right];
 	double fraction = (t - l->t) / (r->t - l->t);
 	return l->w + fraction * (r->w - l->w);
 }
 
 /* _integrate_device */
-static double integrate_device(const struct sample *v, size_t n, double start, double end)
+double power_integrate_device(const struct power_sample *v, size_t n, double start, double end)
 {
 	double pt = start, pw = interpolate(v, n, start), end_w = interpolate(v, n, end);
 	double energy = 0.0;
@@ -839,10 +680,10 @@ void power_integration_release(struct power_integration *pi)
 
 /* Reads every usable row into gs (integrate_power's loop). Returns false on csv.Error. */
 static bool read_window_samples(struct power_integration *pi, struct gpu_set *gs,
-				struct csv_reader *rd, const struct columns *c, double start,
+				struct pycsv_reader *rd, const struct columns *c, double start,
 				double end, double gap)
 {
-	struct csv_row row = { BUF_INIT, NULL, NULL, 0, 0, 0 };
+	struct pycsv_row row = { BUF_INIT, NULL, NULL, 0, 0, 0 };
 	bool err = false, missing_id = false;
 	while (next_data_row(rd, &row, &err)) {
 		double t, w;
@@ -864,7 +705,7 @@ static bool read_window_samples(struct power_integration *pi, struct gpu_set *gs
 		}
 		gpu_push(gpu_find(gs, id), t, w);
 	}
-	row_release(&row);
+	pycsv_row_release(&row);
 	if (missing_id && !err)
 		power_reason_add(&pi->reasons, "gpu_identity_missing");
 	return !err;
@@ -894,7 +735,7 @@ void power_integrate(struct power_integration *pi, const char *csv, size_t len,
 		power_reason_add(r, "telemetry_file_empty");
 		return;
 	}
-	struct csv_reader rd = { csv, len, 0 };
+	struct pycsv_reader rd = { csv, len, 0, true };
 	struct columns c;
 	struct gpu_set gs = { 0 };
 	if (!columns_read(&c, &rd)) {
@@ -947,7 +788,7 @@ void power_integrate(struct power_integration *pi, const char *csv, size_t len,
 			if (max_gap > gap)
 				out.issue = "sampling_gap_exceeded";
 			out.has_energy = true;
-			out.energy_j = integrate_device(g->v, g->nr, start, end);
+			out.energy_j = power_integrate_device(g->v, g->nr, start, end);
 			with_energy++;
 		}
 		if (out.issue)
@@ -964,7 +805,7 @@ void power_integrate(struct power_integration *pi, const char *csv, size_t len,
 		pi->avg_power_w = pi->avg_total_gpu_power_w / (double)pi->nr;
 	}
 done:
-	row_release(&c.header);
+	pycsv_row_release(&c.header);
 	gpu_set_release(&gs);
 }
 
@@ -1049,7 +890,7 @@ void power_metrics_compute(struct power_metrics *m, const struct power_integrati
 }
 
 /* round(x, nd): correctly rounded to nd decimals (glibc's printf is exact, like dtoa). */
-static double py_round(double x, int nd)
+double power_py_round(double x, int nd)
 {
 	if (!isfinite(x) || x == 0)
 		return x;
@@ -1058,29 +899,28 @@ static double py_round(double x, int nd)
 	return strtod(tmp, NULL);
 }
 
-static bool is_metric_key(const char *k, size_t n)
-{
-	if (strlen(k) != n)
-		return false;
-	for (size_t i = 0; i < POWER_NR_METRICS; i++)
-		if (!strcmp(k, power_metric_keys[i]))
-			return true;
-	return false;
-}
-
 static bool key_is(const struct jmember *m, const char *k)
 {
 	return strlen(k) == m->key_len && !memcmp(m->key, k, m->key_len);
 }
 
-int power_patch_agg(struct buf *out, const struct jnode *agg, bool power_valid,
-		    const struct power_metrics *m)
+static bool key_in(const struct jmember *m, const char *const *keys, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (key_is(m, keys[i]))
+			return true;
+	return false;
+}
+
+int power_patch_agg_keys(struct buf *out, const struct jnode *agg, bool power_valid,
+			 const char *const *drop, size_t ndrop, const char *const *keys,
+			 const double *vals, size_t n)
 {
 	if (agg->type != JT_OBJ)
 		return -1;
-	if (power_valid && m->present)
-		for (size_t i = 0; i < POWER_NR_METRICS; i++)
-			if (!isfinite(m->v[i]))
+	if (power_valid)
+		for (size_t i = 0; i < n; i++)
+			if (!isfinite(vals[i]))
 				return -1; /* "non-finite power metric" */
 	struct jsonw w;
 	bool seen_version = false, seen_valid = false;
@@ -1088,9 +928,10 @@ int power_patch_agg(struct buf *out, const struct jnode *agg, bool power_valid,
 	jsonw_obj_open(&w);
 	for (size_t i = 0; i < agg->nr; i++) {
 		const struct jmember *mem = &agg->members[i];
-		if (!jobj_first_of_key(agg, i) || is_metric_key(mem->key, mem->key_len) ||
+		if (!jobj_first_of_key(agg, i) || key_in(mem, drop, ndrop) ||
 		    key_is(mem, "power_invalid_reasons"))
 			continue;
+		/* a metric key set again lands where it was; drop covers every metric key */
 		jsonw_key(&w, mem->key);
 		if (key_is(mem, "power_metric_schema_version")) {
 			jsonw_int(&w, POWER_METRIC_SCHEMA_VERSION);
@@ -1110,16 +951,24 @@ int power_patch_agg(struct buf *out, const struct jnode *agg, bool power_valid,
 		jsonw_key(&w, "power_valid");
 		jsonw_int(&w, power_valid);
 	}
-	if (power_valid && m->present)
-		for (size_t i = 0; i < POWER_NR_METRICS; i++) {
-			const char *k = power_metric_keys[i];
-			size_t n = strlen(k);
-			bool wj = n >= 2 && (!strcmp(k + n - 2, "_w") || !strcmp(k + n - 2, "_j"));
+	if (power_valid)
+		for (size_t i = 0; i < n; i++) {
+			const char *k = keys[i];
+			size_t kn = strlen(k);
+			bool wj = kn >= 2 && (!strcmp(k + kn - 2, "_w") || !strcmp(k + kn - 2, "_j"));
 			jsonw_key(&w, k);
-			jsonw_double(&w, py_round(m->v[i], wj ? 3 : 6));
+			jsonw_double(&w, power_py_round(vals[i], wj ? 3 : 6));
 		}
 	jsonw_obj_close(&w);
 	return 0;
+}
+
+int power_patch_agg(struct buf *out, const struct jnode *agg, bool power_valid,
+		    const struct power_metrics *m)
+{
+	return power_patch_agg_keys(out, agg, power_valid, power_metric_keys, POWER_NR_METRICS,
+				    power_metric_keys, m->v,
+				    power_valid && m->present ? POWER_NR_METRICS : 0);
 }
 
 /* ---- the accumulator cross-check (cross_check_accumulator) ------------------------------- */
@@ -1154,11 +1003,11 @@ static struct energy_entry *energy_find(const struct energy_map *m, const char *
  * row is usable; *err on csv.Error. */
 static bool read_energy_snapshot(struct energy_map *m, const char *s, size_t len, bool *err)
 {
-	struct csv_reader rd = { s, len, 0 };
-	struct csv_row h = { BUF_INIT, NULL, NULL, 0, 0, 0 }, row = h;
+	struct pycsv_reader rd = { s, len, 0, true };
+	struct pycsv_row h = { BUF_INIT, NULL, NULL, 0, 0, 0 }, row = h;
 	bool ok = false;
 	long gpu = -1, energy = -1;
-	if (csv_next(&rd, &h, err)) {
+	if (pycsv_next(&rd, &h, err)) {
 		gpu = last_index_of(&h, (struct span){ "gpu", 3 });
 		energy = last_index_of(&h, (struct span){ "total_energy_consumption", 24 });
 	}
@@ -1183,17 +1032,17 @@ static bool read_energy_snapshot(struct energy_map *m, const char *s, size_t len
 		}
 		ok = !*err && m->nr;
 	}
-	row_release(&h);
-	row_release(&row);
+	pycsv_row_release(&h);
+	pycsv_row_release(&row);
 	return ok;
 }
 
 /* _stream_samples_by_gpu; false on csv.Error */
 static bool stream_samples(struct gpu_set *gs, const char *s, size_t len)
 {
-	struct csv_reader rd = { s, len, 0 };
+	struct pycsv_reader rd = { s, len, 0, true };
 	struct columns c;
-	struct csv_row row = { BUF_INIT, NULL, NULL, 0, 0, 0 };
+	struct pycsv_row row = { BUF_INIT, NULL, NULL, 0, 0, 0 };
 	bool err = false;
 	if (!columns_read(&c, &rd)) {
 		err = true;
@@ -1208,8 +1057,8 @@ static bool stream_samples(struct gpu_set *gs, const char *s, size_t len)
 			gpu_push(gpu_find(gs, id), t, w);
 		}
 	}
-	row_release(&c.header);
-	row_release(&row);
+	pycsv_row_release(&c.header);
+	pycsv_row_release(&row);
 	for (size_t i = 0; i < gs->nr; i++)
 		qsort(gs->v[i].v, gs->v[i].nr, sizeof(*gs->v[i].v), sample_cmp_tw);
 	return !err;
@@ -1482,7 +1331,7 @@ void power_validation_json(struct buf *out, const struct power_validation *v)
 		for (size_t i = 0; i < POWER_NR_METRICS; i++)
 			if (isfinite(v->metrics->v[i])) {
 				jsonw_key(&w, power_metric_keys[i]);
-				jsonw_double(&w, py_round(v->metrics->v[i], 6));
+				jsonw_double(&w, power_py_round(v->metrics->v[i], 6));
 			}
 	jsonw_obj_close(&w);
 	jsonw_obj_close(&w);

@@ -91,6 +91,25 @@ void power_metrics_compute(struct power_metrics *m, const struct power_integrati
 int power_patch_agg(struct buf *out, const struct jnode *agg, bool power_valid,
 		    const struct power_metrics *m);
 
+/* _patch_power_result with any metric set (the multi-node one has role metrics too): the keys
+ * in drop and power_invalid_reasons removed, the schema version and power_valid set, and when
+ * valid keys[i] = round(vals[i], 3 for _w/_j keys else 6) appended in order. -1 as above. */
+int power_patch_agg_keys(struct buf *out, const struct jnode *agg, bool power_valid,
+			 const char *const *drop, size_t ndrop, const char *const *keys,
+			 const double *vals, size_t n);
+
+/* One reading of one GPU: time (Unix seconds), watts, and its place in the file (the tie
+ * break of a stable sort; integration ignores it). */
+struct power_sample {
+	double t, w;
+	size_t seq;
+};
+/* _integrate_device: the trapezoid over [start, end] of samples sorted by time that bracket
+ * both edges, the edges linearly interpolated. */
+double power_integrate_device(const struct power_sample *v, size_t n, double start, double end);
+/* Python's round(x, nd) for a float. */
+double power_py_round(double x, int nd);
+
 /* A file's text, or absent (s NULL): the telemetry and the amd-smi energy snapshots. */
 struct power_text {
 	const char *s; /* borrowed */
