@@ -66,6 +66,16 @@ static const struct opt_row opt_table[] = {
 	  "exit 0 once N generation requests have ended; 0 never (default 0)" },
 	{ "idle-close-ms", OPT_INT, OFF(idle_close_ms), 0, 86400000, "N",
 	  "close a connection with no request in progress after N ms quiet; 0 never (default 0)" },
+	{ "prefix-hit-percent", OPT_INT, OFF(prefix_hit_percent), 0, 100, "P",
+	  "/metrics: prefix-cache hits = prompt tokens * P / 100 per request (default 0)" },
+	{ "preempt-every", OPT_INT, OFF(preempt_every), 0, 0x7fffffffffffffffLL, "N",
+	  "/metrics: preemptions = completed requests / N; 0 none (default 0)" },
+	{ "kv-capacity-requests", OPT_INT, OFF(kv_capacity_requests), 1, 0x7fffffffffffffffLL,
+	  "N", "/metrics: KV-cache usage = running requests / N (default 100)" },
+	{ "sglang-metrics", OPT_FLAG, OFF(sglang_metrics), 0, 0, NULL,
+	  "/metrics with SGLang's metric names instead of vLLM's" },
+	{ "output-tokens-delta", OPT_INT, OFF(output_tokens_delta), -1000000, 1000000, "N",
+	  "stream max_tokens + N tokens (at least 1), as a server ignoring max_tokens (default 0)" },
 	{ "help", OPT_FLAG, OFF(help), 0, 0, NULL, "print this help and exit" },
 };
 #undef OFF
@@ -79,6 +89,7 @@ void config_init(struct sim_config *cfg)
 	cfg->ttft_ms = 50;
 	cfg->itl_ms = 10;
 	cfg->slow_headers_ms = 2000;
+	cfg->kv_capacity_requests = 100;
 }
 
 void config_release(struct sim_config *cfg)

@@ -62,6 +62,12 @@ struct sim_config {
 	long long seed;
 	long long exit_after_requests;
 	long long idle_close_ms;   /* 0: keep idle connections open */
+	/* /metrics and the failure gates' tests (sim_metrics.h) */
+	long long prefix_hit_percent;   /* prefix-cache hits per request: prompt * P / 100 */
+	long long preempt_every;        /* preemptions = completed requests / N; 0 none */
+	long long kv_capacity_requests; /* KV usage = running / this */
+	int sglang_metrics;             /* SGLang's metric names instead of vLLM's */
+	long long output_tokens_delta;  /* stream max_tokens + this tokens (at least 1) */
 	int help;
 	struct fault_rule *faults; /* owned, in command-line order */
 	size_t faults_nr, faults_alloc;

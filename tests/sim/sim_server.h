@@ -17,6 +17,7 @@
 #include "sim_arrival.h"
 #include "sim_heap.h"
 #include "sim_http.h"
+#include "sim_metrics.h"
 #include "sim_opts.h"
 #include "sim_req.h"
 #include "sim_stats.h"
@@ -82,6 +83,7 @@ struct server {
 	int pwait2;               /* epoll_pwait2 works: ns wait timeouts */
 	struct arrival_clock arrival_clock;
 	struct sim_stats stats;
+	struct sim_metrics metrics; /* GET /metrics's counters: never reset */
 	uint64_t gen_seq;         /* last gen given out (streams and idle closes) */
 	uint64_t req_seq;         /* generation requests, numbered from 1 */
 	uint64_t ended;           /* generation requests that have ended */

@@ -95,9 +95,11 @@ int stream_start(struct server *srv, struct conn *c, const struct gen_req *g,
 	st->fault = fault;
 	st->gen = ++srv->gen_seq;
 	st->prompt_tokens = g->prompt_tokens;
-	st->max_tokens = g->max_tokens;
+	st->max_tokens = g->max_tokens + cfg->output_tokens_delta;
+	if (st->max_tokens < 1)
+		st->max_tokens = 1;
 	st->sent = 0;
-	st->fault_after = g->max_tokens - 1 < FAULT_TOKENS ? g->max_tokens - 1 : FAULT_TOKENS;
+	st->fault_after = st->max_tokens - 1 < FAULT_TOKENS ? st->max_tokens - 1 : FAULT_TOKENS;
 	st->include_usage = g->include_usage;
 	st->decoding = 0;
 	st->ttft_ns = (int64_t)(cfg->ttft_ms * 1e6 +
@@ -185,6 +187,9 @@ static void add_token_events(struct server *srv, struct stream *st, int last)
 static int stream_finish(struct server *srv, struct conn *c, int64_t t)
 {
 	struct stream *st = &c->st;
+	if (st->fault == FAULT_NONE)
+		sim_metrics_add_completed(&srv->metrics, srv->cfg, st->prompt_tokens,
+					  st->max_tokens);
 	if (st->fault == FAULT_NONE)
 		stats_add_completed(&srv->stats, st->first_ns - st->arrival_ns,
 				    t - st->arrival_ns, st->itl_ns, st->itl_nr,
