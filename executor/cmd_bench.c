@@ -140,6 +140,10 @@ static int parse_options(struct bench_config *cfg, struct bench_args *a, int arg
 		ROW("no-ignore-eos", OPT_FLAG, &a->no_ignore_eos, NULL, "ours: do not send ignore_eos"),
 		ROW("request-timeout", OPT_DOUBLE, &cfg->request_timeout_s, "S",
 		    "ours: per-request limit in seconds (21600)"),
+		ROW("server-metrics-interval", OPT_DOUBLE, &cfg->server_metrics_interval_s, "S",
+		    "ours: scrape /metrics before, every S s during and after the load (0: off)"),
+		ROW("allow-output-len-mismatch", OPT_FLAG, &cfg->allow_output_len_mismatch, NULL,
+		    "ours: a server ignoring max_tokens is not an error"),
 	};
 #undef ROW
 	const struct opt_cmd cmd = { bench_usage, bench_summary_text, rows,
@@ -296,6 +300,15 @@ static int save_result(const struct bench_config *cfg, const struct bench_args *
 		default_filename(&path, cfg, res->date_unix);
 	if (!rc)
 		rc = file_write_atomic(path.s, json.s, json.len, d);
+	if (!rc && res->scraped) {
+		/* beside the result: NAME.json -> NAME.server_metrics.json */
+		if (path.len > 5 && !strcmp(path.s + path.len - 5, ".json"))
+			buf_setlen(&path, path.len - 5);
+		buf_adds(&path, ".server_metrics.json");
+		buf_reset(&json);
+		scrapes_write_json(&json, &res->scrapes);
+		rc = file_write_atomic(path.s, json.s, json.len, d);
+	}
 	buf_release(&json);
 	buf_release(&path);
 	return rc;
@@ -329,6 +342,12 @@ static int run_bench(const struct bench_config *cfg, const struct bench_args *a,
 		else if (!res.completed && res.nr)
 			rc = diags_errorf(d, NULL, 0, 0, NULL, "no request succeeded (failures: "
 					  "see the summary)");
+		else if (bench_ignores_max_tokens(&res) && !cfg->allow_output_len_mismatch)
+			rc = diags_errorf(d, NULL, 0, 0, NULL, "the server ignores max_tokens%s: "
+					  "%ld of %ld successful requests got another number "
+					  "of tokens than asked (--allow-output-len-mismatch "
+					  "accepts it)", cfg->ignore_eos ? " or ignore_eos" : "",
+					  res.output_len_mismatches, res.completed);
 	}
 	bench_result_release(&res);
 	return rc < 0 ? EXIT_FAIL : EXIT_OK;

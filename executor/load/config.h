@@ -59,6 +59,12 @@ struct bench_config {
 	bool profile;
 	bool progress;             /* a bar on stderr (also needs a terminal) */
 	const char *bearer;        /* $OPENAI_API_KEY or NULL */
+	/* ours: scrape the server's /metrics before, every this many seconds during, and after
+	 * the timed load (scrape.h); 0: no scrapes */
+	double server_metrics_interval_s;
+	/* ours: a server that streamed other token counts than max_tokens asked (with
+	 * ignore_eos) is not an error (result.h, output_len_mismatches) */
+	bool allow_output_len_mismatch;
 	/* the program's stop flag (set by SIGINT/SIGTERM): the load ends at its next turn and
 	 * the requests in flight count as interrupted; NULL: never stopped */
 	volatile sig_atomic_t *stop;

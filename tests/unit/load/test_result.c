@@ -40,10 +40,12 @@ static void build(struct bench_config *cfg, struct bench_result *r, struct bench
 	/* q0: send 0, choice events at 50, 60, 70 ms, usage 3 */
 	q[0].rec = (struct req_rec){ 0, 50 * MS, 70 * MS, 70 * MS, 3, 3, true, itl0, 2, 4, NULL };
 	q[0].prompt_len = 10;
+	q[0].output_len = 3;
 	q[0].ok = true;
 	/* q1: one event at 40 ms, no usage: approximate 1 */
 	q[1].rec = (struct req_rec){ 0, 40 * MS, 40 * MS, 40 * MS, -1, 1, true, NULL, 0, 0, NULL };
 	q[1].prompt_len = 20;
+	q[1].output_len = 16;
 	q[1].ok = true;
 	q[2].fail = FAIL_HTTP;
 	q[2].http_status = 500;
@@ -79,8 +81,44 @@ static const char *want =
 	"\"failures\": {\"http_500\": 1}, \"client\": {\"cpu_s\": 0.5, "
 	"\"peak_rss_bytes\": 1048576, \"max_loop_lag_ms\": 0.25, "
 	"\"approximate_input_tokens\": false, \"approximate_output_tokens\": 1, "
-	"\"saturated\": false}, \"benchmark_start_time_unix\": 1000.0, "
+	"\"output_len_mismatches\": 0, \"saturated\": false}, \"benchmark_start_time_unix\": 1000.0, "
 	"\"benchmark_end_time_unix\": 1002.0}";
+
+/* The max_tokens check: which counts break it, and when the run counts as ignoring it. */
+static const struct {
+	bool ignore_eos;
+	long asked;
+	long long usage;   /* -1: no usage (1 choice event counted) */
+	long want;         /* output_len_mismatches */
+} len_cases[] = {
+	{ true, 3, 3, 0 },   /* q0 as built: exact */
+	{ true, 4, 3, 1 },   /* fewer with ignore_eos */
+	{ false, 4, 3, 0 },  /* fewer without: EOS may end it */
+	{ false, 2, 3, 1 },  /* more, either way */
+	{ true, 2, -1, 0 },  /* no usage, 1 counted event <= 2 asked: no conclusion */
+	{ true, 0, -1, 1 },  /* no usage, 1 counted event > 0 asked */
+};
+
+static void test_output_len_mismatches(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(len_cases) / sizeof(len_cases[0]); i++) {
+		struct bench_config cfg;
+		struct bench_result r;
+		struct bench_req q[3];
+		build(&cfg, &r, q);
+		cfg.ignore_eos = len_cases[i].ignore_eos;
+		q[0].output_len = len_cases[i].asked;
+		q[0].rec.usage_tokens = len_cases[i].usage;
+		q[0].rec.choice_events = len_cases[i].usage < 0 ? 1 : 3;
+		bench_result_compute(&r, &cfg);
+		assert_int_equal(r.output_len_mismatches, len_cases[i].want);
+		/* 1 of 2 successful requests is over 1%: the run ignores max_tokens */
+		assert_int_equal(bench_ignores_max_tokens(&r), len_cases[i].want > 0);
+		for (int m = 0; m < METRIC_NR; m++)
+			stats_summary_release(&r.summary[m]);
+	}
+}
 
 static void test_raw_result_bytes(void **state)
 {
@@ -279,6 +317,7 @@ int main(void)
 	tzset();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_raw_result_bytes),
+		cmocka_unit_test(test_output_len_mismatches),
 		cmocka_unit_test(test_failure_names_documented),
 		cmocka_unit_test(test_detailed_text_with_nul),
 		cmocka_unit_test(test_only_listed_metrics_and_rate),
