@@ -167,7 +167,7 @@ static void write_rec(struct jsonw *w, const struct scrape_rec *r)
 void scrapes_write_json(struct buf *out, const struct scrapes *sc)
 {
 	struct jsonw w;
-	jsonw_init(&w, out, JSONW_PRETTY);
+	jsonw_init(&w, out, JSONW_LINE);
 	jsonw_obj_open(&w);
 	jsonw_key(&w, "format");
 	jsonw_str(&w, "inferencex-server-metrics-1");

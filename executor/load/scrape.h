@@ -58,7 +58,7 @@ int scraper_start(struct scraper *s, struct scrapes *out, const char *base_url,
 		  const char *bearer, double interval_s, struct diags *d);
 /* Ends the thread and takes the after scrape. */
 void scraper_stop(struct scraper *s);
-/* The scrapes file (JSONW_PRETTY, with a trailing newline); its format is in
+/* The scrapes file (one line of JSON, JSONW_LINE, and a newline); its format is in
  * docs/executor.md, "Server metrics". */
 void scrapes_write_json(struct buf *out, const struct scrapes *sc);
 void scrapes_release(struct scrapes *sc);

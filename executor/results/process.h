@@ -31,6 +31,11 @@ struct process_meta {
 	/* multi-node */
 	struct process_worker prefill, decode;
 	long prefill_gpus, decode_gpus; /* P, D: >= 1 */
+	/* the scrapes file of the load (server_metrics.h), NULL when none: its figures are
+	 * added after every other key, so a result without one is as before */
+	const char *server_metrics;
+	size_t server_metrics_len;
+	const char *server_metrics_name; /* for diags */
 };
 
 /* The meta of an entry (strings borrowed from it). GPU counts are left 0. */
