@@ -98,7 +98,8 @@ static int run_matrix(struct run_cli *c, const char *text, size_t len, struct di
 
 int cmd_run(int argc, char **argv, volatile sig_atomic_t *stop, struct diags *d)
 {
-	struct run_cli c = { .o = { .workspace = ".", .output_dir = "./results", .stop = stop } };
+	struct run_cli c = { .o = { .workspace = ".", .output_dir = "./results", .stop = stop,
+				    .server_metrics_interval_s = 5 } };
 	const struct opt rows[] = {
 		{ "entry", OPT_STR, 0, &c.entry, "FILE", "the entry to run (- for stdin)", 0, NULL, NULL },
 		{ "entry-json", OPT_STR, 0, &c.entry_json, "JSON", "the entry to run, given inline", 0, NULL, NULL },
@@ -108,6 +109,7 @@ int cmd_run(int argc, char **argv, volatile sig_atomic_t *stop, struct diags *d)
 		{ "output-dir", OPT_STR, 0, &c.o.output_dir, "DIR", "where results go (default ./results)", 0, NULL, NULL },
 		{ "secret-env", OPT_LIST, OPT_APPEND, &c.o.secret_env, "NAME", "pass this variable to the recipe, never shown (repeatable)", 0, NULL, NULL },
 		{ "health-timeout", OPT_INT, 0, &c.o.health_timeout_s, "S", "seconds to wait for the server (default: the profile's)", 1, NULL, NULL },
+		{ "server-metrics-interval", OPT_DOUBLE, 0, &c.o.server_metrics_interval_s, "S", "scrape the server's /metrics before, every S seconds during and after each load (default 5; 0: off)", 0, NULL, NULL },
 		{ "dry-run", OPT_FLAG, 0, &c.o.dry_run, NULL, "print what would run (secrets masked) and start nothing", 0, NULL, NULL },
 	};
 	const struct opt_cmd cmd = {

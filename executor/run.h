@@ -24,6 +24,7 @@ struct run_opts {
 	const char *output_dir;  /* where this entry's files go */
 	struct strvec secret_env;
 	long health_timeout_s;   /* 0: the profile's */
+	double server_metrics_interval_s; /* /metrics scrapes during each load; 0: none */
 	bool dry_run;
 	bool matrix_layout;      /* files go to {output_dir}/bmk_{RESULT_FILENAME}/ */
 	/* the program's stop flag, set to the signal by SIGINT/SIGTERM: checked between phases,

@@ -105,5 +105,6 @@ int bench_config_for_run(struct bench_config *cfg, struct buf *url,
 	for (int m = 0; m < METRIC_NR; m++)
 		cfg->metrics[m] = true;
 	cfg->use_chat_template = !strcmp(spec->spec_decoding, "mtp");
+	cfg->server_metrics_interval_s = spec->server_metrics_interval_s;
 	return bench_config_check(cfg, d);
 }

@@ -95,6 +95,7 @@ struct bench_load_spec {
 	double range_ratio;        /* RANDOM_RANGE_RATIO */
 	long conc;                 /* this load's concurrency, >= 1 */
 	volatile sig_atomic_t *stop; /* the program's stop flag */
+	double server_metrics_interval_s; /* run's --server-metrics-interval (0: none) */
 };
 
 /* cfg exactly as executor-spec 4.8's command line gives it: `--model M --base-url U

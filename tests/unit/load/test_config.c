@@ -93,7 +93,7 @@ static void test_run_config_is_the_spec_command_line(void **state)
 		const struct run_case *c = &cases[i];
 		struct bench_load_spec spec = { c->base_url, "org/model", c->framework,
 						c->spec_decoding, c->isl, c->osl, 0.8, c->conc,
-						&stop };
+						&stop, 0 };
 		struct bench_config cfg;
 		struct buf url = BUF_INIT;
 		struct diags d = DIAGS_INIT;
@@ -110,7 +110,7 @@ static void test_run_config_is_the_spec_command_line(void **state)
 static void test_bearer(void **state)
 {
 	(void)state;
-	struct bench_load_spec spec = { "http://h:1", "m", "vllm", "none", 8, 8, 0.8, 1, NULL };
+	struct bench_load_spec spec = { "http://h:1", "m", "vllm", "none", 8, 8, 0.8, 1, NULL, 0 };
 	struct bench_config cfg;
 	struct buf url = BUF_INIT;
 	struct diags d = DIAGS_INIT;
@@ -158,7 +158,7 @@ static void test_run_config_refuses(void **state)
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct bench_load_spec spec = { "http://h:1", "m", "vllm", "none", 8, 8,
-						rows[i].ratio, rows[i].conc, NULL };
+						rows[i].ratio, rows[i].conc, NULL, 0 };
 		struct bench_config cfg;
 		struct buf url = BUF_INIT, msg = BUF_INIT;
 		struct diags d = DIAGS_INIT;
