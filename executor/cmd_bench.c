@@ -142,6 +142,8 @@ static int parse_options(struct bench_config *cfg, struct bench_args *a, int arg
 		    "ours: per-request limit in seconds (21600)"),
 		ROW("server-metrics-interval", OPT_DOUBLE, &cfg->server_metrics_interval_s, "S",
 		    "ours: scrape /metrics before, every S s during and after the load (0: off)"),
+		ROW("continuous-usage-stats", OPT_FLAG, &cfg->continuous_usage, NULL,
+		    "ours: usage in every chunk, for ITL per token"),
 		ROW("allow-output-len-mismatch", OPT_FLAG, &cfg->allow_output_len_mismatch, NULL,
 		    "ours: a server ignoring max_tokens is not an error"),
 	};

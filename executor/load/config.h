@@ -65,6 +65,9 @@ struct bench_config {
 	/* ours: a server that streamed other token counts than max_tokens asked (with
 	 * ignore_eos) is not an error (result.h, output_len_mismatches) */
 	bool allow_output_len_mismatch;
+	/* ours: ask for usage in every chunk (stream_options.continuous_usage_stats, vLLM), so
+	 * ITL is per token when a chunk carries several (api.h) */
+	bool continuous_usage;
 	/* the program's stop flag (set by SIGINT/SIGTERM): the load ends at its next turn and
 	 * the requests in flight count as interrupted; NULL: never stopped */
 	volatile sig_atomic_t *stop;

@@ -85,4 +85,23 @@ sim_start eos --ttft-ms 5 --itl-ms 1 --output-tokens-delta -3
 bench "delta-3eos" "${ARGS[@]}" --no-ignore-eos
 expect_eq "fewer without ignore_eos: exit 0" "$RC" 0
 expect_eq "fewer without ignore_eos: no mismatch" "$(jv delta-3eos .client.output_len_mismatches)" 0
+
+# ITL per token: 4 tokens an event, 5 ms a token (an event every 20 ms). With continuous usage
+# stats each gap is spread over its tokens: 30 tokens give 26 samples (the first event's 4
+# came with the first token) of 5 ms; without, one 20 ms sample per event (7)
+sim_start chunks --ttft-ms 5 --itl-ms 5 --tokens-per-chunk 4
+bench perchunk "${ARGS[@]}" --save-detailed
+bench pertoken "${ARGS[@]}" --save-detailed --continuous-usage-stats
+expect_eq "chunks: exit 0 both ways" "$RC $(jv perchunk .completed)" "0 $N"
+expect_eq "chunks: ITL samples per request, per event" "$(jv perchunk '[.itls[] | length] | unique')" \
+	"$(printf '[\n  7\n]')"
+expect_eq "chunks: ITL samples per request, per token" "$(jv pertoken '[.itls[] | length] | unique')" \
+	"$(printf '[\n  26\n]')"
+check "chunks: per event, mean ITL ~ 20 ms" jq -e '.mean_itl_ms > 19 and .mean_itl_ms < 24' \
+	"$T/perchunk.json"
+check "chunks: per token, mean ITL ~ 5 ms" jq -e '.mean_itl_ms > 4.7 and .mean_itl_ms < 6' \
+	"$T/pertoken.json"
+check "chunks: the spread samples of a gap sum to it" jq -e \
+	'[.itls[0][0:4] | add] | .[0] > 0.019 and .[0] < 0.024' "$T/pertoken.json"
+expect_eq "chunks: token counts exact" "$(jv pertoken .client.output_len_mismatches)" 0
 finish

@@ -76,6 +76,9 @@ static const struct opt_row opt_table[] = {
 	  "/metrics with SGLang's metric names instead of vLLM's" },
 	{ "output-tokens-delta", OPT_INT, OFF(output_tokens_delta), -1000000, 1000000, "N",
 	  "stream max_tokens + N tokens (at least 1), as a server ignoring max_tokens (default 0)" },
+	{ "tokens-per-chunk", OPT_INT, OFF(tokens_per_chunk), 1, MAX_TOKENS_PER_CHUNK, "K",
+	  "K tokens in each event, K * itl apart; usage in each with continuous_usage_stats "
+	  "(default 1)" },
 	{ "help", OPT_FLAG, OFF(help), 0, 0, NULL, "print this help and exit" },
 };
 #undef OFF
@@ -90,6 +93,7 @@ void config_init(struct sim_config *cfg)
 	cfg->itl_ms = 10;
 	cfg->slow_headers_ms = 2000;
 	cfg->kv_capacity_requests = 100;
+	cfg->tokens_per_chunk = 1;
 }
 
 void config_release(struct sim_config *cfg)

@@ -40,6 +40,7 @@ struct stream {
 	long long sent;          /* tokens written so far */
 	long long fault_after;   /* reset/stall act once this many tokens went */
 	int include_usage;
+	int continuous_usage;    /* usage in every token event (vLLM's continuous_usage_stats) */
 	int decoding;            /* counted in server.decoding */
 	int64_t ttft_ns;         /* from arrival_ns (or the slow head) to token 1 */
 	int64_t arrival_ns;      /* when the request's last bytes arrived (see conn) */

@@ -38,12 +38,12 @@ static void build(struct bench_config *cfg, struct bench_result *r, struct bench
 	cfg->metadata_nr = 3;
 	memset(q, 0, 3 * sizeof(*q));
 	/* q0: send 0, choice events at 50, 60, 70 ms, usage 3 */
-	q[0].rec = (struct req_rec){ 0, 50 * MS, 70 * MS, 70 * MS, 3, 3, true, itl0, 2, 4, NULL };
+	q[0].rec = (struct req_rec){ 0, 50 * MS, 70 * MS, 70 * MS, 3, 3, true, itl0, 2, 4, NULL, -1 };
 	q[0].prompt_len = 10;
 	q[0].output_len = 3;
 	q[0].ok = true;
 	/* q1: one event at 40 ms, no usage: approximate 1 */
-	q[1].rec = (struct req_rec){ 0, 40 * MS, 40 * MS, 40 * MS, -1, 1, true, NULL, 0, 0, NULL };
+	q[1].rec = (struct req_rec){ 0, 40 * MS, 40 * MS, 40 * MS, -1, 1, true, NULL, 0, 0, NULL, -1 };
 	q[1].prompt_len = 20;
 	q[1].output_len = 16;
 	q[1].ok = true;
@@ -197,12 +197,12 @@ static void test_chat_without_choice_events(void **state)
 	memset(q, 0, sizeof(q));
 	/* q0: sent at 1000 ms, choice events at 1050 and 1070 ms, usage 3 */
 	q[0].rec = (struct req_rec){ 1000 * MS, 1050 * MS, 1070 * MS, 1070 * MS, 3, 2, true,
-				     NULL, 0, 0, NULL };
+				     NULL, 0, 0, NULL, -1 };
 	/* q1: a usage-only event at 1030 ms, usage 5 */
 	q[1].rec = (struct req_rec){ 1000 * MS, 0, 1030 * MS, 1030 * MS, 5, 0, true, NULL, 0, 0,
-				     NULL };
+				     NULL, -1 };
 	/* q2: no event */
-	q[2].rec = (struct req_rec){ 1000 * MS, 0, 0, 0, -1, 0, true, NULL, 0, 0, NULL };
+	q[2].rec = (struct req_rec){ 1000 * MS, 0, 0, 0, -1, 0, true, NULL, 0, 0, NULL, -1 };
 	for (int i = 0; i < 3; i++)
 		q[i].ok = true;
 	memset(&r, 0, sizeof(r));
