@@ -116,4 +116,10 @@ check "chunks: per token, mean ITL ~ 5 ms" jq -e '.mean_itl_ms > 4.7 and .mean_i
 check "chunks: one gap's 4 samples are equal shares of it" jq -e \
 	'.itls[0][0:4] | (max - min) < 1e-8 and min > 0' "$T/pertoken.json"
 expect_eq "chunks: token counts exact" "$(jv pertoken .client.output_len_mismatches)" 0
+# chat: the role event (no usage) shares the first write, so one ~0 gap, then 26 per token
+bench chat "${ARGS[@]}" --save-detailed --continuous-usage-stats --backend openai-chat \
+	--endpoint /v1/chat/completions
+expect_eq "chunks, chat: exit 0, all completed" "$RC $(jv chat .completed)" "0 $N"
+expect_eq "chunks, chat: ITL samples per request" "$(jv chat '[.itls[] | length] | unique')" \
+	"$(printf '[\n  27\n]')"
 finish

@@ -179,10 +179,12 @@ static void add_token_events(struct server *srv, struct stream *st, int last, in
 		if (st->sent == 0)
 			CHUNK(w, st->head.v, "{\"index\":0,\"delta\":{\"role\":\"assistant\","
 					     "\"content\":\"\"},\"logprobs\":null,\"finish_reason\":null}]}\n\n");
+		char tail[200]; /* add_chunk takes at most 8 parts */
+		snprintf(tail, sizeof(tail), "}]%s%s}\n\n",
+			 st->continuous_usage ? ",\"usage\":" : "",
+			 st->continuous_usage ? usage_now : "");
 		CHUNK(w, st->head.v, "{\"index\":0,\"delta\":{\"content\":\"", word,
-		      "\"},\"logprobs\":null,\"finish_reason\":", fin, "}]",
-		      st->continuous_usage ? ",\"usage\":" : "",
-		      st->continuous_usage ? usage_now : "", "}\n\n");
+		      "\"},\"logprobs\":null,\"finish_reason\":", fin, tail);
 	} else {
 		CHUNK(w, st->head.v, "{\"index\":0,\"text\":\"", word,
 		      "\",\"logprobs\":null,\"finish_reason\":", fin,
