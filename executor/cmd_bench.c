@@ -148,6 +148,12 @@ static int parse_options(struct bench_config *cfg, struct bench_args *a, int arg
 		    "ours: per-request limit in seconds (21600)"),
 		{ "result-schema", OPT_STR, 0, &a->result_schema, "V", "ours: raw result layout; v2 "
 		  "is upstream's newer client's (v1)", 0, schemas, NULL },
+		ROW("server-metrics-interval", OPT_DOUBLE, &cfg->server_metrics_interval_s, "S",
+		    "ours: scrape /metrics before, every S s during and after the load (0: off)"),
+		ROW("continuous-usage-stats", OPT_FLAG, &cfg->continuous_usage, NULL,
+		    "ours: usage in every chunk, for ITL per token"),
+		ROW("allow-output-len-mismatch", OPT_FLAG, &cfg->allow_output_len_mismatch, NULL,
+		    "ours: a server ignoring max_tokens is not an error"),
 	};
 #undef ROW
 	const struct opt_cmd cmd = { bench_usage, bench_summary_text, rows,
@@ -308,6 +314,15 @@ static int save_result(const struct bench_config *cfg, const struct bench_args *
 		default_filename(&path, cfg, res->date_unix);
 	if (!rc)
 		rc = file_write_atomic(path.s, json.s, json.len, d);
+	if (!rc && res->scraped) {
+		/* beside the result: NAME.json -> NAME.server_metrics.json */
+		if (path.len > 5 && !strcmp(path.s + path.len - 5, ".json"))
+			buf_setlen(&path, path.len - 5);
+		buf_adds(&path, ".server_metrics.json");
+		buf_reset(&json);
+		scrapes_write_json(&json, &res->scrapes);
+		rc = file_write_atomic(path.s, json.s, json.len, d);
+	}
 	buf_release(&json);
 	buf_release(&path);
 	return rc;
@@ -358,6 +373,12 @@ static int run_bench(const struct bench_config *cfg, const struct bench_args *a,
 					  "see the summary)");
 		else if (failure_gate(a, &res, d))
 			rc = -1;
+		else if (bench_ignores_max_tokens(&res) && !cfg->allow_output_len_mismatch)
+			rc = diags_errorf(d, NULL, 0, 0, NULL, "the server ignores max_tokens%s: "
+					  "%ld of %ld successful requests got another number "
+					  "of tokens than asked (--allow-output-len-mismatch "
+					  "accepts it)", cfg->ignore_eos ? " or ignore_eos" : "",
+					  res.output_len_mismatches, res.completed);
 	}
 	bench_result_release(&res);
 	return rc < 0 ? EXIT_FAIL : EXIT_OK;

@@ -68,7 +68,7 @@ static void result_filename(struct buf *out, const char *raw_path)
 
 int cmd_process(int argc, char **argv, struct buf *out, struct diags *d)
 {
-	const char *entry_path = NULL, *node = NULL, *out_dir = ".";
+	const char *entry_path = NULL, *node = NULL, *out_dir = ".", *sm_path = NULL;
 	long prefill_gpus = 0, decode_gpus = 0;
 	const struct opt rows[] = {
 		{ "entry", OPT_STR, 0, &entry_path, "FILE", "the matrix entry that was run ('-': "
@@ -80,6 +80,8 @@ int cmd_process(int argc, char **argv, struct buf *out, struct diags *d)
 		  "_ctx_<N> in the raw file name)", 1, NULL, NULL },
 		{ "decode-gpus", OPT_INT, 0, &decode_gpus, "N", "multi-node: decode GPUs (else "
 		  "_gen_<N> in the raw file name); 0 (v2): aggregated", 0, NULL, NULL },
+		{ "server-metrics", OPT_STR, 0, &sm_path, "FILE", "the load's scrapes of /metrics "
+		  "(NAME.server_metrics.json): their figures join the result", 0, NULL, NULL },
 		{ "output-dir", OPT_STR, 0, &out_dir, "DIR", "where agg_{RESULT_FILENAME}.json goes "
 		  "(default .)", 0, NULL, NULL },
 	};
@@ -96,7 +98,7 @@ int cmd_process(int argc, char **argv, struct buf *out, struct diags *d)
 	struct entry e;
 	struct process_meta m;
 	struct buf raw_path = BUF_INIT, name = BUF_INIT, text = BUF_INIT, json = BUF_INIT;
-	struct buf path = BUF_INIT;
+	struct buf path = BUF_INIT, sm_text = BUF_INIT;
 	entry_init(&e);
 	int rc = opt_parse_or_help(&cmd, argc, argv, &pos, out, d);
 	if (rc) {
@@ -162,6 +164,11 @@ int cmd_process(int argc, char **argv, struct buf *out, struct diags *d)
 		buf_release(&want);
 	}
 	rc = file_read_all(&text, raw_path.s, d);
+	if (!rc && sm_path && !(rc = file_read_all(&sm_text, sm_path, d))) {
+		m.server_metrics = sm_text.s;
+		m.server_metrics_len = sm_text.len;
+		m.server_metrics_name = sm_path;
+	}
 	if (!rc)
 		rc = process_result(&json, &m, text.s, text.len, raw_path.s, d);
 	if (!rc)
@@ -181,6 +188,7 @@ done:
 	buf_release(&raw_path);
 	buf_release(&name);
 	buf_release(&text);
+	buf_release(&sm_text);
 	buf_release(&json);
 	buf_release(&path);
 	return rc ? -1 : 0;

@@ -98,7 +98,8 @@ static int run_matrix(struct run_cli *c, const char *text, size_t len, struct di
 
 int cmd_run(int argc, char **argv, volatile sig_atomic_t *stop, struct diags *d)
 {
-	struct run_cli c = { .o = { .workspace = ".", .output_dir = "./results", .stop = stop } };
+	struct run_cli c = { .o = { .workspace = ".", .output_dir = "./results", .stop = stop,
+				    .server_metrics_interval_s = 5 } };
 	const struct opt rows[] = {
 		{ "entry", OPT_STR, 0, &c.entry, "FILE", "the entry to run (- for stdin)", 0, NULL, NULL },
 		{ "entry-json", OPT_STR, 0, &c.entry_json, "JSON", "the entry to run, given inline", 0, NULL, NULL },
@@ -111,6 +112,7 @@ int cmd_run(int argc, char **argv, volatile sig_atomic_t *stop, struct diags *d)
 		{ "eval-dataset", OPT_STR, 0, &c.o.eval_dataset, "FILE", "the eval's questions, JSONL in GSM8K's format (default: the workspace's configs/evals/gsm8k-subset.jsonl)", 0, NULL, NULL },
 		{ "eval-limit", OPT_INT, 0, &c.o.eval_limit, "N", "the eval asks only the first N questions (default: all)", 1, NULL, NULL },
 		{ "eval-thresholds", OPT_STR, 0, &c.o.eval_thresholds, "FILE", "the eval's passing scores (default: the workspace's configs/eval-thresholds.yaml)", 0, NULL, NULL },
+		{ "server-metrics-interval", OPT_DOUBLE, 0, &c.o.server_metrics_interval_s, "S", "scrape the server's /metrics before, every S seconds during and after each load (default 5; 0: off)", 0, NULL, NULL },
 		{ "dry-run", OPT_FLAG, 0, &c.o.dry_run, NULL, "print what would run (secrets masked) and start nothing", 0, NULL, NULL },
 	};
 	const struct opt_cmd cmd = {

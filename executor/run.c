@@ -79,6 +79,14 @@ struct run {
 	struct buf eval_line;      /* the eval's summary (eval_summary), "" when none ran */
 };
 
+static bool has_file(const struct run *r, const char *name)
+{
+	for (size_t i = 0; i < r->files.nr; i++)
+		if (!strcmp(r->files.v[i], name))
+			return true;
+	return false;
+}
+
 static void add_file(struct run *r, const char *name)
 {
 	for (size_t i = 0; i < r->files.nr; i++)
@@ -320,6 +328,7 @@ static int load_config_at(struct bench_config *cfg, struct buf *url, const struc
 		.conc = c,
 		.stop = r->o->stop,
 		.schema = r->e.v2 ? RESULT_SCHEMA_V2 : RESULT_SCHEMA_V1,
+		.server_metrics_interval_s = r->o->server_metrics_interval_s,
 	};
 	int rc = range_ratio(&spec.range_ratio, r);
 	if (!rc)
@@ -416,6 +425,14 @@ static int load_finish(struct run *r)
 			rc = -1;
 		else
 			VEC_PUSH(&r->raw_names, xstrdup(pl->raw_name));
+		if (!rc && res.scraped) {
+			struct buf sm = BUF_INIT, name = BUF_INIT;
+			scrapes_write_json(&sm, &res.scrapes);
+			buf_addf(&name, "%s.server_metrics.json", pl->raw_name);
+			rc = write_out(r, name.s, sm.s, sm.len);
+			buf_release(&sm);
+			buf_release(&name);
+		}
 		bench_summary(&summary, &pl->cfg, &res);
 		fputs(summary.s, stdout);
 		fflush(stdout);
@@ -599,8 +616,21 @@ static int step_process(struct run *r)
 		buf_addf(&name, "%s.json", r->raw_names.v[i]);
 		out_path(&path, r, name.s);
 		rc = file_read_all(&raw, path.s, r->d);
+		/* the load's /metrics scrapes, when it took them */
+		struct buf sm_name = BUF_INIT, sm = BUF_INIT;
+		buf_addf(&sm_name, "%s.server_metrics.json", r->raw_names.v[i]);
+		pm.server_metrics = NULL;
+		if (!rc && has_file(r, sm_name.s)) {
+			out_path(&path, r, sm_name.s);
+			rc = file_read_all(&sm, path.s, r->d);
+			pm.server_metrics = sm.s;
+			pm.server_metrics_len = sm.len;
+			pm.server_metrics_name = sm_name.s;
+		}
 		if (!rc)
 			rc = process_result(&agg, &pm, raw.s, raw.len, name.s, r->d);
+		buf_release(&sm_name);
+		buf_release(&sm);
 		if (!rc) {
 			buf_reset(&name);
 			buf_addf(&name, "agg_%s.json", r->raw_names.v[i]);

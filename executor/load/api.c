@@ -45,7 +45,8 @@ static void completions_body(struct buf *out, const struct api_body *b)
 		json_quote(out, b->text, strlen(b->text), JSONW_LINE);
 	buf_addf(out, ", \"temperature\": 0.0, \"best_of\": %ld, \"max_tokens\": %ld, "
 		 "\"logprobs\": null, \"stream\": true, \"stream_options\": "
-		 "{\"include_usage\": true}", b->best_of, b->max_tokens);
+		 "{\"include_usage\": true%s}", b->best_of, b->max_tokens,
+		 b->continuous_usage ? ", \"continuous_usage_stats\": true" : "");
 	buf_adds(out, b->ignore_eos ? ", \"ignore_eos\": true}" : "}");
 }
 
@@ -57,8 +58,8 @@ static void chat_body(struct buf *out, const struct api_body *b)
 		 "\"text\": ");
 	json_quote(out, b->text ? b->text : "", b->text ? strlen(b->text) : 0, JSONW_LINE);
 	buf_addf(out, "}]}], \"temperature\": 0.0, \"max_completion_tokens\": %ld, "
-		 "\"stream\": true, \"stream_options\": {\"include_usage\": true}",
-		 b->max_tokens);
+		 "\"stream\": true, \"stream_options\": {\"include_usage\": true%s}",
+		 b->max_tokens, b->continuous_usage ? ", \"continuous_usage_stats\": true" : "");
 	buf_adds(out, b->ignore_eos ? ", \"ignore_eos\": true}" : "}");
 }
 
@@ -94,7 +95,7 @@ void req_rec_start(struct req_rec *r, int64_t send_ns)
 {
 	r->send_ns = send_ns;
 	r->first_ns = r->last_ns = r->prev_ns = 0;
-	r->usage_tokens = -1;
+	r->usage_tokens = r->chunk_tokens = -1;
 	r->choice_events = 0;
 	r->done_seen = false;
 	r->itl_nr = 0;
@@ -102,14 +103,25 @@ void req_rec_start(struct req_rec *r, int64_t send_ns)
 		buf_reset(r->text);
 }
 
-static void record_choice(struct req_rec *r, int64_t t)
+static void record_choice(struct req_rec *r, int64_t t, long long tokens)
 {
 	if (r->choice_events++ == 0) {
 		r->first_ns = t;
 	} else {
-		VEC_GROW(r->itl_ns, r->itl_nr + 1, r->itl_alloc); /* no-op: sized beforehand */
-		r->itl_ns[r->itl_nr++] = t - r->prev_ns;
+		int64_t gap = t - r->prev_ns;
+		long long k = tokens >= 0 && r->chunk_tokens >= 0 ? tokens - r->chunk_tokens : 1;
+		/* usage that claims more tokens than the record has room for cannot grow it */
+		size_t room = r->itl_alloc > r->itl_nr ? r->itl_alloc - r->itl_nr : 1;
+		if (k < 1)
+			k = 1;
+		if ((unsigned long long)k > room)
+			k = (long long)room;
+		VEC_GROW(r->itl_ns, r->itl_nr + (size_t)k, r->itl_alloc); /* no-op: sized before */
+		for (long long i = 0; i < k; i++)
+			r->itl_ns[r->itl_nr++] = gap * (i + 1) / k - gap * i / k;
 	}
+	if (tokens >= 0)
+		r->chunk_tokens = tokens;
 }
 
 int api_event(struct req_rec *r, const struct api_ops *ops, int64_t t, const char *data,
@@ -125,7 +137,7 @@ int api_event(struct req_rec *r, const struct api_ops *ops, int64_t t, const cha
 	if (jscan_event(&ev, data, n))
 		return -1;
 	if (ev.choices == JS_CHOICES_NONEMPTY) {
-		record_choice(r, t);
+		record_choice(r, t, ev.completion_tokens);
 		r->prev_ns = t;
 		r->last_ns = t;
 		if (r->text)

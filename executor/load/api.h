@@ -26,6 +26,7 @@ struct api_body {
 	long best_of;        /* completions only */
 	long max_tokens;
 	bool ignore_eos;
+	bool continuous_usage; /* ours: stream_options.continuous_usage_stats (vLLM) */
 };
 
 struct req_rec {
@@ -39,6 +40,8 @@ struct req_rec {
 	int64_t *itl_ns;     /* owned by the caller */
 	size_t itl_nr, itl_alloc;
 	struct buf *text;    /* borrowed; NULL unless texts are kept */
+	long long chunk_tokens; /* usage.completion_tokens of the latest choice event that had
+				 * it (continuous usage stats), or -1: for ITL per token */
 };
 
 struct api_ops {
@@ -53,7 +56,11 @@ extern const struct api_ops api_completions, api_chat;
 
 /* Resets r for a new send at send_ns, keeping its itl_ns array and text buffer. */
 void req_rec_start(struct req_rec *r, int64_t send_ns);
-/* One event's data, timestamped t_ns when its bytes arrived. 0, or -1 when malformed. */
+/* One event's data, timestamped t_ns when its bytes arrived. 0, or -1 when malformed.
+ * ITL: a choice event after the first gives one gap, from the event before; when it and the
+ * one before carry usage.completion_tokens k > 1 apart (several tokens in one chunk), the gap
+ * is spread evenly over those k tokens, k samples summing to the gap (SGLang's
+ * bench_serving rule), as far as the record's preallocated room allows. */
 int api_event(struct req_rec *r, const struct api_ops *ops, int64_t t_ns, const char *data,
 	      size_t n);
 /* Output tokens: usage when it arrived, else choice events (*approximate set). */

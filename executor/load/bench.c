@@ -82,7 +82,16 @@ int bench_run_prepared(struct bench_result *out, const struct bench_config *cfg,
 	int rc = cfg->profile ? profile_call(cfg, "start_profile", d) : 0;
 	if (!rc) {
 		init_result(out, &p->prep);
-		rc = load_run(out, cfg, &p->prep, &p->url, d);
+		struct scraper sc;
+		bool scraping = cfg->server_metrics_interval_s > 0;
+		if (scraping && scraper_start(&sc, &out->scrapes, cfg->base_url, cfg->bearer,
+					      cfg->server_metrics_interval_s, d))
+			rc = -1;
+		out->scraped = scraping;
+		if (!rc)
+			rc = load_run(out, cfg, &p->prep, &p->url, d);
+		if (scraping)
+			scraper_stop(&sc);
 		out->date_unix = clock_wall_s();
 		if (cfg->profile && profile_call(cfg, "stop_profile", d) < 0)
 			rc = -1;

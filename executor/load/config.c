@@ -87,6 +87,8 @@ int bench_config_check(const struct bench_config *cfg, struct diags *d)
 		rc = diags_usagef(d, "--burstiness: must be > 0");
 	if (!(cfg->request_timeout_s > 0))
 		rc = diags_usagef(d, "--request-timeout: must be > 0");
+	if (!(cfg->server_metrics_interval_s >= 0) || isinf(cfg->server_metrics_interval_s))
+		rc = diags_usagef(d, "--server-metrics-interval: must be >= 0 (0: no scrapes)");
 	size_t el = strlen(cfg->endpoint);
 	if (cfg->api->chat && (el < 16 || strcmp(cfg->endpoint + el - 16, "chat/completions")))
 		rc = diags_usagef(d, "--backend openai-chat needs an --endpoint ending in "
@@ -117,5 +119,6 @@ int bench_config_for_run(struct bench_config *cfg, struct buf *url,
 		cfg->metrics[m] = true;
 	cfg->use_chat_template = !strcmp(spec->spec_decoding, "mtp");
 	bench_config_set_schema(cfg, spec->schema);
+	cfg->server_metrics_interval_s = spec->server_metrics_interval_s;
 	return bench_config_check(cfg, d);
 }

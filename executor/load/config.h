@@ -66,6 +66,15 @@ struct bench_config {
 	bool profile;
 	bool progress;             /* a bar on stderr (also needs a terminal) */
 	const char *bearer;        /* $OPENAI_API_KEY or NULL */
+	/* ours: scrape the server's /metrics before, every this many seconds during, and after
+	 * the timed load (scrape.h); 0: no scrapes */
+	double server_metrics_interval_s;
+	/* ours: a server that streamed other token counts than max_tokens asked (with
+	 * ignore_eos) is not an error (result.h, output_len_mismatches) */
+	bool allow_output_len_mismatch;
+	/* ours: ask for usage in every chunk (stream_options.continuous_usage_stats, vLLM), so
+	 * ITL is per token when a chunk carries several (api.h) */
+	bool continuous_usage;
 	/* the program's stop flag (set by SIGINT/SIGTERM): the load ends at its next turn and
 	 * the requests in flight count as interrupted; NULL: never stopped */
 	volatile sig_atomic_t *stop;
@@ -100,6 +109,7 @@ struct bench_load_spec {
 	long conc;                 /* this load's concurrency, >= 1 */
 	volatile sig_atomic_t *stop; /* the program's stop flag */
 	enum result_schema schema; /* v2 for v2 entries (upstream's client at 843c6254f) */
+	double server_metrics_interval_s; /* run's --server-metrics-interval (0: none) */
 };
 
 /* cfg exactly as executor-spec 4.8's command line gives it: `--model M --base-url U

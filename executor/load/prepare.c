@@ -160,7 +160,7 @@ static int build_wire(struct prepared *out, const struct bench_config *cfg,
 		}
 		const struct dataset_prompt *p = &out->ds.v[i];
 		struct api_body b = { cfg->served_model, p->ids, p->ids_nr, NULL, cfg->best_of,
-				      p->output_len, cfg->ignore_eos };
+				      p->output_len, cfg->ignore_eos, cfg->continuous_usage };
 		if (!p->ids || cfg->api->chat) {
 			buf_reset(&text);
 			dataset_text(&text, &out->ds, i, p->words);

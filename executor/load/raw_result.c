@@ -283,6 +283,8 @@ static void put_client(struct rkeys *k, const struct bench_result *r)
 	jsonw_bool(&w, r->approximate_input);
 	jsonw_key(&w, "approximate_output_tokens");
 	jsonw_int(&w, r->approximate_output);
+	jsonw_key(&w, "output_len_mismatches");
+	jsonw_int(&w, r->output_len_mismatches);
 	jsonw_key(&w, "saturated");
 	jsonw_bool(&w, bench_saturated(r));
 	jsonw_obj_close(&w);

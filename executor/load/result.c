@@ -76,9 +76,16 @@ static double *collect(const struct bench_result *r, int m, size_t *n)
 	return v;
 }
 
+static bool output_len_breaks(const struct bench_req *q, const struct bench_config *cfg)
+{
+	if (q->output_tokens > q->output_len)
+		return true;
+	return cfg->ignore_eos && !q->approx_output && q->output_tokens != q->output_len;
+}
+
 static void count_outcomes(struct bench_result *r, const struct bench_config *cfg)
 {
-	r->completed = r->good = r->approximate_output = 0;
+	r->completed = r->good = r->approximate_output = r->output_len_mismatches = 0;
 	r->total_input = r->total_output = 0;
 	memset(r->fail_counts, 0, sizeof(r->fail_counts));
 	memset(r->http_counts, 0, sizeof(r->http_counts));
@@ -94,6 +101,7 @@ static void count_outcomes(struct bench_result *r, const struct bench_config *cf
 		q->output_tokens = req_rec_output_tokens(&q->rec, &q->approx_output);
 		r->completed++;
 		r->approximate_output += q->approx_output;
+		r->output_len_mismatches += output_len_breaks(q, cfg);
 		r->total_input += q->prompt_len;
 		r->total_output += q->output_tokens;
 		if (cfg->goodput && req_good(q, cfg))
@@ -120,10 +128,14 @@ bool bench_saturated(const struct bench_result *r)
 	double bound = r->summary[METRIC_ITL].median * 0.1;
 	return r->max_loop_lag_ms > (bound > 1.0 ? bound : 1.0);
 }
-
+bool bench_ignores_max_tokens(const struct bench_result *r)
+{
+	return r->output_len_mismatches > 0 && r->output_len_mismatches * 100 > r->completed;
+}
 
 void bench_result_release(struct bench_result *r)
 {
+	scrapes_release(&r->scrapes);
 	for (size_t i = 0; r->reqs && i < r->nr; i++) {
 		free(r->reqs[i].rec.itl_ns);
 		if (r->reqs[i].rec.text) {

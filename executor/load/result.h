@@ -18,6 +18,7 @@
 
 #include "executor/load/api.h"
 #include "executor/load/config.h"
+#include "executor/load/scrape.h"
 #include "executor/load/stats.h"
 
 /* Why a request failed. Counted per reason; HTTP statuses are counted per code. */
@@ -75,12 +76,22 @@ struct bench_result {
 	bool approximate_input;
 	long approximate_output;
 	struct stats_summary summary[METRIC_NR]; /* in ms */
+	/* successful requests whose output token count breaks max_tokens: with ignore_eos,
+	 * any count other than max_tokens; without, a count above it. Counts from usage are
+	 * checked both ways, counts of choice events (no usage) only for "above" */
+	long output_len_mismatches;
+	bool scraped;              /* server_metrics_interval_s was set: scrapes is filled */
+	struct scrapes scrapes;    /* owned */
 };
 
 /* Fills completed, totals, goodput and the summaries from the per-request outcomes. */
 void bench_result_compute(struct bench_result *r, const struct bench_config *cfg);
 /* Whether the run met the client's own accuracy bound (executor-spec 4.7 item 8). */
 bool bench_saturated(const struct bench_result *r);
+/* Whether the server clearly ignored max_tokens (or ignore_eos): more than 1% of the
+ * successful requests, and at least one, got other counts than asked
+ * (output_len_mismatches). */
+bool bench_ignores_max_tokens(const struct bench_result *r);
 void bench_result_release(struct bench_result *r);
 
 #endif

@@ -94,6 +94,8 @@ void bench_summary(struct buf *o, const struct bench_config *cfg, const struct b
 			line_l(o, label, r->fail_counts[f]);
 		}
 	}
+	if (r->output_len_mismatches)
+		line_l(o, "Output len != max_tokens:", r->output_len_mismatches);
 	line_d(o, "Client CPU (s):", r->cpu_s);
 	line_d(o, "Client peak RSS (MiB):", (double)r->peak_rss_bytes / 1048576.0);
 	line_d(o, "Client max loop lag (ms):", r->max_loop_lag_ms);

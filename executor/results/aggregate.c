@@ -395,10 +395,71 @@ static void section(struct buf *out, const struct result_rows *rows, bool multin
 	table_release(&t);
 }
 
+/* Ours, after the spec's sections and only when a result has them: the server's /metrics
+ * figures (process: server_*), one row per result that has them. */
+static const struct {
+	const char *header, *key;
+	double scale;
+} server_cols[] = {
+	{ "Prefix Cache Hit (%)", "server_prefix_cache_hit_rate", 100 },
+	{ "KV Cache Max (%)", "server_kv_cache_usage_max", 100 },
+	{ "Running Max", "server_requests_running_max", 1 },
+	{ "Waiting Max", "server_requests_waiting_max", 1 },
+	{ "Preemptions", "server_preemptions", 1 },
+	{ "Server Gen TPUT (tok/s)", "server_generation_throughput", 1 },
+};
+#define SERVER_COLS_NR (sizeof(server_cols) / sizeof(server_cols[0]))
+
+static void server_section(struct buf *out, const struct result_rows *rows)
+{
+	const char *headers[5 + SERVER_COLS_NR] = { "Model", "Hardware", "Framework", "Conc",
+						    "Adapter" };
+	for (size_t c = 0; c < SERVER_COLS_NR; c++)
+		headers[5 + c] = server_cols[c].header;
+	struct table t;
+	table_init(&t, headers, 5 + SERVER_COLS_NR);
+	struct buf cell = BUF_INIT;
+	for (size_t i = 0; i < rows->nr; i++) {
+		const struct result_row *r = &rows->v[i];
+		const char *adapter = jobj_str(r->doc, "server_metrics_adapter");
+		if (!adapter)
+			continue;
+		size_t row = table_row(&t);
+		table_set(&t, row, 0, r->model_prefix);
+		buf_reset(&cell);
+		upper(&cell, r->hw);
+		table_set(&t, row, 1, cell.s);
+		buf_reset(&cell);
+		upper(&cell, r->framework);
+		table_set(&t, row, 2, cell.s);
+		buf_reset(&cell);
+		buf_addf(&cell, "%lld", r->conc);
+		table_set(&t, row, 3, cell.s);
+		table_set(&t, row, 4, adapter);
+		for (size_t c = 0; c < SERVER_COLS_NR; c++) {
+			const struct jnode *n = jobj_get(r->doc, server_cols[c].key);
+			if (!n || n->type != JT_NUM)
+				continue; /* null: a blank cell */
+			buf_reset(&cell);
+			table_metric_text(&cell, n->num * server_cols[c].scale);
+			table_set(&t, row, 5 + c, cell.s);
+		}
+	}
+	if (t.rows) {
+		buf_adds(out, "\n\n## Server Metrics\n\nWhat the server's /metrics said during "
+			 "each load (ours; docs/executor.md, Server metrics).\n\n");
+		table_render(out, &t);
+		buf_adds(out, "\n");
+	}
+	buf_release(&cell);
+	table_release(&t);
+}
+
 void aggregate_markdown(struct buf *out, const struct result_rows *rows)
 {
 	section(out, rows, false);
 	section(out, rows, true);
+	server_section(out, rows);
 }
 
 void aggregate_json(struct buf *out, const struct result_rows *rows)

@@ -19,6 +19,7 @@
 #include "executor/core/env.h"
 #include "common/jtree.h"
 #include "executor/results/results_util.h"
+#include "executor/results/server_metrics.h"
 
 enum okind { OK_STR, OK_INT, OK_BOOL, OK_DOUBLE, OK_NULL, OK_COMPONENT };
 
@@ -303,6 +304,24 @@ static int add_latencies(struct omap *m, const struct jnode *raw, const char *na
 	return rc;
 }
 
+/* The reduced /metrics figures (server_metrics.h); an absent or non-finite figure is null. */
+static int add_server_metrics(struct omap *o, const struct process_meta *m, struct diags *d)
+{
+	struct server_metrics sm;
+	if (server_metrics_reduce(&sm, m->server_metrics, m->server_metrics_len,
+				  m->server_metrics_name, d))
+		return -1;
+	set_str(o, "server_metrics_adapter", sm.adapter);
+	set_int(o, "server_metrics_scrapes", sm.scrapes);
+	for (int f = 0; f < SM_NR; f++) {
+		if (sm.fig[f].ok && isfinite(sm.fig[f].v))
+			set_double(o, sm_keys[f], sm.fig[f].v);
+		else
+			set_null(o, sm_keys[f]);
+	}
+	return 0;
+}
+
 static const struct jnode *need(const struct jnode *raw, const char *key, const char *name,
 				struct diags *d)
 {
@@ -420,6 +439,8 @@ int process_result(struct buf *out, const struct process_meta *m, const char *ra
 		}
 	}
 	rc = add_latencies(&o, raw, raw_name, d);
+	if (!rc && m->server_metrics)
+		rc = add_server_metrics(&o, m, d);
 	if (!rc)
 		omap_write(out, &o);
 done:

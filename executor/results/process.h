@@ -40,6 +40,11 @@ struct process_meta {
 	bool router_version_first;                   /* written {"version", "name"} */
 	const char *kv_p2p_transfer;                 /* borrowed; NULL: not written */
 	const char *prefill_hw, *decode_hw;          /* borrowed; NULL: not written */
+	/* the scrapes file of the load (server_metrics.h), NULL when none: its figures are
+	 * added after every other key, so a result without one is as before */
+	const char *server_metrics;
+	size_t server_metrics_len;
+	const char *server_metrics_name; /* for diags */
 };
 
 /* The meta of an entry (strings borrowed from it). GPU counts are left 0. */

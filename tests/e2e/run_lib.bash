@@ -184,16 +184,18 @@ jf() {
 }
 
 # files_ok LABEL DIR RF: the files of executor-spec 6 for a single-node run, and the tarball
-# holds them at top level.
+# holds them at top level, with the load's /metrics scrapes (run's default interval).
 files_ok() {
 	local label=$1 dir=$2 rf=$3 f absent='' members
-	for f in "agg_$rf.json" "$rf.json" server.log entry.json meta.json "bmk_$rf.tar.gz"; do
+	for f in "agg_$rf.json" "$rf.json" "$rf.server_metrics.json" server.log entry.json meta.json \
+		"bmk_$rf.tar.gz"; do
 		[ -f "$dir/$f" ] || absent+=" $f"
 	done
 	expect_eq "$label: files of spec 6 present" "${absent:-none missing}" "none missing"
 	members=$(tar tzf "$dir/bmk_$rf.tar.gz" 2>/dev/null | sort | tr '\n' ' ')
 	expect_eq "$label: tarball lists them at top level" "$members" \
-		"$(printf '%s\n' "agg_$rf.json" "$rf.json" server.log entry.json meta.json | sort | tr '\n' ' ')"
+		"$(printf '%s\n' "agg_$rf.json" "$rf.json" "$rf.server_metrics.json" server.log entry.json \
+			meta.json | sort | tr '\n' ' ')"
 }
 
 # artifact_ok LABEL DIR: a failure artifact: meta.json (exit.status failure) and a tarball

@@ -70,6 +70,12 @@ expect_eq "single-node: agg values" \
 	"$(jf "$A" -c '[.hw, .conc, .image, .model, .infmax_model_prefix, .framework, .precision, .spec_decoding, .disagg, .isl, .osl, .is_multinode, .tp, .ep, .dp_attention]')" \
 	'["local",1,"localhost/simserver:latest","sim-model","sim","sim","fp8","none",false,1024,64,false,1,1,"false"]'
 check "single-node: agg throughput > 0, ttft in s" test "$(jf "$A" '.tput_per_gpu > 0 and .median_ttft > 0.004 and .median_ttft < 0.5')" = true
+# the simulator's /metrics: the first scrape is before the warm-ups, so the server generated
+# at least what the timed requests got
+expect_eq "single-node: server metrics in agg" "$(jf "$A" -c --argjson out \
+	"$(jf "$T/sn/$RF.json" .total_output_tokens)" \
+	'[.server_metrics_adapter, .server_generation_tokens >= $out, .server_metrics_scrapes >= 2]')" \
+	'["vllm",true,true]'
 expect_eq "single-node: raw result completed 10 of 10" "$(jf "$T/sn/$RF.json" '"\(.completed) \(.num_prompts)"')" "10 10"
 expect_eq "single-node: meta.json" "$(jf "$T/sn/meta.json" -c '[.exit.status, .exit.failed_phase, .node, .launcher, .result_filename == "'"$RF"'", ([.phases[].name] | join(","))]')" \
 	'["success",null,"e2elocal_0","local",true,"validate,prepare,leftovers,start,health,load,process,stop,artifact"]'

@@ -70,6 +70,19 @@ static const struct opt_row opt_table[] = {
 	  "answer the GSM8K questions of this JSONL file (sim_eval.h)" },
 	{ "eval-accuracy", OPT_DOUBLE, OFF(eval_accuracy), 0, 0, "F",
 	  "share of them answered right, 0..1 (default 1)" },
+	{ "prefix-hit-percent", OPT_INT, OFF(prefix_hit_percent), 0, 100, "P",
+	  "/metrics: prefix-cache hits = prompt tokens * P / 100 per request (default 0)" },
+	{ "preempt-every", OPT_INT, OFF(preempt_every), 0, 0x7fffffffffffffffLL, "N",
+	  "/metrics: preemptions = completed requests / N; 0 none (default 0)" },
+	{ "kv-capacity-requests", OPT_INT, OFF(kv_capacity_requests), 1, 0x7fffffffffffffffLL,
+	  "N", "/metrics: KV-cache usage = running requests / N (default 100)" },
+	{ "sglang-metrics", OPT_FLAG, OFF(sglang_metrics), 0, 0, NULL,
+	  "/metrics with SGLang's metric names instead of vLLM's" },
+	{ "output-tokens-delta", OPT_INT, OFF(output_tokens_delta), -1000000, 1000000, "N",
+	  "stream max_tokens + N tokens (at least 1), as a server ignoring max_tokens (default 0)" },
+	{ "tokens-per-chunk", OPT_INT, OFF(tokens_per_chunk), 1, MAX_TOKENS_PER_CHUNK, "K",
+	  "K tokens in each event, K * itl apart; usage in each with continuous_usage_stats "
+	  "(default 1)" },
 	{ "help", OPT_FLAG, OFF(help), 0, 0, NULL, "print this help and exit" },
 };
 #undef OFF
@@ -84,6 +97,8 @@ void config_init(struct sim_config *cfg)
 	cfg->itl_ms = 10;
 	cfg->slow_headers_ms = 2000;
 	cfg->eval_accuracy = 1;
+	cfg->kv_capacity_requests = 100;
+	cfg->tokens_per_chunk = 1;
 }
 
 void config_release(struct sim_config *cfg)

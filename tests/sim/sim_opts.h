@@ -42,6 +42,8 @@ extern const char *const fault_names[FAULT_NR];
 /* The fault named s (n bytes), or -1. "none" is FAULT_NONE. */
 int fault_from_name(const char *s, size_t n);
 
+#define MAX_TOKENS_PER_CHUNK 64
+
 struct fault_rule {
 	enum fault mode;
 	double rate;      /* MODE=RATE: probability per request */
@@ -64,6 +66,13 @@ struct sim_config {
 	long long idle_close_ms;   /* 0: keep idle connections open */
 	const char *eval_dataset;  /* borrowed from argv; NULL: no eval answers (sim_eval.h) */
 	double eval_accuracy;      /* share of eval questions answered right */
+	/* /metrics and the failure gates' tests (sim_metrics.h) */
+	long long prefix_hit_percent;   /* prefix-cache hits per request: prompt * P / 100 */
+	long long preempt_every;        /* preemptions = completed requests / N; 0 none */
+	long long kv_capacity_requests; /* KV usage = running / this */
+	int sglang_metrics;             /* SGLang's metric names instead of vLLM's */
+	long long output_tokens_delta;  /* stream max_tokens + this tokens (at least 1) */
+	long long tokens_per_chunk;     /* tokens in one event, sent per_chunk * itl apart */
 	int help;
 	struct fault_rule *faults; /* owned, in command-line order */
 	size_t faults_nr, faults_alloc;

@@ -151,8 +151,9 @@ static int scan_stream_options(struct gen_req *out, struct jscan *s)
 	while ((r = jscan_next(s, '}', &first)) == 1) {
 		if (jscan_key(s, key, sizeof(key)))
 			return -1;
-		if (!strcmp(key, "include_usage") ? jscan_bool(s, &out->include_usage)
-						  : jscan_skip(s))
+		int *flag = !strcmp(key, "include_usage") ? &out->include_usage :
+			    !strcmp(key, "continuous_usage_stats") ? &out->continuous_usage : NULL;
+		if (flag ? jscan_bool(s, flag) : jscan_skip(s))
 			return -1;
 	}
 	return r;

@@ -28,6 +28,7 @@ struct gen_req {
 	long long max_tokens;     /* >= 1; DEFAULT_MAX_TOKENS when absent */
 	int stream;
 	int include_usage;
+	int continuous_usage;     /* stream_options.continuous_usage_stats */
 	int ignore_eos;
 };
 

@@ -17,6 +17,7 @@
 #include "sim_arrival.h"
 #include "sim_heap.h"
 #include "sim_http.h"
+#include "sim_metrics.h"
 #include "sim_opts.h"
 #include "sim_req.h"
 #include "sim_stats.h"
@@ -39,6 +40,7 @@ struct stream {
 	long long sent;          /* tokens written so far */
 	long long fault_after;   /* reset/stall act once this many tokens went */
 	int include_usage;
+	int continuous_usage;    /* usage in every token event (vLLM's continuous_usage_stats) */
 	int decoding;            /* counted in server.decoding */
 	int64_t ttft_ns;         /* from arrival_ns (or the slow head) to token 1 */
 	int64_t arrival_ns;      /* when the request's last bytes arrived (see conn) */
@@ -82,6 +84,7 @@ struct server {
 	int pwait2;               /* epoll_pwait2 works: ns wait timeouts */
 	struct arrival_clock arrival_clock;
 	struct sim_stats stats;
+	struct sim_metrics metrics; /* GET /metrics's counters: never reset */
 	uint64_t gen_seq;         /* last gen given out (streams and idle closes) */
 	uint64_t req_seq;         /* generation requests, numbered from 1 */
 	uint64_t ended;           /* generation requests that have ended */

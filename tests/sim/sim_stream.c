@@ -95,10 +95,13 @@ int stream_start(struct server *srv, struct conn *c, const struct gen_req *g,
 	st->fault = fault;
 	st->gen = ++srv->gen_seq;
 	st->prompt_tokens = g->prompt_tokens;
-	st->max_tokens = g->max_tokens;
+	st->max_tokens = g->max_tokens + cfg->output_tokens_delta;
+	if (st->max_tokens < 1)
+		st->max_tokens = 1;
 	st->sent = 0;
-	st->fault_after = g->max_tokens - 1 < FAULT_TOKENS ? g->max_tokens - 1 : FAULT_TOKENS;
+	st->fault_after = st->max_tokens - 1 < FAULT_TOKENS ? st->max_tokens - 1 : FAULT_TOKENS;
 	st->include_usage = g->include_usage;
+	st->continuous_usage = g->include_usage && g->continuous_usage;
 	st->decoding = 0;
 	st->ttft_ns = (int64_t)(cfg->ttft_ms * 1e6 +
 				cfg->prefill_us_per_token * 1e3 * (double)g->prompt_tokens);
@@ -148,23 +151,44 @@ void stream_abort(struct server *srv, struct conn *c)
 	stream_end(srv, &c->st);
 }
 
-/* Appends this write's SSE events, as chunks, to srv->wr. */
-static void add_token_events(struct server *srv, struct stream *st, int last)
+/* Appends this write's SSE events, as chunks, to srv->wr: one event of n tokens (their words
+ * joined), with the usage so far when the request asked for continuous usage stats. */
+static void add_token_events(struct server *srv, struct stream *st, int last, int n)
 {
 	struct sbuf *w = &srv->wr;
-	const char *word = words[st->sent % WORDS_NR];
+	char joined[MAX_TOKENS_PER_CHUNK * 16];
+	size_t len = 0;
+	for (int k = 0; k < n; k++) {
+		const char *x = words[(st->sent + k) % WORDS_NR];
+		size_t xl = strlen(x);
+		if (len + xl + 1 < sizeof(joined)) {
+			memcpy(joined + len, x, xl);
+			len += xl;
+		}
+	}
+	joined[len] = '\0';
+	const char *word = joined;
 	const char *fin = last ? "\"length\"" : "null";
+	char usage_now[160] = "null";
+	if (st->continuous_usage)
+		snprintf(usage_now, sizeof(usage_now), "{\"prompt_tokens\":%lld,\"total_tokens\":%lld,"
+			 "\"completion_tokens\":%lld}", st->prompt_tokens,
+			 st->prompt_tokens + st->sent + n, st->sent + n);
 
 	if (st->kind == API_CHAT) {
 		if (st->sent == 0)
 			CHUNK(w, st->head.v, "{\"index\":0,\"delta\":{\"role\":\"assistant\","
 					     "\"content\":\"\"},\"logprobs\":null,\"finish_reason\":null}]}\n\n");
+		char tail[200]; /* add_chunk takes at most 8 parts */
+		snprintf(tail, sizeof(tail), "}]%s%s}\n\n",
+			 st->continuous_usage ? ",\"usage\":" : "",
+			 st->continuous_usage ? usage_now : "");
 		CHUNK(w, st->head.v, "{\"index\":0,\"delta\":{\"content\":\"", word,
-		      "\"},\"logprobs\":null,\"finish_reason\":", fin, "}]}\n\n");
+		      "\"},\"logprobs\":null,\"finish_reason\":", fin, tail);
 	} else {
 		CHUNK(w, st->head.v, "{\"index\":0,\"text\":\"", word,
 		      "\",\"logprobs\":null,\"finish_reason\":", fin,
-		      ",\"stop_reason\":null}],\"usage\":null}\n\n");
+		      ",\"stop_reason\":null}],\"usage\":", usage_now, "}\n\n");
 	}
 	if (st->fault == FAULT_MALFORMED && st->sent == 0)
 		CHUNK(w, "data: {\"id\":\"broken\",\"choices\":[{\"text\":\n\n");
@@ -185,6 +209,9 @@ static void add_token_events(struct server *srv, struct stream *st, int last)
 static int stream_finish(struct server *srv, struct conn *c, int64_t t)
 {
 	struct stream *st = &c->st;
+	if (st->fault == FAULT_NONE)
+		sim_metrics_add_completed(&srv->metrics, srv->cfg, st->prompt_tokens,
+					  st->max_tokens);
 	if (st->fault == FAULT_NONE)
 		stats_add_completed(&srv->stats, st->first_ns - st->arrival_ns,
 				    t - st->arrival_ns, st->itl_ns, st->itl_nr,
@@ -233,7 +260,10 @@ static int streams_on(const struct stream *st)
 static int send_token(struct server *srv, struct conn *c)
 {
 	struct stream *st = &c->st;
-	int last = !streams_on(st) && st->sent + 1 >= st->max_tokens;
+	int per = st->fault == FAULT_FLOOD ? 1 : (int)srv->cfg->tokens_per_chunk;
+	if (!streams_on(st) && per > st->max_tokens - st->sent)
+		per = (int)(st->max_tokens - st->sent);
+	int last = !streams_on(st) && st->sent + per >= st->max_tokens;
 	int first = st->sent == 0;
 	int batch = st->fault == FAULT_FLOOD ? FLOOD_BATCH : 1;
 
@@ -243,8 +273,8 @@ static int send_token(struct server *srv, struct conn *c)
 		return 0;
 	}
 	sbuf_reset(&srv->wr);
-	for (int k = 0; k < batch; k++, st->sent++)
-		add_token_events(srv, st, last);
+	for (int k = 0; k < batch; k++, st->sent += per)
+		add_token_events(srv, st, last, per);
 	if (conn_send(srv, c, srv->wr.v, srv->wr.nr))
 		return -1;
 	int64_t t = now_ns();
@@ -263,7 +293,7 @@ static int send_token(struct server *srv, struct conn *c)
 	if (last)
 		return stream_finish(srv, c, t);
 	/* flood: the next batch at once, whatever the gap */
-	st->due_ns = st->fault == FAULT_FLOOD ? t : st->due_ns + next_gap_ns(srv);
+	st->due_ns = st->fault == FAULT_FLOOD ? t : st->due_ns + per * next_gap_ns(srv);
 	schedule(srv, c);
 	return 0;
 }

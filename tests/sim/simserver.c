@@ -289,6 +289,15 @@ static int route_stats(struct server *srv, struct conn *c, const char *b, size_t
 	return respond_json(srv, c, 200, &srv->body);
 }
 
+static int route_metrics(struct server *srv, struct conn *c, const char *b, size_t n)
+{
+	(void)b, (void)n;
+	sbuf_reset(&srv->body);
+	sim_metrics_write(&srv->body, &srv->metrics, srv->cfg, srv->decoding,
+			  srv->stats.active - srv->decoding);
+	return respond(srv, c, 200, "text/plain; version=0.0.4", srv->body.v, srv->body.nr);
+}
+
 static int route_stats_reset(struct server *srv, struct conn *c, const char *b, size_t n)
 {
 	(void)b, (void)n;
@@ -316,6 +325,7 @@ static const struct route {
 	{ "/tokenize", HTTP_POST, route_tokenize },
 	{ "/stats", HTTP_GET, route_stats },
 	{ "/stats/reset", HTTP_POST, route_stats_reset },
+	{ "/metrics", HTTP_GET, route_metrics },
 	{ "/start_profile", HTTP_POST, route_profile },
 	{ "/stop_profile", HTTP_POST, route_profile },
 };

@@ -16,7 +16,7 @@ static void test_completions_body(void **state)
 	(void)state;
 	struct buf b = BUF_INIT;
 	int ids[] = { 1000, 29999, 5 };
-	struct api_body a = { "m", ids, 3, NULL, 1, 128, true };
+	struct api_body a = { "m", ids, 3, NULL, 1, 128, true, false };
 	api_completions.body(&b, &a);
 	assert_string_equal(b.s, "{\"model\": \"m\", \"prompt\": [1000, 29999, 5], "
 			    "\"temperature\": 0.0, \"best_of\": 1, \"max_tokens\": 128, "
@@ -38,7 +38,7 @@ static void test_chat_body(void **state)
 {
 	(void)state;
 	struct buf b = BUF_INIT;
-	struct api_body a = { "m", NULL, 0, "hello", 1, 7, true };
+	struct api_body a = { "m", NULL, 0, "hello", 1, 7, true, false };
 	api_chat.body(&b, &a);
 	assert_string_equal(b.s, "{\"model\": \"m\", \"messages\": [{\"role\": \"user\", "
 			    "\"content\": [{\"type\": \"text\", \"text\": \"hello\"}]}], "
@@ -150,6 +150,45 @@ static void test_no_usage_counts_choices(void **state)
 	assert_true(approx);
 }
 
+/* Continuous usage stats: chunks of several tokens spread their gap over the tokens (k
+ * samples summing to the gap); a chunk without usage after one with it gives one gap; a
+ * usage jump past the record's room is clipped to it. */
+static void test_itl_per_token(void **state)
+{
+	(void)state;
+	int64_t itl[8];
+	struct req_rec r = { .itl_ns = itl, .itl_alloc = 8 };
+	req_rec_start(&r, 0);
+#define CHU(n) "{\"choices\":[{\"text\":\"x\"}],\"usage\":{\"completion_tokens\":" #n "}}"
+	feed(&r, &api_completions, 100, CHU(2)); /* first chunk: 2 tokens, TTFT only */
+	feed(&r, &api_completions, 130, CHU(5)); /* 3 tokens in 30: 10, 10, 10 */
+	feed(&r, &api_completions, 140, CHU(6)); /* 1 token: 10 */
+	feed(&r, &api_completions, 150, CHU(6)); /* no new token: still one gap */
+	feed(&r, &api_completions, 160, CHU(8)); /* 2 tokens in 10: 5, 5 */
+	assert_int_equal(r.first_ns, 100);
+	int64_t want[] = { 10, 10, 10, 10, 10, 5, 5 };
+	assert_int_equal(r.itl_nr, 7);
+	for (int i = 0; i < 7; i++)
+		assert_int_equal(itl[i], want[i]);
+	/* uneven: 3 tokens in 10 ns sum to 10 exactly */
+	req_rec_start(&r, 0);
+	feed(&r, &api_completions, 100, CHU(1));
+	feed(&r, &api_completions, 110, CHU(4));
+	assert_int_equal(r.itl_nr, 3);
+	assert_int_equal(itl[0] + itl[1] + itl[2], 10);
+	/* a claim of 1000 tokens fills the room (8) and no more */
+	req_rec_start(&r, 0);
+	feed(&r, &api_completions, 100, CHU(1));
+	feed(&r, &api_completions, 900, CHU(1001));
+	assert_int_equal(r.itl_nr, 8);
+	assert_int_equal(itl[7], 100);
+	/* the count is still the final usage event's, or else the choice events */
+	bool approx;
+	assert_int_equal(req_rec_output_tokens(&r, &approx), 2);
+	assert_true(approx);
+#undef CHU
+}
+
 static void test_malformed(void **state)
 {
 	(void)state;
@@ -211,6 +250,7 @@ int main(void)
 		cmocka_unit_test(test_completions_rules),
 		cmocka_unit_test(test_chat_rules),
 		cmocka_unit_test(test_no_usage_counts_choices),
+		cmocka_unit_test(test_itl_per_token),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_append_text),
 		cmocka_unit_test(test_append_text_nul),

@@ -94,7 +94,7 @@ static void test_run_config_is_the_spec_command_line(void **state)
 		const struct run_case *c = &cases[i];
 		struct bench_load_spec spec = { c->base_url, "org/model", c->framework,
 						c->spec_decoding, c->isl, c->osl, 0.8, c->conc,
-						&stop, RESULT_SCHEMA_V1 };
+						&stop, RESULT_SCHEMA_V1, 0 };
 		struct bench_config cfg;
 		struct buf url = BUF_INIT;
 		struct diags d = DIAGS_INIT;
@@ -113,7 +113,7 @@ static void test_run_config_v2_schema(void **state)
 {
 	(void)state;
 	struct bench_load_spec spec = { "http://h:1", "m", "vllm", "none", 8, 8, 0.8, 1, NULL,
-					RESULT_SCHEMA_V2 };
+					RESULT_SCHEMA_V2, 0 };
 	struct bench_config cfg;
 	struct buf url = BUF_INIT;
 	struct diags d = DIAGS_INIT;
@@ -135,7 +135,7 @@ static void test_bearer(void **state)
 {
 	(void)state;
 	struct bench_load_spec spec = { "http://h:1", "m", "vllm", "none", 8, 8, 0.8, 1, NULL,
-					 RESULT_SCHEMA_V1 };
+					 RESULT_SCHEMA_V1, 0 };
 	struct bench_config cfg;
 	struct buf url = BUF_INIT;
 	struct diags d = DIAGS_INIT;
@@ -184,7 +184,7 @@ static void test_run_config_refuses(void **state)
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct bench_load_spec spec = { "http://h:1", "m", "vllm", "none", 8, 8,
 						rows[i].ratio, rows[i].conc, NULL,
-						RESULT_SCHEMA_V1 };
+						RESULT_SCHEMA_V1, 0 };
 		struct bench_config cfg;
 		struct buf url = BUF_INIT, msg = BUF_INIT;
 		struct diags d = DIAGS_INIT;

@@ -38,12 +38,14 @@ static void build(struct bench_config *cfg, struct bench_result *r, struct bench
 	cfg->metadata_nr = 3;
 	memset(q, 0, 3 * sizeof(*q));
 	/* q0: send 0, choice events at 50, 60, 70 ms, usage 3 */
-	q[0].rec = (struct req_rec){ 0, 50 * MS, 70 * MS, 70 * MS, 3, 3, true, itl0, 2, 4, NULL };
+	q[0].rec = (struct req_rec){ 0, 50 * MS, 70 * MS, 70 * MS, 3, 3, true, itl0, 2, 4, NULL, -1 };
 	q[0].prompt_len = 10;
+	q[0].output_len = 3;
 	q[0].ok = true;
 	/* q1: one event at 40 ms, no usage: approximate 1 */
-	q[1].rec = (struct req_rec){ 0, 40 * MS, 40 * MS, 40 * MS, -1, 1, true, NULL, 0, 0, NULL };
+	q[1].rec = (struct req_rec){ 0, 40 * MS, 40 * MS, 40 * MS, -1, 1, true, NULL, 0, 0, NULL, -1 };
 	q[1].prompt_len = 20;
+	q[1].output_len = 16;
 	q[1].ok = true;
 	q[2].fail = FAIL_HTTP;
 	q[2].http_status = 500;
@@ -79,8 +81,44 @@ static const char *want =
 	"\"failures\": {\"http_500\": 1}, \"client\": {\"cpu_s\": 0.5, "
 	"\"peak_rss_bytes\": 1048576, \"max_loop_lag_ms\": 0.25, "
 	"\"approximate_input_tokens\": false, \"approximate_output_tokens\": 1, "
-	"\"saturated\": false}, \"benchmark_start_time_unix\": 1000.0, "
+	"\"output_len_mismatches\": 0, \"saturated\": false}, \"benchmark_start_time_unix\": 1000.0, "
 	"\"benchmark_end_time_unix\": 1002.0}";
+
+/* The max_tokens check: which counts break it, and when the run counts as ignoring it. */
+static const struct {
+	bool ignore_eos;
+	long asked;
+	long long usage;   /* -1: no usage (1 choice event counted) */
+	long want;         /* output_len_mismatches */
+} len_cases[] = {
+	{ true, 3, 3, 0 },   /* q0 as built: exact */
+	{ true, 4, 3, 1 },   /* fewer with ignore_eos */
+	{ false, 4, 3, 0 },  /* fewer without: EOS may end it */
+	{ false, 2, 3, 1 },  /* more, either way */
+	{ true, 2, -1, 0 },  /* no usage, 1 counted event <= 2 asked: no conclusion */
+	{ true, 0, -1, 1 },  /* no usage, 1 counted event > 0 asked */
+};
+
+static void test_output_len_mismatches(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(len_cases) / sizeof(len_cases[0]); i++) {
+		struct bench_config cfg;
+		struct bench_result r;
+		struct bench_req q[3];
+		build(&cfg, &r, q);
+		cfg.ignore_eos = len_cases[i].ignore_eos;
+		q[0].output_len = len_cases[i].asked;
+		q[0].rec.usage_tokens = len_cases[i].usage;
+		q[0].rec.choice_events = len_cases[i].usage < 0 ? 1 : 3;
+		bench_result_compute(&r, &cfg);
+		assert_int_equal(r.output_len_mismatches, len_cases[i].want);
+		/* 1 of 2 successful requests is over 1%: the run ignores max_tokens */
+		assert_int_equal(bench_ignores_max_tokens(&r), len_cases[i].want > 0);
+		for (int m = 0; m < METRIC_NR; m++)
+			stats_summary_release(&r.summary[m]);
+	}
+}
 
 static void test_raw_result_bytes(void **state)
 {
@@ -119,7 +157,7 @@ static const char *want_v2 =
 	"\"failures\": {\"http_500\": 1}, \"client\": {\"cpu_s\": 0.5, "
 	"\"peak_rss_bytes\": 1048576, \"max_loop_lag_ms\": 0.25, "
 	"\"approximate_input_tokens\": false, \"approximate_output_tokens\": 1, "
-	"\"saturated\": false}}";
+	"\"output_len_mismatches\": 0, \"saturated\": false}}";
 
 static void test_raw_result_v2_bytes(void **state)
 {
@@ -207,12 +245,12 @@ static void test_chat_without_choice_events(void **state)
 	memset(q, 0, sizeof(q));
 	/* q0: sent at 1000 ms, choice events at 1050 and 1070 ms, usage 3 */
 	q[0].rec = (struct req_rec){ 1000 * MS, 1050 * MS, 1070 * MS, 1070 * MS, 3, 2, true,
-				     NULL, 0, 0, NULL };
+				     NULL, 0, 0, NULL, -1 };
 	/* q1: a usage-only event at 1030 ms, usage 5 */
 	q[1].rec = (struct req_rec){ 1000 * MS, 0, 1030 * MS, 1030 * MS, 5, 0, true, NULL, 0, 0,
-				     NULL };
+				     NULL, -1 };
 	/* q2: no event */
-	q[2].rec = (struct req_rec){ 1000 * MS, 0, 0, 0, -1, 0, true, NULL, 0, 0, NULL };
+	q[2].rec = (struct req_rec){ 1000 * MS, 0, 0, 0, -1, 0, true, NULL, 0, 0, NULL, -1 };
 	for (int i = 0; i < 3; i++)
 		q[i].ok = true;
 	memset(&r, 0, sizeof(r));
@@ -328,6 +366,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_raw_result_bytes),
 		cmocka_unit_test(test_raw_result_v2_bytes),
+		cmocka_unit_test(test_output_len_mismatches),
 		cmocka_unit_test(test_failure_names_documented),
 		cmocka_unit_test(test_detailed_text_with_nul),
 		cmocka_unit_test(test_only_listed_metrics_and_rate),
