@@ -55,6 +55,8 @@ struct bench_args {
 	struct buf url;                /* owned: what cfg->base_url borrows */
 	double *percentiles;           /* owned: what cfg->percentiles borrows when given */
 	double max_failed_pct;         /* the failure gate: exit 1 above this % failed */
+	const char *ramp_strategy;     /* NULL: no ramp */
+	double ramp_start_rps, ramp_end_rps; /* NAN: not given */
 };
 
 static void args_init(struct bench_args *a)
@@ -65,6 +67,7 @@ static void args_init(struct bench_args *a)
 	a->num_warmups = -1;
 	a->max_failed_pct = 5; /* upstream's client (benchmark_serving.py at 843c6254f) */
 	a->result_dir = ".";
+	a->ramp_start_rps = a->ramp_end_rps = NAN;
 	buf_init(&a->url);
 }
 
@@ -118,6 +121,13 @@ static int parse_options(struct bench_config *cfg, struct bench_args *a, int arg
 		  "most (unlimited)", 1, NULL, NULL },
 		ROW("request-rate", OPT_DOUBLE, &cfg->request_rate, "R", "requests/s, or inf (inf)"),
 		ROW("burstiness", OPT_DOUBLE, &cfg->burstiness, "B", "gamma shape of the gaps (1.0)"),
+		{ "ramp-up-strategy", OPT_STR, 0, &a->ramp_strategy, "S", "the rate rises from "
+		  "--ramp-up-start-rps to --ramp-up-end-rps over the requests, linear or "
+		  "exponential (not with --request-rate)", 0, ramp_strategy_names, NULL },
+		ROW("ramp-up-start-rps", OPT_DOUBLE, &a->ramp_start_rps, "R",
+		    "the first request's rate (> 0)"),
+		ROW("ramp-up-end-rps", OPT_DOUBLE, &a->ramp_end_rps, "R",
+		    "the last request's rate (>= start)"),
 		{ "seed", OPT_INT, 0, &a->seed, "N", "random seed (0)", LONG_MIN, NULL, NULL },
 		{ "ignore-eos", OPT_FLAG, 0, NULL, NULL, "send ignore_eos (default on)", 0, NULL,
 		  "no-ignore-eos" },
@@ -220,6 +230,26 @@ static int parse_goodput(struct bench_config *cfg, const struct bench_args *a, s
 	return rc;
 }
 
+/* vLLM's rules (serve.py main_async): a strategy needs both rates and no --request-rate;
+ * ours also wants start > 0 for linear (vLLM's first request would fail its rate assert) */
+static int set_ramp(struct bench_config *cfg, const struct bench_args *a, struct diags *d)
+{
+	bool rates = !isnan(a->ramp_start_rps) || !isnan(a->ramp_end_rps);
+	if (!a->ramp_strategy)
+		return rates ? diags_usagef(d, "--ramp-up-start-rps and --ramp-up-end-rps need "
+					    "--ramp-up-strategy") : 0;
+	if (isnan(a->ramp_start_rps) || isnan(a->ramp_end_rps))
+		return diags_usagef(d, "--ramp-up-strategy needs both --ramp-up-start-rps and "
+				    "--ramp-up-end-rps");
+	if (isfinite(cfg->request_rate))
+		return diags_usagef(d, "--ramp-up-strategy sets the rate: remove --request-rate");
+	cfg->ramp.strategy = strcmp(a->ramp_strategy, "linear") ? RAMP_EXPONENTIAL : RAMP_LINEAR;
+	cfg->ramp.start_rps = a->ramp_start_rps;
+	cfg->ramp.end_rps = a->ramp_end_rps;
+	cfg->request_rate = a->ramp_end_rps; /* paced (config.h) */
+	return 0;
+}
+
 static int check_metadata(const struct bench_args *a, struct diags *d)
 {
 	int rc = 0;
@@ -262,6 +292,8 @@ static int finish_config(struct bench_config *cfg, struct bench_args *a, struct 
 	cfg->metadata = a->metadata.v;
 	cfg->metadata_nr = a->metadata.nr;
 	cfg->progress = !a->disable_tqdm;
+	if (set_ramp(cfg, a, d))
+		return -1;
 	int rc = bench_config_check(cfg, d);
 	if (check_metadata(a, d))
 		rc = -1;
@@ -271,7 +303,8 @@ static int finish_config(struct bench_config *cfg, struct bench_args *a, struct 
 	return rc;
 }
 
-/* {backend}-{rate}qps[-concurrency{N}]-{model's last path part}-{date}.json */
+/* {backend}-{rate}qps[-concurrency{N}]-{model's last path part}-{date}.json; with a ramp
+ * {backend}-ramp-up-{strategy}-{start}qps-{end}qps[...] as vLLM names it */
 static void default_filename(struct buf *out, const struct bench_config *cfg, double date)
 {
 	char rate[32], stamp[32];
@@ -281,7 +314,15 @@ static void default_filename(struct buf *out, const struct bench_config *cfg, do
 		strcpy(rate, "inf");
 	result_date(stamp, sizeof(stamp), date);
 	const char *slash = strrchr(cfg->model_id, '/');
-	buf_addf(out, "%s-%sqps", cfg->backend, rate);
+	if (cfg->ramp.strategy != RAMP_NONE) {
+		char start[32], end[32];
+		fmt_double_py(start, cfg->ramp.start_rps);
+		fmt_double_py(end, cfg->ramp.end_rps);
+		buf_addf(out, "%s-ramp-up-%s-%sqps-%sqps", cfg->backend,
+			 ramp_strategy_names[cfg->ramp.strategy - 1], start, end);
+	} else {
+		buf_addf(out, "%s-%sqps", cfg->backend, rate);
+	}
 	if (cfg->max_concurrency)
 		buf_addf(out, "-concurrency%ld", cfg->max_concurrency);
 	buf_addf(out, "-%s-%s.json", slash ? slash + 1 : cfg->model_id, stamp);

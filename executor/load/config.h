@@ -22,6 +22,7 @@
 
 #include "executor/load/api.h"
 #include "executor/load/dataset.h"
+#include "executor/load/ramp.h"
 
 struct buf;
 struct diags;
@@ -46,6 +47,9 @@ struct bench_config {
 	long best_of;
 	double request_rate;       /* INFINITY: as fast as slots free */
 	double burstiness;
+	/* --ramp-up-*: with a strategy, request_rate is end_rps (the load paces by request_rate
+	 * being finite) and the gaps are ramp_draw's; the raw result says "inf" as vLLM's */
+	struct ramp ramp;
 	bool ignore_eos;
 	double request_timeout_s;  /* ours: per-request limit, default 6 hours */
 	bool metrics[METRIC_NR];   /* --percentile-metrics */

@@ -22,6 +22,7 @@
 #include "executor/load/http.h"
 #include "executor/load/prepare.h"
 #include "executor/load/progress.h"
+#include "executor/load/ramp.h"
 #include "executor/load/sse.h"
 
 #define READ_BUF (256u << 10)
@@ -603,7 +604,11 @@ static int load_setup(struct load *L, const struct url_parts *url, struct diags 
 	L->timeout_ns = (int64_t)(cfg->request_timeout_s * 1e9);
 	if (isfinite(cfg->request_rate)) {
 		L->gaps_ns = xcalloc(n ? n : 1, sizeof(int64_t));
-		arrivals_draw(L->gaps_ns, n, cfg->request_rate, cfg->burstiness, cfg->ds.seed);
+		if (cfg->ramp.strategy != RAMP_NONE)
+			ramp_draw(L->gaps_ns, n, &cfg->ramp, cfg->burstiness, cfg->ds.seed);
+		else
+			arrivals_draw(L->gaps_ns, n, cfg->request_rate, cfg->burstiness,
+				      cfg->ds.seed);
 	}
 	return 0;
 }
