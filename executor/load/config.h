@@ -19,6 +19,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "executor/load/api.h"
 #include "executor/load/dataset.h"
@@ -31,6 +32,13 @@ struct diags;
 enum metric { METRIC_TTFT, METRIC_TPOT, METRIC_ITL, METRIC_E2EL, METRIC_NR };
 /* "ttft", "tpot", "itl", "e2el": the names in options and result keys */
 extern const char *const metric_names[METRIC_NR];
+
+/* What a watch (bench_config.watch) sees of the timed load; times are CLOCK_MONOTONIC. */
+struct load_watch {
+	int64_t now_ns, start_ns;
+	int64_t next_issue_ns;     /* when the next request is due (rated loads) */
+	size_t nr, issued, done, inflight;
+};
 
 struct bench_config {
 	const char *backend;       /* vllm, sglang, openai, lmdeploy, scalellm, openai-chat */
@@ -66,6 +74,11 @@ struct bench_config {
 	/* the program's stop flag (set by SIGINT/SIGTERM): the load ends at its next turn and
 	 * the requests in flight count as interrupted; NULL: never stopped */
 	volatile sig_atomic_t *stop;
+	/* ours, for a driver above one load (sweep.h): asked once per loop turn of the timed
+	 * load; true ends it as the stop flag does (requests never issued keep send_ns 0).
+	 * NULL: none */
+	bool (*watch)(const struct load_watch *w, void *data);
+	void *watch_data;
 };
 
 /* The defaults of executor-spec 4.2, and $OPENAI_API_KEY as the bearer when set. */

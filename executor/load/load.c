@@ -517,11 +517,21 @@ static void noop_timer(struct evloop *ev, void *data)
 	(void)data;
 }
 
+/* The config's watch (config.h) on the timed load: true to end it now. */
+static bool watch_stops(const struct load *L, int64_t now)
+{
+	if (!L->cfg->watch || L->warming)
+		return false;
+	struct load_watch w = { now, L->start_ns, L->next_issue_ns, L->res->nr, L->issued,
+				L->done, L->inflight };
+	return L->cfg->watch(&w, L->cfg->watch_data);
+}
+
 static void before_sleep(struct evloop *ev, void *data)
 {
 	struct load *L = data;
 	int64_t now = clock_mono_ns();
-	if ((L->cfg->stop && *L->cfg->stop) || L->fds_ran_out) {
+	if ((L->cfg->stop && *L->cfg->stop) || L->fds_ran_out || watch_stops(L, now)) {
 		interrupt_all(L);
 		evloop_stop(ev);
 		return;
