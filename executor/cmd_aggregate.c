@@ -15,6 +15,8 @@
 #include "executor/results/aggregate.h"
 #include "executor/results/chart.h"
 #include "executor/results/results_read.h"
+#include "executor/results/sweep_curve.h"
+#include "common/jtree.h"
 
 /* "-" is stdout (out), anything else a file. */
 static int emit(struct buf *out, const char *dest, const struct buf *text, bool newline,
@@ -37,9 +39,53 @@ static int append_step_summary(const struct buf *md, struct diags *d)
 	return file_append(path, md->s, md->len, d);
 }
 
+/* --sweep FILE: a sweep summary (bench --sweep) as its latency-throughput table, appended
+ * to md, and with --svg DIR its chart, DIR/sweep_{file's base name less .json}.svg. */
+static int sweep_outputs(struct buf *md, const char *file, const char *svg_dir,
+			 const char *title, struct diags *d)
+{
+	struct buf text = BUF_INIT;
+	if (file_read_all(&text, file, d))
+		return -1;
+	struct jnode *doc = jtree_parse(text.s, text.len, file, d);
+	struct sweep_curve c;
+	int rc = -1;
+	memset(&c, 0, sizeof(c));
+	if (doc && !sweep_curve_is_summary(doc))
+		diags_errorf(d, file, 1, 1, NULL, "--sweep: expected a sweep summary (an object "
+			     "with \"sweep\" and \"points\", as bench --sweep writes)");
+	else if (doc)
+		rc = sweep_curve_read(&c, doc, file, d);
+	if (!rc) {
+		sweep_curve_markdown(md, &c);
+		if (svg_dir) {
+			struct buf path = BUF_INIT, chart = BUF_INIT;
+			const char *base = strrchr(file, '/');
+			base = base ? base + 1 : file;
+			size_t n = strlen(base);
+			if (n > 5 && !strcmp(base + n - 5, ".json"))
+				n -= 5;
+			buf_addf(&path, "%s/sweep_", svg_dir);
+			buf_add(&path, base, n);
+			buf_adds(&path, ".svg");
+			chart_render_sweep(&chart, &c, title);
+			rc = mkdir_p(svg_dir, d) || file_write_atomic(path.s, chart.s, chart.len, d)
+				     ? -1 : 0;
+			buf_release(&path);
+			buf_release(&chart);
+		}
+	}
+	sweep_curve_release(&c);
+	if (doc)
+		jtree_free(doc);
+	buf_release(&text);
+	return rc;
+}
+
 int cmd_aggregate(int argc, char **argv, struct buf *out, struct diags *d)
 {
 	const char *json = NULL, *markdown = NULL, *svg = NULL, *csv = NULL, *title = NULL;
+	const char *sweep = NULL;
 	const struct opt rows_opt[] = {
 		{ "json", OPT_STR, 0, &json, "OUT", "the results as one JSON array ('-': stdout)", 0,
 		  NULL, NULL },
@@ -51,6 +97,9 @@ int cmd_aggregate(int argc, char **argv, struct buf *out, struct diags *d)
 		  "first ('-': stdout)", 0, NULL, NULL },
 		{ "title", OPT_STR, 0, &title, "TEXT", "prefix of each chart's title", 0, NULL,
 		  NULL },
+		{ "sweep", OPT_STR, 0, &sweep, "FILE", "a sweep summary (bench --sweep): its "
+		  "latency-throughput table in the markdown, its chart in --svg DIR; PATHs optional",
+		  0, NULL, NULL },
 	};
 	const struct opt_cmd cmd = {
 		"executor aggregate PATH... [options]",
@@ -70,7 +119,7 @@ int cmd_aggregate(int argc, char **argv, struct buf *out, struct diags *d)
 		rc = rc > 0 ? 0 : rc; /* 1: the help was asked for and written */
 		goto done;
 	}
-	if (!paths.nr) {
+	if (!paths.nr && !sweep) {
 		rc = diags_usagef(d, "expected at least one PATH (directory, JSON file or artifact)");
 		goto done;
 	}
@@ -82,13 +131,13 @@ int cmd_aggregate(int argc, char **argv, struct buf *out, struct diags *d)
 		rc = diags_usagef(d, "only one of --json, --markdown and --csv can write to stdout");
 		goto done;
 	}
-	rc = results_read(&set, paths.v, paths.nr, d);
+	rc = paths.nr ? results_read(&set, paths.v, paths.nr, d) : 0;
 	if (rc)
 		goto done;
 	rc = aggregate_rows(&rows, &set, d);
 	if (rc)
 		goto done;
-	if (!rows.nr)
+	if (!rows.nr && paths.nr)
 		diags_warnf(d, NULL, 0, 0, NULL, "no results found");
 	if (json) { /* reading order, like the collectors' arrays */
 		aggregate_json(&text, &rows);
@@ -96,7 +145,12 @@ int cmd_aggregate(int argc, char **argv, struct buf *out, struct diags *d)
 			rc = -1;
 	}
 	aggregate_sort(&rows);
-	aggregate_markdown(&md, &rows);
+	if (rows.nr || paths.nr)
+		aggregate_markdown(&md, &rows);
+	if (sweep && sweep_outputs(&md, sweep, svg, title, d)) {
+		rc = -1;
+		goto done;
+	}
 	if (markdown && emit(out, markdown, &md, false, d))
 		rc = -1;
 	if (csv) {
@@ -105,7 +159,7 @@ int cmd_aggregate(int argc, char **argv, struct buf *out, struct diags *d)
 		if (emit(out, csv, &text, false, d))
 			rc = -1;
 	}
-	if (svg && chart_write_all(svg, &rows, title, d))
+	if (svg && paths.nr && chart_write_all(svg, &rows, title, d))
 		rc = -1;
 	if (append_step_summary(&md, d))
 		rc = -1;

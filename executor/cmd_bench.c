@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "common/clock.h"
 #include "common/diag.h"
 #include "common/fileio.h"
 #include "common/jsonw.h"
@@ -34,6 +35,8 @@
 #include "executor/load/budget.h"
 #include "executor/load/raw_result.h"
 #include "executor/load/summary.h"
+#include "executor/load/sweep.h"
+#include "executor/results/sweep_curve.h"
 
 static const char *const backends[] = { "vllm", "sglang", "openai", "lmdeploy", "scalellm",
 					"openai-chat", NULL };
@@ -57,6 +60,9 @@ struct bench_args {
 	struct buf url;                /* owned: what cfg->base_url borrows */
 	double *percentiles;           /* owned: what cfg->percentiles borrows when given */
 	double max_failed_pct;         /* the failure gate: exit 1 above this % failed */
+	const char *ramp_strategy;     /* NULL: no ramp */
+	double ramp_start_rps, ramp_end_rps; /* NAN: not given */
+	struct sweep_opts sweep;       /* points 0: no sweep */
 };
 
 static void args_init(struct bench_args *a)
@@ -67,6 +73,8 @@ static void args_init(struct bench_args *a)
 	a->num_warmups = -1;
 	a->max_failed_pct = 5; /* upstream's client (benchmark_serving.py at 843c6254f) */
 	a->result_dir = ".";
+	a->ramp_start_rps = a->ramp_end_rps = NAN;
+	a->sweep.oversat_min_s = 10;
 	buf_init(&a->url);
 }
 
@@ -120,6 +128,20 @@ static int parse_options(struct bench_config *cfg, struct bench_args *a, int arg
 		  "most (unlimited)", 1, NULL, NULL },
 		ROW("request-rate", OPT_DOUBLE, &cfg->request_rate, "R", "requests/s, or inf (inf)"),
 		ROW("burstiness", OPT_DOUBLE, &cfg->burstiness, "B", "gamma shape of the gaps (1.0)"),
+		{ "ramp-up-strategy", OPT_STR, 0, &a->ramp_strategy, "S", "the rate rises from "
+		  "--ramp-up-start-rps to --ramp-up-end-rps over the requests, linear or "
+		  "exponential (not with --request-rate)", 0, ramp_strategy_names, NULL },
+		ROW("ramp-up-start-rps", OPT_DOUBLE, &a->ramp_start_rps, "R",
+		    "the first request's rate (> 0)"),
+		ROW("ramp-up-end-rps", OPT_DOUBLE, &a->ramp_end_rps, "R",
+		    "the last request's rate (>= start)"),
+		{ "sweep", OPT_INT, 0, &a->sweep.points, "N", "ours: a rate sweep of N >= 2 points: "
+		  "synchronous, throughput, then N - 2 rates between (one result each)", 2, NULL,
+		  NULL },
+		ROW("sweep-max-seconds", OPT_DOUBLE, &a->sweep.max_seconds, "S",
+		    "ours: a sweep point's load at most S seconds (no limit)"),
+		ROW("sweep-oversat-min-seconds", OPT_DOUBLE, &a->sweep.oversat_min_s, "S",
+		    "ours: over-saturation is judged after S seconds of a paced point (10)"),
 		{ "seed", OPT_INT, 0, &a->seed, "N", "random seed (0)", LONG_MIN, NULL, NULL },
 		{ "ignore-eos", OPT_FLAG, 0, NULL, NULL, "send ignore_eos (default on)", 0, NULL,
 		  "no-ignore-eos" },
@@ -230,6 +252,38 @@ static int parse_goodput(struct bench_config *cfg, const struct bench_args *a, s
 	return rc;
 }
 
+/* vLLM's rules (serve.py main_async): a strategy needs both rates and no --request-rate;
+ * ours also wants start > 0 for linear (vLLM's first request would fail its rate assert) */
+static int set_ramp(struct bench_config *cfg, const struct bench_args *a, struct diags *d)
+{
+	bool rates = !isnan(a->ramp_start_rps) || !isnan(a->ramp_end_rps);
+	if (!a->ramp_strategy)
+		return rates ? diags_usagef(d, "--ramp-up-start-rps and --ramp-up-end-rps need "
+					    "--ramp-up-strategy") : 0;
+	if (isnan(a->ramp_start_rps) || isnan(a->ramp_end_rps))
+		return diags_usagef(d, "--ramp-up-strategy needs both --ramp-up-start-rps and "
+				    "--ramp-up-end-rps");
+	if (isfinite(cfg->request_rate))
+		return diags_usagef(d, "--ramp-up-strategy sets the rate: remove --request-rate");
+	cfg->ramp.strategy = strcmp(a->ramp_strategy, "linear") ? RAMP_EXPONENTIAL : RAMP_LINEAR;
+	cfg->ramp.start_rps = a->ramp_start_rps;
+	cfg->ramp.end_rps = a->ramp_end_rps;
+	cfg->request_rate = a->ramp_end_rps; /* paced (config.h) */
+	return 0;
+}
+
+static int check_sweep(const struct bench_config *cfg, const struct bench_args *a,
+		       struct diags *d)
+{
+	if (!a->sweep.points)
+		return a->sweep.max_seconds > 0 ? diags_usagef(d, "--sweep-max-seconds needs "
+							      "--sweep") : 0;
+	if (isfinite(cfg->request_rate) || a->ramp_strategy)
+		return diags_usagef(d, "--sweep sets the rates: remove --request-rate and "
+				    "--ramp-up-strategy");
+	return 0;
+}
+
 static int check_metadata(const struct bench_args *a, struct diags *d)
 {
 	int rc = 0;
@@ -276,6 +330,8 @@ static int finish_config(struct bench_config *cfg, struct bench_args *a, struct 
 	if (a->result_schema)
 		bench_config_set_schema(cfg, !strcmp(a->result_schema, "v2") ? RESULT_SCHEMA_V2
 									     : RESULT_SCHEMA_V1);
+	if (check_sweep(cfg, a, d) || set_ramp(cfg, a, d))
+		return -1;
 	int rc = bench_config_check(cfg, d);
 	if (check_metadata(a, d))
 		rc = -1;
@@ -285,7 +341,8 @@ static int finish_config(struct bench_config *cfg, struct bench_args *a, struct 
 	return rc;
 }
 
-/* {backend}-{rate}qps[-concurrency{N}]-{model's last path part}-{date}.json */
+/* {backend}-{rate}qps[-concurrency{N}]-{model's last path part}-{date}.json; with a ramp
+ * {backend}-ramp-up-{strategy}-{start}qps-{end}qps[...] as vLLM names it */
 static void default_filename(struct buf *out, const struct bench_config *cfg, double date)
 {
 	char rate[32], stamp[32];
@@ -295,7 +352,15 @@ static void default_filename(struct buf *out, const struct bench_config *cfg, do
 		strcpy(rate, "inf");
 	result_date(stamp, sizeof(stamp), date);
 	const char *slash = strrchr(cfg->model_id, '/');
-	buf_addf(out, "%s-%sqps", cfg->backend, rate);
+	if (cfg->ramp.strategy != RAMP_NONE) {
+		char start[32], end[32];
+		fmt_double_py(start, cfg->ramp.start_rps);
+		fmt_double_py(end, cfg->ramp.end_rps);
+		buf_addf(out, "%s-ramp-up-%s-%sqps-%sqps", cfg->backend,
+			 ramp_strategy_names[cfg->ramp.strategy - 1], start, end);
+	} else {
+		buf_addf(out, "%s-%sqps", cfg->backend, rate);
+	}
 	if (cfg->max_concurrency)
 		buf_addf(out, "-concurrency%ld", cfg->max_concurrency);
 	buf_addf(out, "-%s-%s.json", slash ? slash + 1 : cfg->model_id, stamp);
@@ -328,6 +393,25 @@ static int save_result(const struct bench_config *cfg, const struct bench_args *
 	return rc;
 }
 
+/* A sweep's file names: {stem}-{NN}-{strategy}[-{rate}qps].json per point and
+ * {stem}-sweep.json, stem being --result-filename less ".json", else
+ * {backend}-{model's last path part}-{date}. */
+static void sweep_stem(struct buf *out, const struct bench_config *cfg,
+		       const struct bench_args *a, double date)
+{
+	if (a->result_filename) {
+		size_t n = strlen(a->result_filename);
+		if (n > 5 && !strcmp(a->result_filename + n - 5, ".json"))
+			n -= 5;
+		buf_add(out, a->result_filename, n);
+		return;
+	}
+	char stamp[32];
+	result_date(stamp, sizeof(stamp), date);
+	const char *slash = strrchr(cfg->model_id, '/');
+	buf_addf(out, "%s-%s-%s", cfg->backend, slash ? slash + 1 : cfg->model_id, stamp);
+}
+
 static int print_stdout(const struct buf *b, struct diags *d)
 {
 	if (fwrite(b->s, 1, b->len, stdout) != b->len || fflush(stdout) || ferror(stdout))
@@ -348,6 +432,91 @@ static int failure_gate(const struct bench_args *a, const struct bench_result *r
 	return diags_errorf(d, NULL, 0, 0, NULL, "request failure rate %.1f%% exceeds %g%% "
 			    "(%ld/%zu completed; --max-failed-pct)", failed_pct, a->max_failed_pct,
 			    res->completed, res->nr);
+}
+
+struct sweep_out {
+	const struct bench_args *a;
+	struct buf stem;
+	long points;
+	bool failed;               /* a point failed the gate or completed nothing */
+};
+
+/* One finished sweep point: its summary on stdout, its raw result, the failure gate over
+ * the requests that ended on their own (the ones the sweep cut are interrupted). */
+static int sweep_point_done(struct sweep_point *p, const struct bench_config *cfg,
+			    const struct bench_result *res, void *data, struct diags *d)
+{
+	struct sweep_out *so = data;
+	struct buf out = BUF_INIT;
+	char rate[32] = "";
+	if (isfinite(p->rate))
+		snprintf(rate, sizeof(rate), "-%.2fqps", p->rate);
+	buf_addf(&out, "---- sweep point %zu/%ld: %s%s%s ----\n", p->index, so->points,
+		 sweep_kind_names[p->kind], rate,
+		 p->over_saturated ? " (stopped: over-saturated)" :
+		 p->time_limited ? " (stopped: time limit)" : "");
+	bench_summary(&out, cfg, res);
+	int rc = print_stdout(&out, d);
+	buf_release(&out);
+	if (so->a->save_result) {
+		struct buf json = BUF_INIT, name = BUF_INIT, path = BUF_INIT;
+		bench_result_write_json(&json, cfg, res);
+		buf_addf(&name, "%s-%02zu-%s%s.json", so->stem.s, p->index,
+			 sweep_kind_names[p->kind], rate);
+		buf_addf(&path, "%s/%s", so->a->result_dir, name.s);
+		if (!rc)
+			rc = file_write_atomic(path.s, json.s, json.len, d);
+		p->result_file = buf_take(&name, NULL);
+		buf_release(&json);
+		buf_release(&path);
+	}
+	/* the gate counts the requests that ended on their own: the sweep's cut is not theirs */
+	long interrupted = p->over_saturated || p->time_limited ?
+			   res->fail_counts[FAIL_INTERRUPTED] : 0;
+	double ended = (double)res->nr - (double)interrupted;
+	double failed_pct = ended > 0 ? 100.0 * (ended - (double)res->completed) / ended : 0;
+	if (!res->completed || failed_pct > so->a->max_failed_pct)
+		so->failed = true;
+	return rc;
+}
+
+/* --sweep N: the points (sweep.h), each written as it ends, then the summary and its
+ * latency-throughput table (the one `aggregate` prints from the summary). */
+static int run_sweep(const struct bench_config *cfg, const struct bench_args *a,
+		     struct diags *d)
+{
+	if (load_budget_check(cfg, d))
+		return EXIT_FAIL;
+	struct sweep_out so = { .a = a, .stem = BUF_INIT, .points = a->sweep.points };
+	sweep_stem(&so.stem, cfg, a, clock_wall_s());
+	int rc = a->save_result ? mkdir_p(a->result_dir, d) : 0;
+	struct sweep sw;
+	memset(&sw, 0, sizeof(sw));
+	if (!rc)
+		rc = sweep_run(&sw, cfg, &a->sweep, sweep_point_done, &so, d);
+	if (sw.nr) {
+		struct buf json = BUF_INIT, table = BUF_INIT;
+		sweep_summary_json(&json, &sw, cfg, &a->sweep);
+		if (sweep_curve_markdown_json(&table, json.s, json.len, "sweep", d) ||
+		    print_stdout(&table, d))
+			rc = -1;
+		if (a->save_result) {
+			struct buf path = BUF_INIT;
+			buf_addf(&path, "%s/%s-sweep.json", a->result_dir, so.stem.s);
+			if (file_write_atomic(path.s, json.s, json.len, d))
+				rc = -1;
+			buf_release(&path);
+		}
+		buf_release(&json);
+		buf_release(&table);
+	}
+	if (!rc && so.failed)
+		rc = diags_errorf(d, NULL, 0, 0, NULL, "a sweep point completed nothing or more "
+				  "than %g%% of its requests failed (--max-failed-pct)",
+				  a->max_failed_pct);
+	sweep_release(&sw);
+	buf_release(&so.stem);
+	return rc < 0 ? EXIT_FAIL : EXIT_OK;
 }
 
 static int run_bench(const struct bench_config *cfg, const struct bench_args *a,
@@ -397,7 +566,7 @@ int cmd_bench(int argc, char **argv, volatile sig_atomic_t *stop, struct diags *
 	if (rc == 1)
 		status = print_stdout(&help, d) ? EXIT_FAIL : EXIT_OK;
 	else if (rc == 0 && !finish_config(&cfg, &a, d))
-		status = run_bench(&cfg, &a, d);
+		status = a.sweep.points ? run_sweep(&cfg, &a, d) : run_bench(&cfg, &a, d);
 	args_release(&a);
 	buf_release(&help);
 	return status;

@@ -83,6 +83,11 @@ int bench_config_check(const struct bench_config *cfg, struct diags *d)
 		rc = diags_usagef(d, "--random-range-ratio: must be in [0, 1]");
 	if (!(cfg->request_rate > 0))
 		rc = diags_usagef(d, "--request-rate: must be > 0 (or inf)");
+	if (cfg->ramp.strategy != RAMP_NONE &&
+	    (!(cfg->ramp.start_rps > 0) || !(cfg->ramp.end_rps >= cfg->ramp.start_rps) ||
+	     isinf(cfg->ramp.end_rps)))
+		rc = diags_usagef(d, "--ramp-up-start-rps, --ramp-up-end-rps: expected 0 < start <= "
+				  "end, found %g and %g", cfg->ramp.start_rps, cfg->ramp.end_rps);
 	if (!(cfg->burstiness > 0) || isinf(cfg->burstiness))
 		rc = diags_usagef(d, "--burstiness: must be > 0");
 	if (!(cfg->request_timeout_s > 0))

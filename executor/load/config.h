@@ -19,9 +19,11 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "executor/load/api.h"
 #include "executor/load/dataset.h"
+#include "executor/load/ramp.h"
 
 struct buf;
 struct diags;
@@ -36,6 +38,13 @@ extern const char *const metric_names[METRIC_NR];
  * after duration, input_lens and output_lens with or without --save-detailed, and the
  * default percentiles 90,99,99.9. `bench --result-schema v2`; `run` for v2 entries. */
 enum result_schema { RESULT_SCHEMA_V1, RESULT_SCHEMA_V2 };
+
+/* What a watch (bench_config.watch) sees of the timed load; times are CLOCK_MONOTONIC. */
+struct load_watch {
+	int64_t now_ns, start_ns;
+	int64_t next_issue_ns;     /* when the next request is due (rated loads) */
+	size_t nr, issued, done, inflight;
+};
 
 struct bench_config {
 	const char *backend;       /* vllm, sglang, openai, lmdeploy, scalellm, openai-chat */
@@ -52,6 +61,9 @@ struct bench_config {
 	long best_of;
 	double request_rate;       /* INFINITY: as fast as slots free */
 	double burstiness;
+	/* --ramp-up-*: with a strategy, request_rate is end_rps (the load paces by request_rate
+	 * being finite) and the gaps are ramp_draw's; the raw result says "inf" as vLLM's */
+	struct ramp ramp;
 	bool ignore_eos;
 	double request_timeout_s;  /* ours: per-request limit, default 6 hours */
 	bool metrics[METRIC_NR];   /* --percentile-metrics */
@@ -78,6 +90,11 @@ struct bench_config {
 	/* the program's stop flag (set by SIGINT/SIGTERM): the load ends at its next turn and
 	 * the requests in flight count as interrupted; NULL: never stopped */
 	volatile sig_atomic_t *stop;
+	/* ours, for a driver above one load (sweep.h): asked once per loop turn of the timed
+	 * load; true ends it as the stop flag does (requests never issued keep send_ns 0).
+	 * NULL: none */
+	bool (*watch)(const struct load_watch *w, void *data);
+	void *watch_data;
 };
 
 /* The defaults of executor-spec 4.2, and $OPENAI_API_KEY as the bearer when set. */

@@ -22,6 +22,7 @@
 #include "executor/load/http.h"
 #include "executor/load/prepare.h"
 #include "executor/load/progress.h"
+#include "executor/load/ramp.h"
 #include "executor/load/sse.h"
 
 #define READ_BUF (256u << 10)
@@ -516,11 +517,21 @@ static void noop_timer(struct evloop *ev, void *data)
 	(void)data;
 }
 
+/* The config's watch (config.h) on the timed load: true to end it now. */
+static bool watch_stops(const struct load *L, int64_t now)
+{
+	if (!L->cfg->watch || L->warming)
+		return false;
+	struct load_watch w = { now, L->start_ns, L->next_issue_ns, L->res->nr, L->issued,
+				L->done, L->inflight };
+	return L->cfg->watch(&w, L->cfg->watch_data);
+}
+
 static void before_sleep(struct evloop *ev, void *data)
 {
 	struct load *L = data;
 	int64_t now = clock_mono_ns();
-	if ((L->cfg->stop && *L->cfg->stop) || L->fds_ran_out) {
+	if ((L->cfg->stop && *L->cfg->stop) || L->fds_ran_out || watch_stops(L, now)) {
 		interrupt_all(L);
 		evloop_stop(ev);
 		return;
@@ -603,7 +614,11 @@ static int load_setup(struct load *L, const struct url_parts *url, struct diags 
 	L->timeout_ns = (int64_t)(cfg->request_timeout_s * 1e9);
 	if (isfinite(cfg->request_rate)) {
 		L->gaps_ns = xcalloc(n ? n : 1, sizeof(int64_t));
-		arrivals_draw(L->gaps_ns, n, cfg->request_rate, cfg->burstiness, cfg->ds.seed);
+		if (cfg->ramp.strategy != RAMP_NONE)
+			ramp_draw(L->gaps_ns, n, &cfg->ramp, cfg->burstiness, cfg->ds.seed);
+		else
+			arrivals_draw(L->gaps_ns, n, cfg->request_rate, cfg->burstiness,
+				      cfg->ds.seed);
 	}
 	return 0;
 }

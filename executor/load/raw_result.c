@@ -134,7 +134,7 @@ static void put_head(struct rkeys *k, const struct bench_config *cfg,
 		free(key);
 		free(value);
 	}
-	if (isfinite(cfg->request_rate))
+	if (isfinite(cfg->request_rate) && cfg->ramp.strategy == RAMP_NONE)
 		put_double(k, "request_rate", cfg->request_rate);
 	else
 		put_str(k, "request_rate", "inf");
@@ -143,6 +143,11 @@ static void put_head(struct rkeys *k, const struct bench_config *cfg,
 		put_int(k, "max_concurrency", cfg->max_concurrency);
 	else
 		buf_adds(rkeys_set(k, "max_concurrency"), "null");
+	if (cfg->ramp.strategy != RAMP_NONE) { /* vLLM's keys, after max_concurrency */
+		put_str(k, "ramp_up_strategy", ramp_strategy_names[cfg->ramp.strategy - 1]);
+		put_double(k, "ramp_up_start_rps", cfg->ramp.start_rps);
+		put_double(k, "ramp_up_end_rps", cfg->ramp.end_rps);
+	}
 }
 
 /* When the timed load began and ended, by the wall clock (the first request is sent after

@@ -5,6 +5,8 @@
 
 #include <math.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +19,7 @@
 #include "executor/results/aggregate.h"
 #include "executor/core/entry.h"
 #include "executor/results/results_util.h"
+#include "executor/results/sweep_curve.h"
 
 #define W 960.0
 #define H 600.0
@@ -162,7 +165,8 @@ static size_t collect_series(struct series **out, const struct result_row *const
  * infinity (a value near DBL_MAX) from drawing ticks until memory runs out. */
 #define MAX_TICKS 64
 
-static void axes(struct buf *out, double xtop, double xstep, double ytop, double ystep)
+static void axes(struct buf *out, double xtop, double xstep, double ytop, double ystep,
+		 const char *xlabel, const char *ylabel)
 {
 	buf_adds(out, "<g font-size=\"12\" fill=\"#444\">\n");
 	int ticks = 0;
@@ -188,11 +192,10 @@ static void axes(struct buf *out, double xtop, double xstep, double ytop, double
 	buf_addf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" "
 		 "stroke=\"#888\"/>\n", PLOT_L, PLOT_T, PLOT_R - PLOT_L, PLOT_B - PLOT_T);
 	buf_addf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"14\" text-anchor=\"middle\" "
-		 "fill=\"#222\">Interactivity (tok/s/user, median)</text>\n",
-		 (PLOT_L + PLOT_R) / 2, PLOT_B + 48);
+		 "fill=\"#222\">%s</text>\n", (PLOT_L + PLOT_R) / 2, PLOT_B + 48, xlabel);
 	buf_addf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"14\" text-anchor=\"middle\" "
-		 "fill=\"#222\" transform=\"rotate(-90 %.1f %.1f)\">Throughput per GPU "
-		 "(tok/s/GPU)</text>\n", 24.0, (PLOT_T + PLOT_B) / 2, 24.0, (PLOT_T + PLOT_B) / 2);
+		 "fill=\"#222\" transform=\"rotate(-90 %.1f %.1f)\">%s</text>\n", 24.0,
+		 (PLOT_T + PLOT_B) / 2, 24.0, (PLOT_T + PLOT_B) / 2, ylabel);
 }
 
 static void series_label(struct buf *out, const struct series *s)
@@ -249,7 +252,8 @@ void chart_render(struct buf *out, const struct result_row *const *rows, size_t 
 		buf_addf(out, "<text x=\"%.1f\" y=\"52\" font-size=\"13\" fill=\"#666\">ISL %lld, "
 			 "OSL %lld; labels are concurrency; up and to the right is better</text>\n",
 			 PLOT_L, rows[0]->isl, rows[0]->osl);
-	axes(out, xtop, xstep, ytop, ystep);
+	axes(out, xtop, xstep, ytop, ystep, "Interactivity (tok/s/user, median)",
+	     "Throughput per GPU (tok/s/GPU)");
 
 	for (size_t k = 0; k < ns; k++) {
 		const char *color = palette[k % PALETTE_NR];
@@ -352,4 +356,122 @@ int chart_write_all(const char *dir, const struct result_rows *rows, const char 
 	free(done);
 	free(group);
 	return rc;
+}
+
+/* ---- the latency-throughput curve of a rate sweep ---- */
+
+static int curve_cmp(const void *pa, const void *pb)
+{
+	const struct curve_point *a = *(const struct curve_point *const *)pa;
+	const struct curve_point *b = *(const struct curve_point *const *)pb;
+	if (a->throughput != b->throughput)
+		return a->throughput < b->throughput ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
+static void curve_label(struct buf *out, const struct curve_point *p)
+{
+	if (!strcmp(p->strategy, "synchronous"))
+		buf_adds(out, "sync");
+	else if (!strcmp(p->strategy, "throughput"))
+		buf_adds(out, "max");
+	else if (isfinite(p->rate))
+		buf_addf(out, "%.2f/s", p->rate);
+	else
+		xml_text(out, p->strategy);
+	if (p->stopped)
+		buf_adds(out, " (stopped)");
+}
+
+void chart_render_sweep(struct buf *out, const struct sweep_curve *c, const char *title)
+{
+	/* the three latencies, each a series over the points in throughput order */
+	const struct curve_point **pts = xcalloc(c->nr + 1, sizeof(*pts));
+	size_t n = 0;
+	for (size_t i = 0; i < c->nr; i++)
+		if (isfinite(c->v[i].throughput))
+			pts[n++] = &c->v[i];
+	qsort(pts, n, sizeof(*pts), curve_cmp);
+	const size_t offs[] = { offsetof(struct curve_point, ttft_mean),
+				offsetof(struct curve_point, ttft_pct),
+				offsetof(struct curve_point, e2el_mean) };
+	char names[3][48];
+	snprintf(names[0], sizeof(names[0]), "TTFT, mean");
+	snprintf(names[1], sizeof(names[1]), "TTFT, %s", c->pct_name);
+	snprintf(names[2], sizeof(names[2]), "E2E latency, mean");
+	double xmax = 0, ymax = 0;
+	for (size_t i = 0; i < n; i++) {
+		xmax = fmax(xmax, pts[i]->throughput);
+		for (size_t k = 0; k < 3; k++) {
+			double v = *(const double *)((const char *)pts[i] + offs[k]);
+			if (isfinite(v))
+				ymax = fmax(ymax, v);
+		}
+	}
+	double xtop, ytop;
+	double xstep = chart_nice_step(xmax, 8, &xtop), ystep = chart_nice_step(ymax, 6, &ytop);
+	buf_addf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
+		 "viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\">\n", W, H, W, H);
+	buf_addf(out, "<rect width=\"%.0f\" height=\"%.0f\" fill=\"#ffffff\"/>\n", W, H);
+	buf_addf(out, "<text x=\"%.1f\" y=\"32\" font-size=\"18\" font-weight=\"bold\" "
+		 "fill=\"#222\">", PLOT_L);
+	if (title && *title) {
+		xml_text(out, title);
+		buf_adds(out, ": ");
+	}
+	xml_text(out, c->model ? c->model : c->source);
+	buf_adds(out, " - latency vs throughput (rate sweep)</text>\n");
+	buf_addf(out, "<text x=\"%.1f\" y=\"52\" font-size=\"13\" fill=\"#666\">%zu points: "
+		 "synchronous, max throughput, constant rates between; labels are the requested "
+		 "rate</text>\n", PLOT_L, c->nr);
+	axes(out, xtop, xstep, ytop, ystep, "Request throughput (req/s, achieved)",
+	     "Latency (ms)");
+	for (size_t k = 0; k < 3; k++) {
+		const char *color = palette[k];
+		buf_addf(out, "<g>\n<title>%s</title>\n<polyline fill=\"none\" stroke=\"%s\" "
+			 "stroke-width=\"2.5\"%s points=\"", names[k], color,
+			 k == 1 ? " stroke-dasharray=\"6 3\"" : "");
+		bool first = true;
+		for (size_t i = 0; i < n; i++) {
+			double v = *(const double *)((const char *)pts[i] + offs[k]);
+			if (!isfinite(v))
+				continue;
+			buf_addf(out, "%s%.1f,%.1f", first ? "" : " ",
+				 PLOT_L + pts[i]->throughput / xtop * (PLOT_R - PLOT_L),
+				 PLOT_B - v / ytop * (PLOT_B - PLOT_T));
+			first = false;
+		}
+		buf_adds(out, "\"/>\n");
+		for (size_t i = 0; i < n; i++) {
+			double v = *(const double *)((const char *)pts[i] + offs[k]);
+			if (!isfinite(v))
+				continue;
+			double x = PLOT_L + pts[i]->throughput / xtop * (PLOT_R - PLOT_L);
+			double y = PLOT_B - v / ytop * (PLOT_B - PLOT_T);
+			buf_addf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\" "
+				 "stroke=\"#fff\" stroke-width=\"1\"><title>%.2f req/s: %.2f ms"
+				 "</title></circle>\n", x, y, color, pts[i]->throughput, v);
+			if (k != 2)
+				continue; /* one label per point, on the top line */
+			buf_addf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" fill=\"#222\" "
+				 "stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\">", x + 6,
+				 y - 7);
+			curve_label(out, pts[i]);
+			buf_adds(out, "</text>\n");
+		}
+		buf_adds(out, "</g>\n");
+	}
+	double lx = PLOT_R + 30, ly = PLOT_T + 6;
+	buf_addf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"13\" font-weight=\"bold\" "
+		 "fill=\"#222\">Latency</text>\n", lx, ly);
+	for (size_t k = 0; k < 3; k++) {
+		double y = ly + 24 + 22 * (double)k;
+		buf_addf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+			 "stroke-width=\"2.5\"%s/>\n", lx, y, lx + 28, y, palette[k],
+			 k == 1 ? " stroke-dasharray=\"6 3\"" : "");
+		buf_addf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"13\" fill=\"#222\" "
+			 "dominant-baseline=\"middle\">%s</text>\n", lx + 36, y, names[k]);
+	}
+	buf_adds(out, "</svg>\n");
+	free(pts);
 }

@@ -17,6 +17,7 @@ struct buf;
 struct diags;
 struct result_row;
 struct result_rows;
+struct sweep_curve;
 
 /* Ticks for [0, max]: a "nice" step (1, 2, 2.5 or 5 x 10^k) giving about `want` intervals;
  * *top is the first tick >= max. Returns the step. */
@@ -28,5 +29,10 @@ void chart_render(struct buf *out, const struct result_row *const *rows, size_t 
  * rows; '/' and control characters in the prefix become '_'. 0 or -1 with diags. */
 int chart_write_all(const char *dir, const struct result_rows *rows, const char *title_prefix,
 		    struct diags *d);
+
+/* The latency-throughput curve of a rate sweep (sweep_curve.h): x = achieved request
+ * throughput, y = mean TTFT, the upper TTFT percentile and mean E2EL in ms, points in
+ * throughput order labelled sync, max or the requested rate. title may be NULL. */
+void chart_render_sweep(struct buf *out, const struct sweep_curve *c, const char *title);
 
 #endif
