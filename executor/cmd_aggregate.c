@@ -15,6 +15,7 @@
 #include "executor/results/aggregate.h"
 #include "executor/results/chart.h"
 #include "executor/results/eval_rows.h"
+#include "executor/results/html.h"
 #include "executor/results/results_read.h"
 #include "executor/results/set_read.h"
 
@@ -47,7 +48,7 @@ static int append_step_summary(const struct buf *md, struct diags *d)
 int cmd_aggregate(int argc, char **argv, struct buf *out, struct diags *d)
 {
 	const char *json = NULL, *markdown = NULL, *svg = NULL, *csv = NULL, *title = NULL;
-	const char *eval_json = NULL, *eval_csv = NULL;
+	const char *eval_json = NULL, *eval_csv = NULL, *html = NULL;
 	const struct opt rows_opt[] = {
 		{ "json", OPT_STR, 0, &json, "OUT", "the results as one JSON array ('-': stdout)", 0,
 		  NULL, NULL },
@@ -63,6 +64,8 @@ int cmd_aggregate(int argc, char **argv, struct buf *out, struct diags *d)
 		  "(upstream's agg_eval shape; '-': stdout)", 0, NULL, NULL },
 		{ "eval-csv", OPT_STR, 0, &eval_csv, "OUT", "the eval rows as CSV ('-': stdout)", 0,
 		  NULL, NULL },
+		{ "html", OPT_STR, 0, &html, "DIR", "a static report, DIR/index.html: charts, "
+		  "tables, evals, per-request timelines, server-metric curves", 0, NULL, NULL },
 	};
 	const struct opt_cmd cmd = {
 		"executor aggregate PATH... [options]",
@@ -80,6 +83,7 @@ int cmd_aggregate(int argc, char **argv, struct buf *out, struct diags *d)
 	struct result_rows rows = { 0 };
 	struct file_sets eval_sets = { 0 };
 	struct eval_rows evals = { 0 };
+	struct file_sets runs = { 0 };
 	struct buf md = BUF_INIT, text = BUF_INIT;
 	int rc = opt_parse_or_help(&cmd, argc, argv, &paths, out, d);
 	if (rc) {
@@ -90,7 +94,7 @@ int cmd_aggregate(int argc, char **argv, struct buf *out, struct diags *d)
 		rc = diags_usagef(d, "expected at least one PATH (directory, JSON file or artifact)");
 		goto done;
 	}
-	if (!json && !markdown && !svg && !csv && !eval_json && !eval_csv)
+	if (!json && !markdown && !svg && !csv && !eval_json && !eval_csv && !html)
 		markdown = "-";
 	int to_stdout = (json && !strcmp(json, "-")) + (markdown && !strcmp(markdown, "-")) +
 			(csv && !strcmp(csv, "-")) + (eval_json && !strcmp(eval_json, "-")) +
@@ -145,6 +149,12 @@ int cmd_aggregate(int argc, char **argv, struct buf *out, struct diags *d)
 		if (emit(out, eval_csv, &text, false, d))
 			rc = -1;
 	}
+	if (html) {
+		struct html_input in = { title, &rows, &evals, &runs };
+		if (file_sets_read(&runs, paths.v, paths.nr, html_want, d) ||
+		    html_report_write(html, &in, d))
+			rc = -1;
+	}
 	if (svg && chart_write_all(svg, &rows, title, d))
 		rc = -1;
 	if (append_step_summary(&md, d))
@@ -155,6 +165,7 @@ done:
 	result_set_release(&set);
 	eval_rows_release(&evals);
 	file_sets_release(&eval_sets);
+	file_sets_release(&runs);
 	buf_release(&md);
 	buf_release(&text);
 	return rc ? -1 : 0;

@@ -569,3 +569,17 @@ void eval_rows_release(struct eval_rows *rows)
 	free(rows->v);
 	memset(rows, 0, sizeof(*rows));
 }
+
+size_t eval_rows_columns(const char **headers, bool multinode)
+{
+	const enum ecol *cols = multinode ? multi_ecols : single_ecols;
+	size_t nc = multinode ? MULTI_ECOLS_NR : SINGLE_ECOLS_NR;
+	for (size_t i = 0; i < nc; i++)
+		headers[i] = ecol_headers[cols[i]];
+	return nc;
+}
+
+bool eval_rows_cell(struct buf *out, const struct eval_row *r, size_t i)
+{
+	return ecell(out, r, (r->multinode ? multi_ecols : single_ecols)[i], false);
+}

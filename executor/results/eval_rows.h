@@ -65,5 +65,10 @@ void eval_rows_json(struct buf *out, const struct eval_rows *rows);
  * fractions (%.4f, trailing zeros dropped), not percentages. */
 void eval_rows_csv(struct buf *out, const struct eval_rows *rows);
 void eval_rows_release(struct eval_rows *rows);
+/* The markdown's columns of one kind (at most EVAL_COLUMNS_MAX) and the text of a row's
+ * column i; false: missing. For the HTML report. */
+#define EVAL_COLUMNS_MAX 32
+size_t eval_rows_columns(const char **headers, bool multinode);
+bool eval_rows_cell(struct buf *out, const struct eval_row *r, size_t i);
 
 #endif
