@@ -45,7 +45,7 @@ check "the title escaped" grep -q '<h1>Nightly &lt;run&gt; &amp; &quot;x&quot;</
 check "a model name escaped" grep -q 'deepseek-ai/DeepSeek-R1 &lt;b&gt;&amp;&quot;x&quot;' "$page"
 
 flags=(--headless --no-sandbox --disable-gpu --hide-scrollbars --no-first-run
-	--user-data-dir="$tmp/profile" --window-size=1280,4200)
+	--user-data-dir="$tmp/profile" "--window-size=1280,4200")
 timeout 30 "$browser" "${flags[@]}" --dump-dom "file://$page" >"$tmp/dom.html" 2>"$tmp/chromium.err"
 check "chromium --dump-dom: exit 0" test $? = 0
 check "the DOM has 5 SVGs" test "$(grep -o '<svg' "$tmp/dom.html" | wc -l)" = 5
