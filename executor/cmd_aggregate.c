@@ -14,9 +14,12 @@
 #include "common/vec.h"
 #include "executor/results/aggregate.h"
 #include "executor/results/chart.h"
+#include "executor/results/eval_rows.h"
+#include "executor/results/html.h"
 #include "executor/results/results_read.h"
 #include "executor/results/sweep_curve.h"
 #include "common/jtree.h"
+#include "executor/results/set_read.h"
 
 /* "-" is stdout (out), anything else a file. */
 static int emit(struct buf *out, const char *dest, const struct buf *text, bool newline,
@@ -28,6 +31,11 @@ static int emit(struct buf *out, const char *dest, const struct buf *text, bool 
 	if (newline)
 		buf_addch(out, '\n');
 	return 0;
+}
+
+static bool ends_with_blank_line(const struct buf *b)
+{
+	return b->len >= 2 && b->s[b->len - 1] == '\n' && b->s[b->len - 2] == '\n';
 }
 
 /* GitHub Actions' job summary: appended to, never replaced. */
@@ -86,6 +94,7 @@ int cmd_aggregate(int argc, char **argv, struct buf *out, struct diags *d)
 {
 	const char *json = NULL, *markdown = NULL, *svg = NULL, *csv = NULL, *title = NULL;
 	const char *sweep = NULL;
+	const char *eval_json = NULL, *eval_csv = NULL, *html = NULL;
 	const struct opt rows_opt[] = {
 		{ "json", OPT_STR, 0, &json, "OUT", "the results as one JSON array ('-': stdout)", 0,
 		  NULL, NULL },
@@ -100,19 +109,30 @@ int cmd_aggregate(int argc, char **argv, struct buf *out, struct diags *d)
 		{ "sweep", OPT_STR, 0, &sweep, "FILE", "a sweep summary (bench --sweep): its "
 		  "latency-throughput table in the markdown, its chart in --svg DIR; PATHs optional",
 		  0, NULL, NULL },
+		{ "eval-json", OPT_STR, 0, &eval_json, "OUT", "the eval rows as one JSON array "
+		  "(upstream's agg_eval shape; '-': stdout)", 0, NULL, NULL },
+		{ "eval-csv", OPT_STR, 0, &eval_csv, "OUT", "the eval rows as CSV ('-': stdout)", 0,
+		  NULL, NULL },
+		{ "html", OPT_STR, 0, &html, "DIR", "a static report, DIR/index.html: charts, "
+		  "tables, evals, per-request timelines, server-metric curves", 0, NULL, NULL },
 	};
 	const struct opt_cmd cmd = {
 		"executor aggregate PATH... [options]",
 		"Collect processed results from directories (searched recursively for agg_*.json\n"
 		"and bmk_*.tar.gz), JSON files and artifacts (their agg_*.json members), and write\n"
 		"tables, JSON, CSV and charts. A JSON document is a result when it is an object\n"
-		"with the key is_multinode; one read that is not is a warning.\n"
+		"with the key is_multinode; one read that is not is a warning. Accuracy-eval\n"
+		"results (results*.json with lm_eval_version, beside the run's entry.json) add\n"
+		"an Eval Summary to the markdown.\n"
 		"With $GITHUB_STEP_SUMMARY set, the markdown is also appended to that file.",
 		rows_opt, sizeof(rows_opt) / sizeof(rows_opt[0]), NULL,
 	};
 	struct strvec paths = { 0 };
 	struct result_set set = RESULT_SET_INIT;
 	struct result_rows rows = { 0 };
+	struct file_sets eval_sets = { 0 };
+	struct eval_rows evals = { 0 };
+	struct file_sets runs = { 0 };
 	struct buf md = BUF_INIT, text = BUF_INIT;
 	int rc = opt_parse_or_help(&cmd, argc, argv, &paths, out, d);
 	if (rc) {
@@ -123,12 +143,14 @@ int cmd_aggregate(int argc, char **argv, struct buf *out, struct diags *d)
 		rc = diags_usagef(d, "expected at least one PATH (directory, JSON file or artifact)");
 		goto done;
 	}
-	if (!json && !markdown && !svg && !csv)
+	if (!json && !markdown && !svg && !csv && !eval_json && !eval_csv && !html)
 		markdown = "-";
 	int to_stdout = (json && !strcmp(json, "-")) + (markdown && !strcmp(markdown, "-")) +
-			(csv && !strcmp(csv, "-"));
+			(csv && !strcmp(csv, "-")) + (eval_json && !strcmp(eval_json, "-")) +
+			(eval_csv && !strcmp(eval_csv, "-"));
 	if (to_stdout > 1) {
-		rc = diags_usagef(d, "only one of --json, --markdown and --csv can write to stdout");
+		rc = diags_usagef(d, "only one of --json, --markdown, --csv, --eval-json and "
+				  "--eval-csv can write to stdout");
 		goto done;
 	}
 	rc = paths.nr ? results_read(&set, paths.v, paths.nr, d) : 0;
@@ -137,7 +159,11 @@ int cmd_aggregate(int argc, char **argv, struct buf *out, struct diags *d)
 	rc = aggregate_rows(&rows, &set, d);
 	if (rc)
 		goto done;
-	if (!rows.nr && paths.nr)
+	rc = file_sets_read(&eval_sets, paths.v, paths.nr, eval_rows_want, d);
+	if (rc)
+		goto done;
+	eval_rows_read(&evals, &eval_sets, d);
+	if (!rows.nr && !evals.nr && paths.nr)
 		diags_warnf(d, NULL, 0, 0, NULL, "no results found");
 	if (json) { /* reading order, like the collectors' arrays */
 		aggregate_json(&text, &rows);
@@ -147,6 +173,12 @@ int cmd_aggregate(int argc, char **argv, struct buf *out, struct diags *d)
 	aggregate_sort(&rows);
 	if (rows.nr || paths.nr)
 		aggregate_markdown(&md, &rows);
+	if (evals.nr) {
+		eval_rows_sort(&evals);
+		if (md.len && !ends_with_blank_line(&md))
+			buf_addch(&md, '\n');
+		eval_rows_markdown(&md, &evals);
+	}
 	if (sweep && sweep_outputs(&md, sweep, svg, title, d)) {
 		rc = -1;
 		goto done;
@@ -159,6 +191,24 @@ int cmd_aggregate(int argc, char **argv, struct buf *out, struct diags *d)
 		if (emit(out, csv, &text, false, d))
 			rc = -1;
 	}
+	if (eval_json) { /* sorted, as the markdown */
+		buf_reset(&text);
+		eval_rows_json(&text, &evals);
+		if (emit(out, eval_json, &text, true, d))
+			rc = -1;
+	}
+	if (eval_csv) {
+		buf_reset(&text);
+		eval_rows_csv(&text, &evals);
+		if (emit(out, eval_csv, &text, false, d))
+			rc = -1;
+	}
+	if (html) {
+		struct html_input in = { title, &rows, &evals, &runs };
+		if (file_sets_read(&runs, paths.v, paths.nr, html_want, d) ||
+		    html_report_write(html, &in, d))
+			rc = -1;
+	}
 	if (svg && paths.nr && chart_write_all(svg, &rows, title, d))
 		rc = -1;
 	if (append_step_summary(&md, d))
@@ -167,6 +217,9 @@ done:
 	free(paths.v);
 	result_rows_release(&rows);
 	result_set_release(&set);
+	eval_rows_release(&evals);
+	file_sets_release(&eval_sets);
+	file_sets_release(&runs);
 	buf_release(&md);
 	buf_release(&text);
 	return rc ? -1 : 0;

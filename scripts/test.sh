@@ -26,7 +26,8 @@ status=0
 run_suite "normal build" build "" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWERROR=ON || status=1
 echo "== valgrind memcheck (unit tests and whole-program cases, leaks as errors)"
 bash scripts/valgrind.sh build || status=1
-CC=clang run_suite "sanitizer build (ASan+UBSan, fuzz)" build-asan "-LE perf" \
+# browser: chromium opening the report once is enough (the normal build)
+CC=clang run_suite "sanitizer build (ASan+UBSan, fuzz)" build-asan "-LE perf|browser" \
 	-DCMAKE_BUILD_TYPE=Debug -DSANITIZE=ON -DFUZZ=ON -DWERROR=ON || status=1
 if [ $status -eq 0 ]; then echo "== all tests passed (normal, valgrind and sanitizer builds)"; fi
 exit $status

@@ -505,3 +505,19 @@ void aggregate_csv(struct buf *out, const struct result_rows *rows)
 	for (size_t c = 0; c < C_NR; c++)
 		buf_release(&text[c]);
 }
+
+/* For other renderings of the markdown's tables (the HTML report): the columns of a kind
+ * and a row's cell text, by the markdown's rules. */
+size_t aggregate_columns(const char **headers, bool multinode)
+{
+	const enum col *cols = multinode ? multi_cols : single_cols;
+	size_t nc = multinode ? MULTI_COLS_NR : SINGLE_COLS_NR;
+	for (size_t i = 0; i < nc; i++)
+		headers[i] = cells[cols[i]].header;
+	return nc;
+}
+
+bool aggregate_cell(struct buf *out, const struct result_row *r, size_t i)
+{
+	return cell_text(out, r, (r->multinode ? multi_cols : single_cols)[i], false);
+}

@@ -80,5 +80,10 @@ void aggregate_json(struct buf *out, const struct result_rows *rows);
  * (the markdown's first step without its %g, so large throughputs keep their digits). */
 void aggregate_csv(struct buf *out, const struct result_rows *rows);
 
+/* The markdown's columns of one kind (at most AGGREGATE_COLUMNS_MAX) and the text of a row's
+ * column i by the markdown's rule; false: a missing (null) metric. For the HTML report. */
+#define AGGREGATE_COLUMNS_MAX 32
+size_t aggregate_columns(const char **headers, bool multinode);
+bool aggregate_cell(struct buf *out, const struct result_row *r, size_t i);
 
 #endif

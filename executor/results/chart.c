@@ -318,14 +318,11 @@ static void safe_name(struct buf *out, const char *s)
 		buf_addch(out, (*s == '/' || (unsigned char)*s < 0x20) ? '_' : *s);
 }
 
-int chart_write_all(const char *dir, const struct result_rows *rows, const char *title_prefix,
-		    struct diags *d)
+void chart_each_group(const struct result_rows *rows, const char *title_prefix,
+		      chart_group_fn fn, void *data)
 {
-	if (mkdir_p(dir, d))
-		return -1;
 	bool *done = xcalloc(rows->nr + 1, sizeof(*done));
 	const struct result_row **group = xcalloc(rows->nr + 1, sizeof(*group));
-	int rc = 0;
 	for (size_t i = 0; i < rows->nr; i++) {
 		if (done[i])
 			continue;
@@ -339,23 +336,45 @@ int chart_write_all(const char *dir, const struct result_rows *rows, const char 
 				group[n++] = b;
 			}
 		}
-		struct buf path = BUF_INIT, svg = BUF_INIT;
-		buf_addf(&path, "%s/", dir);
-		safe_name(&path, a->model_prefix);
-		buf_addch(&path, '_');
+		struct buf name = BUF_INIT, svg = BUF_INIT;
+		safe_name(&name, a->model_prefix);
+		buf_addch(&name, '_');
 		char seq[SEQ_LEN_NAME_MAX];
 		seq_len_name(seq, (long)a->isl, (long)a->osl);
-		buf_adds(&path, seq);
-		buf_adds(&path, ".svg");
+		buf_adds(&name, seq);
 		chart_render(&svg, group, n, title_prefix);
-		if (file_write_atomic(path.s, svg.s, svg.len, d))
-			rc = -1;
-		buf_release(&path);
+		fn(name.s, &svg, data);
+		buf_release(&name);
 		buf_release(&svg);
 	}
 	free(done);
 	free(group);
-	return rc;
+}
+
+struct write_ctx {
+	const char *dir;
+	struct diags *d;
+	int rc;
+};
+
+static void write_one(const char *name, const struct buf *svg, void *data)
+{
+	struct write_ctx *w = data;
+	struct buf path = BUF_INIT;
+	buf_addf(&path, "%s/%s.svg", w->dir, name);
+	if (file_write_atomic(path.s, svg->s, svg->len, w->d))
+		w->rc = -1;
+	buf_release(&path);
+}
+
+int chart_write_all(const char *dir, const struct result_rows *rows, const char *title_prefix,
+		    struct diags *d)
+{
+	if (mkdir_p(dir, d))
+		return -1;
+	struct write_ctx w = { dir, d, 0 };
+	chart_each_group(rows, title_prefix, write_one, &w);
+	return w.rc;
 }
 
 /* ---- the latency-throughput curve of a rate sweep ---- */

@@ -25,6 +25,12 @@ double chart_nice_step(double max, int want, double *top);
 /* Appends one chart for the n rows (one model prefix and isl/osl). title_prefix may be NULL. */
 void chart_render(struct buf *out, const struct result_row *const *rows, size_t n,
 		  const char *title_prefix);
+/* Calls fn once per group of rows (model prefix, isl, osl) in the rows' order, with the
+ * group's name ({prefix}_{seq-len name}; '/' and control characters in the prefix become
+ * '_') and its chart. */
+typedef void (*chart_group_fn)(const char *name, const struct buf *svg, void *data);
+void chart_each_group(const struct result_rows *rows, const char *title_prefix,
+		      chart_group_fn fn, void *data);
 /* Writes {prefix}_{seq-len name}.svg into dir (created if missing) for every group of
  * rows; '/' and control characters in the prefix become '_'. 0 or -1 with diags. */
 int chart_write_all(const char *dir, const struct result_rows *rows, const char *title_prefix,
