@@ -14,6 +14,7 @@
 #include "common/vec.h"
 #include "executor/results/aggregate.h"
 #include "executor/results/chart.h"
+#include "executor/results/agentic_table.h"
 #include "executor/results/results_read.h"
 
 /* "-" is stdout (out), anything else a file. */
@@ -88,7 +89,10 @@ int cmd_aggregate(int argc, char **argv, struct buf *out, struct diags *d)
 	rc = aggregate_rows(&rows, &set, d);
 	if (rc)
 		goto done;
-	if (!rows.nr)
+	size_t agentic = 0;
+	for (size_t i = 0; i < set.nr; i++)
+		agentic += agentic_result_doc(set.v[i].root);
+	if (!rows.nr && !agentic)
 		diags_warnf(d, NULL, 0, 0, NULL, "no results found");
 	if (json) { /* reading order, like the collectors' arrays */
 		aggregate_json(&text, &rows);
@@ -97,6 +101,7 @@ int cmd_aggregate(int argc, char **argv, struct buf *out, struct diags *d)
 	}
 	aggregate_sort(&rows);
 	aggregate_markdown(&md, &rows);
+	agentic_table_markdown(&md, &set);
 	if (markdown && emit(out, markdown, &md, false, d))
 		rc = -1;
 	if (csv) {
