@@ -16,6 +16,7 @@
 #include "executor/results/chart.h"
 #include "executor/results/eval_rows.h"
 #include "executor/results/html.h"
+#include "executor/results/agentic_table.h"
 #include "executor/results/results_read.h"
 #include "executor/results/sweep_curve.h"
 #include "common/jtree.h"
@@ -163,7 +164,10 @@ int cmd_aggregate(int argc, char **argv, struct buf *out, struct diags *d)
 	if (rc)
 		goto done;
 	eval_rows_read(&evals, &eval_sets, d);
-	if (!rows.nr && !evals.nr && paths.nr)
+	size_t agentic = 0;
+	for (size_t i = 0; i < set.nr; i++)
+		agentic += agentic_result_doc(set.v[i].root);
+	if (!rows.nr && !evals.nr && !agentic && paths.nr)
 		diags_warnf(d, NULL, 0, 0, NULL, "no results found");
 	if (json) { /* reading order, like the collectors' arrays */
 		aggregate_json(&text, &rows);
@@ -173,6 +177,7 @@ int cmd_aggregate(int argc, char **argv, struct buf *out, struct diags *d)
 	aggregate_sort(&rows);
 	if (rows.nr || paths.nr)
 		aggregate_markdown(&md, &rows);
+	agentic_table_markdown(&md, &set);
 	if (evals.nr) {
 		eval_rows_sort(&evals);
 		if (md.len && !ends_with_blank_line(&md))

@@ -15,6 +15,7 @@
 #include "common/vec.h"
 #include "executor/core/entry.h"
 #include "executor/core/env.h"
+#include "executor/results/agentic_dir.h"
 #include "executor/results/process.h"
 #include "executor/results/results_util.h"
 
@@ -66,9 +67,49 @@ static void result_filename(struct buf *out, const char *raw_path)
 	buf_add(out, b, n);
 }
 
+static const char *getenv_fn(const char *name, void *data)
+{
+	(void)data;
+	return getenv(name);
+}
+
+/* --agentic: upstream's process_agentic_result.py: RESULT_FILENAME names the output,
+ * {RESULT_FILENAME}.json in --output-dir (else $AGENTIC_OUTPUT_DIR, else .), from the aiperf
+ * files under --result-dir (else $RESULT_DIR, else results); the recipe variables from the
+ * environment. */
+static int process_agentic(struct buf *out, const char *result_dir, const char *scrapes,
+			   const char *out_dir, struct diags *d)
+{
+	const char *rf = getenv("RESULT_FILENAME");
+	if (!rf || !*rf)
+		return diags_usagef(d, "--agentic needs RESULT_FILENAME in the environment");
+	if (!result_dir)
+		result_dir = getenv("RESULT_DIR") ? getenv("RESULT_DIR") : "results";
+	if (!out_dir)
+		out_dir = getenv("AGENTIC_OUTPUT_DIR") ? getenv("AGENTIC_OUTPUT_DIR") : ".";
+	struct agentic_dir_inputs in = { result_dir, scrapes, getenv_fn, NULL };
+	struct buf json = BUF_INIT, path = BUF_INIT;
+	int rc = agentic_process_dir(&json, NULL, &in, d);
+	if (!rc)
+		rc = mkdir_p(out_dir, d);
+	if (!rc) {
+		buf_addf(&path, "%s/%s.json", out_dir, rf);
+		rc = file_write_atomic(path.s, json.s, json.len, d);
+	}
+	if (!rc) {
+		buf_add(out, json.s, json.len);
+		buf_addch(out, '\n');
+	}
+	buf_release(&json);
+	buf_release(&path);
+	return rc;
+}
+
 int cmd_process(int argc, char **argv, struct buf *out, struct diags *d)
 {
-	const char *entry_path = NULL, *node = NULL, *out_dir = ".", *sm_path = NULL;
+	const char *entry_path = NULL, *node = NULL, *out_dir = NULL, *sm_path = NULL;
+	const char *result_dir = NULL;
+	bool agentic = false;
 	long prefill_gpus = 0, decode_gpus = 0;
 	const struct opt rows[] = {
 		{ "entry", OPT_STR, 0, &entry_path, "FILE", "the matrix entry that was run ('-': "
@@ -81,9 +122,16 @@ int cmd_process(int argc, char **argv, struct buf *out, struct diags *d)
 		{ "decode-gpus", OPT_INT, 0, &decode_gpus, "N", "multi-node: decode GPUs (else "
 		  "_gen_<N> in the raw file name); 0 (v2): aggregated", 0, NULL, NULL },
 		{ "server-metrics", OPT_STR, 0, &sm_path, "FILE", "the load's scrapes of /metrics "
-		  "(NAME.server_metrics.json): their figures join the result", 0, NULL, NULL },
+		  "(NAME.server_metrics.json): their figures join the result (--agentic: read "
+		  "instead of aiperf's server_metrics_export.json)", 0, NULL, NULL },
 		{ "output-dir", OPT_STR, 0, &out_dir, "DIR", "where agg_{RESULT_FILENAME}.json goes "
-		  "(default .)", 0, NULL, NULL },
+		  "(default .; --agentic: {RESULT_FILENAME}.json, default $AGENTIC_OUTPUT_DIR, else .)",
+		  0, NULL, NULL },
+		{ "agentic", OPT_FLAG, 0, &agentic, NULL, "an agentic run: the aiperf files under "
+		  "--result-dir into upstream's agentic processed result (recipe variables from the "
+		  "environment)", 0, NULL, NULL },
+		{ "result-dir", OPT_STR, 0, &result_dir, "DIR", "--agentic: the run's result directory "
+		  "(aiperf_artifacts/ inside; default $RESULT_DIR, else results)", 0, NULL, NULL },
 	};
 	struct buf epilog = BUF_INIT;
 	env_help(&epilog);
@@ -105,6 +153,20 @@ int cmd_process(int argc, char **argv, struct buf *out, struct diags *d)
 		rc = rc > 0 ? 0 : rc; /* 1: the help was asked for and written */
 		goto done;
 	}
+	if (agentic) {
+		if (pos.nr || entry_path || node || prefill_gpus)
+			rc = diags_usagef(d, "--agentic takes no RAW.json, --entry, --node or GPU "
+					     "counts: the run is described by the environment");
+		else
+			rc = process_agentic(out, result_dir, sm_path, out_dir, d);
+		goto done;
+	}
+	if (result_dir) {
+		rc = diags_usagef(d, "--result-dir goes with --agentic");
+		goto done;
+	}
+	if (!out_dir)
+		out_dir = ".";
 	if (pos.nr > 1 || (!pos.nr && entry_path)) {
 		if (pos.nr)
 			rc = diags_usagef(d, "expected one raw result file, found %zu arguments",

@@ -16,6 +16,7 @@
 #include "common/xalloc.h"
 #include "executor/results/csv.h"
 #include "common/jtree.h"
+#include "executor/results/agentic_table.h"
 #include "executor/results/results_read.h"
 #include "executor/results/results_util.h"
 #include "executor/results/table.h"
@@ -176,6 +177,8 @@ int aggregate_rows(struct result_rows *out, const struct result_set *rs, struct 
 	size_t errors = d->errors;
 	for (size_t i = 0; i < rs->nr; i++) {
 		struct result_row row;
+		if (agentic_result_doc(rs->v[i].root)) /* their own table: agentic_table.c */
+			continue;
 		if (row_from(&row, &rs->v[i], d))
 			continue;
 		row.order = out->nr;
