@@ -16,6 +16,7 @@
 #include "common/vec.h"
 #include "common/xalloc.h"
 #include "executor/results/agentic_stats.h"
+#include "executor/results/pyval.h"
 
 struct records {
 	struct jnode **v; /* owned: every line's tree (profiled or not), in file order */
@@ -38,24 +39,6 @@ static void records_release(struct records *r)
 static const struct jnode *member(const struct jnode *obj, const char *key)
 {
 	return obj && obj->type == JT_OBJ ? jobj_get(obj, key) : NULL;
-}
-
-static bool truthy(const struct jnode *n)
-{
-	if (!n)
-		return false;
-	switch (n->type) {
-	case JT_NULL:
-		return false;
-	case JT_BOOL:
-		return n->b;
-	case JT_NUM:
-		return n->num != 0;
-	case JT_STR:
-		return n->len > 0;
-	default:
-		return n->nr > 0;
-	}
 }
 
 /* _metric_value: metrics[key]["value"] when it is an object, else metrics[key] */
@@ -118,7 +101,7 @@ static int record_add(struct records *r, struct accounting *a, struct jnode *obj
 	const struct jnode *err = member(obj, "error");
 	if (warmup)
 		a->warmup++;
-	if (truthy(err)) {
+	if (pyval_truthy(err)) {
 		a->errors++;
 		char *cat = error_category(err);
 		struct pyobj *cur = pyobj_get(a->categories, cat);
@@ -128,7 +111,7 @@ static int record_add(struct records *r, struct accounting *a, struct jnode *obj
 			pyobj_set(a->categories, cat, pyobj_int(1));
 		free(cat);
 	}
-	if (!truthy(err) && !warmup) {
+	if (!pyval_truthy(err) && !warmup) {
 		VEC_GROW(r->ok, r->ok_nr + 1, r->ok_alloc);
 		r->ok[r->ok_nr++] = obj;
 	}
@@ -193,10 +176,10 @@ static char *error_category(const struct jnode *err)
 				return py_text(v);
 		}
 		msg = jobj_get(err, "message");
-		if (!truthy(msg))
+		if (!pyval_truthy(msg))
 			msg = jobj_get(err, "error");
 	}
-	if (!truthy(msg))
+	if (!pyval_truthy(msg))
 		return xstrdup("unknown");
 	char *text = py_text(msg);
 	const char *s = text, *e = text + strlen(text);
@@ -531,7 +514,7 @@ static struct pyobj *latency_stats(const struct records *r)
 static bool record_ns(long long *out, const struct jnode *rec, const char *key)
 {
 	const struct jnode *v = member(member(rec, "metadata"), key);
-	return truthy(v) && to_int(out, v);
+	return pyval_truthy(v) && to_int(out, v);
 }
 
 static int double_cmp(const void *a, const void *b)

@@ -17,6 +17,7 @@
 #include "common/vec.h"
 #include "common/xalloc.h"
 #include "executor/results/agentic_stats.h"
+#include "executor/results/pyval.h"
 
 /* ---- reading values the way the Python reads them ---- */
 
@@ -74,22 +75,6 @@ static char *py_str(const struct jnode *n)
 	return buf_take(&b, NULL);
 }
 
-static bool py_truthy(const struct jnode *n)
-{
-	switch (n->type) {
-	case JT_NULL:
-		return false;
-	case JT_BOOL:
-		return n->b;
-	case JT_NUM:
-		return n->num != 0;
-	case JT_STR:
-		return n->len > 0;
-	default:
-		return n->nr > 0;
-	}
-}
-
 /* ---- the index ---- */
 
 static struct am_metric *metric_add(struct agentic_metrics *m, const char *name)
@@ -138,11 +123,11 @@ static void series_from_aiperf(struct am_series *s, const struct jnode *n)
 				continue;
 			const struct jnode *v = jobj_get(labels, labels->members[i].key);
 			if (v->type != JT_NULL)
-				series_label(s, labels->members[i].key, py_str(v), py_truthy(v));
+				series_label(s, labels->members[i].key, py_str(v), pyval_truthy(v));
 		}
 	}
 	const struct jnode *url = jobj_get(n, "endpoint_url");
-	if (url && py_truthy(url))
+	if (url && pyval_truthy(url))
 		s->endpoint_url = py_str(url);
 	const struct jnode *stats = jobj_get(n, "stats");
 	if (stats && stats->type == JT_OBJ) {
@@ -381,7 +366,7 @@ int agentic_metrics_from_scrapes(struct agentic_metrics *m, const struct jnode *
 		for (size_t l = 0; l < ss->labels->nr; l++)
 			if (jobj_first_of_key(ss->labels, l)) {
 				const struct jnode *lv = jobj_get(ss->labels, ss->labels->members[l].key);
-				series_label(s, ss->labels->members[l].key, py_str(lv), py_truthy(lv));
+				series_label(s, ss->labels->members[l].key, py_str(lv), pyval_truthy(lv));
 			}
 		if (url && *url)
 			s->endpoint_url = xstrdup(url);
