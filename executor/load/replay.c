@@ -61,6 +61,7 @@ struct flight {
 	int64_t due_ns, deadline_ns;
 	struct conn *c;
 	bool retried;
+	bool paced;               /* due by a gap or a timestamp (not a session's start) */
 	struct flight *prev, *next; /* in-flight list (oldest first) or free list */
 };
 
@@ -172,7 +173,8 @@ static void ids_text(struct buf *out, const int *ids, size_t n)
 		buf_addf(out, i ? " %d" : "%d", ids[i]);
 }
 
-static void schedule(struct replay *R, struct live *ls, size_t chain, size_t turn, int64_t due)
+static void schedule(struct replay *R, struct live *ls, size_t chain, size_t turn, int64_t due,
+		     bool paced)
 {
 	struct flight *f = R->free_fl;
 	if (f) {
@@ -186,6 +188,7 @@ static void schedule(struct replay *R, struct live *ls, size_t chain, size_t tur
 	f->chain = chain;
 	f->turn = turn;
 	f->due_ns = due;
+	f->paced = paced;
 	f->c = NULL;
 	f->retried = false;
 	VEC_GROW(R->ids, (size_t)t->in, R->ids_alloc);
@@ -218,7 +221,7 @@ static void start_step(struct replay *R, struct live *ls, int64_t after)
 	for (size_t c = st->first; c < st->first + st->nr; c++) {
 		size_t turn = ls->s.chains[c].first;
 		int64_t gap = ls->step ? ls->s.turns[turn].gap_ns : 0;
-		schedule(R, ls, c, turn, after + gap);
+		schedule(R, ls, c, turn, after + gap, ls->step || R->tr.format == TRACE_MOONCAKE);
 	}
 }
 
@@ -371,7 +374,7 @@ static void session_turn_done(struct replay *R, struct live *ls, size_t chain, s
 {
 	const struct trace_chain *ch = &ls->s.chains[chain];
 	if (!R->ending && turn + 1 < ch->first + ch->nr) {
-		schedule(R, ls, chain, turn + 1, end + ls->s.turns[turn + 1].gap_ns);
+		schedule(R, ls, chain, turn + 1, end + ls->s.turns[turn + 1].gap_ns, true);
 		return;
 	}
 	if (--ls->chains_left) /* at the bound a chain ends with its turn in flight */
@@ -403,7 +406,7 @@ static void finish(struct replay *R, struct conn *c, enum fail_reason reason, bo
 		.session = f->ls->num, .conversation = f->ls->conv[f->chain], .turn = t->index,
 		.in = t->in, .out = t->out, .due_ns = f->due_ns, .send_ns = r->send_ns,
 		.first_ns = r->first_ns, .end_ns = reason == FAIL_NONE && r->last_ns ? r->last_ns : end,
-		.fail = reason, .cut = reason == FAIL_INTERRUPTED, .http_status = c->resp.status,
+		.fail = reason, .cut = reason == FAIL_INTERRUPTED, .paced = f->paced, .http_status = c->resp.status,
 	};
 	o->output_tokens = reason == FAIL_NONE ? req_rec_output_tokens(r, &approx) : 0;
 	f->prev->next = f->next;

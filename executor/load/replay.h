@@ -50,6 +50,8 @@ struct replay_rec {
 	int64_t due_ns, send_ns, first_ns, end_ns; /* monotonic; first 0 when no token came */
 	enum fail_reason fail;
 	bool cut;                 /* in flight at the duration bound */
+	bool paced;               /* due by a gap or a Mooncake timestamp; false: an AgentX
+				   * session's first step, sent when the session was admitted */
 	int http_status;
 };
 

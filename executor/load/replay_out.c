@@ -135,7 +135,8 @@ static void tally(struct tally *t, const struct replay_result *r)
 			t->in += x->in;
 			t->out += x->output_tokens;
 		}
-		t->pace[t->pace_nr++] = ms(x->send_ns - x->due_ns);
+		if (x->paced)
+			t->pace[t->pace_nr++] = ms(x->send_ns - x->due_ns);
 	}
 	qsort(t->pace, t->pace_nr, sizeof(double), cmp_d);
 }
@@ -245,6 +246,11 @@ void replay_result_json(struct buf *out, const struct replay_config *cfg,
 	jsonw_arr_open(&w);
 	for (size_t i = 0; i < r->conversations_nr; i++)
 		jsonw_str(&w, r->conversations[i]);
+	jsonw_arr_close(&w);
+	jsonw_key(&w, "paced");
+	jsonw_arr_open(&w);
+	for (size_t i = 0; i < r->nr; i++)
+		jsonw_bool(&w, r->recs[i].paced);
 	jsonw_arr_close(&w);
 	arr_int(&w, "session_nums", r, 0);
 	arr_int(&w, "conversation_indices", r, 1);

@@ -9,7 +9,8 @@ non-zero when it breaks its bound. RESULT is bench's --save-result file of the r
   reuse TRACE BLOCK HITS QUERIES    the trace's theoretical prefix reuse (full BLOCK-token
                                     blocks seen before, chained, ids local per session for
                                     AgentX) against the simulator's hits / queries, within 1%
-  pacing RESULT MS                  p99 of (sent - due) over the turns sent <= MS
+  pacing RESULT MS                  p99 of (sent - due) over the turns sent after a gap
+                                    (not a session's first step) <= MS
   arrival TRACE RESULT MS           Mooncake: p99 of (sent - start - timestamp) <= MS
   live RESULT LIMIT                 session trees live at once, from the records, <= LIMIT,
                                     and LIMIT reached
@@ -101,7 +102,7 @@ def main():
         sys.exit(0 if p99 <= float(args[2]) and min(err) >= 0 else 1)
     r = json.load(open(args[0]))
     if mode == "pacing":
-        err = [s - d for s, d, e in zip(r["send_ms"], r["due_ms"], r["errors"])]
+        err = [s - d for s, d, p in zip(r["send_ms"], r["due_ms"], r["paced"]) if p]
         p99 = pct(err, 99)
         print(f"pacing error over {len(err)} turns: p50 {pct(err, 50):.3f} ms, p99 {p99:.3f} "
               f"ms, max {max(err):.3f} ms")
