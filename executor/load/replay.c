@@ -57,7 +57,7 @@ struct flight {
 	struct live *ls;
 	size_t chain, turn;       /* into ls->s.chains / turns */
 	struct buf wire;          /* owned */
-	struct req_rec rec;       /* itl_alloc 0: no per-gap samples are kept */
+	struct req_rec rec;       /* its itl_ns grows as api_event needs; kept for reuse */
 	int64_t due_ns, deadline_ns;
 	struct conn *c;
 	bool retried;
@@ -756,6 +756,7 @@ int replay_run(struct replay_result *out, const struct replay_config *cfg, struc
 	for (struct flight *f = R.free_fl, *n; f; f = n) {
 		n = f->next;
 		buf_release(&f->wire);
+		free(f->rec.itl_ns); /* api_event grows it: the gaps of the last turn it carried */
 		free(f);
 	}
 	free(R.heap);
