@@ -11,8 +11,10 @@
  *
  * Accepted with no effect (rows without a destination, common/opt.h), so that command lines
  * written for vLLM's benchmark_serving.py keep working: --tokenizer-mode and
- * --trust-remote-code (no tokenizer is loaded), --dataset-name (random is the only dataset;
- * another name is still refused), --ignore-eos (on unless --no-ignore-eos).
+ * --trust-remote-code (no tokenizer is loaded), --ignore-eos (on unless --no-ignore-eos).
+ *
+ * --dataset-name trace replays a recorded trace instead (--dataset-path; load/replay.h):
+ * run_replay, with its own result (replay_out.h).
  */
 #include "executor/commands.h"
 
@@ -34,13 +36,14 @@
 #include "executor/load/bench.h"
 #include "executor/load/budget.h"
 #include "executor/load/raw_result.h"
+#include "executor/load/replay_out.h"
 #include "executor/load/summary.h"
 #include "executor/load/sweep.h"
 #include "executor/results/sweep_curve.h"
 
 static const char *const backends[] = { "vllm", "sglang", "openai", "lmdeploy", "scalellm",
 					"openai-chat", NULL };
-static const char *const datasets[] = { "random", NULL };
+static const char *const datasets[] = { "random", "trace", NULL };
 static const char *const formats[] = { "ids", "text", NULL };
 static const char *const schemas[] = { "v1", "v2", NULL }; /* enum result_schema's order */
 
@@ -63,6 +66,13 @@ struct bench_args {
 	const char *ramp_strategy;     /* NULL: no ramp */
 	double ramp_start_rps, ramp_end_rps; /* NAN: not given */
 	struct sweep_opts sweep;       /* points 0: no sweep */
+	const char *dataset_name;      /* NULL: random */
+	const char *dataset_path;      /* trace: the trace file */
+	double duration_s;             /* trace: the bound (0: every session once) */
+	bool drain;                    /* trace: wait for the turns in flight at the bound */
+	const char *session_header;    /* trace: the header naming the session */
+	bool no_session_header;
+	const char *records_dir;       /* trace: where profile_export.jsonl goes */
 };
 
 static void args_init(struct bench_args *a)
@@ -75,6 +85,7 @@ static void args_init(struct bench_args *a)
 	a->result_dir = ".";
 	a->ramp_start_rps = a->ramp_end_rps = NAN;
 	a->sweep.oversat_min_s = 10;
+	a->session_header = "X-Session-ID";
 	buf_init(&a->url);
 }
 
@@ -112,7 +123,19 @@ static int parse_options(struct bench_config *cfg, struct bench_args *a, int arg
 		ROW("tokenizer", OPT_STR, &cfg->tokenizer_id, "NAME", "only sets tokenizer_id"),
 		ROW("tokenizer-mode", OPT_STR, NULL, "MODE", "accepted, no effect"),
 		ROW("trust-remote-code", OPT_FLAG, NULL, NULL, "accepted, no effect"),
-		{ "dataset-name", OPT_STR, 0, NULL, "NAME", "dataset", 0, datasets, NULL },
+		{ "dataset-name", OPT_STR, 0, &a->dataset_name, "NAME", "dataset (random); trace "
+		  "replays --dataset-path", 0, datasets, NULL },
+		ROW("dataset-path", OPT_STR, &a->dataset_path, "FILE", "trace: Mooncake or AgentX "
+		    "JSONL"),
+		ROW("duration", OPT_DOUBLE, &a->duration_s, "S", "trace: end the replay after S "
+		    "seconds, replaying the file again as needed (default: every session once)"),
+		ROW("drain", OPT_FLAG, &a->drain, NULL, "trace: at --duration wait for the turns in "
+		    "flight (default: cut them)"),
+		ROW("session-header", OPT_STR, &a->session_header, "NAME", "trace: header naming "
+		    "the session (X-Session-ID)"),
+		ROW("no-session-header", OPT_FLAG, &a->no_session_header, NULL, "trace: send none"),
+		ROW("records-dir", OPT_STR, &a->records_dir, "DIR", "trace: write AIPerf-style "
+		    "profile_export.jsonl there"),
 		{ "random-input-len", OPT_INT, 0, &cfg->ds.input_len, "N", "input length (1024)", 1,
 		  NULL, NULL },
 		{ "random-output-len", OPT_INT, 0, &cfg->ds.output_len, "N", "output length (1024)",
@@ -553,6 +576,71 @@ static int run_bench(const struct bench_config *cfg, const struct bench_args *a,
 	return rc < 0 ? EXIT_FAIL : EXIT_OK;
 }
 
+static bool is_trace(const struct bench_args *a)
+{
+	return a->dataset_name && !strcmp(a->dataset_name, "trace");
+}
+
+/* The options a replay takes or refuses (the random dataset's own are ignored). */
+static int check_trace(const struct bench_config *cfg, const struct bench_args *a,
+		       struct diags *d)
+{
+	if (!is_trace(a))
+		return a->dataset_path || a->duration_s || a->drain || a->records_dir ?
+		       diags_usagef(d, "--dataset-path, --duration, --drain and --records-dir "
+				    "need --dataset-name trace") : 0;
+	if (!a->dataset_path)
+		return diags_usagef(d, "--dataset-name trace needs --dataset-path FILE");
+	if (a->sweep.points || isfinite(cfg->request_rate) || a->ramp_strategy)
+		return diags_usagef(d, "--dataset-name trace: the trace sets the times: remove "
+				    "--request-rate, --ramp-up-strategy and --sweep");
+	if (!(a->duration_s >= 0) || isinf(a->duration_s))
+		return diags_usagef(d, "--duration: expected seconds >= 0, found %g", a->duration_s);
+	return 0;
+}
+
+/* --dataset-name trace: the replay, its summary, its result and its AIPerf-style records. */
+static int run_replay(const struct bench_config *cfg, const struct bench_args *a,
+		      struct diags *d)
+{
+	struct replay_config rc = { .bench = cfg, .trace_path = a->dataset_path,
+				    .max_sessions = cfg->max_concurrency,
+				    .duration_s = a->duration_s, .drain = a->drain,
+				    .session_header = a->no_session_header ? NULL :
+						      a->session_header };
+	struct replay_result res;
+	int rc_ = replay_run(&res, &rc, d);
+	if (res.measured) {
+		struct buf out = BUF_INIT, path = BUF_INIT;
+		replay_summary(&out, &rc, &res);
+		if (print_stdout(&out, d))
+			rc_ = -1;
+		if (a->save_result) {
+			buf_reset(&out);
+			replay_result_json(&out, &rc, &res);
+			buf_addf(&path, "%s/%s", a->result_dir,
+				 a->result_filename ? a->result_filename : "trace-replay.json");
+			if (mkdir_p(a->result_dir, d) || file_write_atomic(path.s, out.s, out.len, d))
+				rc_ = -1;
+		}
+		if (a->records_dir) {
+			buf_reset(&out);
+			buf_reset(&path);
+			replay_records_jsonl(&out, &res);
+			buf_addf(&path, "%s/profile_export.jsonl", a->records_dir);
+			if (mkdir_p(a->records_dir, d) ||
+			    file_write_atomic(path.s, out.s, out.len, d))
+				rc_ = -1;
+		}
+		buf_release(&out);
+		buf_release(&path);
+		if (!rc_ && *cfg->stop)
+			rc_ = diags_errorf(d, NULL, 0, 0, NULL, "interrupted");
+	}
+	replay_result_release(&res);
+	return rc_ < 0 ? EXIT_FAIL : EXIT_OK;
+}
+
 int cmd_bench(int argc, char **argv, volatile sig_atomic_t *stop, struct diags *d)
 {
 	struct bench_config cfg;
@@ -565,8 +653,9 @@ int cmd_bench(int argc, char **argv, volatile sig_atomic_t *stop, struct diags *
 	int status = EXIT_USAGE;
 	if (rc == 1)
 		status = print_stdout(&help, d) ? EXIT_FAIL : EXIT_OK;
-	else if (rc == 0 && !finish_config(&cfg, &a, d))
-		status = a.sweep.points ? run_sweep(&cfg, &a, d) : run_bench(&cfg, &a, d);
+	else if (rc == 0 && !finish_config(&cfg, &a, d) && !check_trace(&cfg, &a, d))
+		status = is_trace(&a) ? run_replay(&cfg, &a, d) :
+			 a.sweep.points ? run_sweep(&cfg, &a, d) : run_bench(&cfg, &a, d);
 	args_release(&a);
 	buf_release(&help);
 	return status;

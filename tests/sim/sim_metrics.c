@@ -5,13 +5,15 @@
 #include <string.h>
 
 void sim_metrics_add_completed(struct sim_metrics *m, const struct sim_config *cfg,
-			       long long prompt_tokens, long long output_tokens)
+			       long long prompt_tokens, long long output_tokens,
+			       long long cached_tokens)
 {
 	m->requests++;
 	m->prompt_tokens += (uint64_t)prompt_tokens;
 	m->generation_tokens += (uint64_t)output_tokens;
 	m->prefix_queries += (uint64_t)prompt_tokens;
-	m->prefix_hits += (uint64_t)(prompt_tokens * cfg->prefix_hit_percent / 100);
+	m->prefix_hits += cfg->prefix_cache_blocks ? (uint64_t)cached_tokens :
+			  (uint64_t)(prompt_tokens * cfg->prefix_hit_percent / 100);
 }
 
 /* One metric family: HELP, TYPE and one sample with the model label (extra: more labels,

@@ -6,7 +6,8 @@
  * a real server's counters never go back); they count generation requests that streamed to
  * their end with no fault, when their last write went:
  *   prompt tokens, generation tokens (the tokens streamed), requests,
- *   prefix-cache queries = prompt tokens, prefix-cache hits = prompt * P / 100 per request
+ *   prefix-cache queries = prompt tokens, prefix-cache hits = the request's cached tokens
+ *   with --prefix-cache-blocks (sim_prefix.h), else prompt * P / 100 per request
  *   (integer division; --prefix-hit-percent P), preemptions = requests / N
  *   (--preempt-every N; 0: none).
  * Gauges are read at the scrape: running = streams between token 1 and their end,
@@ -31,7 +32,8 @@ struct sim_metrics {
 };
 
 void sim_metrics_add_completed(struct sim_metrics *m, const struct sim_config *cfg,
-			       long long prompt_tokens, long long output_tokens);
+			       long long prompt_tokens, long long output_tokens,
+			       long long cached_tokens);
 /* Appends the exposition text for the gauges running and waiting. */
 void sim_metrics_write(struct sbuf *out, const struct sim_metrics *m,
 		       const struct sim_config *cfg, long long running, long long waiting);

@@ -72,6 +72,11 @@ static const struct opt_row opt_table[] = {
 	  "share of them answered right, 0..1 (default 1)" },
 	{ "prefix-hit-percent", OPT_INT, OFF(prefix_hit_percent), 0, 100, "P",
 	  "/metrics: prefix-cache hits = prompt tokens * P / 100 per request (default 0)" },
+	{ "prefix-cache-blocks", OPT_INT, OFF(prefix_cache_blocks), 0, 100000000, "N",
+	  "model a prefix cache of N blocks (LRU; sim_prefix.h): TTFT = ttft + prefill per "
+	  "uncached token, /metrics hits = cached tokens; 0 none (default 0)" },
+	{ "prefix-block-tokens", OPT_INT, OFF(prefix_block_tokens), 1, 1000000, "N",
+	  "tokens per cached block (default 512)" },
 	{ "preempt-every", OPT_INT, OFF(preempt_every), 0, 0x7fffffffffffffffLL, "N",
 	  "/metrics: preemptions = completed requests / N; 0 none (default 0)" },
 	{ "kv-capacity-requests", OPT_INT, OFF(kv_capacity_requests), 1, 0x7fffffffffffffffLL,
@@ -98,6 +103,7 @@ void config_init(struct sim_config *cfg)
 	cfg->slow_headers_ms = 2000;
 	cfg->eval_accuracy = 1;
 	cfg->kv_capacity_requests = 100;
+	cfg->prefix_block_tokens = 512;
 	cfg->tokens_per_chunk = 1;
 }
 

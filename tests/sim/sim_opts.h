@@ -70,6 +70,8 @@ struct sim_config {
 	long long prefix_hit_percent;   /* prefix-cache hits per request: prompt * P / 100 */
 	long long preempt_every;        /* preemptions = completed requests / N; 0 none */
 	long long kv_capacity_requests; /* KV usage = running / this */
+	long long prefix_cache_blocks;  /* sim_prefix.h: LRU capacity in blocks; 0 no cache */
+	long long prefix_block_tokens;  /* tokens per cached block */
 	int sglang_metrics;             /* SGLang's metric names instead of vLLM's */
 	long long output_tokens_delta;  /* stream max_tokens + this tokens (at least 1) */
 	long long tokens_per_chunk;     /* tokens in one event, sent per_chunk * itl apart */

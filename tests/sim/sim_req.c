@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "sim_req.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "sim_json.h"
@@ -13,7 +14,18 @@
 struct words {
 	long long count;
 	struct sbuf *ids; /* borrowed; NULL when only counting */
+	struct sbuf *blocks; /* borrowed; NULL: no block hashes (sim_prefix.h) */
+	long long block_tokens;
+	long long in_block;
+	uint64_t chain, cur; /* hash of the blocks so far; of the current block */
 };
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+	h *= 0xbf58476d1ce4e5b9ULL;
+	return h ^ (h >> 31);
+}
 
 static int is_space(char c)
 {
@@ -25,6 +37,15 @@ static void words_add_id(struct words *w, unsigned long long id)
 	if (w->ids)
 		sbuf_addf(w->ids, "%s%llu", w->ids->nr > 1 ? "," : "", id);
 	w->count++;
+	if (w->blocks) {
+		w->cur = mix(w->cur, id);
+		if (++w->in_block == w->block_tokens) {
+			w->chain = mix(w->chain ^ 0x5bd1e9955bd1e995ULL, w->cur);
+			sbuf_add(w->blocks, &w->chain, sizeof(w->chain));
+			w->cur = 0;
+			w->in_block = 0;
+		}
+	}
 }
 
 /* Counts the words of text; ids are a stable hash of the word in [1000, 30000). */
@@ -213,8 +234,17 @@ static int gen_field(struct gen_req *out, enum api_kind kind, const char *key,
 int gen_req_parse(struct gen_req *out, enum api_kind kind, const char *body,
 		  size_t n, struct sbuf *scratch, const char **err)
 {
+	return gen_req_parse_blocks(out, kind, body, n, scratch, NULL, 0, err);
+}
+
+int gen_req_parse_blocks(struct gen_req *out, enum api_kind kind, const char *body,
+			 size_t n, struct sbuf *scratch, struct sbuf *blocks,
+			 long long block_tokens, const char **err)
+{
 	struct jscan s;
-	struct words w = { 0, NULL };
+	struct words w = { 0, NULL, blocks, block_tokens, 0, 0, 0 };
+	if (blocks)
+		sbuf_reset(blocks);
 	int first = 1, r;
 	char key[32];
 
@@ -246,7 +276,7 @@ int tokenize_answer(struct sbuf *out, int *model_ok, const char *model,
 {
 	struct jscan s;
 	struct sbuf ids;
-	struct words w = { 0, &ids };
+	struct words w = { 0, &ids, NULL, 0, 0, 0, 0 };
 	int first = 1, r = 0, has_messages = 0;
 	char key[32], req_model[256];
 

@@ -36,6 +36,12 @@ struct gen_req {
 int gen_req_parse(struct gen_req *out, enum api_kind kind, const char *body,
 		  size_t n, struct sbuf *scratch, const char **err);
 
+/* The same, appending to blocks (reset first) the chained hash (uint64_t, sim_prefix.h) of
+ * each full block of block_tokens prompt tokens, in order. */
+int gen_req_parse_blocks(struct gen_req *out, enum api_kind kind, const char *body,
+			 size_t n, struct sbuf *scratch, struct sbuf *blocks,
+			 long long block_tokens, const char **err);
+
 /* Parses a /tokenize body and appends the answer JSON to out.  0 on
  * success, -1 with *err for a 400; *model_ok is 0 when the body names a
  * model other than `model` (then nothing is appended). */

@@ -19,6 +19,7 @@
 #include "sim_http.h"
 #include "sim_metrics.h"
 #include "sim_opts.h"
+#include "sim_prefix.h"
 #include "sim_req.h"
 #include "sim_stats.h"
 #include "sim_util.h"
@@ -36,6 +37,7 @@ struct stream {
 	enum stream_stage stage;
 	uint64_t gen;            /* equals the gen of this stream's heap entry */
 	long long prompt_tokens;
+	long long cached_tokens;   /* of them, found in the prefix cache (sim_prefix.h) */
 	long long max_tokens;
 	long long sent;          /* tokens written so far */
 	long long fault_after;   /* reset/stall act once this many tokens went */
@@ -85,6 +87,8 @@ struct server {
 	struct arrival_clock arrival_clock;
 	struct sim_stats stats;
 	struct sim_metrics metrics; /* GET /metrics's counters: never reset */
+	struct sim_prefix prefix;   /* --prefix-cache-blocks */
+	struct sbuf blocks;         /* the current request's block hashes */
 	uint64_t gen_seq;         /* last gen given out (streams and idle closes) */
 	uint64_t req_seq;         /* generation requests, numbered from 1 */
 	uint64_t ended;           /* generation requests that have ended */

@@ -19,17 +19,19 @@ void stats_release(struct sim_stats *st)
 	free(st->ttft.v);
 	free(st->itl.v);
 	free(st->e2e.v);
+	free(st->prompts.v);
+	free(st->cached.v);
 	stats_init(st);
 }
 
 void stats_reset(struct sim_stats *st)
 {
 	long long active = st->active;
-	struct sample_vec t = st->ttft, i = st->itl, e = st->e2e;
+	struct sample_vec t = st->ttft, i = st->itl, e = st->e2e, p = st->prompts, c = st->cached;
 
 	memset(st, 0, sizeof(*st));
-	st->ttft = t, st->itl = i, st->e2e = e;
-	st->ttft.nr = st->itl.nr = st->e2e.nr = 0;
+	st->ttft = t, st->itl = i, st->e2e = e, st->prompts = p, st->cached = c;
+	st->ttft.nr = st->itl.nr = st->e2e.nr = st->prompts.nr = st->cached.nr = 0;
 	st->active = active;
 	st->max_active = active;
 }
@@ -50,8 +52,12 @@ static void vec_add(struct sample_vec *s, const int64_t *v, size_t n)
 
 void stats_add_completed(struct sim_stats *st, int64_t ttft_ns, int64_t e2e_ns,
 			 const int64_t *itl_ns, size_t itl_nr,
-			 long long prompt_tokens, long long output_tokens)
+			 long long prompt_tokens, long long output_tokens, long long cached_tokens)
 {
+	int64_t pt = prompt_tokens, ct = cached_tokens;
+	vec_add(&st->prompts, &pt, 1);
+	vec_add(&st->cached, &ct, 1);
+	st->cached_tokens += (uint64_t)cached_tokens;
 	vec_add(&st->ttft, &ttft_ns, 1);
 	vec_add(&st->e2e, &e2e_ns, 1);
 	if (itl_nr)
@@ -106,6 +112,14 @@ static void summary_json(struct sbuf *out, const char *name,
 		  p99 / 1e6, min / 1e6, max / 1e6);
 }
 
+static void raw_counts(struct sbuf *out, const char *name, const struct sample_vec *s)
+{
+	sbuf_addf(out, ",\"%s\":[", name);
+	for (size_t i = 0; i < s->nr; i++)
+		sbuf_addf(out, "%s%lld", i ? "," : "", (long long)s->v[i]);
+	sbuf_addc(out, ']');
+}
+
 static void raw_json(struct sbuf *out, const char *name, const struct sample_vec *s)
 {
 	sbuf_addf(out, ",\"%s\":[", name);
@@ -133,6 +147,7 @@ void stats_to_json(struct sbuf *out, const struct sim_stats *st, int raw)
 	sbuf_addf(out, ",\"output_tokens\":%llu,\"prompt_tokens\":%llu,\"max_lag_ms\":%.6f",
 		  (unsigned long long)st->output_tokens,
 		  (unsigned long long)st->prompt_tokens, (double)st->max_lag_ns / 1e6);
+	sbuf_addf(out, ",\"cached_tokens\":%llu", (unsigned long long)st->cached_tokens);
 	sbuf_addf(out, ",\"arrival_clock\":\"%s\",\"arrivals_kernel\":%llu,\"arrivals_read\":%llu,"
 		       "\"max_read_lag_ms\":%.6f",
 		  st->arrivals_read ? (st->arrivals_kernel ? "mixed" : "read")
@@ -143,6 +158,8 @@ void stats_to_json(struct sbuf *out, const struct sim_stats *st, int raw)
 		raw_json(out, "ttfts_ms", &st->ttft);
 		raw_json(out, "itls_ms", &st->itl);
 		raw_json(out, "e2es_ms", &st->e2e);
+		raw_counts(out, "prompt_tokens_per_request", &st->prompts);
+		raw_counts(out, "cached_tokens_per_request", &st->cached);
 	}
 	sbuf_addc(out, '}');
 }

@@ -39,6 +39,8 @@ struct sim_stats {
 	uint64_t arrivals_read;   /* ... from the read (no stamp came) */
 	int64_t max_read_lag_ns;  /* longest a request waited unread */
 	struct sample_vec ttft, itl, e2e;
+	uint64_t cached_tokens; /* over completed requests (sim_prefix.h) */
+	struct sample_vec prompts, cached; /* per completed request, in order: ground truth */
 };
 
 void stats_init(struct sim_stats *st);
@@ -64,7 +66,7 @@ static inline void stats_add_arrival(struct sim_stats *st, int kernel, int64_t r
 /* One completed request: its TTFT, E2E and its itl_nr gaps. */
 void stats_add_completed(struct sim_stats *st, int64_t ttft_ns, int64_t e2e_ns,
 			 const int64_t *itl_ns, size_t itl_nr,
-			 long long prompt_tokens, long long output_tokens);
+			 long long prompt_tokens, long long output_tokens, long long cached_tokens);
 /* Appends the /stats JSON; raw adds ttfts_ms, itls_ms, e2es_ms arrays. */
 void stats_to_json(struct sbuf *out, const struct sim_stats *st, int raw);
 

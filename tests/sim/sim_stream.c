@@ -95,6 +95,9 @@ int stream_start(struct server *srv, struct conn *c, const struct gen_req *g,
 	st->fault = fault;
 	st->gen = ++srv->gen_seq;
 	st->prompt_tokens = g->prompt_tokens;
+	st->cached_tokens = (long long)sim_prefix_hit(&srv->prefix, (const uint64_t *)srv->blocks.v,
+						      srv->blocks.nr / sizeof(uint64_t)) *
+			    cfg->prefix_block_tokens;
 	st->max_tokens = g->max_tokens + cfg->output_tokens_delta;
 	if (st->max_tokens < 1)
 		st->max_tokens = 1;
@@ -104,7 +107,8 @@ int stream_start(struct server *srv, struct conn *c, const struct gen_req *g,
 	st->continuous_usage = g->include_usage && g->continuous_usage;
 	st->decoding = 0;
 	st->ttft_ns = (int64_t)(cfg->ttft_ms * 1e6 +
-				cfg->prefill_us_per_token * 1e3 * (double)g->prompt_tokens);
+				cfg->prefill_us_per_token * 1e3 *
+				(double)(g->prompt_tokens - st->cached_tokens));
 	st->arrival_ns = c->arrival_ns;
 	stats_add_arrival(&srv->stats, c->arrival_kernel, c->read_ns - c->arrival_ns);
 	st->itl_nr = 0;
@@ -211,11 +215,11 @@ static int stream_finish(struct server *srv, struct conn *c, int64_t t)
 	struct stream *st = &c->st;
 	if (st->fault == FAULT_NONE)
 		sim_metrics_add_completed(&srv->metrics, srv->cfg, st->prompt_tokens,
-					  st->max_tokens);
+					  st->max_tokens, st->cached_tokens);
 	if (st->fault == FAULT_NONE)
 		stats_add_completed(&srv->stats, st->first_ns - st->arrival_ns,
 				    t - st->arrival_ns, st->itl_ns, st->itl_nr,
-				    st->prompt_tokens, st->max_tokens);
+				    st->prompt_tokens, st->max_tokens, st->cached_tokens);
 	stream_end(srv, st);
 	return conn_request_done(srv, c);
 }

@@ -193,7 +193,9 @@ static int gen_request(struct server *srv, struct conn *c, enum api_kind kind,
 	const char *err;
 	int fault = FAULT_NONE;
 
-	if (gen_req_parse(&g, kind, body, n, &srv->scratch, &err))
+	if (gen_req_parse_blocks(&g, kind, body, n, &srv->scratch,
+				 srv->cfg->prefix_cache_blocks ? &srv->blocks : NULL,
+				 srv->cfg->prefix_block_tokens, &err))
 		return respond_error(srv, c, 400, "BadRequestError", err, 1);
 	if (g.has_model && strcmp(g.model, srv->cfg->model))
 		return respond_error(srv, c, 404, "NotFoundError",
@@ -727,6 +729,8 @@ static int server_open(struct server *srv, struct sim_config *cfg, struct sbuf *
 	sbuf_init(&srv->scratch);
 	sbuf_init(&srv->body);
 	sbuf_init(&srv->wr);
+	sbuf_init(&srv->blocks);
+	sim_prefix_init(&srv->prefix, srv->cfg->prefix_cache_blocks);
 	raise_nofile(srv);
 	srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
@@ -763,6 +767,8 @@ static void server_close(struct server *srv)
 	sbuf_release(&srv->scratch);
 	sbuf_release(&srv->body);
 	sbuf_release(&srv->wr);
+	sbuf_release(&srv->blocks);
+	sim_prefix_release(&srv->prefix);
 }
 
 int main(int argc, char **argv)

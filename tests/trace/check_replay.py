@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""Checks of a trace replay (tests/e2e/bench_trace.sh), each printing one figure and exiting
+non-zero when it breaks its bound. RESULT is bench's --save-result file of the replay
+(docs/executor.md, "Trace replay").
+
+  sent TRACE RESULT                 every turn of the trace sent once, with its recorded
+                                    input length and its output length as max_tokens, and
+                                    streamed that many tokens
+  reuse TRACE BLOCK HITS QUERIES    the trace's theoretical prefix reuse (full BLOCK-token
+                                    blocks seen before, chained, ids local per session for
+                                    AgentX) against the simulator's hits / queries, within 1%
+  pacing RESULT MS                  p99 of (sent - due) over the turns sent after a gap
+                                    (not a session's first step) <= MS
+  arrival TRACE RESULT MS           Mooncake: p99 of (sent - start - timestamp) <= MS
+  live RESULT LIMIT                 session trees live at once, from the records, <= LIMIT,
+                                    and LIMIT reached
+  bound RESULT SECONDS              the replay ended within SECONDS + 1 s of its start
+"""
+import json
+import math
+import sys
+
+
+def lines(path):
+    with open(path) as f:
+        for n, line in enumerate(f, 1):
+            if line.strip():
+                yield n, json.loads(line)
+
+
+def turns(path):
+    """(conversation, turn index) -> (in, out) and (namespace, block, hashes, in) per turn."""
+    want, blocks = {}, []
+    for n, row in lines(path):
+        if "timestamp" in row:
+            want[(f"row-{n}", 0)] = (row["input_length"], row["output_length"])
+            blocks.append(("g", 512, row.get("hash_ids", []), row["input_length"]))
+            continue
+        sid, b = row["id"], row.get("block_size", 64)
+        ns = "g" if row.get("hash_id_scope") == "global" else sid
+        k = 0
+        for e in row["requests"]:
+            if e.get("type") == "subagent":
+                conv = f"{sid}::sa:{e['agent_id']}"
+                for j, t in enumerate(e["requests"]):
+                    want[(conv, j)] = (t["in"], t["out"])
+                    blocks.append((ns, b, t.get("hash_ids", []), t["in"]))
+            else:
+                want[(sid, k)] = (e["in"], e["out"])
+                blocks.append((ns, b, e.get("hash_ids", []), e["in"]))
+                k += 1
+    return want, blocks
+
+
+def pct(v, p):
+    v = sorted(v)
+    return v[max(0, math.ceil(p / 100 * len(v)) - 1)]
+
+
+def main():
+    mode, args = sys.argv[1], sys.argv[2:]
+    if mode == "sent":
+        want, _ = turns(args[0])
+        r = json.load(open(args[1]))
+        got = {}
+        for i in range(r["turns"]):
+            key = (r["conversations"][r["conversation_indices"][i]], r["turn_indices"][i])
+            got.setdefault(key, []).append((r["input_lens"][i], r["max_tokens"][i],
+                                            r["output_lens"][i], r["errors"][i]))
+        bad = [k for k in want if got.get(k) != [(*want[k], want[k][1], "")]]
+        extra = [k for k in got if k not in want]
+        print(f"{len(want)} turns in the trace, {r['turns']} sent, {len(bad)} wrong, "
+              f"{len(extra)} unknown {bad[:3]} {extra[:3]}")
+        sys.exit(1 if bad or extra or r["turns"] != len(want) else 0)
+    if mode == "reuse":
+        _, blocks = turns(args[0])
+        block, hits, queries = int(args[1]), float(args[2]), float(args[3])
+        seen, hit, total = set(), 0, 0
+        for ns, tb, hashes, n in blocks:
+            # the simulator hashes BLOCK-token blocks; the trace's are tb tokens
+            assert tb == block, (tb, block)
+            total += n
+            key = (ns,)
+            for i in range(n // block):
+                key = key + (hashes[i],)
+                if key in seen:
+                    hit += 1
+                seen.add(key)
+        theory = hit * block / total
+        measured = hits / queries
+        print(f"theoretical reuse {theory:.4f} ({hit} blocks of {block} in {total} tokens), "
+              f"measured {measured:.4f} ({hits:.0f} / {queries:.0f})")
+        sys.exit(0 if abs(theory - measured) <= 0.01 and queries == total else 1)
+    if mode == "arrival":
+        ts = {f"row-{n}": row["timestamp"] for n, row in lines(args[0])}
+        r = json.load(open(args[1]))
+        err = [r["send_ms"][i] - ts[r["conversations"][r["conversation_indices"][i]]]
+               for i in range(r["turns"])]
+        p99 = pct(err, 99)
+        print(f"arrival error over {len(err)} rows: p50 {pct(err, 50):.3f} ms, p99 {p99:.3f} "
+              f"ms, min {min(err):.3f} ms")
+        sys.exit(0 if p99 <= float(args[2]) and min(err) >= 0 else 1)
+    r = json.load(open(args[0]))
+    if mode == "pacing":
+        err = [s - d for s, d, p in zip(r["send_ms"], r["due_ms"], r["paced"]) if p]
+        p99 = pct(err, 99)
+        print(f"pacing error over {len(err)} turns: p50 {pct(err, 50):.3f} ms, p99 {p99:.3f} "
+              f"ms, max {max(err):.3f} ms")
+        sys.exit(0 if p99 <= float(args[1]) else 1)
+    if mode == "live":
+        span = {}
+        for i in range(r["turns"]):
+            s = r["session_nums"][i]
+            a, b = span.get(s, (math.inf, -math.inf))
+            span[s] = (min(a, r["due_ms"][i]), max(b, r["end_ms"][i]))
+        ev = sorted([(a, 1) for a, _ in span.values()] + [(b, -1) for _, b in span.values()],
+                    key=lambda e: (e[0], e[1]))
+        live = peak = 0
+        for _, d in ev:
+            live += d
+            peak = max(peak, live)
+        limit = int(args[1])
+        print(f"live sessions: peak {peak} from the records, {r['max_live_sessions']} "
+              f"counted, limit {limit}")
+        sys.exit(0 if peak == limit and r["max_live_sessions"] == limit else 1)
+    if mode == "bound":
+        bound = float(args[1])
+        end = max(r["end_ms"]) / 1000 if r["turns"] else 0
+        print(f"bound {bound} s: the replay lasted {r['duration']:.3f} s, its last turn "
+              f"ended at {end:.3f} s, {r['cut']} cut, {r['turns_dropped']} never sent")
+        sys.exit(0 if r["duration"] <= bound + 1 and end <= bound + 1 and
+                 r["duration"] >= bound - 0.1 else 1)
+    sys.exit(f"unknown mode {mode}")
+
+
+main()
