@@ -109,6 +109,7 @@ check "plan-matrix.sh: multinode_agentic_evals -> multi_agentic_evals parts" sli
 check "plan-matrix.sh: evals -> single_evals parts" slice_is evals_json single_evals '.evals' "$tmp/evals.json"
 check "plan-matrix.sh: multinode_evals -> multi_evals parts" slice_is evals_json multi_evals '.multinode_evals' "$tmp/evals.json"
 check "plan-matrix.sh: own changelog (ci-priority): evals -> single_evals parts" slice_is own_changelog_json single_evals '.evals' "$tmp/own-changelog.json"
+# shellcheck disable=SC2016 # a jq program
 check "plan-matrix.sh: an array's eval-only rows go to the eval slices, its agentic rows to the agentic ones" \
 	jq -e '[to_entries[] | select(.key | test("_part[0-9]+$")) | .key as $k | .value[]
 	  | ($k | test("evals")) == (.["eval-only"] == true) and ($k | test("agentic")) == has("scenario-type")] | all' \
@@ -126,7 +127,10 @@ no_canary_gate() {
 	for wf in .github/workflows/run-sweep.yml .github/workflows/e2e-tests.yml; do
 		n=$(grep -c '^    needs: \[setup, canary-single, canary-multi\]$' "$wf")
 		g=$(grep -cF "|| (needs.setup.outputs.canary_single == '[]' && needs.setup.outputs.canary_multi == '[]'))" "$wf")
-		[ "$n" -gt 0 ] && [ "$n" -eq "$g" ] || { echo "$wf: $n jobs wait for the canaries, $g start without one"; return 1; }
+		if [ "$n" -eq 0 ] || [ "$n" -ne "$g" ]; then
+			echo "$wf: $n jobs wait for the canaries, $g start without one"
+			return 1
+		fi
 	done
 }
 check "workflows: every slice job runs when there is no canary (only agentic or eval rows)" no_canary_gate
@@ -218,7 +222,9 @@ step_of() { # TEMPLATE PATTERN: the dumped run: script of its step that contains
 }
 mode_of() { # TEMPLATE ENTRY: prints "mode evals" as the step writes them to $GITHUB_OUTPUT
 	local step
-	step=$(step_of "$1" 'mode=$(jq') && [ -n "$step" ] || { echo "no mode step in $1"; return 1; }
+	# shellcheck disable=SC2016 # the step's text, not an expansion
+	step=$(step_of "$1" 'mode=$(jq')
+	if [ -z "$step" ]; then echo "no mode step in $1"; return 1; fi
 	: >"$tmp/gh_output"
 	ENTRY=$2 GITHUB_OUTPUT="$tmp/gh_output" bash "$step" >/dev/null 2>&1 || return 1
 	echo "$(sed -n 's/^mode=//p' "$tmp/gh_output") $(sed -n 's/^evals=//p' "$tmp/gh_output")"
@@ -244,7 +250,8 @@ expect_mode $M '.multinode_agentic_evals[0]' "$tmp/real-tail.json" "eval-only tr
 result_check() { # TEMPLATE ENTRY OUTCOME FILE...: exit status of the step
 	local t=$1 e=$2 outcome=$3 step mode evals f
 	shift 3
-	step=$(step_of "$t" 'RUN_OUTCOME') && [ -n "$step" ] || { echo "no result check in $t"; return 2; }
+	step=$(step_of "$t" 'RUN_OUTCOME')
+	if [ -z "$step" ]; then echo "no result check in $t"; return 2; fi
 	read -r mode evals < <(mode_of "$t" "$e")
 	rm -rf "$tmp/res" && mkdir -p "$tmp/res"
 	for f in "$@"; do : >"$tmp/res/$f"; done
