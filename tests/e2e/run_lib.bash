@@ -8,7 +8,7 @@
 #                    plus the fixture recipes of tests/e2e/fixtures/single_node/ (copies, not
 #                    links: a container sees the workspace at /workspace)
 #   make_workspace   creates $WS
-#   entry_json [JQ]  the demo's single-node entry (configs/demo.yaml, fp8, conc 1), changed by JQ
+#   entry_json [JQ]  the demo's single-node entry (the v1 demo config tests/e2e/fixtures/demo-v1.yaml, fp8, conc 1), changed by JQ
 #   xrun NAME ARGS...    `executor run ARGS...` to its end (120 s at most, then SIGTERM), stdout,
 #                        stderr in $T/NAME.out, $T/NAME.err; sets RC and MS (wall milliseconds)
 #   xstart NAME ARGS...  the same in the background, behind the command in XPREFIX (an array,
@@ -91,7 +91,7 @@ make_workspace() {
 	cp "$REPO"/tests/e2e/fixtures/single_node/*.sh "$WS/benchmarks/single_node/"
 }
 
-# The demo's first single-node entry, as `matrixgen full-sweep --config-files configs/demo.yaml`
+# The demo's first single-node entry, as `matrixgen full-sweep --config-files tests/e2e/fixtures/demo-v1.yaml`
 # prints it (run_local.sh checks that it still does).
 ENTRY_SN='{"image": "localhost/simserver:latest", "model": "sim-model", "model-prefix": "sim", "precision": "fp8", "framework": "sim", "runner": "local", "isl": 1024, "osl": 64, "tp": 1, "conc": 1, "max-model-len": 1288, "ep": 1, "dp-attn": false, "spec-decoding": "none", "exp-name": "sim_1024_64", "disagg": false, "run-eval": false}'
 entry_json() { jq -c "${1:-.}" <<<"$ENTRY_SN"; }

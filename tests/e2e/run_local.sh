@@ -48,7 +48,7 @@ EOF
 COMMON=(--node "$NODE" --workspace "$WS")
 
 # ---------------------------------------------------------------- the demo's entries
-"$MATRIXGEN" full-sweep --config-files "$REPO/configs/demo.yaml" \
+"$MATRIXGEN" full-sweep --config-files "$REPO/tests/e2e/fixtures/demo-v1.yaml" \
 	--runner-config "$REPO/configs/runners.yaml" >"$T/demo.json" 2>"$T/demo.err"
 expect_eq "matrixgen: demo matrix" "$?" 0
 expect_eq "matrixgen: first entry is run_lib's ENTRY_SN" "$(jq -cS '.[0]' "$T/demo.json")" \

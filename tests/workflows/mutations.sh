@@ -15,10 +15,13 @@ here=$(dirname "$(realpath "$0")")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 copy="$tmp/root"
-mkdir -p "$copy/tests/golden/changelog" "$copy/tests/golden/inputs"
+mkdir -p "$copy/tests/golden/changelog" "$copy/tests/golden/changelog-v2" "$copy/tests/golden/inputs" \
+	"$copy/tests/upstream-v2"
 cp -r "$root/configs" "$root/scripts" "$copy/"
 cp "$root"/tests/golden/inputs/real-*.yaml "$copy/tests/golden/inputs/" # check.sh's v1 configs
 cp "$root/tests/golden/changelog/added.out" "$copy/tests/golden/changelog/"
+cp "$root"/tests/golden/changelog-v2/*.out "$copy/tests/golden/changelog-v2/" # upstream's v2 changelogs
+cp -r "$root/tests/upstream-v2/configs" "$copy/tests/upstream-v2/"           # upstream's v2 configs
 export CHECK_CACHE="$tmp/entries" # check.sh makes matrixgen's entries once, not per case
 passed=0 failed=0
 reset_copy() { rm -rf "$copy/.github" && cp -r "$root/.github" "$copy/"; }
@@ -140,6 +143,36 @@ mutate $W/benchmark-multinode-tmpl.yml scripts 's/result-filename --entry-json/r
 	"the naming step calls no executor result-filename"
 mutate $W/benchmark-tmpl.yml scripts 's/(          name=\$\("\$BUILD_DIR)/          jq -r ".[\\"exp-name\\"] + \\"_disagg-\\" + (.disagg | tostring)" <<<"\$ENTRY" >\/dev\/null\n$1/' \
 	"a template builds (part of) the name itself, beside the executor"
+
+# v2: the slices of agentic and eval rows, the templates' modes
+mutate $W/run-sweep.yml entry-keys 's/(  single-agentic-part1:\n    name: "agentic .*?) tp\$\{\{ matrix\.config\.tp \}\}/$1 isl\${{ matrix.config.isl }}/' \
+	"an agentic job reads a key agentic rows lack (isl)"
+mutate $W/e2e-tests.yml entry-keys "s/(  multi-evals-part1:\n(?:.*\n)*?      exp_name: )\\\$\\{\\{ matrix\.config\['exp-name'\] \\}\\}/\$1\\\${{ matrix.config['eval-conc'] }}/" \
+	"a multi-node eval job reads eval-conc, which not every eval row has (eval-all-concs)"
+mutate scripts/plan-matrix.sh entry-keys 's/bucket\(\.; "evals"; "single"; "single_evals"\)/bucket(.; "multinode_evals"; "multi"; "single_evals")/' \
+	"plan-matrix.sh files multi-node eval rows in the single-node eval slices"
+mutate $W/benchmark-tmpl.yml entry-keys 's/\(\.\["eval-only"\] \/\/ false\) then/(.["eval_only"] \/\/ false) then/' \
+	"a template's jq reads an optional key no entry has (a typo)"
+mutate $W/run-sweep.yml step-outputs 's/^      multi_agentic_evals_part1: .*\n//m' \
+	"the multi-node agentic eval slice is not a job output"
+mutate $W/e2e-tests.yml step-outputs 's/^  single-evals-part2:\n.*?\n\n//ms' \
+	"an eval slice no job runs (its job removed)"
+mutate $W/run-sweep.yml changelog-keys "s/config: \\\$\\{\\{ fromJSON\\(needs\\.setup\\.outputs\\.single_1k1k_part1\\) \\}\\}/config: \\\${{ fromJSON(needs.setup.outputs.matrix).agentic_eval }}/" \
+	"fromJSON(needs.setup.outputs.matrix) with an eval bucket changelog does not print"
+mutate scripts/plan-matrix.sh scripts 's/canary_candidate: \(\.e \| agentic \| not\) and \.e\["run-eval"\] != true/canary_candidate: (.e | agentic | not)/' \
+	"plan-matrix.sh: the canary may run an eval"
+mutate scripts/plan-matrix.sh scripts 's/or \. == "agentic" then \. else "other" end/then . else "other" end/' \
+	"plan-matrix.sh: agentic groups go to the fixed-seq-len 'other' jobs"
+mutate scripts/plan-matrix.sh scripts 's/elif \(\$mc \| length\) > 0 then .*?\n      else/else/s' \
+	"plan-matrix.sh: no multi-node canary when there is no single-node one"
+mutate $W/run-sweep.yml scripts "s/\n          \|\| \(needs\.setup\.outputs\.canary_single == '\[\]' && needs\.setup\.outputs\.canary_multi == '\[\]'\)\)/)/" \
+	"a slice job waits for a canary that never runs (only agentic or eval rows)"
+mutate $W/benchmark-tmpl.yml scripts 's/mode=\$\(jq -r .if \(\.\["eval-only"\] \/\/ false\) then "eval-only" elif has\("scenario-type"\) then "agentic"/mode=\$(jq -r '"'"'if has("scenario-type") then "agentic" elif (.["eval-only"] \/\/ false) then "eval-only"/' \
+	"agentic eval-only rows taken for agentic runs"
+mutate $W/benchmark-multinode-tmpl.yml scripts 's/          if \[ "\$EVALS" = true \] && ! compgen/          if false && ! compgen/' \
+	"the multi-node result check accepts an eval without results"
+mutate $W/benchmark-tmpl.yml scripts 's/            agentic\) # the agentic processed result.*?fi ;;/            agentic) ;;/s' \
+	"the result check accepts an agentic run without its result"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -32,6 +32,16 @@ check() { # NAME COMMAND...: the command must succeed
 
 "$matrixgen" full-sweep --runner-config "$runners" --config-files "${configs[@]}" >"$tmp/fs.json" 2>/dev/null
 "$matrixgen" test-config --runner-config "$runners" --config-files "${configs[@]}" --config-keys 'dsr1-*' --conc 4 >"$tmp/tc.json" 2>/dev/null
+# v2: the changelog of configs/perf-changelog.yaml as run-sweep.yml's setup gets it (through
+# ci-priority), upstream's recorded ones (agentic groups, eval buckets), and arrays of both
+here=$(dirname "$(realpath "$0")")
+bash "$here/own-changelog.sh" "$matrixgen" . >"$tmp/own-changelog.json"
+v2own=(--config-files configs/amd-master.yaml configs/nvidia-master.yaml --runner-config configs/runners.yaml)
+"$matrixgen" full-sweep "${v2own[@]}" >"$tmp/v2-fs.json"
+"$matrixgen" full-sweep --config-files tests/upstream-v2/configs/amd-master.yaml tests/upstream-v2/configs/nvidia-master.yaml \
+	--runner-config tests/upstream-v2/configs/runners.yaml --evals-only >"$tmp/v2-up-evals.json" 2>/dev/null
+cp tests/golden/changelog-v2/real-tail.out "$tmp/real-tail.json"
+cp tests/golden/changelog-v2/evals.out "$tmp/evals.json"
 
 # plan-matrix.sh FILE -> $tmp/NAME.plan.json: one object {output name: parsed value}
 plan_json() { # INPUT NAME [env...]
@@ -44,7 +54,8 @@ plan_json() { # INPUT NAME [env...]
 # every entry of the input is run exactly once: by a canary or by one part of its kind
 conserved() { # INPUT NAME
 	jq -e --slurpfile p "$tmp/$2.plan.json" '
-	  def all_entries: if type == "array" then . else [(.single_node, .multi_node) | .[]?[]] end;
+	  def all_entries: if type == "array" then . else [(.single_node, .multi_node) | .[]?[]]
+	    + [(.evals, .agentic_evals, .multinode_evals, .multinode_agentic_evals) | .[]?] end;
 	  def sorted: map(tojson) | sort;
 	  ($p[0] | [to_entries[] | select(.key | test("^canary_|_part[0-9]+$")) | .value[]]) as $planned
 	  | (all_entries | sorted) == ($planned | sorted)' "$1" >/dev/null
@@ -54,11 +65,13 @@ within_limit() { # NAME: no part holds more than 256 entries, each output is one
 		"$tmp/$1.plan.json" >/dev/null &&
 		[ "$(wc -l <"$tmp/$1.plan")" -eq "$(jq 'length' "$tmp/$1.plan.json")" ]
 }
-# the canary is the single-node entry of lowest conc (first of those), else the multi-node one
-# of lowest min(conc); it is the only entry of its kind's canary output
+# the canary is, among the fixed-seq-len entries that run no eval (not agentic, run-eval not
+# true: eval-only rows have it true), the single-node entry of lowest conc (first of those),
+# else the multi-node one of lowest min(conc); it is the only entry of its kind's canary output
 canary_is_lowest() { # INPUT NAME
 	jq -e --slurpfile p "$tmp/$2.plan.json" '
-	  (if type == "array" then . else [(.single_node, .multi_node) | .[]?[]] end) as $all
+	  (if type == "array" then . else [(.single_node, .multi_node) | .[]?[]] end
+	   | map(select((has("scenario-type") | not) and .["run-eval"] != true))) as $all
 	  | [$all[] | select(has("prefill") | not)] as $s | [$all[] | select(has("prefill"))] as $m
 	  | if ($s | length) > 0 then
 	      $p[0].canary_single == [$s | min_by(.conc)] and $p[0].canary_multi == []
@@ -67,7 +80,8 @@ canary_is_lowest() { # INPUT NAME
 	    else $p[0].canary_single == [] and $p[0].canary_multi == [] end' "$1" >/dev/null
 }
 
-for input in "$changelog" "$tmp/fs.json" "$tmp/tc.json"; do
+for input in "$changelog" "$tmp/fs.json" "$tmp/tc.json" "$tmp/own-changelog.json" "$tmp/v2-fs.json" \
+	"$tmp/v2-up-evals.json" "$tmp/real-tail.json" "$tmp/evals.json"; do
 	n=$(basename "$input" | tr -c 'A-Za-z0-9\n' _)
 	check "plan-matrix.sh $(basename "$input"): runs" plan_json "$input" "$n"
 	check "plan-matrix.sh $(basename "$input"): every entry planned exactly once" conserved "$input" "$n"
@@ -82,6 +96,44 @@ check "plan-matrix.sh: a group that is not 1k1k/1k8k/8k1k goes to the 'other' jo
 check "plan-matrix.sh: the changelog's multi-node groups go to multi-node parts only" \
 	jq -e '[to_entries[] | select(.key | test("^multi_")) | .value[] | has("prefill")] | all and length > 0' \
 	"$tmp/added_out.plan.json"
+# v2 buckets: each goes whole, in order, to its own slices (nothing else there)
+slice_is() { # NAME SLICE JQ-OF-THE-INPUT INPUT
+	jq -e --slurpfile p "$tmp/$1.plan.json" --arg s "$2" "($3) as \$want
+	  | [\$p[0] | to_entries[] | select(.key | test(\"^\" + \$s + \"_part[0-9]+\$\")) | .value[]] == \$want
+	    and (\$want | length) > 0" "$4" >/dev/null
+}
+check "plan-matrix.sh: single_node.agentic -> single_agentic parts" slice_is real_tail_json single_agentic '.single_node.agentic' "$tmp/real-tail.json"
+check "plan-matrix.sh: multi_node.agentic -> multi_agentic parts" slice_is real_tail_json multi_agentic '.multi_node.agentic' "$tmp/real-tail.json"
+check "plan-matrix.sh: agentic_evals -> single_agentic_evals parts" slice_is real_tail_json single_agentic_evals '.agentic_evals' "$tmp/real-tail.json"
+check "plan-matrix.sh: multinode_agentic_evals -> multi_agentic_evals parts" slice_is real_tail_json multi_agentic_evals '.multinode_agentic_evals' "$tmp/real-tail.json"
+check "plan-matrix.sh: evals -> single_evals parts" slice_is evals_json single_evals '.evals' "$tmp/evals.json"
+check "plan-matrix.sh: multinode_evals -> multi_evals parts" slice_is evals_json multi_evals '.multinode_evals' "$tmp/evals.json"
+check "plan-matrix.sh: own changelog (ci-priority): evals -> single_evals parts" slice_is own_changelog_json single_evals '.evals' "$tmp/own-changelog.json"
+# shellcheck disable=SC2016 # a jq program
+check "plan-matrix.sh: an array's eval-only rows go to the eval slices, its agentic rows to the agentic ones" \
+	jq -e '[to_entries[] | select(.key | test("_part[0-9]+$")) | .key as $k | .value[]
+	  | ($k | test("evals")) == (.["eval-only"] == true) and ($k | test("agentic")) == has("scenario-type")] | all' \
+	"$tmp/v2_up_evals_json.plan.json"
+check "plan-matrix.sh: only agentic and eval rows: no canary, has_entries true" \
+	jq -e '.canary_single == [] and .canary_multi == [] and .has_entries' "$tmp/real_tail_json.plan.json"
+check "plan-matrix.sh: the canary of a v2 full sweep runs no eval" \
+	jq -e '.canary_single | length == 1 and .[0]["run-eval"] == false' "$tmp/v2_fs_json.plan.json"
+jq -c '{single_node: {"1k1k": .multinode_evals[:1]}, multi_node: {}}' "$tmp/evals.json" >"$tmp/misfiled.json"
+check "plan-matrix.sh: a multi-node entry filed under single_node is an error" \
+	sh -c "! bash '$plan' '$tmp/misfiled.json' 2>'$tmp/misfiled.err' && grep -q 'a multi-node entry among single-node ones' '$tmp/misfiled.err'"
+# the workflows: every job that waits for the canaries also starts when there is none
+no_canary_gate() {
+	local wf n g
+	for wf in .github/workflows/run-sweep.yml .github/workflows/e2e-tests.yml; do
+		n=$(grep -c '^    needs: \[setup, canary-single, canary-multi\]$' "$wf")
+		g=$(grep -cF "|| (needs.setup.outputs.canary_single == '[]' && needs.setup.outputs.canary_multi == '[]'))" "$wf")
+		if [ "$n" -eq 0 ] || [ "$n" -ne "$g" ]; then
+			echo "$wf: $n jobs wait for the canaries, $g start without one"
+			return 1
+		fi
+	done
+}
+check "workflows: every slice job runs when there is no canary (only agentic or eval rows)" no_canary_gate
 if MATRIX_MAX_JOBS=100 bash "$plan" "$tmp/fs.json" >/dev/null 2>"$tmp/err"; then
 	fail "plan-matrix.sh: a group larger than its parts is an error"
 elif grep -q 'add a job single_1k1k_part3' "$tmp/err"; then
@@ -149,7 +201,8 @@ check "naming step: a string tp is an error" refused '.tp = "8"' 'tp: expected a
 # single-node entries with disagg: true, which matrixgen emits (matrix-spec 1.1) and the
 # executor refuses (executor-spec 2.1): their job fails at the naming step, saying why
 named_all() { # INPUT
-	jq -c 'if type == "array" then . else [(.single_node, .multi_node) | .[][]] end' "$1" >"$tmp/all"
+	jq -c 'if type == "array" then . else [(.single_node, .multi_node) | .[][]]
+	  + [(.evals, .agentic_evals, .multinode_evals, .multinode_agentic_evals) | .[]?] end' "$1" >"$tmp/all"
 	jq -c '[.[] | select(has("prefill") or (.disagg | not))]' "$tmp/all" >"$tmp/named"
 	jq -c '[.[] | select((has("prefill") | not) and .disagg)]' "$tmp/all" >"$tmp/refused"
 	"$executor" result-filename --matrix "$tmp/named" --node node_0 >"$tmp/names" &&
@@ -159,10 +212,80 @@ named_all() { # INPUT
 			[ "$(grep -c 'a single-node entry cannot be disaggregated' "$tmp/err")" -eq "$(jq length "$tmp/refused")" ]
 	fi
 }
-for input in "$changelog" "$tmp/fs.json" "$tmp/tc.json"; do
+for input in "$changelog" "$tmp/fs.json" "$tmp/tc.json" "$tmp/own-changelog.json" "$tmp/real-tail.json" "$tmp/evals.json"; do
 	check "executor result-filename: every entry of $(basename "$input") is named, or refused as disaggregated single-node" \
 		named_all "$input"
 done
+# each template's "what the entry runs" step and its result check, run as the job runs them
+step_of() { # TEMPLATE PATTERN: the dumped run: script of its step that contains PATTERN
+	grep -lF -- "$2" "$tmp/steps/$1".*.sh 2>/dev/null | head -1
+}
+mode_of() { # TEMPLATE ENTRY: prints "mode evals" as the step writes them to $GITHUB_OUTPUT
+	local step
+	# shellcheck disable=SC2016 # the step's text, not an expansion
+	step=$(step_of "$1" 'mode=$(jq')
+	if [ -z "$step" ]; then echo "no mode step in $1"; return 1; fi
+	: >"$tmp/gh_output"
+	ENTRY=$2 GITHUB_OUTPUT="$tmp/gh_output" bash "$step" >/dev/null 2>&1 || return 1
+	echo "$(sed -n 's/^mode=//p' "$tmp/gh_output") $(sed -n 's/^evals=//p' "$tmp/gh_output")"
+}
+expect_mode() { # TEMPLATE ENTRY-JQ INPUT WANT: the first entry JQ selects from INPUT
+	local e got
+	e=$(jq -c "$2" "$3")
+	got=$(mode_of "$1" "$e" 2>&1) || true
+	if [ "$got" = "$4" ]; then ok "$1: mode of $2: $4"; else fail "$1: mode of $2: got '$got', want '$4'"; fi
+}
+S=benchmark-tmpl.yml M=benchmark-multinode-tmpl.yml
+expect_mode $S '[.single_node[][] | select(has("scenario-type") | not)][0]' "$tmp/own-changelog.json" "benchmark false"
+expect_mode $S '[.[] | select(.["run-eval"] and (has("prefill") | not))][0]' "$tmp/v2-fs.json" "benchmark true"
+expect_mode $S '.evals[0]' "$tmp/own-changelog.json" "eval-only true"
+expect_mode $S '.single_node.agentic[0]' "$tmp/real-tail.json" "agentic false"
+expect_mode $S '.agentic_evals[0]' "$tmp/real-tail.json" "eval-only true"
+expect_mode $S '.single_node["1k1k"][0]' "$changelog" "benchmark false" # v1: neither key
+expect_mode $M '.multi_node["8k1k"][0]' "$tmp/own-changelog.json" "benchmark false"
+expect_mode $M '.multinode_evals[0]' "$tmp/evals.json" "eval-only true"
+expect_mode $M '.multi_node.agentic[0]' "$tmp/real-tail.json" "agentic false"
+expect_mode $M '.multinode_agentic_evals[0]' "$tmp/real-tail.json" "eval-only true"
+# the result check: RESULTS holds FILES... (under the result's name RF), with the run's outcome
+result_check() { # TEMPLATE ENTRY OUTCOME FILE...: exit status of the step
+	local t=$1 e=$2 outcome=$3 step mode evals f
+	shift 3
+	step=$(step_of "$t" 'RUN_OUTCOME')
+	if [ -z "$step" ]; then echo "no result check in $t"; return 2; fi
+	read -r mode evals < <(mode_of "$t" "$e")
+	rm -rf "$tmp/res" && mkdir -p "$tmp/res"
+	for f in "$@"; do : >"$tmp/res/$f"; done
+	RESULTS="$tmp/res" ENTRY=$e RESULT_FILENAME=RF RUN_OUTCOME=$outcome MODE=$mode EVALS=$evals \
+		bash "$step" >"$tmp/check.out" 2>&1
+}
+expect_check() { # WHAT WANT(pass|fail) TEMPLATE ENTRY OUTCOME FILE...
+	local what=$1 want=$2 got=pass
+	shift 2
+	result_check "$@" || got=fail
+	if [ "$got" = "$want" ]; then ok "result check: $what -> $want"; else fail "result check: $what: got $got, want $want"; sed 's/^/    /' "$tmp/check.out"; fi
+}
+fixed=$(jq -c '[.single_node[][] | select(has("scenario-type") | not)][0]' "$tmp/own-changelog.json")
+withev=$(jq -c '[.[] | select(.["run-eval"] and (has("prefill") | not))][0]' "$tmp/v2-fs.json")
+evonly=$(jq -c '.evals[0]' "$tmp/own-changelog.json")
+agentic=$(jq -c '.single_node.agentic[0]' "$tmp/real-tail.json")
+mnfixed=$(jq -c '.multi_node["8k1k"][0] | .conc = [4, 8]' "$tmp/own-changelog.json")
+mnev=$(jq -c '.multinode_evals[0]' "$tmp/evals.json")
+expect_check "benchmark with its agg" pass $S "$fixed" success bmk_RF.tar.gz agg_RF.json
+expect_check "benchmark without agg" fail $S "$fixed" success bmk_RF.tar.gz
+expect_check "no tarball" fail $S "$fixed" success agg_RF.json
+expect_check "a failed run needs only the tarball" pass $S "$fixed" failure bmk_RF.tar.gz
+expect_check "run-eval benchmark with agg and eval results" pass $S "$withev" success bmk_RF.tar.gz agg_RF.json results_gsm8k.json
+expect_check "run-eval benchmark without eval results" fail $S "$withev" success bmk_RF.tar.gz agg_RF.json
+expect_check "eval-only with eval results, no agg" pass $S "$evonly" success bmk_RF.tar.gz results_gsm8k.json
+expect_check "eval-only without eval results" fail $S "$evonly" success bmk_RF.tar.gz
+expect_check "agentic with its processed result RF.json" pass $S "$agentic" success bmk_RF.tar.gz RF.json
+expect_check "agentic without RF.json" fail $S "$agentic" success bmk_RF.tar.gz
+expect_check "multi-node: one agg per conc" pass $M "$mnfixed" success bmk_RF.tar.gz \
+	agg_RF_conc4_gpus_8_ctx_1_gen_4.json agg_RF_conc8_gpus_8_ctx_1_gen_4.json
+expect_check "multi-node: a conc without agg" fail $M "$mnfixed" success bmk_RF.tar.gz agg_RF_conc4_gpus_8_ctx_1_gen_4.json
+expect_check "multi-node eval-only with eval results" pass $M "$mnev" success bmk_RF.tar.gz results_gsm8k.json
+expect_check "multi-node eval-only without eval results" fail $M "$mnev" success bmk_RF.tar.gz
+
 # only the executor builds the name: no workflow or script spells its pattern
 if grep -rnE -- '-dpa|_disagg-|_spec-|prefill-tp' .github >"$tmp/spelled"; then
 	fail "RESULT_FILENAME is built outside the executor:"

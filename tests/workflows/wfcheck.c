@@ -32,14 +32,20 @@
  * With --template and --entries (the JSON array matrixgen printed, one KIND per file):
  *   entry-keys      in a job calling the KIND template, each `matrix.config.X[.Y]` exists in
  *                   every KIND entry, and the matrix comes from a setup output of that kind
- *                   (`..._single_...` / `..._multi_...`); in the KIND template, each
- *                   `fromJSON(inputs.entry).X[.Y]` exists in every KIND entry
+ *                   (`..._single_...` / `..._multi_...`; with --step-outputs, every entry of
+ *                   that output is of the KIND, and `matrix.config.X` exists in each of them);
+ *                   in the KIND template, each `fromJSON(inputs.entry).X[.Y]` and each path a
+ *                   `jq` program on $ENTRY reads exists in every KIND entry, except a jq path
+ *                   followed by `//` (a default), which must exist in some entry
  * With --changelog (the object `matrixgen changelog` printed):
  *   changelog-keys  each `fromJSON(needs.J.outputs.matrix).A['B']` names a key A of the
- *                   object and, under single_node/multi_node, a seq-len group
- *                   (1k1k, 1k8k, 8k1k, or one present in the given objects)
+ *                   object and, under single_node/multi_node, a group (1k1k, 1k8k, 8k1k,
+ *                   agentic, or one present in the given objects); the entries of the
+ *                   groups and of the v2 eval buckets are entries of their kind
  * With --step-outputs (the NAME=VALUE lines a step appends to $GITHUB_OUTPUT):
- *   step-outputs    job JOB maps every NAME into its outputs as `steps.STEP.outputs.NAME`,
+ *   step-outputs    (several files for one JOB:STEP: their union; a JSON array value is the
+ *                   entries of that output, for entry-keys)
+ *                   job JOB maps every NAME into its outputs as `steps.STEP.outputs.NAME`,
  *                   references no other `steps.STEP.outputs.*`, and every such job output
  *                   is read by some other job (`needs.JOB.outputs.O`); so nothing the step
  *                   computes (a slice of the sweep) is left without a job
@@ -301,6 +307,7 @@ static void problem(enum rule r, const char *file, const struct node *at, const 
 struct path {
 	const char *seg[16];
 	int n;
+	bool optional; /* a jq path followed by `//` (a default for a key some entries lack) */
 };
 
 static bool ident_start(char c) { return isalpha((unsigned char)c) || c == '_'; }
@@ -542,14 +549,14 @@ struct kind {
 };
 
 static struct kind kinds[2] = {{.name = "single"}, {.name = "multi"}};
-static cJSON *json_docs[64];
-static int n_json_docs;
+static struct vec json_docs; /* cJSON documents, deleted at exit */
 static struct vec changelogs; /* cJSON objects */
 static bool have_changelog;
 
 struct step_outputs {
 	const char *job, *step, *file;
-	struct vec names;
+	struct vec names;  /* the NAMEs written, in order */
+	struct vec values; /* values[i]: NAME i's value parsed as JSON (cJSON, NULL when not JSON) */
 };
 static struct vec step_outputs_opts;
 
@@ -592,12 +599,11 @@ static cJSON *read_json(const char *file)
 	}
 	fclose(f);
 	cJSON *j = cJSON_ParseWithLength(buf ? buf : "", len);
-	if (!j || n_json_docs == 64) {
-		fprintf(stderr, "wfcheck: %s: not JSON (or too many files)\n", file);
-		cJSON_Delete(j);
+	if (!j) {
+		fprintf(stderr, "wfcheck: %s: not JSON\n", file);
 		exit(2);
 	}
-	json_docs[n_json_docs++] = j;
+	vpush(&json_docs, j);
 	return j;
 }
 
@@ -622,6 +628,21 @@ static bool entries_have(const struct kind *k, const struct path *p, int from, c
 	return true;
 }
 
+/* Does some entry of kind k have the path seg[from..n)? (an optional key: a typo is in none) */
+static bool entries_some(const struct kind *k, const struct path *p, int from)
+{
+	for (size_t e = 0; e < k->entries.n; e++) {
+		const cJSON *x = k->entries.v[e];
+		int s = from;
+		for (; s < p->n && strcmp(p->seg[s], "?") && strcmp(p->seg[s], "*"); s++)
+			if (!(x = cJSON_IsObject(x) ? cJSON_GetObjectItemCaseSensitive(x, p->seg[s]) : NULL))
+				break;
+		if (x)
+			return true;
+	}
+	return false;
+}
+
 static const char *path_str(const struct path *p, int from)
 {
 	const char *s = "";
@@ -637,6 +658,8 @@ struct ctx {
 	const char *job_id;
 	struct node *job;
 	struct kind *job_kind;   /* the kind of the template the job calls */
+	struct kind slice;       /* the entries of the step output its matrix comes from
+				    (--step-outputs; none when not given), name: that output */
 	struct vec step_ids;     /* step id nodes of the job, in order */
 	int step;                /* id'd steps before the current step, -1 outside steps */
 	int step_no;             /* 1-based number of the current step */
@@ -718,6 +741,9 @@ static void check_path(struct ctx *c, const struct node *at, const struct path *
 		if (!entries_have(c->job_kind, p, 2, &why))
 			problem(R_ENTRY_KEYS, w->file, at, "matrix.config.%s: not in every %s-node entry: %s",
 				path_str(p, 2), c->job_kind->name, why);
+		else if (c->slice.entries.n && !entries_have(&c->slice, p, 2, &why))
+			problem(R_ENTRY_KEYS, w->file, at, "matrix.config.%s: not in every entry of %s: %s",
+				path_str(p, 2), c->slice.name, why);
 	}
 	/* entry keys: fromJSON(inputs.entry).X in a template */
 	struct path *in = inner_path(h);
@@ -742,7 +768,8 @@ static void check_path(struct ctx *c, const struct node *at, const struct path *
 			}
 			if (p->n >= 3 && (!strcmp(p->seg[1], "single_node") || !strcmp(p->seg[1], "multi_node"))) {
 				const char *g = p->seg[2];
-				bool std = !strcmp(g, "1k1k") || !strcmp(g, "1k8k") || !strcmp(g, "8k1k");
+				bool std = !strcmp(g, "1k1k") || !strcmp(g, "1k8k") || !strcmp(g, "8k1k") ||
+					   !strcmp(g, "agentic");
 				bool seen = false;
 				for (size_t k = 0; k < changelogs.n; k++)
 					if (cJSON_GetObjectItemCaseSensitive(
@@ -799,6 +826,10 @@ static void jq_paths(const char *s, size_t n, struct vec *out)
 			} else
 				break;
 		}
+		size_t k = j;
+		while (k < n && s[k] == ' ')
+			k++;
+		p->optional = k + 1 < n && s[k] == '/' && s[k + 1] == '/';
 		if (p->n)
 			vpush(out, p);
 		i = j > i ? j - 1 : i;
@@ -827,7 +858,13 @@ static void check_template_jq(struct ctx *c, const struct node *run)
 		rule_applies[R_ENTRY_KEYS] = true;
 		for (size_t i = 0; i < paths.n; i++) {
 			const char *why;
-			if (!entries_have(tk, paths.v[i], 0, &why))
+			struct path *jp = paths.v[i];
+			if (jp->optional) {
+				if (!entries_some(tk, jp, 0))
+					problem(R_ENTRY_KEYS, c->w->file, run,
+						"jq .%s // ... (on the entry): in no %s-node entry (a typo?)",
+						path_str(jp, 0), tk->name);
+			} else if (!entries_have(tk, paths.v[i], 0, &why))
 				problem(R_ENTRY_KEYS, c->w->file, run, "jq .%s (on the entry): not in every %s-node entry: %s",
 					path_str(paths.v[i], 0), tk->name, why);
 		}
@@ -964,7 +1001,26 @@ static void check_reusable_call(struct ctx *c, struct node *uses)
 	}
 }
 
-/* The matrix of a job calling a KIND template must come from a setup output of that kind. */
+/* The entries --step-outputs gave for output NAME of job J (the union over the files). */
+static void slice_entries(struct kind *out, const char *j, const char *name)
+{
+	for (size_t o = 0; o < step_outputs_opts.n; o++) {
+		struct step_outputs *so = step_outputs_opts.v[o];
+		if (strcmp(so->job, j) != 0)
+			continue;
+		for (size_t i = 0; i < so->names.n; i++) {
+			cJSON *v = so->values.v[i], *e;
+			if (strcmp(so->names.v[i], name) != 0 || !cJSON_IsArray(v))
+				continue;
+			cJSON_ArrayForEach(e, v) vpush(&out->entries, e);
+		}
+	}
+}
+
+/* The matrix of a job calling a KIND template must come from a setup output of that kind: by
+ * its name (..._single_... / ..._multi_...) and, when --step-outputs gave its values, by every
+ * entry in it (a multi-node entry has `prefill`). Those entries become the job's slice, which
+ * check_path checks matrix.config.X against. */
 static void check_matrix_source(struct ctx *c)
 {
 	struct node *cfg = map_get(map_get(map_get(c->job, "strategy"), "matrix"), "config");
@@ -976,11 +1032,30 @@ static void check_matrix_source(struct ctx *c)
 	scalar_paths(cfg->val, false, &paths);
 	for (size_t i = 0; i < paths.n; i++) {
 		struct path *p = paths.v[i];
-		const char *src = p->n >= 4 && !strcmp(p->seg[0], "needs") ? p->seg[3] : NULL;
-		if (src && strstr(src, other) && !strstr(src, c->job_kind->name))
+		struct path *in = inner_path(p->seg[0]);
+		if (in && p->n == 1)
+			p = in; /* fromJSON(needs.J.outputs.O) */
+		const char *src = p->n >= 4 && !strcmp(p->seg[0], "needs") && !strcmp(p->seg[2], "outputs") ? p->seg[3] : NULL;
+		if (!src)
+			continue;
+		if (strstr(src, other) && !strstr(src, c->job_kind->name))
 			problem(R_ENTRY_KEYS, c->w->file, cfg,
 				"job %s feeds %s-node entries (%s) to the %s-node template", c->job_id,
 				other, src, c->job_kind->name);
+		c->slice.name = src;
+		slice_entries(&c->slice, p->seg[1], src);
+		bool multi = !strcmp(c->job_kind->name, "multi");
+		for (size_t e = 0; e < c->slice.entries.n; e++) {
+			const cJSON *x = c->slice.entries.v[e];
+			if (!cJSON_IsObject(x) || !!cJSON_GetObjectItemCaseSensitive(x, "prefill") != multi) {
+				const cJSON *nm = cJSON_GetObjectItemCaseSensitive(x, "exp-name");
+				problem(R_ENTRY_KEYS, c->w->file, cfg,
+					"job %s feeds a %s-node entry (%s: entry %zu, %s) to the %s-node template",
+					c->job_id, multi ? "single" : "multi", src, e + 1,
+					cJSON_IsString(nm) ? nm->valuestring : "?", c->job_kind->name);
+				break;
+			}
+		}
 	}
 }
 
@@ -1158,8 +1233,16 @@ static void read_step_outputs(struct step_outputs *so)
 	ssize_t len;
 	while ((len = getline(&line, &cap, f)) > 0) {
 		char *eq = strchr(line, '=');
-		if (eq)
-			vpush(&so->names, xstrndup(line, (size_t)(eq - line)));
+		if (!eq)
+			continue;
+		vpush(&so->names, xstrndup(line, (size_t)(eq - line)));
+		size_t vlen = strlen(eq + 1);
+		while (vlen && (eq[vlen] == '\n' || eq[vlen] == '\r'))
+			vlen--;
+		cJSON *v = cJSON_ParseWithLength(eq + 1, vlen);
+		if (v)
+			vpush(&json_docs, v);
+		vpush(&so->values, v);
 	}
 	free(line);
 	fclose(f);
@@ -1197,12 +1280,18 @@ int main(int argc, char **argv)
 			}
 			vpush(&changelogs, doc);
 			have_changelog = true;
-			/* its entries are entries of their kind too */
+			/* its entries are entries of their kind too: the groups of single_node and
+			 * multi_node, and (v2) the eval buckets */
 			static const char *const sides[2] = {"single_node", "multi_node"};
+			static const char *const evals[2][2] = {{"evals", "agentic_evals"},
+								{"multinode_evals", "multinode_agentic_evals"}};
 			for (int s = 0; s < 2; s++) {
 				cJSON *g, *e;
 				cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(doc, sides[s]))
 					cJSON_ArrayForEach(e, g) vpush(&kinds[s].entries, e);
+				for (int b = 0; b < 2; b++)
+					cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(doc, evals[s][b]))
+						vpush(&kinds[s].entries, e);
 			}
 		} else if (!strcmp(a, "--step-outputs") && v) {
 			struct step_outputs *so = xmalloc(sizeof *so);
@@ -1254,8 +1343,8 @@ int main(int argc, char **argv)
 		printf("%s: checked\n", (const char *)files.v[i]);
 	}
 	printf("%d passed, %d failed\n", passed, failed);
-	for (int i = 0; i < n_json_docs; i++)
-		cJSON_Delete(json_docs[i]);
+	for (size_t i = 0; i < json_docs.n; i++)
+		cJSON_Delete(json_docs.v[i]);
 	free_all();
 	return failed ? 1 : 0;
 }
