@@ -3,7 +3,7 @@
 #   e2e.bench_*       bench against the simulator, one script per concern
 #   e2e.run_local     executor run through the local launcher (fixtures in tests/e2e/fixtures)
 #   e2e.run_power     run's GPU sampling with the simulated nvidia-smi (tests/sim/nvidia-smi)
-#   e2e.run_power_nvml the same through NVML: the stand-in tests/sim/nvml_sim.c, loaded by
+#   e2e.run_power_nvml the same through NVML: the stand-in tests/sim/nvml/nvml_sim.c, loaded by
 #                     INFBENCH_NVML_LIB; fallback to nvidia-smi when nvmlInit fails
 #   e2e.run_eval      the accuracy eval (executor eval, run with run-eval/eval-only) against the simulator
 #   e2e.run_docker    the docker launcher against a private Podman API service (skipped, 77,

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # e2e.run_power_nvml: `executor run` through the local launcher with the GPUs sampled through
-# NVML: INFBENCH_NVML_LIB names the stand-in tests/sim/nvml_sim.c (GPU i at 300 + 10 i W, as
+# NVML: INFBENCH_NVML_LIB names the stand-in tests/sim/nvml/nvml_sim.c (GPU i at 300 + 10 i W, as
 # tests/sim/nvidia-smi) and no nvidia-smi or amd-smi is on PATH. The processed result gets the
 # energy fields e2e.run_power expects from nvidia-smi, the CSV is nvidia-smi's (same header,
 # same row shape: compared with the simulated tool's own output), one NVML session per run.
