@@ -17,6 +17,8 @@
 #   fuzz.entry        libFuzzer over the matrix-entry reader, 10 seconds
 #   fuzz.results      libFuzzer over jtree and aggregate on result documents, 10 seconds
 #   fuzz.promtext     libFuzzer over the Prometheus text parser (/metrics), 10 seconds
+#   fuzz.power        libFuzzer over the power CSV reader, integration, patch and sidecar
+#                     (results/pycsv, results/power), 10 seconds
 #   bench_accuracy    the accuracy benchmark: built here, run by hand (not a test):
 #                     build/tests/bench_accuracy --executor build/executor/executor \
 #                         --simserver build/tests/sim/simserver
@@ -75,4 +77,5 @@ if(FUZZ)
   executor_fuzz_target(entry executor_core)       # the matrix-entry reader
   executor_fuzz_target(results executor_results)  # jtree and aggregate on result documents
   executor_fuzz_target(promtext common)           # the Prometheus text parser (/metrics)
+  executor_fuzz_target(power executor_results)    # pycsv and power: GPU CSV -> energy, patch, sidecar
 endif()
