@@ -5,7 +5,7 @@
 # energy fields e2e.run_power expects from nvidia-smi, the CSV is nvidia-smi's (same header,
 # same row shape: compared with the simulated tool's own output), one NVML session per run.
 # Then the order: NVML before a simulated nvidia-smi on PATH, and nvidia-smi when nvmlInit_v2
-# fails (a warning says so) or the library does not load.
+# fails (a warning says so) or the library does not load; and a refused reading is [N/A].
 # usage: run_power_nvml.sh PATH/TO/executor PATH/TO/simserver PATH/TO/libnvml_sim.so
 # shellcheck source-path=SCRIPTDIR source=run_lib.bash
 . "$(dirname "$0")/run_lib.bash"
@@ -81,7 +81,15 @@ check "nvml init fails: nvidia-smi sampled" grep -q timestamp "$T/nvsmi3.log"
 check "nvml init fails: the warning names the error" grep -q 'nvmlInit_v2 of .* failed (NVML error 9), trying nvidia-smi' "$T/noinit.err"
 expect_eq "nvml init fails: power from nvidia-smi" "$(jf "$T/noinit/agg_$RF.json" -c '[.power_valid, .avg_power_w]')" '[1,300]'
 
-# 4. a library that does not load: nvidia-smi, with a warning naming it
+# 4. a GPU whose power NVML refuses: [N/A] in the CSV, as nvidia-smi writes it, and invalid power
+PATH=$NO_SMI INFBENCH_NVML_LIB=$NVML_SIM SIM_GPUS=1 SIM_NVML_NA_GPU=0 \
+	xrun na --entry-json "$E" "${COMMON[@]}" --output-dir "$T/na"
+expect_eq "nvml no power: exit 0" "$RC" 0
+check "nvml no power: [N/A] rows" grep -q '^[0-9/: .]*, 0, \[N/A\], 40, 1980 MHz, ' "$T/na/gpu_metrics.csv"
+expect_eq "nvml no power: invalid_power_sample" \
+	"$(jf "$T/na/power_validation_$RF.json" -c '[.power_valid, (.reasons | index("invalid_power_sample") != null)]')" '[false,true]'
+
+# 5. a library that does not load: nvidia-smi, with a warning naming it
 PATH=$SIM_PATH INFBENCH_NVML_LIB=$T/no-such-libnvml.so SIM_GPUS=1 SIM_NVSMI_LOG=$T/nvsmi4.log \
 	xrun nolib --entry-json "$E" "${COMMON[@]}" --output-dir "$T/nolib"
 expect_eq "nvml missing: exit 0" "$RC" 0
