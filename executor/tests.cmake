@@ -2,6 +2,9 @@
 # Included from tests/CMakeLists.txt, so CMAKE_CURRENT_SOURCE_DIR is tests/.
 #   e2e.bench_*       bench against the simulator, one script per concern
 #   e2e.run_local     executor run through the local launcher (fixtures in tests/e2e/fixtures)
+#   e2e.run_power     run's GPU sampling with the simulated nvidia-smi (tests/sim/nvidia-smi)
+#   e2e.run_power_nvml the same through NVML: the stand-in tests/sim/nvml/nvml_sim.c, loaded by
+#                     INFBENCH_NVML_LIB; fallback to nvidia-smi when nvmlInit fails
 #   e2e.run_eval      the accuracy eval (executor eval, run with run-eval/eval-only) against the simulator
 #   e2e.run_docker    the docker launcher against a private Podman API service (skipped, 77,
 #                     where Podman cannot run: not root, no namespaces, ...)
@@ -14,6 +17,8 @@
 #   fuzz.entry        libFuzzer over the matrix-entry reader, 10 seconds
 #   fuzz.results      libFuzzer over jtree and aggregate on result documents, 10 seconds
 #   fuzz.promtext     libFuzzer over the Prometheus text parser (/metrics), 10 seconds
+#   fuzz.power        libFuzzer over the power CSV reader, integration, patch and sidecar
+#                     (results/pycsv, results/power), 10 seconds
 #   bench_accuracy    the accuracy benchmark: built here, run by hand (not a test):
 #                     build/tests/bench_accuracy --executor build/executor/executor \
 #                         --simserver build/tests/sim/simserver
@@ -35,6 +40,9 @@ if(TARGET simserver)
     add_test(NAME e2e.run_power COMMAND bash ${EXECUTOR_TESTS_DIR}/e2e/run_power.sh
       $<TARGET_FILE:executor> $<TARGET_FILE:simserver>)
     set_tests_properties(e2e.run_power PROPERTIES TIMEOUT 300 SKIP_RETURN_CODE 77)
+    add_test(NAME e2e.run_power_nvml COMMAND bash ${EXECUTOR_TESTS_DIR}/e2e/run_power_nvml.sh
+      $<TARGET_FILE:executor> $<TARGET_FILE:simserver> $<TARGET_FILE:nvml_sim>)
+    set_tests_properties(e2e.run_power_nvml PROPERTIES TIMEOUT 300 SKIP_RETURN_CODE 77)
   endif()
   add_test(NAME e2e.run_eval COMMAND bash ${EXECUTOR_TESTS_DIR}/e2e/run_eval.sh
     $<TARGET_FILE:executor> $<TARGET_FILE:simserver>)
@@ -69,4 +77,5 @@ if(FUZZ)
   executor_fuzz_target(entry executor_core)       # the matrix-entry reader
   executor_fuzz_target(results executor_results)  # jtree and aggregate on result documents
   executor_fuzz_target(promtext common)           # the Prometheus text parser (/metrics)
+  executor_fuzz_target(power executor_results)    # pycsv and power: GPU CSV -> energy, patch, sidecar
 endif()

@@ -1,6 +1,6 @@
 /*
  * gpumon: see gpumon.h. The child writes straight into the CSV (nvidia-smi) or into a raw
- * file filtered at stop (amd-smi), so no thread of ours runs during the load.
+ * file filtered at stop (amd-smi); only NVML needs a thread of ours (gpumon_nvml.c).
  */
 #include "executor/launch/gpumon.h"
 
@@ -19,6 +19,7 @@
 #include "common/proc.h"
 #include "common/vec.h"
 #include "common/xalloc.h"
+#include "executor/launch/gpumon_nvml.h"
 
 /* Whether name is an executable file in one of PATH's directories. */
 static bool in_path(const char *name)
@@ -82,6 +83,17 @@ int gpumon_start(struct gpumon *m, const char *csv, int interval_s, struct diags
 {
 	memset(m, 0, sizeof(*m));
 	m->interval_s = interval_s > 0 ? interval_s : 1;
+	if ((m->nvml = gpumon_nvml_open(d))) {
+		if (!gpumon_nvml_start(m->nvml, csv, m->interval_s, d)) {
+			m->vendor = GPUMON_NVML;
+			return 0;
+		}
+		struct diags quiet = DIAGS_INIT; /* the start's error is the one to report */
+		gpumon_nvml_stop(m->nvml, &quiet);
+		diags_release(&quiet);
+		m->nvml = NULL;
+		return -1;
+	}
 	if (in_path("nvidia-smi"))
 		m->vendor = GPUMON_NVIDIA;
 	else if (in_path("amd-smi"))
@@ -161,7 +173,10 @@ int gpumon_stop(struct gpumon *m, struct diags *d)
 			;
 		m->pid = 0;
 	}
-	if (m->vendor == GPUMON_NVIDIA) {
+	if (m->vendor == GPUMON_NVML) {
+		rc = gpumon_nvml_stop(m->nvml, d);
+		m->nvml = NULL;
+	} else if (m->vendor == GPUMON_NVIDIA) {
 		const char *last[] = { "nvidia-smi", "--query-gpu=" GPUMON_NVIDIA_QUERY,
 				       "--format=csv,noheader", NULL };
 		snapshot(last, m->csv, true, d);
