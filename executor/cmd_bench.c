@@ -444,19 +444,6 @@ static int print_stdout(const struct buf *b, struct diags *d)
 
 /* Upstream's client fails a run when more than 5% of its requests failed, after the result
  * is saved (1 - completed / num_prompts > 0.05); here the bound is --max-failed-pct. */
-static int failure_gate(const struct bench_args *a, const struct bench_result *res,
-			struct diags *d)
-{
-	if (!res->nr)
-		return 0;
-	double failed_pct = 100.0 * (double)(res->nr - (size_t)res->completed) / (double)res->nr;
-	if (failed_pct <= a->max_failed_pct)
-		return 0;
-	return diags_errorf(d, NULL, 0, 0, NULL, "request failure rate %.1f%% exceeds %g%% "
-			    "(%ld/%zu completed; --max-failed-pct)", failed_pct, a->max_failed_pct,
-			    res->completed, res->nr);
-}
-
 struct sweep_out {
 	const struct bench_args *a;
 	struct buf stem;
@@ -563,7 +550,7 @@ static int run_bench(const struct bench_config *cfg, const struct bench_args *a,
 		else if (!res.completed && res.nr)
 			rc = diags_errorf(d, NULL, 0, 0, NULL, "no request succeeded (failures: "
 					  "see the summary)");
-		else if (failure_gate(a, &res, d))
+		else if (bench_failure_gate(&res, a->max_failed_pct, "--max-failed-pct", d))
 			rc = -1;
 		else if (bench_ignores_max_tokens(&res) && !cfg->allow_output_len_mismatch)
 			rc = diags_errorf(d, NULL, 0, 0, NULL, "the server ignores max_tokens%s: "

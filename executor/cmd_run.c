@@ -99,7 +99,7 @@ static int run_matrix(struct run_cli *c, const char *text, size_t len, struct di
 int cmd_run(int argc, char **argv, volatile sig_atomic_t *stop, struct diags *d)
 {
 	struct run_cli c = { .o = { .workspace = ".", .output_dir = "./results", .stop = stop,
-				    .server_metrics_interval_s = 5 } };
+				    .server_metrics_interval_s = 5, .max_failed_pct = 5 } };
 	const struct opt rows[] = {
 		{ "entry", OPT_STR, 0, &c.entry, "FILE", "the entry to run (- for stdin)", 0, NULL, NULL },
 		{ "entry-json", OPT_STR, 0, &c.entry_json, "JSON", "the entry to run, given inline", 0, NULL, NULL },
@@ -113,6 +113,7 @@ int cmd_run(int argc, char **argv, volatile sig_atomic_t *stop, struct diags *d)
 		{ "eval-limit", OPT_INT, 0, &c.o.eval_limit, "N", "the eval asks only the first N questions (default: all)", 1, NULL, NULL },
 		{ "eval-thresholds", OPT_STR, 0, &c.o.eval_thresholds, "FILE", "the eval's passing scores (default: the workspace's configs/eval-thresholds.yaml)", 0, NULL, NULL },
 		{ "server-metrics-interval", OPT_DOUBLE, 0, &c.o.server_metrics_interval_s, "S", "scrape the server's /metrics before, every S seconds during and after each load (default 5; 0: off)", 0, NULL, NULL },
+		{ "max-failed-pct", OPT_DOUBLE, 0, &c.o.max_failed_pct, "PCT", "fail the run when more than PCT % of a load's requests failed (default 5, as upstream's client)", 0, NULL, NULL },
 		{ "dry-run", OPT_FLAG, 0, &c.o.dry_run, NULL, "print what would run (secrets masked) and start nothing", 0, NULL, NULL },
 	};
 	const struct opt_cmd cmd = {

@@ -446,6 +446,14 @@ static int load_finish(struct run *r)
 			rc = diags_errorf(r->d, NULL, 0, 0, NULL,
 					  "no request succeeded at concurrency %ld (see %s)", pl->conc,
 					  pl->file.s);
+		else if (!rc)
+			rc = bench_failure_gate(&res, r->o->max_failed_pct, "--max-failed-pct", r->d);
+		if (!rc && bench_ignores_max_tokens(&res))
+			diags_warnf(r->d, NULL, 0, 0, NULL,
+				    "the server ignores max_tokens%s: %ld of %ld successful requests got "
+				    "another number of tokens than asked (see %s)",
+				    pl->cfg.ignore_eos ? " or ignore_eos" : "", res.output_len_mismatches,
+				    res.completed, pl->file.s);
 	}
 	if (r->have_last)
 		bench_result_release(&r->last);

@@ -29,6 +29,7 @@ struct run_opts {
 	const char *eval_dataset, *eval_thresholds;
 	long eval_limit;         /* 0: every question */
 	double server_metrics_interval_s; /* /metrics scrapes during each load; 0: none */
+	double max_failed_pct;   /* the failure gate: a load with more failed requests fails */
 	bool dry_run;
 	bool matrix_layout;      /* files go to {output_dir}/bmk_{RESULT_FILENAME}/ */
 	/* the program's stop flag, set to the signal by SIGINT/SIGTERM: checked between phases,

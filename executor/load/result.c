@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "common/diag.h"
 #include "common/xalloc.h"
 
 const char *const fail_names[FAIL_NR] = {
@@ -128,6 +129,19 @@ bool bench_saturated(const struct bench_result *r)
 	double bound = r->summary[METRIC_ITL].median * 0.1;
 	return r->max_loop_lag_ms > (bound > 1.0 ? bound : 1.0);
 }
+int bench_failure_gate(const struct bench_result *r, double max_pct, const char *opt,
+		       struct diags *d)
+{
+	if (!r->nr)
+		return 0;
+	double failed_pct = 100.0 * (double)(r->nr - (size_t)r->completed) / (double)r->nr;
+	if (failed_pct <= max_pct)
+		return 0;
+	return diags_errorf(d, NULL, 0, 0, NULL, "request failure rate %.1f%% exceeds %g%% "
+			    "(%ld/%zu completed; %s)", failed_pct, max_pct, r->completed, r->nr,
+			    opt);
+}
+
 bool bench_ignores_max_tokens(const struct bench_result *r)
 {
 	return r->output_len_mismatches > 0 && r->output_len_mismatches * 100 > r->completed;

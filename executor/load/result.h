@@ -92,6 +92,11 @@ bool bench_saturated(const struct bench_result *r);
  * successful requests, and at least one, got other counts than asked
  * (output_len_mismatches). */
 bool bench_ignores_max_tokens(const struct bench_result *r);
+/* The failure gate (upstream's client exits non-zero above 5%): 0 when at most max_pct % of
+ * the requests failed, else -1 with a diag naming the rate and `opt` (the option that sets
+ * the bound). */
+int bench_failure_gate(const struct bench_result *r, double max_pct, const char *opt,
+		       struct diags *d);
 void bench_result_release(struct bench_result *r);
 
 #endif

@@ -171,6 +171,18 @@ expect_eq "server dies mid-load: meta.json failed_phase" "$(jf "$T/dies/meta.jso
 check "server dies mid-load: raw result counts connect failures" \
 	test "$(jf "$T/dies/$RFD.json" '(.failures | add // 0) > 0')" = true
 check "server dies mid-load: the reason names the server's end" grep -qi "exited with status 3\|server.*stopped\|died" "$T/dies.err"
+
+# the failure gate (issue 14, upstream's client): more than 5% of a load's requests failed
+E=$(entry_json '."exp-name" = "flaky_1024_64" | .conc = 4')
+RFF=$(rf "$E" "$NODE")
+xrun flaky --entry-json "$E" "${COMMON[@]}" --output-dir "$T/flaky"
+expect_eq "failure gate: 25% failed, exit 1" "$RC" 1
+expect_eq "failure gate: meta.json failed_phase" "$(jf "$T/flaky/meta.json" .exit.failed_phase)" load
+check "failure gate: the reason names the rate and the option" \
+	grep -q "request failure rate 2[0-9.]*% exceeds 5% (.*--max-failed-pct)" "$T/flaky.err"
+check "failure gate: the raw result is kept" test -s "$T/flaky/$RFF.json"
+xrun flaky2 --entry-json "$E" "${COMMON[@]}" --output-dir "$T/flaky2" --max-failed-pct 30
+expect_eq "failure gate: --max-failed-pct 30 lets 25% pass" "$RC" 0
 artifact_ok "server dies mid-load" "$T/dies"
 no_procs_left "server dies mid-load"
 
