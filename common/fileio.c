@@ -11,6 +11,7 @@
 
 #include "common/buf.h"
 #include "common/diag.h"
+#include "common/xalloc.h"
 
 int write_full(int fd, const void *data, size_t len)
 {
@@ -152,4 +153,17 @@ int mkdir_p(const char *path, struct diags *d)
 		rc = diags_errorf(d, p.s, 0, 0, NULL, "cannot create directory: %s", strerror(errno));
 	buf_release(&p);
 	return rc;
+}
+
+int file_write_atomic_mkdir(const char *path, const void *data, size_t len, struct diags *d)
+{
+	const char *slash = strrchr(path, '/');
+	if (slash && slash != path) {
+		char *dir = xstrndup(path, (size_t)(slash - path));
+		int rc = mkdir_p(dir, d);
+		free(dir);
+		if (rc)
+			return -1;
+	}
+	return file_write_atomic(path, data, len, d);
 }

@@ -34,5 +34,8 @@ int file_overwrite(const char *path, const void *data, size_t len, struct diags 
 int write_full(int fd, const void *data, size_t len);
 /* mkdir -p; adds a diag on failure. */
 int mkdir_p(const char *path, struct diags *d);
+/* file_write_atomic after making path's directory (parents too), as Python's
+ * `path.parent.mkdir(parents=True, exist_ok=True)` before a write. */
+int file_write_atomic_mkdir(const char *path, const void *data, size_t len, struct diags *d);
 
 #endif

@@ -72,20 +72,6 @@ static bool patch_agg(const char *path, bool valid, const struct power_metrics *
 	return ok;
 }
 
-/* Writes path after making its directory (parents too), as _write_json_atomic does. */
-static int write_sidecar(const char *path, const struct buf *json, struct diags *d)
-{
-	const char *slash = strrchr(path, '/');
-	if (slash && slash != path) {
-		char *dir = strndup(path, (size_t)(slash - path));
-		int rc = dir ? mkdir_p(dir, d) : -1;
-		free(dir);
-		if (rc)
-			return -1;
-	}
-	return file_write_atomic(path, json->s, json->len, d);
-}
-
 static void join_reasons(struct buf *out, const struct power_reasons *r)
 {
 	for (size_t i = 0; i < r->nr; i++)
@@ -157,7 +143,7 @@ int power_job_run(const struct power_job *job, struct buf *out, struct diags *d)
 	set_text(&v.energy_end, have_end, &end);
 	power_validation_json(&sidecar, &v);
 	size_t mark = d->nr;
-	if (write_sidecar(validation.s, &sidecar, d)) {
+	if (file_write_atomic_mkdir(validation.s, sidecar.s, sidecar.len, d)) {
 		if (!job->require_power) {
 			/* best effort: the failure is a warning, as upstream prints it */
 			const char *e = diags_first_error(d, mark);

@@ -2146,20 +2146,6 @@ static bool patch_agg(const char *path, const struct audit *a, struct buf *why)
 	return ok;
 }
 
-/* _write_json_atomic: the directory made first (parents too) */
-static int mkdir_parent_and_write(const char *path, const struct buf *json, struct diags *d)
-{
-	const char *slash = strrchr(path, '/');
-	if (slash && slash != path) {
-		char *dir = xstrndup(path, (size_t)(slash - path));
-		int rc = mkdir_p(dir, d);
-		free(dir);
-		if (rc)
-			return -1;
-	}
-	return file_write_atomic(path, json->s, json->len, d);
-}
-
 static double metric_or_zero(const struct audit *a, const char *key)
 {
 	for (size_t i = 0; i < a->nmetrics; i++)
@@ -2212,7 +2198,7 @@ int power_multinode_run(const struct power_multinode_job *job, struct buf *out,
 	}
 	sidecar(&json, &a, &in, window ? &b : NULL);
 	size_t mark = d->nr;
-	if (mkdir_parent_and_write(validation.s, &json, d)) {
+	if (file_write_atomic_mkdir(validation.s, json.s, json.len, d)) {
 		const char *e = diags_first_error(d, mark);
 		buf_addf(&msg, TAG " Failed to write validation artifact %s: %s", validation.s,
 			 e ? e : "");
