@@ -2,6 +2,7 @@
 # Included from tests/CMakeLists.txt, so CMAKE_CURRENT_SOURCE_DIR is tests/.
 #   e2e.bench_*       bench against the simulator, one script per concern
 #   e2e.run_local     executor run through the local launcher (fixtures in tests/e2e/fixtures)
+#   e2e.run_agentic   executor run of an agentic entry (trace replay) through the local launcher
 #   e2e.run_eval      the accuracy eval (executor eval, run with run-eval/eval-only) against the simulator
 #   e2e.run_docker    the docker launcher against a private Podman API service (skipped, 77,
 #                     where Podman cannot run: not root, no namespaces, ...)
@@ -32,6 +33,9 @@ if(TARGET simserver)
       $<TARGET_FILE:executor> $<TARGET_FILE:simserver> $<TARGET_FILE:matrixgen>)
     set_tests_properties(e2e.run_local PROPERTIES TIMEOUT 300 RUN_SERIAL TRUE
       SKIP_RETURN_CODE 77)
+    add_test(NAME e2e.run_agentic COMMAND bash ${EXECUTOR_TESTS_DIR}/e2e/run_agentic.sh
+      $<TARGET_FILE:executor> $<TARGET_FILE:simserver> $<TARGET_FILE:matrixgen>)
+    set_tests_properties(e2e.run_agentic PROPERTIES TIMEOUT 180 SKIP_RETURN_CODE 77)
     add_test(NAME e2e.run_power COMMAND bash ${EXECUTOR_TESTS_DIR}/e2e/run_power.sh
       $<TARGET_FILE:executor> $<TARGET_FILE:simserver>)
     set_tests_properties(e2e.run_power PROPERTIES TIMEOUT 300 SKIP_RETURN_CODE 77)

@@ -4,7 +4,7 @@
 # both formats send every turn with the recorded lengths; the simulator's prefix-cache hit
 # ratio equals the trace's theoretical reuse within 1%; gaps are honoured within 2 ms p99;
 # Mooncake rows arrive on their timestamps within 5 ms p99; live sessions never exceed
-# --max-concurrency; --duration holds within 1 s; the AIPerf-style records are read by
+# --max-concurrency; every request carries the session header; --duration holds within 1 s; the AIPerf-style records are read by
 # `executor process --agentic`. The figures are computed by tests/trace/check_replay.py.
 # usage: bench_trace.sh PATH/TO/executor PATH/TO/simserver
 . "$(dirname "$0")/bench_lib.bash"
@@ -27,6 +27,8 @@ cached=$(curl -s "$URL/stats?raw=1" | jq '[.cached_tokens_per_request[]] | add')
 expect_eq "agentx: ground truth per request sums to the hits" "$cached" \
 	"$(metric prefix_cache_hits_total | cut -d. -f1)"
 check "agentx: live sessions never above 3" cr live "$T/agentx.json" 3
+expect_eq "agentx: every request carried X-Session-ID (the simulator counts them)" \
+	"$(curl -s "$URL/stats" | jq .session_id_requests)" "$(jv agentx .turns)"
 check "agentx: records in AIPerF's shape, one per turn" \
 	test "$(wc -l <"$T/agentx-records/aiperf_artifacts/profile_export.jsonl")" -eq "$(jv agentx .turns)"
 hdr=$(jq -r '.metadata.conversation_id' "$T/agentx-records/aiperf_artifacts/profile_export.jsonl" |
