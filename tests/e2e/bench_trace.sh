@@ -4,8 +4,10 @@
 # both formats send every turn with the recorded lengths; the simulator's prefix-cache hit
 # ratio equals the trace's theoretical reuse within 1%; gaps are honoured within 2 ms p99;
 # Mooncake rows arrive on their timestamps within 5 ms p99; live sessions never exceed
-# --max-concurrency; every request carries the session header; --duration holds within 1 s; the AIPerf-style records are read by
-# `executor process --agentic`. The figures are computed by tests/trace/check_replay.py.
+# --max-concurrency; every request carries the session header; --duration holds within 1 s;
+# the AIPerf-style records are read by `executor process --agentic`; the synthetic workloads (multi-turn, generated-shared-prefix,
+# prefix-repetition) hit the prefix cache as their saved traces' theoretical reuse. The
+# figures are computed by tests/trace/check_replay.py.
 # usage: bench_trace.sh PATH/TO/executor PATH/TO/simserver
 . "$(dirname "$0")/bench_lib.bash"
 
@@ -65,6 +67,24 @@ check "mooncake: rows on their timestamps within 5 ms p99" \
 check "mooncake: prefix reuse as the trace's, within 1%" \
 	cr reuse "$MOONCAKE" 512 "$(metric prefix_cache_hits_total)" \
 	"$(metric prefix_cache_queries_total)"
+
+# the synthetic workloads (load/synth.h): each replayed against the prefix cache gives the
+# hit ratio of its saved trace's theoretical reuse (within 1%), every turn sent
+for w in "multi-turn --multi-turn-sessions 6 --multi-turn-turns 5 --multi-turn-system-len 700 --multi-turn-user-len 90 --multi-turn-output-len 6 --multi-turn-think-ms 5" \
+	"generated-shared-prefix --gsp-num-groups 4 --gsp-prompts-per-group 6 --gsp-system-prompt-len 600 --gsp-question-len 100 --gsp-output-len 6" \
+	"prefix-repetition --num-prompts 30 --prefix-repetition-num-prefixes 3 --prefix-repetition-output-len 6"; do
+	name=${w%% *}
+	sim_start "$name" --ttft-ms 2 --itl-ms 1 --prefix-cache-blocks 100000 --prefix-block-tokens 64
+	# shellcheck disable=SC2086 # the workload's options, split on purpose
+	bench "$name" --dataset-name $w --max-concurrency 4 --save-trace "$T/$name.jsonl"
+	expect_eq "$name: bench exit 0" "$RC" 0
+	check "$name: every turn sent once with its lengths" cr sent "$T/$name.jsonl" "$T/$name.json"
+	check "$name: prefix-cache hit ratio as the workload's theoretical reuse, within 1%" \
+		cr reuse "$T/$name.jsonl" 64 "$(metric prefix_cache_hits_total)" \
+		"$(metric prefix_cache_queries_total)"
+done
+bench synthpath --dataset-name multi-turn --dataset-path "$AGENTX"
+expect_eq "synthetic with --dataset-path: usage error" "$RC" 2
 
 # the session header reaches the server; bad input is refused precisely
 bench nohdr --dataset-name trace --dataset-path /nonexistent.jsonl
