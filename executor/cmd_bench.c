@@ -18,12 +18,14 @@
  */
 #include "executor/commands.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/buf.h"
 #include "common/clock.h"
@@ -37,13 +39,15 @@
 #include "executor/load/budget.h"
 #include "executor/load/raw_result.h"
 #include "executor/load/replay_out.h"
+#include "executor/load/synth.h"
 #include "executor/load/summary.h"
 #include "executor/load/sweep.h"
 #include "executor/results/sweep_curve.h"
 
 static const char *const backends[] = { "vllm", "sglang", "openai", "lmdeploy", "scalellm",
 					"openai-chat", NULL };
-static const char *const datasets[] = { "random", "trace", NULL };
+static const char *const datasets[] = { "random", "trace", "multi-turn",
+					"generated-shared-prefix", "prefix-repetition", NULL };
 static const char *const formats[] = { "ids", "text", NULL };
 static const char *const schemas[] = { "v1", "v2", NULL }; /* enum result_schema's order */
 
@@ -73,6 +77,15 @@ struct bench_args {
 	const char *session_header;    /* trace: the header naming the session */
 	bool no_session_header;
 	const char *records_dir;       /* trace: where profile_export.jsonl goes */
+	/* the synthetic workloads (synth.h), replayed as traces; option names as SGLang's
+	 * (--gsp-*) and vLLM's (--prefix-repetition-*) */
+	long mt_sessions, mt_turns, mt_system_len, mt_user_len, mt_output_len;
+	double mt_think_ms;
+	long gsp_groups, gsp_per_group, gsp_system_len, gsp_question_len, gsp_output_len;
+	long pr_prefix_len, pr_suffix_len, pr_prefixes, pr_output_len;
+	const char *save_trace;        /* synthetic: keep the generated trace there */
+	struct buf synth_path;         /* owned: the generated trace's file */
+	bool synth_temp;               /* synth_path is a temporary file: removed at the end */
 };
 
 static void args_init(struct bench_args *a)
@@ -86,7 +99,14 @@ static void args_init(struct bench_args *a)
 	a->ramp_start_rps = a->ramp_end_rps = NAN;
 	a->sweep.oversat_min_s = 10;
 	a->session_header = "X-Session-ID";
+	a->mt_sessions = 16, a->mt_turns = 8, a->mt_system_len = 1024, a->mt_user_len = 128;
+	a->mt_output_len = 64;
+	a->gsp_groups = 64, a->gsp_per_group = 16, a->gsp_system_len = 2048;
+	a->gsp_question_len = 128, a->gsp_output_len = 256; /* SGLang's defaults */
+	a->pr_prefix_len = 256, a->pr_suffix_len = 256, a->pr_prefixes = 10;
+	a->pr_output_len = 128; /* vLLM's defaults */
 	buf_init(&a->url);
+	buf_init(&a->synth_path);
 }
 
 static void args_release(struct bench_args *a)
@@ -95,6 +115,9 @@ static void args_release(struct bench_args *a)
 	free(a->metadata.v);
 	free(a->percentiles);
 	buf_release(&a->url);
+	if (a->synth_temp)
+		unlink(a->synth_path.s);
+	buf_release(&a->synth_path);
 }
 
 static const char bench_usage[] = "executor bench --model NAME [options]";
@@ -136,6 +159,38 @@ static int parse_options(struct bench_config *cfg, struct bench_args *a, int arg
 		ROW("no-session-header", OPT_FLAG, &a->no_session_header, NULL, "trace: send none"),
 		ROW("records-dir", OPT_STR, &a->records_dir, "DIR", "trace: write AIPerf-style "
 		    "profile_export.jsonl there"),
+#define N0(n, dst, help) { n, OPT_INT, 0, dst, "N", help, 0, NULL, NULL }
+#define N1(n, dst, help) { n, OPT_INT, 0, dst, "N", help, 1, NULL, NULL }
+		N1("multi-turn-sessions", &a->mt_sessions, "multi-turn: conversations (16)"),
+		N1("multi-turn-turns", &a->mt_turns, "multi-turn: turns each (8)"),
+		N0("multi-turn-system-len", &a->mt_system_len, "multi-turn: the shared system "
+		   "prompt's tokens (1024)"),
+		N0("multi-turn-user-len", &a->mt_user_len, "multi-turn: tokens of each user "
+		   "message (128)"),
+		N1("multi-turn-output-len", &a->mt_output_len, "multi-turn: max_tokens of each "
+		   "answer, added to the conversation (64)"),
+		ROW("multi-turn-think-ms", OPT_DOUBLE, &a->mt_think_ms, "MS", "multi-turn: the gap "
+		    "after each answer (0)"),
+		N1("gsp-num-groups", &a->gsp_groups, "generated-shared-prefix: groups (64)"),
+		N1("gsp-prompts-per-group", &a->gsp_per_group, "generated-shared-prefix: prompts "
+		   "per group (16)"),
+		N0("gsp-system-prompt-len", &a->gsp_system_len, "generated-shared-prefix: each "
+		   "group's shared prompt tokens (2048)"),
+		N0("gsp-question-len", &a->gsp_question_len, "generated-shared-prefix: each "
+		   "prompt's own tokens (128)"),
+		N1("gsp-output-len", &a->gsp_output_len, "generated-shared-prefix: max_tokens (256)"),
+		N0("prefix-repetition-prefix-len", &a->pr_prefix_len, "prefix-repetition: prefix "
+		   "tokens (256)"),
+		N0("prefix-repetition-suffix-len", &a->pr_suffix_len, "prefix-repetition: each "
+		   "prompt's own tokens (256)"),
+		N1("prefix-repetition-num-prefixes", &a->pr_prefixes, "prefix-repetition: distinct "
+		   "prefixes (10); the prompts are --num-prompts"),
+		N1("prefix-repetition-output-len", &a->pr_output_len, "prefix-repetition: max_tokens "
+		   "(128)"),
+		ROW("save-trace", OPT_STR, &a->save_trace, "FILE", "multi-turn, "
+		    "generated-shared-prefix, prefix-repetition: keep the generated trace there"),
+#undef N0
+#undef N1
 		{ "random-input-len", OPT_INT, 0, &cfg->ds.input_len, "N", "input length (1024)", 1,
 		  NULL, NULL },
 		{ "random-output-len", OPT_INT, 0, &cfg->ds.output_len, "N", "output length (1024)",
@@ -563,9 +618,80 @@ static int run_bench(const struct bench_config *cfg, const struct bench_args *a,
 	return rc < 0 ? EXIT_FAIL : EXIT_OK;
 }
 
+static bool is_synth(const struct bench_args *a, enum synth_kind *kind)
+{
+	for (int k = 0; k < 3; k++)
+		if (a->dataset_name && !strcmp(a->dataset_name, synth_names[k])) {
+			if (kind)
+				*kind = (enum synth_kind)k;
+			return true;
+		}
+	return false;
+}
+
+/* A replay: of a trace file, or of a synthetic workload written as one. */
 static bool is_trace(const struct bench_args *a)
 {
-	return a->dataset_name && !strcmp(a->dataset_name, "trace");
+	return a->dataset_name && (!strcmp(a->dataset_name, "trace") || is_synth(a, NULL));
+}
+
+/* The synthetic workload's trace, into --save-trace or a temporary file that
+ * dataset_path then names. */
+static int write_synth(struct bench_args *a, const struct bench_config *cfg, struct diags *d)
+{
+	struct synth_config c = { .seed = cfg->ds.seed };
+	is_synth(a, &c.kind);
+	switch (c.kind) {
+	case SYNTH_MULTI_TURN:
+		c.sessions = a->mt_sessions, c.turns = a->mt_turns, c.system_len = a->mt_system_len;
+		c.user_len = a->mt_user_len, c.output_len = a->mt_output_len;
+		c.think_s = a->mt_think_ms / 1000;
+		if (!(a->mt_think_ms >= 0 && a->mt_think_ms < 1e9))
+			return diags_usagef(d, "--multi-turn-think-ms: expected milliseconds >= 0, "
+					    "found %g", a->mt_think_ms);
+		if (!c.system_len && !c.user_len)
+			return diags_usagef(d, "multi-turn: --multi-turn-system-len and "
+					    "--multi-turn-user-len are both 0: the first prompt is empty");
+		break;
+	case SYNTH_GSP:
+		c.groups = a->gsp_groups, c.per_group = a->gsp_per_group;
+		c.system_len = a->gsp_system_len, c.question_len = a->gsp_question_len;
+		c.output_len = a->gsp_output_len;
+		if (!c.system_len && !c.question_len)
+			return diags_usagef(d, "generated-shared-prefix: --gsp-system-prompt-len and "
+					    "--gsp-question-len are both 0: the prompts are empty");
+		break;
+	case SYNTH_PREFIX_REPETITION:
+		c.prompts = a->num_prompts ? a->num_prompts : 1000, c.prefixes = a->pr_prefixes;
+		c.system_len = a->pr_prefix_len, c.suffix_len = a->pr_suffix_len;
+		c.output_len = a->pr_output_len;
+		if (!c.system_len && !c.suffix_len)
+			return diags_usagef(d, "prefix-repetition: --prefix-repetition-prefix-len and "
+					    "--prefix-repetition-suffix-len are both 0: the prompts are "
+					    "empty");
+		break;
+	}
+	struct buf text = BUF_INIT;
+	synth_write(&text, &c);
+	int rc;
+	if (a->save_trace) {
+		buf_adds(&a->synth_path, a->save_trace);
+		rc = file_write_atomic(a->synth_path.s, text.s, text.len, d);
+	} else {
+		const char *tmp = getenv("TMPDIR");
+		buf_addf(&a->synth_path, "%s/infbench-synth-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+		int fd = mkstemp(a->synth_path.s);
+		rc = fd < 0 ? diags_errorf(d, a->synth_path.s, 0, 0, NULL, "cannot create: %s",
+					   strerror(errno)) : 0;
+		if (fd >= 0) {
+			a->synth_temp = true;
+			close(fd);
+			rc = file_overwrite(a->synth_path.s, text.s, text.len, d);
+		}
+	}
+	buf_release(&text);
+	a->dataset_path = a->synth_path.s;
+	return rc;
 }
 
 /* The options a replay takes or refuses (the random dataset's own are ignored). */
@@ -573,10 +699,17 @@ static int check_trace(const struct bench_config *cfg, const struct bench_args *
 		       struct diags *d)
 {
 	if (!is_trace(a))
-		return a->dataset_path || a->duration_s || a->drain || a->records_dir ?
-		       diags_usagef(d, "--dataset-path, --duration, --drain and --records-dir "
-				    "need --dataset-name trace") : 0;
-	if (!a->dataset_path)
+		return a->dataset_path || a->duration_s || a->drain || a->records_dir ||
+		       a->save_trace ?
+		       diags_usagef(d, "--dataset-path, --duration, --drain, --records-dir and "
+				    "--save-trace need --dataset-name trace or a synthetic one "
+				    "(multi-turn, generated-shared-prefix, prefix-repetition)") : 0;
+	if (is_synth(a, NULL) && a->dataset_path)
+		return diags_usagef(d, "--dataset-name %s makes its own trace: remove "
+				    "--dataset-path", a->dataset_name);
+	if (!is_synth(a, NULL) && a->save_trace)
+		return diags_usagef(d, "--save-trace goes with a synthetic --dataset-name");
+	if (!is_synth(a, NULL) && !a->dataset_path)
 		return diags_usagef(d, "--dataset-name trace needs --dataset-path FILE");
 	if (a->sweep.points || isfinite(cfg->request_rate) || a->ramp_strategy)
 		return diags_usagef(d, "--dataset-name trace: the trace sets the times: remove "
@@ -587,9 +720,11 @@ static int check_trace(const struct bench_config *cfg, const struct bench_args *
 }
 
 /* --dataset-name trace: the replay, its summary, its result and its AIPerf-style records. */
-static int run_replay(const struct bench_config *cfg, const struct bench_args *a,
+static int run_replay(const struct bench_config *cfg, struct bench_args *a,
 		      struct diags *d)
 {
+	if (is_synth(a, NULL) && write_synth(a, cfg, d))
+		return EXIT_FAIL;
 	struct replay_config rc = { .bench = cfg, .trace_path = a->dataset_path,
 				    .max_sessions = cfg->max_concurrency,
 				    .duration_s = a->duration_s, .drain = a->drain,

@@ -114,6 +114,8 @@ int cmd_run(int argc, char **argv, volatile sig_atomic_t *stop, struct diags *d)
 		{ "eval-thresholds", OPT_STR, 0, &c.o.eval_thresholds, "FILE", "the eval's passing scores (default: the workspace's configs/eval-thresholds.yaml)", 0, NULL, NULL },
 		{ "server-metrics-interval", OPT_DOUBLE, 0, &c.o.server_metrics_interval_s, "S", "scrape the server's /metrics before, every S seconds during and after each load (default 5; 0: off)", 0, NULL, NULL },
 		{ "max-failed-pct", OPT_DOUBLE, 0, &c.o.max_failed_pct, "PCT", "fail the run when more than PCT % of a load's requests failed (default 5, as upstream's client)", 0, NULL, NULL },
+		{ "trace", OPT_STR, 0, &c.o.trace, "FILE", "agentic entries: the trace to replay (default: the profile's agentic-trace; the local launcher: the workspace's tests/trace/agentx_small.jsonl)", 0, NULL, NULL },
+		{ "max-duration", OPT_DOUBLE, 0, &c.o.max_duration_s, "S", "agentic entries: end the replay after at most S seconds (default: the entry's duration)", 0, NULL, NULL },
 		{ "dry-run", OPT_FLAG, 0, &c.o.dry_run, NULL, "print what would run (secrets masked) and start nothing", 0, NULL, NULL },
 	};
 	const struct opt_cmd cmd = {
@@ -140,6 +142,9 @@ int cmd_run(int argc, char **argv, volatile sig_atomic_t *stop, struct diags *d)
 	if (!prc && c.o.health_timeout_s > HEALTH_TIMEOUT_MAX_S)
 		prc = diags_usagef(d, "--health-timeout: expected 1 to %d seconds, found %ld",
 				   HEALTH_TIMEOUT_MAX_S, c.o.health_timeout_s);
+	if (!prc && !(c.o.max_duration_s >= 0 && c.o.max_duration_s < 1e9))
+		prc = diags_usagef(d, "--max-duration: expected seconds >= 0, found %g",
+				   c.o.max_duration_s);
 	int given = !!c.entry + !!c.entry_json + !!c.matrix;
 	if (!prc && given != 1)
 		prc = diags_usagef(d, "give exactly one of --entry, --entry-json and --matrix");

@@ -11,13 +11,14 @@ int recipe_resolve(struct buf *rel_out, const char *workspace, const struct reci
 		   struct diags *d)
 {
 	const char *dir = k->multinode ? "benchmarks/multi_node" : "benchmarks/single_node";
+	const char *sub = k->agentic ? "agentic/" : "";
 	size_t code_len = strcspn(k->exp_name, "_");
 	struct buf spec = BUF_INIT, tried = BUF_INIT;
 	if (strcmp(k->spec, "none"))
 		buf_addf(&spec, "_%s", k->spec);
 	for (int with_framework = 1; with_framework >= 0; with_framework--) {
 		struct buf rel = BUF_INIT, abs = BUF_INIT;
-		buf_addf(&rel, "%s/%.*s_%s_%s", dir, (int)code_len, k->exp_name, k->precision, k->gpu);
+		buf_addf(&rel, "%s/%s%.*s_%s_%s", dir, sub, (int)code_len, k->exp_name, k->precision, k->gpu);
 		if (with_framework)
 			buf_addf(&rel, "_%s", k->framework);
 		buf_addf(&rel, "%s.sh", spec.s);

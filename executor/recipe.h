@@ -1,6 +1,7 @@
 /*
  * recipe: which server recipe runs an entry (executor-spec 3.2). In
- * benchmarks/single_node/ or benchmarks/multi_node/ under the workspace, the first existing of
+ * benchmarks/single_node/ or benchmarks/multi_node/ under the workspace (an agentic entry's
+ * in their agentic/ folder, as upstream's SCENARIO_SUBDIR), the first existing of
  *   {code}_{precision}_{gpu}_{framework}[_{spec}].sh
  *   {code}_{precision}_{gpu}[_{spec}].sh
  * where code is exp-name up to the first '_', gpu comes from the node profile and _{spec}
@@ -16,6 +17,7 @@ struct diags;
 
 struct recipe_key {
 	bool multinode;
+	bool agentic;   /* scenario-type agentic-coding: benchmarks/.../agentic/ */
 	const char *exp_name, *precision, *gpu, *framework, *spec;
 };
 

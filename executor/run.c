@@ -36,6 +36,8 @@
 #include "executor/evals/eval.h"
 #include "executor/evals/thresholds.h"
 #include "executor/recipe.h"
+#include "executor/results/agentic_dir.h"
+#include "executor/run_agentic.h"
 
 #define STOP_GRACE_S 30
 
@@ -77,6 +79,9 @@ struct run {
 	bool have_last;
 	bool power;                /* GPU metrics were sampled (or REQUIRE_POWER): patch power */
 	struct buf eval_line;      /* the eval's summary (eval_summary), "" when none ran */
+	struct buf trace;          /* an agentic entry's trace (resolve_trace) */
+	struct agentic_load agentic; /* an agentic entry's load, once it ran */
+	bool agentic_ran;
 };
 
 static bool has_file(const struct run *r, const char *name)
@@ -134,11 +139,10 @@ static int step_validate(struct run *r)
 	if (r->item ? entry_from_jnode(&r->e, r->item, r->item_file, r->d)
 		    : entry_parse(&r->e, r->json, r->len, r->name, r->d))
 		return -1;
-	if (r->e.agentic) /* upstream replays agent traces with AIPerf; there is no replay here */
+	if (r->e.agentic && r->e.multinode) /* upstream's run through srt-slurm recipes */
 		return diags_errorf(r->d, NULL, 0, 0, NULL,
-				    "scenario-type '%s': agentic entries are read but not run yet "
-				    "(this executor has no trace replay); run fixed-seq-len entries",
-				    r->e.scenario_type);
+				    "scenario-type '%s': multi-node agentic entries are read but not "
+				    "run yet; single-node agentic entries are", r->e.scenario_type);
 	const char *node = entry_node_name_checked(&r->e, r->o->node, r->d);
 	if (!node)
 		return -1;
@@ -169,6 +173,32 @@ static int check_secret_names(struct run *r)
 
 static int check_load_budget(struct run *r);
 
+#define SHIPPED_TRACE "tests/trace/agentx_small.jsonl"
+
+/* An agentic entry's trace: --trace, else the profile's agentic-trace (relative to the
+ * workspace), else for the local launcher the shipped AgentX trace of the workspace. It
+ * must be readable now: a missing trace is found before the server starts. */
+static int resolve_trace(struct run *r)
+{
+	const char *given = r->o->trace ? r->o->trace : r->p.agentic_trace;
+	if (!given && strcmp(r->p.launcher, "local"))
+		return diags_errorf(r->d, NULL, 0, 0, NULL,
+				    "scenario-type '%s' replays a trace: give run --trace FILE, or "
+				    "agentic-trace in the node profile %s", r->e.scenario_type,
+				    r->p.path);
+	buf_reset(&r->trace);
+	if (!given)
+		buf_addf(&r->trace, "%s/%s", r->workspace.s, SHIPPED_TRACE);
+	else if (given[0] != '/' && !r->o->trace)
+		buf_addf(&r->trace, "%s/%s", r->workspace.s, given);
+	else
+		abs_path(&r->trace, given);
+	if (access(r->trace.s, R_OK))
+		return diags_errorf(r->d, r->trace.s, 0, 0, NULL, "cannot read the trace: %s",
+				    strerror(errno));
+	return 0;
+}
+
 static int step_prepare(struct run *r)
 {
 	size_t prefix_len = strcspn(r->node.s, "_");
@@ -185,13 +215,15 @@ static int step_prepare(struct run *r)
 				    "%s %ld needs more GPUs than node %s has (gpus-per-node %ld in %s)",
 				    r->e.v2 ? "tp x pp x pcp-size" : "tp", gpus, r->node.s,
 				    r->p.gpus_per_node, r->p.path);
-	struct recipe_key k = { r->e.multinode, r->e.exp_name, r->e.precision, r->p.gpu,
+	struct recipe_key k = { r->e.multinode, r->e.agentic, r->e.exp_name, r->e.precision, r->p.gpu,
 				r->e.framework, r->e.spec_decoding };
 	if (recipe_resolve(&r->recipe, r->workspace.s, &k, r->d))
 		return -1;
 	struct env_inputs in = { &r->e, &r->p, r->node.s, r->rf.s, r->out_dir.s,
 				 &r->o->secret_env };
-	if (entry_to_env(&r->env, &in, r->d) || (!r->e.eval_only && check_load_budget(r)))
+	if (entry_to_env(&r->env, &in, r->d))
+		return -1;
+	if (r->e.agentic ? resolve_trace(r) : !r->e.eval_only && check_load_budget(r))
 		return -1;
 	snprintf(r->run_id, sizeof(r->run_id), "%ld-%ld", (long)getpid(),
 		 (long)(clock_mono_ns() / 1000000 % 100000000));
@@ -269,7 +301,7 @@ static int step_start(struct run *r)
 	if (r->l.image_digest)
 		r->m.image_digest = xstrdup(r->l.image_digest);
 	/* while the server loads its model: every request body of the (single-node) load */
-	if (!rc && !r->e.multinode && !r->e.eval_only)
+	if (!rc && !r->e.multinode && !r->e.eval_only && !r->e.agentic)
 		rc = load_prepare(r, r->e.conc[0], r->rf.s);
 	return rc;
 }
@@ -465,6 +497,96 @@ static int load_finish(struct run *r)
 	return rc;
 }
 
+/* The replay's bound: the entry's DURATION (the recipe's variable, 3600 when not written),
+ * at most run's --max-duration. */
+static double agentic_duration_s(const struct run *r)
+{
+	const char *v = env_get(&r->env, "DURATION");
+	double dur = v ? strtod(v, NULL) : 0;
+	if (!(dur > 0))
+		dur = 3600;
+	return r->o->max_duration_s > 0 && r->o->max_duration_s < dur ? r->o->max_duration_s
+								      : dur;
+}
+
+/* An agentic entry's load: the trace replayed with conc live sessions (run_agentic.h); its
+ * files into the output directory: the replay result as the raw result, the records where
+ * agentic_process_dir reads them, the scrapes. */
+static int agentic_finish(struct run *r)
+{
+	struct buf base = BUF_INIT, name = BUF_INIT, dir = BUF_INIT;
+	buf_addf(&base, "http://%s:%ld", r->l.host, r->p.port);
+	struct agentic_load_spec s = {
+		.base_url = base.s, .model = r->e.model, .trace = r->trace.s,
+		.sessions = r->e.conc[0], .duration_s = agentic_duration_s(r),
+		.server_metrics_interval_s = r->o->server_metrics_interval_s, .stop = r->o->stop,
+	};
+	struct agentic_load *l = &r->agentic;
+	int rc = agentic_load_run(l, &s, r->d);
+	r->agentic_ran = l->measured;
+	if (l->measured) {
+		r->m.first_request_unix = l->first_unix;
+		r->m.last_response_unix = l->last_unix;
+		fputs(l->summary.s, stdout);
+		fflush(stdout);
+		buf_addf(&name, "%s.json", r->rf.s);
+		out_path(&dir, r, AGENTIC_RECORDS_DIR);
+		if (!rc)
+			rc = write_out(r, name.s, l->result.s, l->result.len);
+		if (!rc)
+			rc = mkdir_p(dir.s, r->d);
+		if (!rc)
+			rc = write_out(r, AGENTIC_RECORDS_FILE, l->records.s, l->records.len);
+		if (!rc && l->scrapes.len) {
+			buf_reset(&name);
+			buf_addf(&name, "%s.server_metrics.json", r->rf.s);
+			rc = write_out(r, name.s, l->scrapes.s, l->scrapes.len);
+		}
+		if (!rc && *r->o->stop)
+			rc = diags_errorf(r->d, NULL, 0, 0, NULL, "interrupted during the load");
+		else if (!rc && !r->ops->alive(&r->l))
+			rc = diags_errorf(r->d, NULL, 0, 0, NULL, "the server stopped during the load: %s",
+					  r->l.how);
+		else if (!rc && !l->completed)
+			rc = diags_errorf(r->d, NULL, 0, 0, NULL,
+					  "no turn of the trace succeeded with %ld live sessions (see %s)",
+					  r->e.conc[0], name.s);
+	}
+	buf_release(&base);
+	buf_release(&name);
+	buf_release(&dir);
+	return rc;
+}
+
+/* The agentic processed result: upstream's process_agentic_result.py over the output
+ * directory (agentic_dir.h) with the recipe's variables, written as agg_{RESULT_FILENAME}.json
+ * so that aggregate and the collectors find it beside every other run's. */
+static const char *recipe_var(const char *name, void *data)
+{
+	return env_get(data, name);
+}
+
+static int agentic_process_run(struct run *r)
+{
+	struct buf sm = BUF_INIT, agg = BUF_INIT, name = BUF_INIT;
+	buf_addf(&name, "%s.server_metrics.json", r->rf.s);
+	if (has_file(r, name.s))
+		out_path(&sm, r, name.s);
+	struct agentic_dir_inputs in = { r->out_dir.s, sm.len ? sm.s : NULL, recipe_var, &r->env };
+	struct agentic_summary sum;
+	int rc = agentic_process_dir(&agg, &sum, &in, r->d);
+	if (!rc) {
+		buf_addch(&agg, '\n');
+		buf_reset(&name);
+		buf_addf(&name, "agg_%s.json", r->rf.s);
+		rc = write_out(r, name.s, agg.s, agg.len);
+	}
+	buf_release(&sm);
+	buf_release(&agg);
+	buf_release(&name);
+	return rc;
+}
+
 #define GPU_METRICS_CSV "gpu_metrics.csv"
 
 /* The single-node load with the node's GPUs sampled around it (upstream's
@@ -478,7 +600,7 @@ static int load_with_gpu_monitor(struct run *r)
 	if (!rc) {
 		if (mon.vendor != GPUMON_NONE)
 			nanosleep(&(struct timespec){ 1, 200 * 1000 * 1000 }, NULL); /* a sample first */
-		rc = load_finish(r);
+		rc = r->e.agentic ? agentic_finish(r) : load_finish(r);
 		bool sampled = mon.vendor != GPUMON_NONE;
 		if (gpumon_stop(&mon, r->d))
 			rc = -1;
@@ -614,6 +736,8 @@ static int step_eval(struct run *r)
 
 static int step_process(struct run *r)
 {
+	if (r->e.agentic)
+		return agentic_process_run(r);
 	struct process_meta pm;
 	process_meta_from_entry(&pm, &r->e);
 	pm.prefill_gpus = r->dep.prefill_gpus;
@@ -787,7 +911,12 @@ static const struct step {
 
 static void summary_line(struct run_outcome *out, const struct run *r)
 {
-	if (!r->m.failed && r->have_last) {
+	if (!r->m.failed && r->agentic_ran) {
+		const struct agentic_load *l = &r->agentic;
+		snprintf(out->summary, sizeof(out->summary),
+			 "ok      %s: %zu/%zu turns of %zu sessions, median TTFT %.1f ms", r->rf.s,
+			 l->completed, l->turns, l->sessions, l->median_ttft_ms);
+	} else if (!r->m.failed && r->have_last) {
 		const struct bench_result *b = &r->last;
 		snprintf(out->summary, sizeof(out->summary),
 			 "ok      %s: %ld/%zu requests, %.1f output tok/s, median TTFT %.1f ms, "
@@ -821,8 +950,9 @@ static void run_release(struct run *r)
 	if (r->have_last)
 		bench_result_release(&r->last);
 	pending_release(&r->next);
+	agentic_load_release(&r->agentic);
 	struct buf *bufs[] = { &r->node, &r->workspace, &r->out_dir, &r->rf, &r->recipe,
-			       &r->log_path, &r->eval_line };
+			       &r->log_path, &r->eval_line, &r->trace };
 	for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
 		buf_release(bufs[i]);
 	for (size_t i = 0; i < r->files.nr; i++)
@@ -847,6 +977,12 @@ static void dry_run(struct run *r, struct buf *out)
 		buf_addf(out, "%s: ", lines[i][0]);
 		launch_describe_str(out, lines[i][1]);
 		buf_addch(out, '\n');
+	}
+	if (r->e.agentic) { /* what the load replays, and for how long */
+		buf_adds(out, "trace: ");
+		launch_describe_str(out, r->trace.s);
+		buf_addf(out, "\nreplay: %ld live sessions for %g s\n", r->e.conc[0],
+			 agentic_duration_s(r));
 	}
 	buf_release(&recipe);
 	r->ops->describe(out, &r->spec);
@@ -884,6 +1020,8 @@ int run_entry(struct run_outcome *out, const struct run_opts *o, const struct ru
 	buf_init(&r.recipe);
 	buf_init(&r.log_path);
 	buf_init(&r.eval_line);
+	buf_init(&r.trace);
+	agentic_load_init(&r.agentic);
 	meta_init(&r.m);
 	entry_init(&r.e);
 	memset(out, 0, sizeof(*out));

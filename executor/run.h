@@ -30,6 +30,10 @@ struct run_opts {
 	long eval_limit;         /* 0: every question */
 	double server_metrics_interval_s; /* /metrics scrapes during each load; 0: none */
 	double max_failed_pct;   /* the failure gate: a load with more failed requests fails */
+	/* agentic entries: the trace (NULL: the profile's agentic-trace, else the local
+	 * launcher's shipped trace) and a bound below the entry's DURATION (0: none) */
+	const char *trace;
+	double max_duration_s;
 	bool dry_run;
 	bool matrix_layout;      /* files go to {output_dir}/bmk_{RESULT_FILENAME}/ */
 	/* the program's stop flag, set to the signal by SIGINT/SIGTERM: checked between phases,

@@ -48,6 +48,7 @@ static const struct sfield profile_fields[] = {
 	{ "port", SF_INT, 0, 1, 65535, NULL, offsetof(struct profile, port), 0, NULL, NULL },
 	{ "health-path", SF_STR, 0, 0, 0, NULL, offsetof(struct profile, health_path), 0, NULL, NULL },
 	{ "health-timeout", SF_INT, 0, 1, HEALTH_TIMEOUT_MAX_S, NULL, offsetof(struct profile, health_timeout_s), 0, NULL, NULL },
+	{ "agentic-trace", SF_STR, SF_NONEMPTY, 0, 0, NULL, offsetof(struct profile, agentic_trace), 0, NULL, NULL },
 	{ "env", SF_MAP_STR, 0, 0, 0, NULL, offsetof(struct profile, env), offsetof(struct profile, env_nr), NULL, NULL },
 	{ "mounts", SF_STR_LIST, 0, 0, 0, NULL, offsetof(struct profile, mounts), offsetof(struct profile, mounts_nr), NULL, NULL },
 	{ "docker", SF_RECORD, 0, 0, 0, NULL, offsetof(struct profile, docker), 0, &docker_schema, NULL },

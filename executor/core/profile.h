@@ -48,6 +48,9 @@ struct profile {
 	long port;
 	const char *health_path;
 	long health_timeout_s;
+	/* the trace an agentic entry replays (run's --trace wins): a path, relative ones to the
+	 * workspace; NULL: none (local launcher: the shipped tests/trace/agentx_small.jsonl) */
+	const char *agentic_trace;
 	struct skv *env;
 	size_t env_nr;
 	const char **mounts;

@@ -5,6 +5,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +65,23 @@ out:
 	return rc;
 }
 
+/* A member name: a relative path of plain names ("a.json", "aiperf_artifacts/x.jsonl"),
+ * never absolute, empty, or through "." or "..": it cannot point outside the directory. */
+static bool member_name_ok(const char *name)
+{
+	if (!*name || *name == '/')
+		return false;
+	for (const char *c = name; *c;) {
+		size_t n = strcspn(c, "/");
+		if (!n || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+			return false;
+		c += n;
+		if (*c == '/' && !*++c)
+			return false; /* a trailing '/' */
+	}
+	return true;
+}
+
 int artifact_write(const char *tar_gz_path, const char *dir, const char *const *names,
 		   size_t nr, struct diags *d)
 {
@@ -73,9 +91,9 @@ int artifact_write(const char *tar_gz_path, const char *dir, const char *const *
 	for (size_t i = 0; i < nr; i++) {
 		buf_reset(&path);
 		buf_addf(&path, "%s/%s", dir, names[i]);
-		if (strchr(names[i], '/') || !*names[i])
-			rc = diags_errorf(d, path.s, 0, 0, NULL, "a member name must be a plain file "
-					  "name");
+		if (!member_name_ok(names[i]))
+			rc = diags_errorf(d, path.s, 0, 0, NULL, "a member name must be a relative "
+					  "path of plain names");
 		else if (stat(path.s, &st[i]))
 			rc = diags_errorf(d, path.s, 0, 0, NULL, "cannot archive: %s", strerror(errno));
 		else if (!S_ISREG(st[i].st_mode))

@@ -184,6 +184,11 @@ static int parse_header(struct http_req *r, const char *l, size_t n,
 			*err = "X-Sim-Fault value too long";
 			return -1;
 		}
+	} else if (NAME_IS("x-session-id")) {
+		if (copy_field(r->session_id, sizeof(r->session_id), v, vlen)) {
+			*err = "X-Session-ID value too long";
+			return -1;
+		}
 	}
 #undef NAME_IS
 	return 0;

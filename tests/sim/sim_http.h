@@ -24,6 +24,7 @@ struct http_req {
 	int keep_alive;          /* HTTP/1.1 default, or Connection: keep-alive */
 	int expect_continue;     /* Expect: 100-continue */
 	char fault[32];          /* X-Sim-Fault value, "" if absent */
+	char session_id[256];    /* X-Session-ID value (a router's session key), "" if absent */
 };
 
 /* Length of the head including its blank line, or 0 when it has not all

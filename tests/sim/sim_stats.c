@@ -148,6 +148,8 @@ void stats_to_json(struct sbuf *out, const struct sim_stats *st, int raw)
 		  (unsigned long long)st->output_tokens,
 		  (unsigned long long)st->prompt_tokens, (double)st->max_lag_ns / 1e6);
 	sbuf_addf(out, ",\"cached_tokens\":%llu", (unsigned long long)st->cached_tokens);
+	sbuf_addf(out, ",\"session_id_requests\":%llu",
+		  (unsigned long long)st->session_id_requests);
 	sbuf_addf(out, ",\"arrival_clock\":\"%s\",\"arrivals_kernel\":%llu,\"arrivals_read\":%llu,"
 		       "\"max_read_lag_ms\":%.6f",
 		  st->arrivals_read ? (st->arrivals_kernel ? "mixed" : "read")

@@ -29,6 +29,7 @@ struct sim_stats {
 	uint64_t completed;     /* of them, streamed to the end with no fault */
 	uint64_t aborted;       /* no-fault streams the client left early */
 	uint64_t bad_requests;  /* answered 400, 404, 405 or 413 */
+	uint64_t session_id_requests; /* generation requests that carried X-Session-ID */
 	uint64_t failed_by_fault[FAULT_NR];
 	uint64_t output_tokens; /* over completed requests */
 	uint64_t prompt_tokens; /* over completed requests */

@@ -213,6 +213,7 @@ static int gen_request(struct server *srv, struct conn *c, enum api_kind kind,
 	if (!c->req.fault[0])
 		fault = fault_pick(srv->cfg, reqno);
 	srv->stats.requests++;
+	srv->stats.session_id_requests += c->req.session_id[0] != 0;
 	srv->stats.failed_by_fault[fault]++;
 
 	switch (fault) {

@@ -1,5 +1,6 @@
 /* test_artifact: an artifact written and read back with libarchive (executor-spec 6): gzip,
- * members at the top level in the order given, bytes intact; the gzip header carries no
+ * members under their names in the order given (top level, or a relative path below such as
+ * an agentic run's aiperf_artifacts/), no name that leaves the directory, bytes intact; the gzip header carries no
  * time, so the tarball depends only on the files; a missing file writes nothing and leaves
  * an old tarball byte for byte. */
 #include <setjmp.h>
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/buf.h"
@@ -36,8 +38,12 @@ static void test_round_trip(void **state)
 	assert_non_null(dir);
 	put(dir, "agg_x.json", "{\"is_multinode\": false}");
 	put(dir, "x.json", "{}");
-	put(dir, "server.log", "line 1\nline 2\n");
-	const char *names[] = { "agg_x.json", "x.json", "server.log" };
+	struct buf sub = BUF_INIT;
+	buf_addf(&sub, "%s/aiperf_artifacts", dir);
+	assert_int_equal(mkdir(sub.s, 0755), 0);
+	buf_release(&sub);
+	put(dir, "aiperf_artifacts/profile_export.jsonl", "line 1\nline 2\n");
+	const char *names[] = { "agg_x.json", "x.json", "aiperf_artifacts/profile_export.jsonl" };
 	struct buf tgz = BUF_INIT;
 	buf_addf(&tgz, "%s/bmk_x.tar.gz", dir);
 	struct diags d = DIAGS_INIT;
@@ -78,6 +84,21 @@ static void test_round_trip(void **state)
 	assert_int_equal(access(tgz.s, F_OK), 0);
 	assert_int_equal(file_read_all(&after, tgz.s, &d), 0);
 	assert_int_equal(after.len, before.len);
+	assert_memory_equal(after.s, before.s, before.len);
+	diags_release(&d);
+
+	/* names that would leave the directory, or name none: refused, nothing written */
+	const char *outside[] = { "/etc/passwd", "../x.json", "aiperf_artifacts/../x.json",
+				  "./x.json", "", "aiperf_artifacts/", "a//x.json" };
+	for (size_t k = 0; k < sizeof(outside) / sizeof(outside[0]); k++) {
+		struct diags dd = DIAGS_INIT;
+		const char *one[] = { outside[k] };
+		assert_int_equal(artifact_write(tgz.s, dir, one, 1, &dd), -1);
+		assert_non_null(strstr(dd.v[0].msg, "relative path of plain names"));
+		diags_release(&dd);
+	}
+	buf_reset(&after);
+	assert_int_equal(file_read_all(&after, tgz.s, &d), 0);
 	assert_memory_equal(after.s, before.s, before.len);
 	diags_release(&d);
 	buf_release(&tgz);
