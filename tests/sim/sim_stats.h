@@ -39,6 +39,9 @@ struct sim_stats {
 	uint64_t arrivals_read;   /* ... from the read (no stamp came) */
 	int64_t max_read_lag_ns;  /* longest a request waited unread */
 	struct sample_vec ttft, itl, e2e;
+	/* every generation request's arrival (CLOCK_MONOTONIC), in the order they were read:
+	 * the arrival process the server saw (rate, gaps), for pacing checks */
+	struct sample_vec arrival;
 };
 
 void stats_init(struct sim_stats *st);
@@ -52,8 +55,11 @@ static inline void stats_note_lag(struct sim_stats *st, int64_t lag_ns)
 }
 /* A generation request started: where its arrival time came from, and how
  * long after it the request was read. */
-static inline void stats_add_arrival(struct sim_stats *st, int kernel, int64_t read_lag_ns)
+void stats_add_arrival_time(struct sim_stats *st, int64_t arrival_ns);
+static inline void stats_add_arrival(struct sim_stats *st, int kernel, int64_t arrival_ns,
+				     int64_t read_lag_ns)
 {
+	stats_add_arrival_time(st, arrival_ns);
 	if (kernel)
 		st->arrivals_kernel++;
 	else
@@ -65,7 +71,7 @@ static inline void stats_add_arrival(struct sim_stats *st, int kernel, int64_t r
 void stats_add_completed(struct sim_stats *st, int64_t ttft_ns, int64_t e2e_ns,
 			 const int64_t *itl_ns, size_t itl_nr,
 			 long long prompt_tokens, long long output_tokens);
-/* Appends the /stats JSON; raw adds ttfts_ms, itls_ms, e2es_ms arrays. */
+/* Appends the /stats JSON; raw adds ttfts_ms, itls_ms, e2es_ms and arrivals_ms arrays. */
 void stats_to_json(struct sbuf *out, const struct sim_stats *st, int raw);
 
 #endif
