@@ -24,6 +24,7 @@
 #include "executor/load/prepare.h"
 #include "executor/load/progress.h"
 #include "executor/load/ramp.h"
+#include "executor/load/rxstamp.h"
 #include "executor/load/sse.h"
 
 #define READ_BUF (256u << 10)
@@ -51,6 +52,10 @@
 /* Connects in progress at once before the clock starts: a burst of thousands of SYNs can
  * overflow the server's accept queue, and a dropped SYN is retried only after a second. */
 #define PRECONNECT_BATCH 512
+/* Requests one call of top_up_timed sends before it lets the loop read: a burst of 4,096
+ * takes a few hundred ms to send on a shared machine, and the first tokens of its first
+ * requests come back meanwhile; read late, several share one read and one kernel stamp. */
+#define ISSUE_BATCH 32
 
 struct flight;
 
@@ -106,6 +111,7 @@ struct load {
 	bool preconnecting;
 	size_t preconnect_left;
 	size_t preopen_upto;    /* requests [issued, preopen_upto) have a connection ahead */
+	bool batch_cut;         /* top_up_timed stopped at ISSUE_BATCH with requests due */
 	size_t warm_issued, warm_done, warm_nr;
 	size_t issued, done;
 	int64_t next_issue_ns;
@@ -121,6 +127,7 @@ struct load {
 	int64_t first_issue_ns, last_issue_ns;
 	struct rusage ru0;
 	char *rbuf;             /* owned: one read buffer for all connections */
+	struct rx_clock rx;     /* for the kernel's receive stamps (rxstamp.h) */
 	struct progress prog;
 };
 
@@ -205,6 +212,7 @@ static int conn_open(struct load *L, struct conn *c)
 	}
 	int one = 1;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	rxstamp_enable(fd); /* best effort: reads without a stamp take the loop's time */
 	c->fd = fd;
 	c->connect_start_ns = clock_mono_ns();
 	if (connect(fd, a->ai_addr, a->ai_addrlen) < 0 && errno != EINPROGRESS)
@@ -352,13 +360,19 @@ static void conn_read(struct load *L, struct conn *c)
 {
 	int64_t t = evloop_woke_ns(L->ev);
 	for (int reads = 1;; reads++) {
-		ssize_t n = read(c->fd, L->rbuf, READ_BUF);
+		int64_t stamp;
+		ssize_t n = rxstamp_read(c->fd, L->rbuf, READ_BUF, &L->rx, &stamp);
 		if (n > 0) {
 			if (!c->fl) { /* nothing was asked: a confused server */
 				conn_shut(L, c);
 				return;
 			}
-			L->t_ns = t;
+			/* the kernel's stamp when there is one: the bytes were there then. Never
+			 * before the send, nor after now (a wall-clock step); a segment that came
+			 * after the turn began is later than the loop's time, and its stamp says so */
+			L->t_ns = stamp && stamp >= c->fl->req->rec.send_ns &&
+					  (stamp <= t || stamp <= clock_mono_ns())
+				  ? stamp : t;
 			if (!conn_bytes(L, c, (size_t)n) || (size_t)n < READ_BUF ||
 			    reads == READS_PER_TURN)
 				return;
@@ -548,10 +562,15 @@ static int64_t take_slot(struct load *L)
  * lateness never adds up over the run (each gap measured from the previous send would). */
 static void top_up_timed(struct load *L)
 {
-	while (L->issued < L->res->nr && L->inflight < L->max_inflight) {
+	L->batch_cut = false;
+	for (int sent = 0; L->issued < L->res->nr && L->inflight < L->max_inflight; sent++) {
 		int64_t now = clock_mono_ns();
 		if (L->due_off_ns && now < L->next_issue_ns)
 			return;
+		if (sent == ISSUE_BATCH) {
+			L->batch_cut = true; /* the rest after the next epoll_wait (it does not sleep) */
+			return;
+		}
 		size_t i = L->issued++;
 		struct bench_req *q = &L->res->reqs[i];
 		int64_t due = L->next_issue_ns, freed = take_slot(L);
@@ -672,6 +691,7 @@ static void before_sleep(struct evloop *ev, void *data)
 {
 	struct load *L = data;
 	int64_t now = clock_mono_ns();
+	rx_clock_refresh(&L->rx, now);
 	if ((L->cfg->stop && *L->cfg->stop) || L->fds_ran_out || watch_stops(L, now)) {
 		interrupt_all(L);
 		evloop_stop(ev);
@@ -706,7 +726,8 @@ static void before_sleep(struct evloop *ev, void *data)
 	}
 	bool wait_rate = !L->warming && L->issued < L->res->nr &&
 			 L->inflight < L->max_inflight && isfinite(L->cfg->request_rate);
-	evloop_set_timer(ev, TIMER_ISSUE, wait_rate ? L->next_issue_ns : 0, noop_timer, NULL);
+	int64_t issue_at = L->batch_cut ? now : wait_rate ? L->next_issue_ns : 0;
+	evloop_set_timer(ev, TIMER_ISSUE, issue_at, noop_timer, NULL);
 	int64_t oldest_deadline = L->head.next != &L->head ? L->head.next->deadline_ns : 0;
 	evloop_set_timer(ev, TIMER_DEADLINE, oldest_deadline, noop_timer, NULL);
 	evloop_set_timer(ev, TIMER_TICK, L->prog.on ? now + 100000000 : 0, noop_timer, NULL);
@@ -767,6 +788,7 @@ static int load_setup(struct load *L, const struct url_parts *url, struct diags 
 	}
 	L->head.next = L->head.prev = &L->head;
 	L->rbuf = xmalloc(READ_BUF);
+	rx_clock_init(&L->rx);
 	L->freed_ns = xcalloc(L->max_inflight ? L->max_inflight : 1, sizeof(int64_t));
 	L->warm_nr = n ? (size_t)cfg->num_warmups : 0;
 	L->warming = true;
