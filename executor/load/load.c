@@ -844,6 +844,7 @@ static void record_client(struct load *L)
 	r->max_loop_lag_ms = (double)evloop_max_lag_ns(L->ev) / 1e6;
 	r->duration_s = (double)(L->end_ns - L->start_ns) / 1e9;
 	r->send_span_s = (double)(L->last_issue_ns - L->first_issue_ns) / 1e9;
+	r->sched_span_s = L->due_off_ns && r->nr ? (double)L->due_off_ns[r->nr - 1] / 1e9 : 0;
 	r->end_unix = r->start_unix + r->duration_s;
 }
 

@@ -316,6 +316,8 @@ static void put_client(struct rkeys *k, const struct bench_config *cfg,
 	put_timing(&w, "connect_ms", &r->connect, r->connects);
 	jsonw_key(&w, "send_rate");
 	jsonw_double(&w, r->send_span_s > 0 ? (double)(r->issued - 1) / r->send_span_s : 0.0);
+	jsonw_key(&w, "schedule_rate");
+	jsonw_double(&w, r->sched_span_s > 0 ? (double)(r->nr - 1) / r->sched_span_s : 0.0);
 	jsonw_key(&w, "slot_wait_share");
 	jsonw_double(&w, r->slot_wait_share);
 	jsonw_key(&w, "saturation");

@@ -99,6 +99,9 @@ struct bench_result {
 	struct stats_summary sched_delay, connect;
 	size_t issued, connects;
 	double send_span_s;        /* first to last request issued (send rate = issued-1 over it) */
+	double sched_span_s;       /* first to last request's due time: the drawn schedule's own
+				    * rate is nr-1 over it (a Poisson draw of n gaps strays from the
+				    * requested rate by about 1/sqrt(n)); 0 without a rate */
 	double slot_wait_share;    /* share of requests that waited for a concurrency slot */
 	/* successful requests whose output token count breaks max_tokens: with ignore_eos,
 	 * any count other than max_tokens; without, a count above it. Counts from usage are

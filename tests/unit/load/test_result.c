@@ -91,7 +91,7 @@ static const char *want =
 	"\"schedule_delay_ms\": {\"count\": 3, \"mean\": 1.0, \"p50\": 1.0, \"p90\": 1.8, "
 	"\"p99\": 1.98, \"p99.9\": 1.9980000000000002, \"max\": 2.0}, \"connect_ms\": {\"count\": 1, "
 	"\"mean\": 0.25, \"p50\": 0.25, \"p90\": 0.25, \"p99\": 0.25, \"p99.9\": 0.25, "
-	"\"max\": 0.25}, \"send_rate\": 0.0, \"slot_wait_share\": 0.0, \"saturation\": \"none\"}, \"benchmark_start_time_unix\": 1000.0, "
+	"\"max\": 0.25}, \"send_rate\": 0.0, \"schedule_rate\": 0.0, \"slot_wait_share\": 0.0, \"saturation\": \"none\"}, \"benchmark_start_time_unix\": 1000.0, "
 	"\"benchmark_end_time_unix\": 1002.0}";
 
 /* The max_tokens check: which counts break it, and when the run counts as ignoring it. */
@@ -171,7 +171,7 @@ static const char *want_v2 =
 	"\"schedule_delay_ms\": {\"count\": 3, \"mean\": 1.0, \"p50\": 1.0, \"p90\": 1.8, "
 	"\"p99\": 1.98, \"p99.9\": 1.9980000000000002, \"max\": 2.0}, \"connect_ms\": {\"count\": 1, "
 	"\"mean\": 0.25, \"p50\": 0.25, \"p90\": 0.25, \"p99\": 0.25, \"p99.9\": 0.25, "
-	"\"max\": 0.25}, \"send_rate\": 0.0, \"slot_wait_share\": 0.0, \"saturation\": \"none\"}}";
+	"\"max\": 0.25}, \"send_rate\": 0.0, \"schedule_rate\": 0.0, \"slot_wait_share\": 0.0, \"saturation\": \"none\"}}";
 
 static void test_raw_result_v2_bytes(void **state)
 {
