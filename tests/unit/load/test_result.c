@@ -127,6 +127,8 @@ static void test_output_len_mismatches(void **state)
 		assert_int_equal(bench_ignores_max_tokens(&r), len_cases[i].want > 0);
 		for (int m = 0; m < METRIC_NR; m++)
 			stats_summary_release(&r.summary[m]);
+		stats_summary_release(&r.sched_delay);
+		stats_summary_release(&r.connect);
 	}
 }
 
@@ -143,6 +145,8 @@ static void test_raw_result_bytes(void **state)
 	buf_release(&out);
 	for (int m = 0; m < METRIC_NR; m++)
 		stats_summary_release(&r.summary[m]);
+	stats_summary_release(&r.sched_delay);
+	stats_summary_release(&r.connect);
 }
 
 /* v2 (upstream's client at 843c6254f): the wall-clock keys right after duration, input_lens
@@ -195,6 +199,8 @@ static void test_raw_result_v2_bytes(void **state)
 	buf_release(&out);
 	for (int m = 0; m < METRIC_NR; m++)
 		stats_summary_release(&r.summary[m]);
+	stats_summary_release(&r.sched_delay);
+	stats_summary_release(&r.connect);
 }
 
 /* --save-detailed: a generated text is written whole, a NUL in it as \u0000 (it was cut). */
@@ -216,6 +222,8 @@ static void test_detailed_text_with_nul(void **state)
 	buf_release(&text);
 	for (int m = 0; m < METRIC_NR; m++)
 		stats_summary_release(&r.summary[m]);
+	stats_summary_release(&r.sched_delay);
+	stats_summary_release(&r.connect);
 }
 
 static void test_only_listed_metrics_and_rate(void **state)
@@ -240,6 +248,8 @@ static void test_only_listed_metrics_and_rate(void **state)
 	buf_release(&out);
 	for (int m = 0; m < METRIC_NR; m++)
 		stats_summary_release(&r.summary[m]);
+	stats_summary_release(&r.sched_delay);
+	stats_summary_release(&r.connect);
 }
 
 /* Chat requests succeed on HTTP 200 alone: one with only a usage event has no TTFT (and no
@@ -279,6 +289,8 @@ static void test_chat_without_choice_events(void **state)
 	assert_int_equal(r.good, 2); /* q0 fails TPOT 10 > 5; q1 and q2 have no TTFT/TPOT */
 	for (int m = 0; m < METRIC_NR; m++)
 		stats_summary_release(&r.summary[m]);
+	stats_summary_release(&r.sched_delay);
+	stats_summary_release(&r.connect);
 }
 
 struct meta_case {
