@@ -55,11 +55,10 @@ static inline void stats_note_lag(struct sim_stats *st, int64_t lag_ns)
 }
 /* A generation request started: where its arrival time came from, and how
  * long after it the request was read. */
+/* Every generation request (faulted ones too): its arrival, for the arrival process. */
 void stats_add_arrival_time(struct sim_stats *st, int64_t arrival_ns);
-static inline void stats_add_arrival(struct sim_stats *st, int kernel, int64_t arrival_ns,
-				     int64_t read_lag_ns)
+static inline void stats_add_arrival(struct sim_stats *st, int kernel, int64_t read_lag_ns)
 {
-	stats_add_arrival_time(st, arrival_ns);
 	if (kernel)
 		st->arrivals_kernel++;
 	else

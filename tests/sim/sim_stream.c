@@ -106,8 +106,7 @@ int stream_start(struct server *srv, struct conn *c, const struct gen_req *g,
 	st->ttft_ns = (int64_t)(cfg->ttft_ms * 1e6 +
 				cfg->prefill_us_per_token * 1e3 * (double)g->prompt_tokens);
 	st->arrival_ns = c->arrival_ns;
-	stats_add_arrival(&srv->stats, c->arrival_kernel, c->arrival_ns,
-			  c->read_ns - c->arrival_ns);
+	stats_add_arrival(&srv->stats, c->arrival_kernel, c->read_ns - c->arrival_ns);
 	st->itl_nr = 0;
 	format_head(srv, st, srv->req_seq);
 	stats_add_active(&srv->stats, 1);

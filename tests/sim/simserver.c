@@ -212,6 +212,7 @@ static int gen_request(struct server *srv, struct conn *c, enum api_kind kind,
 		fault = fault_pick(srv->cfg, reqno);
 	srv->stats.requests++;
 	srv->stats.failed_by_fault[fault]++;
+	stats_add_arrival_time(&srv->stats, c->arrival_ns);
 
 	switch (fault) {
 	case FAULT_DIE:
