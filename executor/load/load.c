@@ -185,6 +185,8 @@ static void conn_shut(struct load *L, struct conn *c)
 		evloop_del_fd(L->ev, c->fd);
 		close(c->fd);
 	}
+	if (c->fresh && c->connecting) /* opened ahead, closed before it was established */
+		L->connecting_nr--;
 	c->fd = -1;
 	c->connecting = c->reused = c->fresh = false;
 }
@@ -425,9 +427,9 @@ static void connect_done(struct load *L, struct conn *c)
 {
 	int err = 0;
 	socklen_t len = sizeof(err);
-	bool ahead = c->fresh; /* opened ahead of a request (it may have one by now) */
-	if (ahead)
+	if (c->fresh) /* opened ahead of a request (it may have one by now) */
 		L->connecting_nr--;
+	c->connecting = false;
 	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err) {
 		if (c->fl)
 			finish(L, c, FAIL_CONNECT, false);
@@ -435,7 +437,6 @@ static void connect_done(struct load *L, struct conn *c)
 			conn_shut(L, c); /* stays idle with fd -1: its request reconnects */
 		return;
 	}
-	c->connecting = false;
 	c->connect_ns = clock_mono_ns() - c->connect_start_ns;
 	if (!c->fl) { /* opened ahead: wait for a request, watching for a close */
 		evloop_set_fd(L->ev, c->fd, EVLOOP_READ, conn_event, c);
