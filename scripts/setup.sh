@@ -14,6 +14,7 @@ SETUP_TEST_PACKAGES=(
 	clang libclang-rt-dev   # AddressSanitizer/UBSan build and libFuzzer targets
 	valgrind                # the suite's programs once under memcheck (scripts/valgrind.sh)
 	shellcheck jq           # the scripts and workflows are checked as part of the tests
+	nghttp2-client          # h2load: the reference client of the cold-start benchmark (tests/perf)
 	chromium                # opens aggregate's HTML report headless (tests/browser)
 	# real components of the launcher tests (tests/e2e/harness): Podman's Docker API service,
 	# a one-node Slurm with munge, and what the simulator's container image is built from

@@ -8,6 +8,7 @@
 #include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -23,6 +24,7 @@
 #include "executor/load/prepare.h"
 #include "executor/load/progress.h"
 #include "executor/load/ramp.h"
+#include "executor/load/rxstamp.h"
 #include "executor/load/sse.h"
 
 #define READ_BUF (256u << 10)
@@ -42,6 +44,18 @@
 #define TIMER_ISSUE 0
 #define TIMER_DEADLINE 1
 #define TIMER_TICK 2
+#define TIMER_PREOPEN 3
+/* A rate-paced request gets its connection opened this long before it is due, so that its
+ * bytes can leave at its due time: a loopback connect takes tens of microseconds, a remote
+ * one a round trip; servers drop idle keep-alive connections after seconds, not 20 ms. */
+#define PREOPEN_NS 20000000
+/* Connects in progress at once before the clock starts: a burst of thousands of SYNs can
+ * overflow the server's accept queue, and a dropped SYN is retried only after a second. */
+#define PRECONNECT_BATCH 512
+/* Requests one call of top_up_timed sends before it lets the loop read: a burst of 4,096
+ * takes a few hundred ms to send on a shared machine, and the first tokens of its first
+ * requests come back meanwhile; read late, several share one read and one kernel stamp. */
+#define ISSUE_BATCH 32
 
 struct flight;
 
@@ -50,6 +64,8 @@ struct conn {
 	int fd;                 /* -1 when closed */
 	bool connecting;
 	bool reused;            /* carried a response before: a close may be a stale keep-alive */
+	bool fresh;             /* opened ahead of its request and carried none yet */
+	int64_t connect_start_ns, connect_ns; /* connect() and how long it took */
 	struct flight *fl;      /* the request on it, or NULL when idle */
 	size_t wr_off;
 	struct http_resp resp;  /* owns its head buffer */
@@ -83,20 +99,35 @@ struct load {
 	size_t fds_inflight;    /* the requests in flight then */
 	struct conn *conns;     /* owned, max_inflight of them */
 	struct conn *idle, *spare;
+	size_t idle_nr;         /* on the idle stack (those with fd -1 included) */
+	size_t connecting_nr;   /* opened ahead of a request and not yet established */
 	struct flight *flights; /* owned, max_inflight of them */
 	struct flight *free_fl;
 	struct flight head;     /* sentinel of the in-flight list */
 	size_t inflight, max_inflight;
 	bool warming;
+	/* between the warm-ups and the clock: connections for the first requests are opened
+	 * (preconnect_left still to open) and the clock starts once all are established */
+	bool preconnecting;
+	size_t preconnect_left;
+	size_t preopen_upto;    /* requests [issued, preopen_upto) have a connection ahead */
+	bool batch_cut;         /* top_up_timed stopped at ISSUE_BATCH with requests due */
 	size_t warm_issued, warm_done, warm_nr;
 	size_t issued, done;
 	int64_t next_issue_ns;
-	int64_t *gaps_ns;       /* owned: rate mode */
+	int64_t *due_off_ns;    /* owned, rate mode: when request i is due, from the start */
+	/* when each free --max-concurrency slot was freed (a FIFO ring of max_inflight; the
+	 * slots free at the start count first, freed at the start): a request is due no
+	 * earlier than the slot it takes */
+	int64_t *freed_ns;
+	size_t freed_head, freed_nr, initial_free;
 	int64_t timeout_ns;
 	int64_t t_ns;           /* when the bytes being parsed were read */
 	int64_t start_ns, end_ns;
+	int64_t first_issue_ns, last_issue_ns;
 	struct rusage ru0;
 	char *rbuf;             /* owned: one read buffer for all connections */
+	struct rx_clock rx;     /* for the kernel's receive stamps (rxstamp.h) */
 	struct progress prog;
 };
 
@@ -154,8 +185,10 @@ static void conn_shut(struct load *L, struct conn *c)
 		evloop_del_fd(L->ev, c->fd);
 		close(c->fd);
 	}
+	if (c->fresh && c->connecting) /* opened ahead, closed before it was established */
+		L->connecting_nr--;
 	c->fd = -1;
-	c->connecting = c->reused = false;
+	c->connecting = c->reused = c->fresh = false;
 }
 
 /* Closes a connection that carried a flight (on no stack) and puts it on the spare stack. */
@@ -181,7 +214,9 @@ static int conn_open(struct load *L, struct conn *c)
 	}
 	int one = 1;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	rxstamp_enable(fd); /* best effort: reads without a stamp take the loop's time */
 	c->fd = fd;
+	c->connect_start_ns = clock_mono_ns();
 	if (connect(fd, a->ai_addr, a->ai_addrlen) < 0 && errno != EINPROGRESS)
 		return -1;
 	c->connecting = true;
@@ -220,6 +255,7 @@ static void finish(struct load *L, struct conn *c, enum fail_reason reason, bool
 	if (f->timed) {
 		L->done++;
 		L->end_ns = clock_mono_ns();
+		L->freed_ns[(L->freed_head + L->freed_nr++) % L->max_inflight] = L->end_ns;
 	} else {
 		L->warm_done++;
 	}
@@ -230,6 +266,7 @@ static void finish(struct load *L, struct conn *c, enum fail_reason reason, bool
 		c->reused = true;
 		c->next = L->idle;
 		L->idle = c;
+		L->idle_nr++;
 	} else {
 		conn_close(L, c);
 	}
@@ -325,13 +362,19 @@ static void conn_read(struct load *L, struct conn *c)
 {
 	int64_t t = evloop_woke_ns(L->ev);
 	for (int reads = 1;; reads++) {
-		ssize_t n = read(c->fd, L->rbuf, READ_BUF);
+		int64_t stamp;
+		ssize_t n = rxstamp_read(c->fd, L->rbuf, READ_BUF, &L->rx, &stamp);
 		if (n > 0) {
 			if (!c->fl) { /* nothing was asked: a confused server */
 				conn_shut(L, c);
 				return;
 			}
-			L->t_ns = t;
+			/* the kernel's stamp when there is one: the bytes were there then. Never
+			 * before the send, nor after now (a wall-clock step); a segment that came
+			 * after the turn began is later than the loop's time, and its stamp says so */
+			L->t_ns = stamp && stamp >= c->fl->req->rec.send_ns &&
+					  (stamp <= t || stamp <= clock_mono_ns())
+				  ? stamp : t;
 			if (!conn_bytes(L, c, (size_t)n) || (size_t)n < READ_BUF ||
 			    reads == READS_PER_TURN)
 				return;
@@ -374,6 +417,9 @@ static void conn_write(struct load *L, struct conn *c)
 		fail_io(L, c, FAIL_SEND);
 		return;
 	}
+	/* the request's time starts when its last bytes left: connecting, waiting for the
+	 * socket and the sends of the requests before it in a burst are not the server's */
+	c->fl->req->rec.send_ns = clock_mono_ns();
 	evloop_set_fd(L->ev, c->fd, EVLOOP_READ, conn_event, c);
 }
 
@@ -381,20 +427,30 @@ static void connect_done(struct load *L, struct conn *c)
 {
 	int err = 0;
 	socklen_t len = sizeof(err);
+	if (c->fresh) /* opened ahead of a request (it may have one by now) */
+		L->connecting_nr--;
+	c->connecting = false;
 	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err) {
-		finish(L, c, FAIL_CONNECT, false);
+		if (c->fl)
+			finish(L, c, FAIL_CONNECT, false);
+		else
+			conn_shut(L, c); /* stays idle with fd -1: its request reconnects */
 		return;
 	}
-	c->connecting = false;
+	c->connect_ns = clock_mono_ns() - c->connect_start_ns;
+	if (!c->fl) { /* opened ahead: wait for a request, watching for a close */
+		evloop_set_fd(L->ev, c->fd, EVLOOP_READ, conn_event, c);
+		return;
+	}
+	c->fresh = false;
+	c->fl->req->connect_ns = c->connect_ns;
 	conn_write(L, c);
 }
 
-static void conn_event(struct evloop *ev, int fd, unsigned events, void *data)
+static void top_up_timed(struct load *L);
+
+static void conn_handle(struct load *L, struct conn *c, unsigned events)
 {
-	(void)ev;
-	(void)fd;
-	struct conn *c = data;
-	struct load *L = c->L;
 	if (c->connecting) {
 		connect_done(L, c);
 		return;
@@ -408,6 +464,21 @@ static void conn_event(struct evloop *ev, int fd, unsigned events, void *data)
 		conn_read(L, c);
 }
 
+static void conn_event(struct evloop *ev, int fd, unsigned events, void *data)
+{
+	(void)ev;
+	(void)fd;
+	struct conn *c = data;
+	struct load *L = c->L;
+	conn_handle(L, c, events);
+	/* a paced request due while a turn reads a thousand ready sockets leaves between two
+	 * of them, not after the turn: the schedule's delay stays one event's work, not one
+	 * turn's (the clock read costs tens of ns) */
+	if (L->due_off_ns && !L->warming && L->issued < L->res->nr &&
+	    clock_mono_ns() >= L->next_issue_ns)
+		top_up_timed(L);
+}
+
 /* ---- issuing ---- */
 
 /* Puts f on a connection (an idle one, else a new one) and starts writing. */
@@ -416,6 +487,7 @@ static void issue_on(struct load *L, struct flight *f)
 	struct conn *c = L->idle;
 	if (c) {
 		L->idle = c->next;
+		L->idle_nr--;
 	} else {
 		c = L->spare;
 		L->spare = c->next;
@@ -428,7 +500,14 @@ static void issue_on(struct load *L, struct flight *f)
 	c->events_cap = EVENTS_CAP(f->req->output_len);
 	http_resp_start(&c->resp);
 	sse_reset(&c->sse);
+	f->req->connect_ns = -1;
+	if (c->fd >= 0 && c->connecting)
+		return; /* opened ahead and still connecting: connect_done writes */
 	if (c->fd >= 0) {
+		if (c->fresh) { /* opened ahead: its connect is this request's */
+			c->fresh = false;
+			f->req->connect_ns = c->connect_ns;
+		}
 		conn_write(L, c);
 		return;
 	}
@@ -466,18 +545,97 @@ static void top_up_warmups(struct load *L, int64_t now)
 	}
 }
 
-static void top_up_timed(struct load *L, int64_t now)
+/* When the slot the next request takes was freed (see freed_ns). */
+static int64_t take_slot(struct load *L)
 {
-	bool rated = isfinite(L->cfg->request_rate);
-	while (L->issued < L->res->nr && L->inflight < L->max_inflight) {
-		if (rated && now < L->next_issue_ns)
-			return;
-		size_t i = L->issued++;
-		issue(L, &L->res->reqs[i], &L->prep->wire[i], true, now);
-		if (rated)
-			L->next_issue_ns = now + L->gaps_ns[i];
-		now = clock_mono_ns();
+	if (L->initial_free) {
+		L->initial_free--;
+		return L->start_ns;
 	}
+	int64_t t = L->freed_ns[L->freed_head];
+	L->freed_head = (L->freed_head + 1) % L->max_inflight;
+	L->freed_nr--;
+	return t;
+}
+
+/* Issues every request that is due. The schedule is absolute: request i is due at start +
+ * due_off_ns[i] whenever the one before it left, so a late turn is caught up at once and
+ * lateness never adds up over the run (each gap measured from the previous send would). */
+static void top_up_timed(struct load *L)
+{
+	L->batch_cut = false;
+	for (int sent = 0; L->issued < L->res->nr && L->inflight < L->max_inflight; sent++) {
+		int64_t now = clock_mono_ns();
+		if (L->due_off_ns && now < L->next_issue_ns)
+			return;
+		if (sent == ISSUE_BATCH) {
+			L->batch_cut = true; /* the rest after the next epoll_wait (it does not sleep) */
+			return;
+		}
+		size_t i = L->issued++;
+		struct bench_req *q = &L->res->reqs[i];
+		int64_t due = L->next_issue_ns, freed = take_slot(L);
+		q->issued = true;
+		if (!i)
+			L->first_issue_ns = now;
+		L->last_issue_ns = now;
+		q->slot_waited = freed > due;
+		q->sched_delay_ns = now - (freed > due ? freed : due);
+		issue(L, q, &L->prep->wire[i], true, now);
+		if (L->due_off_ns && L->issued < L->res->nr)
+			L->next_issue_ns = L->start_ns + L->due_off_ns[L->issued];
+	}
+}
+
+/* Opens a spare connection ahead of a request and puts it on the idle stack; false when
+ * there is no spare or the socket could not be made. */
+static bool open_ahead(struct load *L)
+{
+	struct conn *c = L->spare;
+	if (!c)
+		return false;
+	L->spare = c->next;
+	c->fl = NULL;
+	c->next = L->idle;
+	L->idle = c;
+	L->idle_nr++;
+	if (conn_open(L, c) < 0) {
+		conn_shut(L, c); /* stays idle with fd -1: its request tries again */
+		return false;
+	}
+	c->fresh = true;
+	L->connecting_nr++;
+	return true;
+}
+
+/* Rate mode: the requests due within PREOPEN_NS that no idle connection covers get one
+ * opened now. */
+static void preopen(struct load *L, int64_t now)
+{
+	if (!L->due_off_ns)
+		return;
+	if (L->preopen_upto < L->issued)
+		L->preopen_upto = L->issued;
+	while (L->preopen_upto < L->res->nr &&
+	       L->start_ns + L->due_off_ns[L->preopen_upto] <= now + PREOPEN_NS) {
+		if (L->idle_nr <= L->preopen_upto - L->issued && !open_ahead(L))
+			return;
+		L->preopen_upto++;
+	}
+}
+
+/* How many connections the first requests want before the clock starts: without a rate,
+ * one per request the first burst sends; with one, one per request due in PREOPEN_NS. */
+static size_t preconnect_wanted(const struct load *L)
+{
+	size_t n = L->res->nr < L->max_inflight ? L->res->nr : L->max_inflight;
+	if (L->due_off_ns) {
+		size_t k = 0;
+		while (k < n && L->due_off_ns[k] <= PREOPEN_NS)
+			k++;
+		n = k;
+	}
+	return n > L->idle_nr ? n - L->idle_nr : 0;
 }
 
 /* ---- the once-per-turn hook ---- */
@@ -498,6 +656,9 @@ static void start_timed(struct load *L, int64_t now)
 	L->res->start_unix = clock_wall_s();
 	L->start_ns = L->end_ns = now;
 	L->next_issue_ns = now;
+	L->initial_free = L->max_inflight - L->inflight;
+	L->freed_nr = L->freed_head = 0;
+	L->preopen_upto = 0;
 	progress_init(&L->prog, L->cfg->progress, L->res->nr, "bench");
 }
 
@@ -531,19 +692,33 @@ static void before_sleep(struct evloop *ev, void *data)
 {
 	struct load *L = data;
 	int64_t now = clock_mono_ns();
+	rx_clock_refresh(&L->rx, now);
 	if ((L->cfg->stop && *L->cfg->stop) || L->fds_ran_out || watch_stops(L, now)) {
 		interrupt_all(L);
 		evloop_stop(ev);
 		return;
 	}
 	expire(L, now);
-	if (L->warming) {
+	if (L->warming && !L->preconnecting) {
 		top_up_warmups(L, now);
-		if (L->warm_done == L->warm_nr && !L->inflight)
+		if (L->warm_done == L->warm_nr && !L->inflight) {
+			L->preconnecting = true;
+			L->preconnect_left = preconnect_wanted(L);
+		}
+	}
+	if (L->preconnecting) {
+		while (L->preconnect_left && L->connecting_nr < PRECONNECT_BATCH) {
+			L->preconnect_left--;
+			open_ahead(L);
+		}
+		if (!L->preconnect_left && !L->connecting_nr) {
+			L->preconnecting = false;
 			start_timed(L, now = clock_mono_ns());
+		}
 	}
 	if (!L->warming) {
-		top_up_timed(L, now);
+		top_up_timed(L);
+		preopen(L, clock_mono_ns());
 		progress_update(&L->prog, L->done, now);
 		if (L->done == L->res->nr) {
 			evloop_stop(ev);
@@ -552,10 +727,15 @@ static void before_sleep(struct evloop *ev, void *data)
 	}
 	bool wait_rate = !L->warming && L->issued < L->res->nr &&
 			 L->inflight < L->max_inflight && isfinite(L->cfg->request_rate);
-	evloop_set_timer(ev, TIMER_ISSUE, wait_rate ? L->next_issue_ns : 0, noop_timer, NULL);
+	int64_t issue_at = L->batch_cut ? now : wait_rate ? L->next_issue_ns : 0;
+	evloop_set_timer(ev, TIMER_ISSUE, issue_at, noop_timer, NULL);
 	int64_t oldest_deadline = L->head.next != &L->head ? L->head.next->deadline_ns : 0;
 	evloop_set_timer(ev, TIMER_DEADLINE, oldest_deadline, noop_timer, NULL);
 	evloop_set_timer(ev, TIMER_TICK, L->prog.on ? now + 100000000 : 0, noop_timer, NULL);
+	bool ahead = !L->warming && L->due_off_ns && L->preopen_upto < L->res->nr && L->spare;
+	evloop_set_timer(ev, TIMER_PREOPEN,
+			 ahead ? L->start_ns + L->due_off_ns[L->preopen_upto] - PREOPEN_NS : 0,
+			 noop_timer, NULL);
 }
 
 /* ---- setup and teardown ---- */
@@ -609,16 +789,22 @@ static int load_setup(struct load *L, const struct url_parts *url, struct diags 
 	}
 	L->head.next = L->head.prev = &L->head;
 	L->rbuf = xmalloc(READ_BUF);
+	rx_clock_init(&L->rx);
+	L->freed_ns = xcalloc(L->max_inflight ? L->max_inflight : 1, sizeof(int64_t));
 	L->warm_nr = n ? (size_t)cfg->num_warmups : 0;
 	L->warming = true;
 	L->timeout_ns = (int64_t)(cfg->request_timeout_s * 1e9);
 	if (isfinite(cfg->request_rate)) {
-		L->gaps_ns = xcalloc(n ? n : 1, sizeof(int64_t));
+		int64_t *gaps = xcalloc(n ? n : 1, sizeof(int64_t));
 		if (cfg->ramp.strategy != RAMP_NONE)
-			ramp_draw(L->gaps_ns, n, &cfg->ramp, cfg->burstiness, cfg->ds.seed);
+			ramp_draw(gaps, n, &cfg->ramp, cfg->burstiness, cfg->ds.seed);
 		else
-			arrivals_draw(L->gaps_ns, n, cfg->request_rate, cfg->burstiness,
-				      cfg->ds.seed);
+			arrivals_draw(gaps, n, cfg->request_rate, cfg->burstiness, cfg->ds.seed);
+		/* gaps[i] is the wait before request i + 1: request 0 leaves at the start */
+		L->due_off_ns = xcalloc(n ? n : 1, sizeof(int64_t));
+		for (size_t i = 1; i < n; i++)
+			L->due_off_ns[i] = L->due_off_ns[i - 1] + gaps[i - 1];
+		free(gaps);
 	}
 	return 0;
 }
@@ -636,7 +822,8 @@ static void load_teardown(struct load *L)
 	free(L->conns);
 	free(L->flights);
 	free(L->rbuf);
-	free(L->gaps_ns);
+	free(L->due_off_ns);
+	free(L->freed_ns);
 	evloop_free(L->ev);
 	if (L->addr)
 		freeaddrinfo(L->addr);
@@ -657,6 +844,8 @@ static void record_client(struct load *L)
 	r->peak_rss_bytes = (long long)ru.ru_maxrss * 1024;
 	r->max_loop_lag_ms = (double)evloop_max_lag_ns(L->ev) / 1e6;
 	r->duration_s = (double)(L->end_ns - L->start_ns) / 1e9;
+	r->send_span_s = (double)(L->last_issue_ns - L->first_issue_ns) / 1e9;
+	r->sched_span_s = L->due_off_ns && r->nr ? (double)L->due_off_ns[r->nr - 1] / 1e9 : 0;
 	r->end_unix = r->start_unix + r->duration_s;
 }
 
@@ -664,9 +853,15 @@ int load_run(struct bench_result *res, const struct bench_config *cfg,
 	     const struct prepared *prep, const struct url_parts *url, struct diags *d)
 {
 	struct load L = { .cfg = cfg, .res = res, .prep = prep };
-	for (size_t i = 0; i < res->nr; i++)
+	for (size_t i = 0; i < res->nr; i++) {
 		alloc_rec(&res->reqs[i], prep->ds.v[i].output_len, cfg->save_detailed);
+		res->reqs[i].connect_ns = -1;
+	}
 	int rc = load_setup(&L, url, d);
+	/* the kernel may defer a timer wake-up by the thread's slack (50 us by default) to
+	 * batch it with others: a paced send would leave that much late */
+	int slack = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
+	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
 	if (!rc) {
 		evloop_set_before_sleep(L.ev, before_sleep, &L);
 		if (evloop_run(L.ev) < 0)
@@ -688,6 +883,8 @@ int load_run(struct bench_result *res, const struct bench_config *cfg,
 					  "(ENFILE): raise fs.file-max or bound the load with "
 					  "--max-concurrency", L.fds_inflight);
 	}
+	if (slack > 0)
+		prctl(PR_SET_TIMERSLACK, (unsigned long)slack, 0, 0, 0);
 	load_teardown(&L);
 	return rc;
 }

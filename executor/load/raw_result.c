@@ -273,7 +273,26 @@ static void put_failures(struct rkeys *k, const struct bench_result *r)
 	jsonw_obj_close(&w);
 }
 
-static void put_client(struct rkeys *k, const struct bench_result *r)
+/* {"count", "mean", "p50", "p90", "p99", "p99.9", "max"} of a client timing summary. */
+static void put_timing(struct jsonw *w, const char *key, const struct stats_summary *s,
+		       size_t count)
+{
+	static const char *const names[SCHED_PCTS_NR] = { "p50", "p90", "p99", "p99.9", "max" };
+	jsonw_key(w, key);
+	jsonw_obj_open(w);
+	jsonw_key(w, "count");
+	jsonw_int(w, (long long)count);
+	jsonw_key(w, "mean");
+	jsonw_double(w, s->mean);
+	for (size_t i = 0; i < SCHED_PCTS_NR && i < s->pct_nr; i++) {
+		jsonw_key(w, names[i]);
+		jsonw_double(w, s->pct[i]);
+	}
+	jsonw_obj_close(w);
+}
+
+static void put_client(struct rkeys *k, const struct bench_config *cfg,
+		       const struct bench_result *r)
 {
 	struct jsonw w;
 	jsonw_init(&w, rkeys_set(k, "client"), JSONW_LINE);
@@ -292,6 +311,17 @@ static void put_client(struct rkeys *k, const struct bench_result *r)
 	jsonw_int(&w, r->output_len_mismatches);
 	jsonw_key(&w, "saturated");
 	jsonw_bool(&w, bench_saturated(r));
+	/* ours (issue 12): where each request's time went before it left, and the verdict */
+	put_timing(&w, "schedule_delay_ms", &r->sched_delay, r->issued);
+	put_timing(&w, "connect_ms", &r->connect, r->connects);
+	jsonw_key(&w, "send_rate");
+	jsonw_double(&w, r->send_span_s > 0 ? (double)(r->issued - 1) / r->send_span_s : 0.0);
+	jsonw_key(&w, "schedule_rate");
+	jsonw_double(&w, r->sched_span_s > 0 ? (double)(r->nr - 1) / r->sched_span_s : 0.0);
+	jsonw_key(&w, "slot_wait_share");
+	jsonw_double(&w, r->slot_wait_share);
+	jsonw_key(&w, "saturation");
+	jsonw_str(&w, saturation_names[bench_saturation(r, cfg)]);
 	jsonw_obj_close(&w);
 }
 
@@ -307,7 +337,7 @@ void bench_result_write_json(struct buf *out, const struct bench_config *cfg,
 		put_lists(&k, r, LIST_INPUT_LENS, cfg->save_detailed ? LIST_NR : LIST_TTFTS);
 	put_metrics(&k, cfg, r);
 	put_failures(&k, r);
-	put_client(&k, r);
+	put_client(&k, cfg, r);
 	if (!v2) /* v1: our extras, last (executor-spec 4.7 item 8) */
 		put_wall_clock(&k, r);
 	rkeys_write(out, &k);

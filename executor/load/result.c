@@ -1,6 +1,7 @@
 /* result: see result.h. */
 #include "executor/load/result.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,9 @@ const char *const fail_names[FAIL_NR] = {
 	"none", "connect", "send", "reset", "closed", "protocol", "http", "malformed",
 	"no_choice_event", "timeout_headers", "timeout", "stream_too_long", "interrupted",
 };
+
+const char *const saturation_names[SAT_NR] = { "none", "client", "server" };
+const double sched_pcts[SCHED_PCTS_NR] = { 50, 90, 99, 99.9, 100 };
 
 double ns_s(int64_t ns)
 {
@@ -110,6 +114,31 @@ static void count_outcomes(struct bench_result *r, const struct bench_config *cf
 	}
 }
 
+/* Schedule delay and connect time summaries (ms), the send span and the slot waits. */
+static void client_timing(struct bench_result *r)
+{
+	double *sd = xmalloc(st_mult(r->nr + 1, sizeof(double)));
+	double *ct = xmalloc(st_mult(r->nr + 1, sizeof(double)));
+	size_t waited = 0;
+	r->issued = r->connects = 0;
+	for (size_t i = 0; i < r->nr; i++) {
+		const struct bench_req *q = &r->reqs[i];
+		if (!q->issued)
+			continue;
+		sd[r->issued++] = (double)q->sched_delay_ns / 1e6;
+		waited += q->slot_waited;
+		if (q->connect_ns >= 0)
+			ct[r->connects++] = (double)q->connect_ns / 1e6;
+	}
+	stats_summary_release(&r->sched_delay);
+	stats_summary_release(&r->connect);
+	stats_summarise(&r->sched_delay, sd, r->issued, sched_pcts, SCHED_PCTS_NR);
+	stats_summarise(&r->connect, ct, r->connects, sched_pcts, SCHED_PCTS_NR);
+	r->slot_wait_share = r->issued ? (double)waited / (double)r->issued : 0;
+	free(sd);
+	free(ct);
+}
+
 void bench_result_compute(struct bench_result *r, const struct bench_config *cfg)
 {
 	count_outcomes(r, cfg);
@@ -122,6 +151,7 @@ void bench_result_compute(struct bench_result *r, const struct bench_config *cfg
 		stats_summarise(&r->summary[m], v, n, cfg->percentiles, cfg->percentiles_nr);
 		free(v);
 	}
+	client_timing(r);
 }
 
 bool bench_saturated(const struct bench_result *r)
@@ -142,6 +172,23 @@ int bench_failure_gate(const struct bench_result *r, double max_pct, const char 
 			    opt);
 }
 
+enum saturation bench_saturation(const struct bench_result *r, const struct bench_config *cfg)
+{
+	double bound_ms = 1.0;
+	if (isfinite(cfg->request_rate) && cfg->request_rate > 0 &&
+	    cfg->ramp.strategy == RAMP_NONE && 100.0 / cfg->request_rate > bound_ms)
+		bound_ms = 100.0 / cfg->request_rate; /* a tenth of the mean gap, in ms */
+	double p99 = r->sched_delay.pct_nr > 2 ? r->sched_delay.pct[2] : 0;
+	/* the slot waits first: a full --max-concurrency delays requests by design, and that
+	 * delay is the server's, not the client's */
+	if (isfinite(cfg->request_rate) && r->slot_wait_share > 0.01)
+		return SAT_SERVER;
+	/* a schedule exists only with a rate: without one, the delay is the burst's sending */
+	if (bench_saturated(r) || (isfinite(cfg->request_rate) && p99 > bound_ms))
+		return SAT_CLIENT;
+	return SAT_NONE;
+}
+
 bool bench_ignores_max_tokens(const struct bench_result *r)
 {
 	return r->output_len_mismatches > 0 && r->output_len_mismatches * 100 > r->completed;
@@ -160,5 +207,7 @@ void bench_result_release(struct bench_result *r)
 	free(r->reqs);
 	for (int m = 0; m < METRIC_NR; m++)
 		stats_summary_release(&r->summary[m]);
+	stats_summary_release(&r->sched_delay);
+	stats_summary_release(&r->connect);
 	memset(r, 0, sizeof(*r));
 }

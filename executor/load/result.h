@@ -52,7 +52,25 @@ struct bench_req {
 	bool ok;
 	bool approx_output;
 	long long output_tokens;   /* 0 for failed requests */
+	/* how late the client began the request (took a connection, started writing): from
+	 * when it was due (its place on the rate schedule, or when a --max-concurrency slot
+	 * freed, whichever is later; a run without a rate is due at its start) */
+	int64_t sched_delay_ns;
+	/* connect() to established, of the connection opened for this request or opened
+	 * ahead of it (load.c); -1 when it reused a kept-alive connection or none was made */
+	int64_t connect_ns;
+	bool issued;               /* left the client (false: interrupted before its turn) */
+	bool slot_waited;          /* it was due before a --max-concurrency slot freed */
 };
+
+/* Where the run's load came from, judged after it (bench_saturation). */
+enum saturation {
+	SAT_NONE,     /* the client kept its schedule and its loop kept up */
+	SAT_CLIENT,   /* the client fell behind its own schedule or loop: its figures are bent */
+	SAT_SERVER,   /* --max-concurrency slots stayed full: the server bounds the rate */
+	SAT_NR,
+};
+extern const char *const saturation_names[SAT_NR];
 
 struct bench_result {
 	struct bench_req *reqs;    /* owned, nr of them */
@@ -76,6 +94,15 @@ struct bench_result {
 	bool approximate_input;
 	long approximate_output;
 	struct stats_summary summary[METRIC_NR]; /* in ms */
+	/* client-side timing, in ms, at sched_pcts: schedule delay over issued requests,
+	 * connect time over the requests that had a fresh connection (connects of them) */
+	struct stats_summary sched_delay, connect;
+	size_t issued, connects;
+	double send_span_s;        /* first to last request issued (send rate = issued-1 over it) */
+	double sched_span_s;       /* first to last request's due time: the drawn schedule's own
+				    * rate is nr-1 over it (a Poisson draw of n gaps strays from the
+				    * requested rate by about 1/sqrt(n)); 0 without a rate */
+	double slot_wait_share;    /* share of requests that waited for a concurrency slot */
 	/* successful requests whose output token count breaks max_tokens: with ignore_eos,
 	 * any count other than max_tokens; without, a count above it. Counts from usage are
 	 * checked both ways, counts of choice events (no usage) only for "above" */
@@ -88,6 +115,12 @@ struct bench_result {
 void bench_result_compute(struct bench_result *r, const struct bench_config *cfg);
 /* Whether the run met the client's own accuracy bound (executor-spec 4.7 item 8). */
 bool bench_saturated(const struct bench_result *r);
+/* The percentiles of sched_delay and connect: p50, p90, p99, p99.9, max. */
+#define SCHED_PCTS_NR 5
+extern const double sched_pcts[SCHED_PCTS_NR];
+/* The saturation verdict (enum saturation): SAT_CLIENT when bench_saturated or the
+ * schedule delay's p99 is over max(1 ms, a tenth of the mean gap of a rate-paced run). */
+enum saturation bench_saturation(const struct bench_result *r, const struct bench_config *cfg);
 /* Whether the server clearly ignored max_tokens (or ignore_eos): more than 1% of the
  * successful requests, and at least one, got other counts than asked
  * (output_len_mismatches). */

@@ -1,6 +1,7 @@
 /* summary: see summary.h. */
 #include "executor/load/summary.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -99,8 +100,27 @@ void bench_summary(struct buf *o, const struct bench_config *cfg, const struct b
 	line_d(o, "Client CPU (s):", r->cpu_s);
 	line_d(o, "Client peak RSS (MiB):", (double)r->peak_rss_bytes / 1048576.0);
 	line_d(o, "Client max loop lag (ms):", r->max_loop_lag_ms);
-	if (bench_saturated(r))
+	if (r->issued && r->sched_delay.pct_nr > 2) {
+		line_d(o, "Schedule delay mean (ms):", r->sched_delay.mean);
+		line_d(o, "Schedule delay P99 (ms):", r->sched_delay.pct[2]);
+	}
+	if (r->connects && r->connect.pct_nr > 2) {
+		line_l(o, "Connections opened:", (long long)r->connects);
+		line_d(o, "Connect time mean (ms):", r->connect.mean);
+		line_d(o, "Connect time P99 (ms):", r->connect.pct[2]);
+	}
+	if (isfinite(cfg->request_rate) && r->send_span_s > 0)
+		line_d(o, "Send rate (req/s):", (double)(r->issued - 1) / r->send_span_s);
+	switch (bench_saturation(r, cfg)) {
+	case SAT_CLIENT:
 		line_s(o, "Client saturated:", "yes: its own delay may show in the numbers");
+		break;
+	case SAT_SERVER:
+		line_s(o, "Saturation:", "server: requests waited for --max-concurrency slots");
+		break;
+	default:
+		break;
+	}
 	rule(o, "", '=');
 }
 

@@ -21,6 +21,7 @@ void stats_release(struct sim_stats *st)
 	free(st->e2e.v);
 	free(st->prompts.v);
 	free(st->cached.v);
+	free(st->arrival.v);
 	stats_init(st);
 }
 
@@ -28,10 +29,12 @@ void stats_reset(struct sim_stats *st)
 {
 	long long active = st->active;
 	struct sample_vec t = st->ttft, i = st->itl, e = st->e2e, p = st->prompts, c = st->cached;
+	struct sample_vec a = st->arrival;
 
 	memset(st, 0, sizeof(*st));
-	st->ttft = t, st->itl = i, st->e2e = e, st->prompts = p, st->cached = c;
+	st->ttft = t, st->itl = i, st->e2e = e, st->prompts = p, st->cached = c, st->arrival = a;
 	st->ttft.nr = st->itl.nr = st->e2e.nr = st->prompts.nr = st->cached.nr = 0;
+	st->arrival.nr = 0;
 	st->active = active;
 	st->max_active = active;
 }
@@ -48,6 +51,11 @@ static void vec_add(struct sample_vec *s, const int64_t *v, size_t n)
 	VEC_GROW(s->v, s->nr + n, s->alloc);
 	memcpy(s->v + s->nr, v, n * sizeof(*v));
 	s->nr += n;
+}
+
+void stats_add_arrival_time(struct sim_stats *st, int64_t arrival_ns)
+{
+	vec_add(&st->arrival, &arrival_ns, 1);
 }
 
 void stats_add_completed(struct sim_stats *st, int64_t ttft_ns, int64_t e2e_ns,
@@ -120,6 +128,37 @@ static void raw_counts(struct sbuf *out, const char *name, const struct sample_v
 	sbuf_addc(out, ']');
 }
 
+/* The arrival process: its rate, (n - 1) over first to last arrival, and the gaps
+ * between successive arrivals (sorted by time: reads may come out of order) with their
+ * coefficient of variation (std / mean: 1 for Poisson arrivals, 0 for a fixed pace). */
+static void arrivals_json(struct sbuf *out, const struct sample_vec *a)
+{
+	size_t n = a->nr;
+	int64_t *t = xmalloc((n + 1) * sizeof(*t));
+	memcpy(t, a->v, n * sizeof(*t));
+	qsort(t, n, sizeof(*t), cmp_i64);
+	struct sample_vec gaps = { 0 };
+	for (size_t i = 1; i < n; i++) {
+		int64_t g = t[i] - t[i - 1];
+		vec_add(&gaps, &g, 1);
+	}
+	double span = n > 1 ? (double)(t[n - 1] - t[0]) / 1e9 : 0;
+	double mean = 0, sq = 0;
+	for (size_t i = 0; i < gaps.nr; i++)
+		mean += (double)gaps.v[i];
+	mean = gaps.nr ? mean / (double)gaps.nr : 0;
+	for (size_t i = 0; i < gaps.nr; i++)
+		sq += ((double)gaps.v[i] - mean) * ((double)gaps.v[i] - mean);
+	double cv = mean > 0 ? sqrt(sq / (double)gaps.nr) / mean : 0;
+	sbuf_addf(out, ",\"arrivals\":{\"count\":%zu,\"span_s\":%.6f,\"rate\":%.3f,"
+		       "\"gap_cv\":%.4f,",
+		  n, span, span > 0 ? (double)(n - 1) / span : 0.0, cv);
+	summary_json(out, "gap_ms", &gaps);
+	sbuf_addc(out, '}');
+	free(gaps.v);
+	free(t);
+}
+
 static void raw_json(struct sbuf *out, const char *name, const struct sample_vec *s)
 {
 	sbuf_addf(out, ",\"%s\":[", name);
@@ -156,12 +195,14 @@ void stats_to_json(struct sbuf *out, const struct sim_stats *st, int raw)
 				    : (st->arrivals_kernel ? "kernel" : "none"),
 		  (unsigned long long)st->arrivals_kernel,
 		  (unsigned long long)st->arrivals_read, (double)st->max_read_lag_ns / 1e6);
+	arrivals_json(out, &st->arrival);
 	if (raw) {
 		raw_json(out, "ttfts_ms", &st->ttft);
 		raw_json(out, "itls_ms", &st->itl);
 		raw_json(out, "e2es_ms", &st->e2e);
 		raw_counts(out, "prompt_tokens_per_request", &st->prompts);
 		raw_counts(out, "cached_tokens_per_request", &st->cached);
+		raw_json(out, "arrivals_ms", &st->arrival);
 	}
 	sbuf_addc(out, '}');
 }

@@ -42,6 +42,9 @@ struct sim_stats {
 	struct sample_vec ttft, itl, e2e;
 	uint64_t cached_tokens; /* over completed requests (sim_prefix.h) */
 	struct sample_vec prompts, cached; /* per completed request, in order: ground truth */
+	/* every generation request's arrival (CLOCK_MONOTONIC), in the order they were read:
+	 * the arrival process the server saw (rate, gaps), for pacing checks */
+	struct sample_vec arrival;
 };
 
 void stats_init(struct sim_stats *st);
@@ -55,6 +58,8 @@ static inline void stats_note_lag(struct sim_stats *st, int64_t lag_ns)
 }
 /* A generation request started: where its arrival time came from, and how
  * long after it the request was read. */
+/* Every generation request (faulted ones too): its arrival, for the arrival process. */
+void stats_add_arrival_time(struct sim_stats *st, int64_t arrival_ns);
 static inline void stats_add_arrival(struct sim_stats *st, int kernel, int64_t read_lag_ns)
 {
 	if (kernel)
@@ -68,7 +73,8 @@ static inline void stats_add_arrival(struct sim_stats *st, int kernel, int64_t r
 void stats_add_completed(struct sim_stats *st, int64_t ttft_ns, int64_t e2e_ns,
 			 const int64_t *itl_ns, size_t itl_nr,
 			 long long prompt_tokens, long long output_tokens, long long cached_tokens);
-/* Appends the /stats JSON; raw adds ttfts_ms, itls_ms, e2es_ms arrays. */
+/* Appends the /stats JSON; raw adds ttfts_ms, itls_ms, e2es_ms, arrivals_ms and the
+ * per-request prompt and cached token arrays. */
 void stats_to_json(struct sbuf *out, const struct sim_stats *st, int raw);
 
 #endif

@@ -215,6 +215,7 @@ static int gen_request(struct server *srv, struct conn *c, enum api_kind kind,
 	srv->stats.requests++;
 	srv->stats.session_id_requests += c->req.session_id[0] != 0;
 	srv->stats.failed_by_fault[fault]++;
+	stats_add_arrival_time(&srv->stats, c->arrival_ns);
 
 	switch (fault) {
 	case FAULT_DIE:

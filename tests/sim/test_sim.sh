@@ -218,6 +218,9 @@ expect_eq "stats: ttft count" "$(json_num "$stats" ttft_ms.count)" 5
 expect_eq "stats: itl count" "$(json_num "$stats" itl_ms.count)" 19
 raw=$(curl -s "http://127.0.0.1:$P/stats?raw=1")
 check "stats raw=1: arrays" grep -q '"ttfts_ms":\[[0-9.]*,.*"itls_ms":\[' <<<"$raw"
+expect_eq "stats: arrivals (every generation request, faulted too)" \
+	"$(json_num "$stats" arrivals.count)" 14
+check "stats raw=1: arrivals_ms" grep -q '"arrivals_ms":\[[0-9.]*,' <<<"$raw"
 curl -s -X POST "http://127.0.0.1:$P/stats/reset" >/dev/null
 stats=$(curl -s "http://127.0.0.1:$P/stats")
 expect_eq "stats reset" "$(json_num "$stats" requests)/$(json_num "$stats" ttft_ms.count)" "0/0"
@@ -241,6 +244,9 @@ in_range "timing: mean ttft" "$(json_num "$stats" ttft_ms.mean)" 50 55
 in_range "timing: mean itl" "$(json_num "$stats" itl_ms.mean)" 9.5 10.5
 in_range "timing: mean e2e" "$(json_num "$stats" e2e_ms.mean)" 240 250
 expect_eq "timing: itl count" "$(json_num "$stats" itl_ms.count)" 57
+# one request after the other, each ~245 ms: 2 gaps of about that, the rate 1 / gap
+check "timing: 2 arrival gaps" grep -q '"gap_ms":{"count":2,' <<<"$stats"
+in_range "timing: arrival rate" "$(json_num "$stats" arrivals.rate)" 2.5 4.2
 check "timing: arrival clock kernel" grep -q '"arrival_clock":"kernel","arrivals_kernel":3,"arrivals_read":0' <<<"$stats"
 # a request left unread (server stopped) is timed from its arrival, not its read
 curl -s -X POST "http://127.0.0.1:$P/stats/reset" >/dev/null

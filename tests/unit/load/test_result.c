@@ -50,6 +50,12 @@ static void build(struct bench_config *cfg, struct bench_result *r, struct bench
 	q[2].fail = FAIL_HTTP;
 	q[2].http_status = 500;
 	q[2].prompt_len = 30;
+	/* client timing: due 0, 1 and 2 ms before they left; q0 on a fresh connection */
+	for (int i = 0; i < 3; i++) {
+		q[i].issued = true;
+		q[i].sched_delay_ns = i * MS;
+		q[i].connect_ns = i ? -1 : MS / 4;
+	}
 	memset(r, 0, sizeof(*r));
 	r->reqs = q;
 	r->nr = 3;
@@ -81,7 +87,11 @@ static const char *want =
 	"\"failures\": {\"http_500\": 1}, \"client\": {\"cpu_s\": 0.5, "
 	"\"peak_rss_bytes\": 1048576, \"max_loop_lag_ms\": 0.25, "
 	"\"approximate_input_tokens\": false, \"approximate_output_tokens\": 1, "
-	"\"output_len_mismatches\": 0, \"saturated\": false}, \"benchmark_start_time_unix\": 1000.0, "
+	"\"output_len_mismatches\": 0, \"saturated\": false, "
+	"\"schedule_delay_ms\": {\"count\": 3, \"mean\": 1.0, \"p50\": 1.0, \"p90\": 1.8, "
+	"\"p99\": 1.98, \"p99.9\": 1.9980000000000002, \"max\": 2.0}, \"connect_ms\": {\"count\": 1, "
+	"\"mean\": 0.25, \"p50\": 0.25, \"p90\": 0.25, \"p99\": 0.25, \"p99.9\": 0.25, "
+	"\"max\": 0.25}, \"send_rate\": 0.0, \"schedule_rate\": 0.0, \"slot_wait_share\": 0.0, \"saturation\": \"none\"}, \"benchmark_start_time_unix\": 1000.0, "
 	"\"benchmark_end_time_unix\": 1002.0}";
 
 /* The max_tokens check: which counts break it, and when the run counts as ignoring it. */
@@ -117,6 +127,8 @@ static void test_output_len_mismatches(void **state)
 		assert_int_equal(bench_ignores_max_tokens(&r), len_cases[i].want > 0);
 		for (int m = 0; m < METRIC_NR; m++)
 			stats_summary_release(&r.summary[m]);
+		stats_summary_release(&r.sched_delay);
+		stats_summary_release(&r.connect);
 	}
 }
 
@@ -133,6 +145,8 @@ static void test_raw_result_bytes(void **state)
 	buf_release(&out);
 	for (int m = 0; m < METRIC_NR; m++)
 		stats_summary_release(&r.summary[m]);
+	stats_summary_release(&r.sched_delay);
+	stats_summary_release(&r.connect);
 }
 
 /* v2 (upstream's client at 843c6254f): the wall-clock keys right after duration, input_lens
@@ -157,7 +171,11 @@ static const char *want_v2 =
 	"\"failures\": {\"http_500\": 1}, \"client\": {\"cpu_s\": 0.5, "
 	"\"peak_rss_bytes\": 1048576, \"max_loop_lag_ms\": 0.25, "
 	"\"approximate_input_tokens\": false, \"approximate_output_tokens\": 1, "
-	"\"output_len_mismatches\": 0, \"saturated\": false}}";
+	"\"output_len_mismatches\": 0, \"saturated\": false, "
+	"\"schedule_delay_ms\": {\"count\": 3, \"mean\": 1.0, \"p50\": 1.0, \"p90\": 1.8, "
+	"\"p99\": 1.98, \"p99.9\": 1.9980000000000002, \"max\": 2.0}, \"connect_ms\": {\"count\": 1, "
+	"\"mean\": 0.25, \"p50\": 0.25, \"p90\": 0.25, \"p99\": 0.25, \"p99.9\": 0.25, "
+	"\"max\": 0.25}, \"send_rate\": 0.0, \"schedule_rate\": 0.0, \"slot_wait_share\": 0.0, \"saturation\": \"none\"}}";
 
 static void test_raw_result_v2_bytes(void **state)
 {
@@ -181,6 +199,8 @@ static void test_raw_result_v2_bytes(void **state)
 	buf_release(&out);
 	for (int m = 0; m < METRIC_NR; m++)
 		stats_summary_release(&r.summary[m]);
+	stats_summary_release(&r.sched_delay);
+	stats_summary_release(&r.connect);
 }
 
 /* --save-detailed: a generated text is written whole, a NUL in it as \u0000 (it was cut). */
@@ -202,6 +222,8 @@ static void test_detailed_text_with_nul(void **state)
 	buf_release(&text);
 	for (int m = 0; m < METRIC_NR; m++)
 		stats_summary_release(&r.summary[m]);
+	stats_summary_release(&r.sched_delay);
+	stats_summary_release(&r.connect);
 }
 
 static void test_only_listed_metrics_and_rate(void **state)
@@ -226,6 +248,8 @@ static void test_only_listed_metrics_and_rate(void **state)
 	buf_release(&out);
 	for (int m = 0; m < METRIC_NR; m++)
 		stats_summary_release(&r.summary[m]);
+	stats_summary_release(&r.sched_delay);
+	stats_summary_release(&r.connect);
 }
 
 /* Chat requests succeed on HTTP 200 alone: one with only a usage event has no TTFT (and no
@@ -265,6 +289,8 @@ static void test_chat_without_choice_events(void **state)
 	assert_int_equal(r.good, 2); /* q0 fails TPOT 10 > 5; q1 and q2 have no TTFT/TPOT */
 	for (int m = 0; m < METRIC_NR; m++)
 		stats_summary_release(&r.summary[m]);
+	stats_summary_release(&r.sched_delay);
+	stats_summary_release(&r.connect);
 }
 
 struct meta_case {
