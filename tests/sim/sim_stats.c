@@ -135,7 +135,8 @@ static void arrivals_json(struct sbuf *out, const struct sample_vec *a)
 {
 	size_t n = a->nr;
 	int64_t *t = xmalloc((n + 1) * sizeof(*t));
-	memcpy(t, a->v, n * sizeof(*t));
+	if (n) /* no arrivals yet: a->v is NULL, which memcpy may not be given */
+		memcpy(t, a->v, n * sizeof(*t));
 	qsort(t, n, sizeof(*t), cmp_i64);
 	struct sample_vec gaps = { 0 };
 	for (size_t i = 1; i < n; i++) {
