@@ -8,6 +8,9 @@
 #                    plus the fixture recipes of tests/e2e/fixtures/single_node/ (copies, not
 #                    links: a container sees the workspace at /workspace)
 #   make_workspace   creates $WS
+#   local_profile NAME [ENV...]  the fixture node profile $WS/runners/NAME.yaml of a local run
+#   local_setup NAME the workspace, a free PORT, NODE=NAME_0, its profile, COMMON (the --node and
+#                    --workspace arguments of every run)
 #   entry_json [JQ]  the demo's single-node entry (the v1 demo config tests/e2e/fixtures/demo-v1.yaml, fp8, conc 1), changed by JQ
 #   xrun NAME ARGS...    `executor run ARGS...` to its end (120 s at most, then SIGTERM), stdout,
 #                        stderr in $T/NAME.out, $T/NAME.err; sets RC and MS (wall milliseconds)
@@ -89,6 +92,37 @@ make_workspace() {
 	mkdir -p "$WS"
 	cp -r "$REPO/benchmarks" "$REPO/runners" "$WS/"
 	cp "$REPO"/tests/e2e/fixtures/single_node/*.sh "$WS/benchmarks/single_node/"
+}
+
+# local_profile NAME [ENV...]: writes $WS/runners/NAME.yaml, a node profile for the local
+# launcher that starts the simulator on $PORT (health-timeout 60), with env SIMSERVER and each
+# ENV line ("KEY: value"); without ENV, the simulator's fast timings (TTFT 5 ms, ITL 1 ms).
+local_profile() {
+	local name=$1
+	shift
+	[ $# -gt 0 ] || set -- 'SIM_TTFT_MS: "5"' 'SIM_ITL_MS: "1"'
+	cat >"$WS/runners/$name.yaml" <<EOF
+# fixture profile of tests/e2e/${0##*/}
+launcher: local
+gpu: sim
+gpu-vendor: none
+port: $PORT
+health-timeout: 60
+env:
+  SIMSERVER: $SIM
+$(printf '  %s\n' "$@")
+EOF
+}
+
+# local_setup NAME: the set-up of a test of runs through the local launcher: the workspace
+# (make_workspace), a free PORT, NODE=NAME_0, the profile (local_profile NAME) and
+# COMMON=(--node NODE --workspace WS).
+local_setup() {
+	make_workspace
+	PORT=$(infbench_free_port)
+	NODE=$1_0
+	local_profile "$1"
+	COMMON=(--node "$NODE" --workspace "$WS")
 }
 
 # The demo's first single-node entry, as `matrixgen full-sweep --config-files tests/e2e/fixtures/demo-v1.yaml`

@@ -9,22 +9,7 @@
 # shellcheck source-path=SCRIPTDIR source=run_lib.bash
 . "$(dirname "$0")/run_lib.bash"
 
-make_workspace
-PORT=$(infbench_free_port)
-NODE=e2epower_0
-cat >"$WS/runners/e2epower.yaml" <<EOF
-# fixture profile of tests/e2e/run_power.sh
-launcher: local
-gpu: sim
-gpu-vendor: none
-port: $PORT
-health-timeout: 60
-env:
-  SIMSERVER: $SIM
-  SIM_TTFT_MS: "5"
-  SIM_ITL_MS: "1"
-EOF
-COMMON=(--node "$NODE" --workspace "$WS")
+local_setup e2epower
 export PATH="$REPO/tests/sim:$PATH"
 
 E=$(entry_json)

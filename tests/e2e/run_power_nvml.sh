@@ -11,22 +11,7 @@
 . "$(dirname "$0")/run_lib.bash"
 NVML_SIM=$(realpath "${3:?usage: $0 PATH/TO/executor PATH/TO/simserver PATH/TO/libnvml_sim.so}")
 
-make_workspace
-PORT=$(infbench_free_port)
-NODE=e2envml_0
-cat >"$WS/runners/e2envml.yaml" <<YAML
-# fixture profile of tests/e2e/run_power_nvml.sh
-launcher: local
-gpu: sim
-gpu-vendor: none
-port: $PORT
-health-timeout: 60
-env:
-  SIMSERVER: $SIM
-  SIM_TTFT_MS: "5"
-  SIM_ITL_MS: "1"
-YAML
-COMMON=(--node "$NODE" --workspace "$WS")
+local_setup e2envml
 QUERY=timestamp,index,power.draw,temperature.gpu,clocks.current.sm,clocks.current.memory,utilization.gpu,utilization.memory
 
 # PATH without any directory that holds a GPU tool (a real node's nvidia-smi included)
