@@ -22,6 +22,7 @@
 #                    mentions $T/ (every run gets TMPDIR=$T/tmp and INFBENCH_E2E_MARK=$T/mark;
 #                    recipes get RESULT_DIR under $T). This shell never exports a path under $T.
 #   wait_for SECONDS CMD...   until CMD succeeds (0) or SECONDS pass (1)
+#   power_ok LABEL DIR RF    the energy fields of a run on one simulated GPU (300 W)
 #   ok / bad / expect_eq / check / finish   counting, "N passed, N failed", exit status
 #   on_cleanup CMD   run CMD at exit (before $T is removed), e.g. a harness teardown
 # Every run gets the environment of this shell minus XDG_RUNTIME_DIR and RUNNER_NAME (the local
@@ -230,6 +231,23 @@ files_ok() {
 	expect_eq "$label: tarball lists them at top level" "$members" \
 		"$(printf '%s\n' "agg_$rf.json" "$rf.json" "$rf.server_metrics.json" server.log entry.json \
 			meta.json | sort | tr '\n' ' ')"
+}
+
+# power_ok LABEL DIR RF: the energy fields of a run on one simulated GPU at 300 W (executor-spec
+# power schema v2): agg_RF.json power_valid with 300 W, joules per output token, the sidecar
+# power_validation_RF.json valid for GPU 0, and the artifact holding the CSV and the sidecar.
+power_ok() {
+	local label=$1 dir=$2 rf=$3
+	local agg=$dir/agg_$rf.json
+	expect_eq "$label: agg power fields" \
+		"$(jf "$agg" -c '[.power_metric_schema_version, .power_valid, .avg_power_w, .avg_total_gpu_power_w]')" \
+		'[2,1,300,300]'
+	check "$label: joules per output token > 0" \
+		test "$(jf "$agg" '.joules_per_output_token > 0 and .total_gpu_energy_j > 0')" = true
+	expect_eq "$label: sidecar valid" \
+		"$(jf "$dir/power_validation_$rf.json" -c '[.power_valid, .observed_gpu_ids]')" '[true,["0"]]'
+	check "$label: artifact holds the CSV and the sidecar" test "$(tar tzf "$dir/bmk_$rf.tar.gz" |
+		grep -cE '^(gpu_metrics\.csv|power_validation_.*\.json)$')" = 2
 }
 
 # artifact_ok LABEL DIR: a failure artifact: meta.json (exit.status failure) and a tarball
