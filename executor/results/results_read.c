@@ -38,11 +38,6 @@ struct member {
 	struct buf bytes;
 };
 
-static bool is_artifact_name(const char *path)
-{
-	const char *b = base_name(path);
-	return !strncmp(b, "bmk_", 4) && ends_with(b, ".tar.gz");
-}
 
 /* The processed result's name, agg_{RESULT_FILENAME}.json (executor-spec 5, 6): the only
  * JSON read inside directories and artifacts, whose other JSON files (entry.json, meta.json,
@@ -175,7 +170,7 @@ out:
 	archive_read_free(a);
 }
 
-static bool looks_gzip(const char *path)
+bool looks_gzip(const char *path)
 {
 	unsigned char magic[2] = { 0, 0 };
 	FILE *f = fopen(path, "rb");

@@ -30,6 +30,9 @@ struct strvec;
  * directory with kept files, once its listing is done (its subdirectories walked during it),
  * done gets their paths (owned: done takes the strings and frees the array). Readdir order:
  * callers sort. 0, or -1 when a directory could not be listed (a diag each). */
+/* Whether the file at path starts with gzip's magic bytes (false when it cannot be read). */
+bool looks_gzip(const char *path);
+
 typedef bool (*walk_keep_fn)(const char *name, void *arg);
 typedef void (*walk_done_fn)(const char *dir, struct strvec *files, void *arg);
 int results_walk(const char *dir, walk_keep_fn keep, walk_done_fn done, void *arg,

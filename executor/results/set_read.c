@@ -37,22 +37,9 @@ struct walk {
 	set_want_fn want;
 };
 
-static bool is_artifact_name(const char *name)
-{
-	return !strncmp(name, "bmk_", 4) && ends_with(name, ".tar.gz");
-}
-
 static bool looks_tarball(const char *path)
 {
-	if (ends_with(path, ".tar.gz") || ends_with(path, ".tgz"))
-		return true;
-	unsigned char magic[2] = { 0, 0 };
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return false;
-	size_t n = fread(magic, 1, 2, f);
-	fclose(f);
-	return n == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+	return ends_with(path, ".tar.gz") || ends_with(path, ".tgz") || looks_gzip(path);
 }
 
 static void pend(struct walk *w, enum set_kind kind, const char *path)
@@ -74,7 +61,7 @@ static void walk_done(const char *dir, struct strvec *files, void *arg)
 	struct walk *w = arg;
 	size_t n = 0;
 	for (size_t i = 0; i < files->nr; i++) {
-		if (is_artifact_name(base_name(files->v[i]))) {
+		if (is_artifact_name(files->v[i])) {
 			pend(w, SET_TARBALL, files->v[i]);
 			free((char *)files->v[i]);
 		} else {
