@@ -32,11 +32,11 @@ static const struct schema worker_schema = { "a worker config", worker_fields, N
 
 /* ---- search-space items ---- */
 
-/* Concurrency: exactly one of (conc-start and conc-end) or conc-list; start <= end. */
-static int check_conc(void *rec, struct schema_ctx *ctx)
+/* Concurrency, v1 and v2 alike (config.h): exactly one of (conc-start and conc-end) or
+ * conc-list; start <= end. */
+int config_check_conc(const struct ynode *map, long conc_start, long conc_end,
+		      struct schema_ctx *ctx)
 {
-	struct search_item *it = rec;
-	const struct ynode *map = it->hdr.node;
 	bool start = ynode_get(map, "conc-start"), end = ynode_get(map, "conc-end");
 	bool list = ynode_get(map, "conc-list");
 	if (start != end)
@@ -48,15 +48,20 @@ static int check_conc(void *rec, struct schema_ctx *ctx)
 	if (!start && !list)
 		return schema_errorf(ctx, map, "missing concurrency: expected conc-start and "
 					       "conc-end, or conc-list");
-	if (start && it->conc_start > it->conc_end) {
+	if (start && conc_start > conc_end) {
 		size_t old = schema_path_push_key(ctx, "conc-start");
 		schema_errorf(ctx, ynode_get(map, "conc-start"),
-			      "expected conc-start <= conc-end, found %ld > %ld", it->conc_start,
-			      it->conc_end);
+			      "expected conc-start <= conc-end, found %ld > %ld", conc_start, conc_end);
 		schema_path_pop(ctx, old);
 		return -1;
 	}
 	return 0;
+}
+
+static int check_conc(void *rec, struct schema_ctx *ctx)
+{
+	const struct search_item *it = rec;
+	return config_check_conc(it->hdr.node, it->conc_start, it->conc_end, ctx);
 }
 
 #define ITEM_CONC_FIELDS                                                                          \

@@ -192,6 +192,12 @@ const struct runner_hw *inputs_runner_hw(const struct inputs *in, const char *na
  * its gpus-per-node (upstream checks these only while generating; we check every config). */
 int inputs_check_v2_hardware(const struct inputs *in, struct diags *d);
 
+/* config.c: the concurrency rule of a search-space item, v1 and v2 alike (map: the item's
+ * node; conc_start, conc_end as read): exactly one of (conc-start and conc-end) or conc-list,
+ * and start <= end. 0, or -1 after reporting it in ctx. */
+int config_check_conc(const struct ynode *map, long conc_start, long conc_end,
+		      struct schema_ctx *ctx);
+
 /* config_v2.c: the v2 tables, used by config.c's loaders. */
 const struct schema *config_v2_schema(bool multinode);
 int runners_v2_load(struct inputs *in, const char *file, const struct ynode *root,

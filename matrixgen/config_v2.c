@@ -101,30 +101,9 @@ static const struct schema worker_schema = { "a worker config", worker_fields, N
 
 /* ---- search-space items ---- */
 
-/* Exactly one of (conc-start and conc-end) or conc-list; start <= end. */
 static int check_conc(const struct item_v2 *it, struct schema_ctx *ctx)
 {
-	const struct ynode *map = it->hdr.node;
-	bool start = ynode_get(map, "conc-start"), end = ynode_get(map, "conc-end");
-	bool list = ynode_get(map, "conc-list");
-	if (start != end)
-		return schema_errorf(ctx, map, "conc-start and conc-end must be given together, "
-					       "found only %s", start ? "conc-start" : "conc-end");
-	if (start && list)
-		return schema_errorf(ctx, map, "expected either conc-start/conc-end or conc-list, "
-					       "found both");
-	if (!start && !list)
-		return schema_errorf(ctx, map, "missing concurrency: expected conc-start and "
-					       "conc-end, or conc-list");
-	if (start && it->conc_start > it->conc_end) {
-		size_t old = schema_path_push_key(ctx, "conc-start");
-		schema_errorf(ctx, ynode_get(map, "conc-start"),
-			      "expected conc-start <= conc-end, found %ld > %ld", it->conc_start,
-			      it->conc_end);
-		schema_path_pop(ctx, old);
-		return -1;
-	}
-	return 0;
+	return config_check_conc(it->hdr.node, it->conc_start, it->conc_end, ctx);
 }
 
 /* hardware on both workers or on neither */

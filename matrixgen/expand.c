@@ -61,6 +61,20 @@ bool conc_values_limit(struct longvec *v, long min_conc, long max_conc)
 	return true;
 }
 
+void conc_keep_only(struct longvec *v, const struct longvec *only)
+{
+	if (!only || !only->nr)
+		return;
+	size_t n = 0;
+	for (size_t i = 0; i < v->nr; i++)
+		for (size_t k = 0; k < only->nr; k++)
+			if (v->v[i] == only->v[k]) {
+				v->v[n++] = v->v[i];
+				break;
+			}
+	v->nr = n;
+}
+
 bool node_matches(const char *node, const char *filter)
 {
 	return !filter || !*filter || strstr(node, filter);
@@ -108,21 +122,6 @@ static bool seq_len_selected(const struct seq_len *s, const struct sweep_filter 
 	return in_list(f->seq_lens, name);
 }
 
-/* test-config --conc: keep only the listed values, in expansion order. */
-static void keep_only(struct longvec *v, const struct longvec *only)
-{
-	if (!only || !only->nr)
-		return;
-	size_t n = 0;
-	for (size_t i = 0; i < v->nr; i++)
-		for (size_t k = 0; k < only->nr; k++)
-			if (v->v[i] == only->v[k]) {
-				v->v[n++] = v->v[i];
-				break;
-			}
-	v->nr = n;
-}
-
 /* The concurrency values of one item after the filters, or false to drop the item. */
 static bool item_concs(struct longvec *out, const struct search_item *it, bool multi,
 		       const struct sweep_filter *f)
@@ -143,7 +142,7 @@ static bool item_concs(struct longvec *out, const struct search_item *it, bool m
 			return false;
 		conc_expand(out, start, end, step);
 	}
-	keep_only(out, f->conc_only);
+	conc_keep_only(out, f->conc_only);
 	return out->nr > 0;
 }
 

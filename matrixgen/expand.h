@@ -58,6 +58,9 @@ void conc_expand(struct longvec *out, long start, long end, long step);
 bool conc_range_limit(long *start, long *end, long min_conc, long max_conc);
 /* 3.1 steps 4 and 5: keep values >= min (none left: false), then <= max (none left: [max]). */
 bool conc_values_limit(struct longvec *v, long min_conc, long max_conc);
+/* test-config --conc (ONLY: its values; NULL or empty: all): keep only the listed values, in
+ * expansion order. */
+void conc_keep_only(struct longvec *v, const struct longvec *only);
 /* Whether a node name passes --runner-node-filter S (substring; empty S passes all). */
 bool node_matches(const char *node, const char *filter);
 

@@ -57,20 +57,6 @@ static void runner_values(struct strvec *out, const struct inputs *in, const str
 	}
 }
 
-static void keep_only(struct longvec *v, const struct longvec *only)
-{
-	if (!only || !only->nr)
-		return;
-	size_t n = 0;
-	for (size_t i = 0; i < v->nr; i++)
-		for (size_t k = 0; k < only->nr; k++)
-			if (v->v[i] == only->v[k]) {
-				v->v[n++] = v->v[i];
-				break;
-			}
-	v->nr = n;
-}
-
 /* Fixed-seq-len concurrency values; false: the item has no rows. */
 static bool fixed_concs(struct longvec *out, const struct item_v2 *it, bool multinode,
 			const struct v2_sweep *s)
@@ -89,7 +75,7 @@ static bool fixed_concs(struct longvec *out, const struct item_v2 *it, bool mult
 		return true;
 	}
 	if (s->test_config) {
-		keep_only(out, s->conc_only);
+		conc_keep_only(out, s->conc_only);
 		return out->nr > 0;
 	}
 	return conc_values_limit(out, s->min_conc, s->max_conc);
@@ -110,7 +96,7 @@ static bool agentic_concs(struct longvec *out, const struct item_v2 *it, const s
 			out->v[n++] = out->v[i];
 	out->nr = n;
 	if (s->test_config)
-		keep_only(out, s->conc_only);
+		conc_keep_only(out, s->conc_only);
 	return out->nr > 0;
 }
 

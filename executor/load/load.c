@@ -4,8 +4,6 @@
 #include <errno.h>
 #include <math.h>
 #include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -25,6 +23,7 @@
 #include "executor/load/progress.h"
 #include "executor/load/ramp.h"
 #include "executor/load/rxstamp.h"
+#include "executor/load/sock.h"
 #include "executor/load/sse.h"
 
 #define READ_BUF (256u << 10)
@@ -204,7 +203,7 @@ static void conn_close(struct load *L, struct conn *c)
 static int conn_open(struct load *L, struct conn *c)
 {
 	const struct addrinfo *a = L->addr;
-	int fd = socket(a->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int fd = sock_open(a);
 	if (fd < 0) {
 		if ((errno == EMFILE || errno == ENFILE) && !L->fds_ran_out) {
 			L->fds_ran_out = errno; /* the load ends: before_sleep, load_run */
@@ -212,8 +211,6 @@ static int conn_open(struct load *L, struct conn *c)
 		}
 		return -1;
 	}
-	int one = 1;
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	rxstamp_enable(fd); /* best effort: reads without a stamp take the loop's time */
 	c->fd = fd;
 	c->connect_start_ns = clock_mono_ns();
@@ -401,19 +398,13 @@ static void conn_read(struct load *L, struct conn *c)
 
 static void conn_write(struct load *L, struct conn *c)
 {
-	const struct buf *w = c->fl->wire;
-	while (c->wr_off < w->len) {
-		ssize_t n = send(c->fd, w->s + c->wr_off, w->len - c->wr_off, MSG_NOSIGNAL);
-		if (n > 0) {
-			c->wr_off += (size_t)n;
-			continue;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			evloop_set_fd(L->ev, c->fd, EVLOOP_READ | EVLOOP_WRITE, conn_event, c);
-			return;
-		}
+	switch (sock_send_rest(c->fd, c->fl->wire, &c->wr_off)) {
+	case SOCK_SENT:
+		break;
+	case SOCK_BLOCKED:
+		evloop_set_fd(L->ev, c->fd, EVLOOP_READ | EVLOOP_WRITE, conn_event, c);
+		return;
+	case SOCK_FAILED:
 		fail_io(L, c, FAIL_SEND);
 		return;
 	}
@@ -425,12 +416,10 @@ static void conn_write(struct load *L, struct conn *c)
 
 static void connect_done(struct load *L, struct conn *c)
 {
-	int err = 0;
-	socklen_t len = sizeof(err);
 	if (c->fresh) /* opened ahead of a request (it may have one by now) */
 		L->connecting_nr--;
 	c->connecting = false;
-	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err) {
+	if (!sock_connected(c->fd)) {
 		if (c->fl)
 			finish(L, c, FAIL_CONNECT, false);
 		else

@@ -7,8 +7,6 @@
 #include <errno.h>
 #include <math.h>
 #include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -25,6 +23,7 @@
 #include "executor/load/evloop.h"
 #include "executor/load/http.h"
 #include "executor/load/load.h"
+#include "executor/load/sock.h"
 #include "executor/load/sse.h"
 #include "executor/load/trace.h"
 #include "executor/load/trace_prompt.h"
@@ -352,14 +351,12 @@ static void conn_idle(struct replay *R, struct conn *c)
 static int conn_open(struct replay *R, struct conn *c)
 {
 	const struct addrinfo *a = R->addr;
-	int fd = socket(a->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int fd = sock_open(a);
 	if (fd < 0) {
 		if (errno == EMFILE || errno == ENFILE)
 			R->error = errno;
 		return -1;
 	}
-	int one = 1;
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	c->fd = fd;
 	if (connect(fd, a->ai_addr, a->ai_addrlen) < 0 && errno != EINPROGRESS)
 		return -1;
@@ -527,19 +524,13 @@ static void conn_read(struct replay *R, struct conn *c)
 
 static void conn_write(struct replay *R, struct conn *c)
 {
-	const struct buf *w = &c->fl->wire;
-	while (c->wr_off < w->len) {
-		ssize_t n = send(c->fd, w->s + c->wr_off, w->len - c->wr_off, MSG_NOSIGNAL);
-		if (n > 0) {
-			c->wr_off += (size_t)n;
-			continue;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			evloop_set_fd(R->ev, c->fd, EVLOOP_READ | EVLOOP_WRITE, conn_event, c);
-			return;
-		}
+	switch (sock_send_rest(c->fd, &c->fl->wire, &c->wr_off)) {
+	case SOCK_SENT:
+		break;
+	case SOCK_BLOCKED:
+		evloop_set_fd(R->ev, c->fd, EVLOOP_READ | EVLOOP_WRITE, conn_event, c);
+		return;
+	case SOCK_FAILED:
 		fail_io(R, c, FAIL_SEND);
 		return;
 	}
@@ -553,9 +544,7 @@ static void conn_event(struct evloop *ev, int fd, unsigned events, void *data)
 	struct conn *c = data;
 	struct replay *R = c->R;
 	if (c->connecting) {
-		int err = 0;
-		socklen_t len = sizeof(err);
-		if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err) {
+		if (!sock_connected(c->fd)) {
 			if (c->fl)
 				finish(R, c, FAIL_CONNECT, false);
 			else

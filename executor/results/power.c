@@ -215,9 +215,7 @@ static long long days_from_civil(long y, int m, int d)
 }
 
 struct civil {
-	long year;
-	int mon, day, hour, min, sec;
-	long usec;
+	long year, mon, day, hour, min, sec, usec; /* as parsed: civil_timestamp checks the ranges */
 	bool aware;
 	long offset_s; /* aware: seconds east of UTC */
 };
@@ -225,17 +223,18 @@ struct civil {
 /* datetime(...).timestamp(): naive values are local time (mktime), aware ones exact. */
 static bool civil_timestamp(const struct civil *c, double *out)
 {
-	if (c->mon < 1 || c->mon > 12 || c->day < 1 || c->day > month_days(c->year, c->mon) ||
+	if (c->mon < 1 || c->mon > 12 || c->day < 1 || c->day > month_days(c->year, (int)c->mon) ||
 	    c->hour > 23 || c->min > 59 || c->sec > 59 || c->year < 1 || c->year > 9999)
 		return false;
 	if (c->aware) {
-		long long s = days_from_civil(c->year, c->mon, c->day) * 86400 + c->hour * 3600 +
-			      c->min * 60 + c->sec - c->offset_s;
+		long long s = days_from_civil(c->year, (int)c->mon, (int)c->day) * 86400 +
+			      c->hour * 3600 + c->min * 60 + c->sec - c->offset_s;
 		*out = (double)(s * 1000000 + c->usec) / 1e6;
 		return true;
 	}
-	struct tm tm = { .tm_year = (int)c->year - 1900, .tm_mon = c->mon - 1, .tm_mday = c->day,
-			 .tm_hour = c->hour, .tm_min = c->min, .tm_sec = c->sec, .tm_isdst = -1 };
+	struct tm tm = { .tm_year = (int)c->year - 1900, .tm_mon = (int)c->mon - 1,
+			 .tm_mday = (int)c->day, .tm_hour = (int)c->hour, .tm_min = (int)c->min,
+			 .tm_sec = (int)c->sec, .tm_isdst = -1 };
 	time_t t = mktime(&tm);
 	*out = (double)(long long)t + (double)c->usec / 1e6;
 	return true;
@@ -271,16 +270,15 @@ static bool lit(struct span s, size_t *i, char c)
 static bool parse_smi_time(struct span v, bool with_fraction, double *out)
 {
 	struct civil c = { 0 };
-	long y, mo, d, h, mi, se, f = 0;
 	size_t i = 0;
-	if (!digits(v, &i, 4, 4, &y) || !lit(v, &i, '/') || !digits(v, &i, 1, 2, &mo) ||
+	if (!digits(v, &i, 4, 4, &c.year) || !lit(v, &i, '/') || !digits(v, &i, 1, 2, &c.mon) ||
 	    !lit(v, &i, '/'))
 		return false;
 	if (i < v.n && v.s[i] == ' ' && i + 1 < v.n && v.s[i + 1] >= '1' && v.s[i + 1] <= '9' &&
 	    (i + 2 >= v.n || !is_digit(v.s[i + 2])) && i + 2 < v.n && space_at((const unsigned char *)v.s + i + 2, v.n - i - 2)) {
-		d = v.s[i + 1] - '0'; /* %d's " [1-9]" */
+		c.day = v.s[i + 1] - '0'; /* %d's " [1-9]" */
 		i += 2;
-	} else if (!digits(v, &i, 1, 2, &d)) {
+	} else if (!digits(v, &i, 1, 2, &c.day)) {
 		return false;
 	}
 	size_t k, ws = 0;
@@ -288,31 +286,25 @@ static bool parse_smi_time(struct span v, bool with_fraction, double *out)
 		i += k;
 		ws++;
 	}
-	if (!ws || !digits(v, &i, 1, 2, &h) || !lit(v, &i, ':') || !digits(v, &i, 1, 2, &mi) ||
-	    !lit(v, &i, ':') || !digits(v, &i, 1, 2, &se))
+	if (!ws || !digits(v, &i, 1, 2, &c.hour) || !lit(v, &i, ':') ||
+	    !digits(v, &i, 1, 2, &c.min) || !lit(v, &i, ':') || !digits(v, &i, 1, 2, &c.sec))
 		return false;
 	if (with_fraction) {
 		size_t from;
 		if (!lit(v, &i, '.'))
 			return false;
 		from = i;
-		if (!digits(v, &i, 1, 6, &f))
+		if (!digits(v, &i, 1, 6, &c.usec))
 			return false;
 		for (size_t n = i - from; n < 6; n++)
-			f *= 10;
+			c.usec *= 10;
 	}
 	if (i != v.n)
 		return false;
 	/* the regex's alternatives: %m 1..12, %d 1..31, %H 0..23, %M 0..59, %S 0..61 */
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 61)
+	if (c.mon < 1 || c.mon > 12 || c.day < 1 || c.day > 31 || c.hour > 23 || c.min > 59 ||
+	    c.sec > 61)
 		return false;
-	c.year = y;
-	c.mon = (int)mo;
-	c.day = (int)d;
-	c.hour = (int)h;
-	c.min = (int)mi;
-	c.sec = (int)se;
-	c.usec = f;
 	return civil_timestamp(&c, out);
 }
 
@@ -321,20 +313,19 @@ static bool parse_smi_time(struct span v, bool with_fraction, double *out)
 static bool parse_iso_time(struct span v, double *out)
 {
 	struct civil c = { 0 };
-	long y, mo, d, h = 0, mi = 0, se = 0, f = 0;
 	size_t i = 0;
-	if (!digits(v, &i, 4, 4, &y) || !lit(v, &i, '-') || !digits(v, &i, 2, 2, &mo) ||
-	    !lit(v, &i, '-') || !digits(v, &i, 2, 2, &d))
+	if (!digits(v, &i, 4, 4, &c.year) || !lit(v, &i, '-') || !digits(v, &i, 2, 2, &c.mon) ||
+	    !lit(v, &i, '-') || !digits(v, &i, 2, 2, &c.day))
 		return false;
 	if (i < v.n) {
 		i++; /* any one separator */
-		if (!digits(v, &i, 2, 2, &h))
+		if (!digits(v, &i, 2, 2, &c.hour))
 			return false;
 		if (lit(v, &i, ':')) {
-			if (!digits(v, &i, 2, 2, &mi))
+			if (!digits(v, &i, 2, 2, &c.min))
 				return false;
 			if (lit(v, &i, ':')) {
-				if (!digits(v, &i, 2, 2, &se))
+				if (!digits(v, &i, 2, 2, &c.sec))
 					return false;
 				if (i < v.n && (v.s[i] == '.' || v.s[i] == ',')) {
 					i++;
@@ -345,7 +336,7 @@ static bool parse_iso_time(struct span v, double *out)
 					if (!n)
 						return false;
 					for (size_t k = 0; k < 6; k++)
-						f = f * 10 + (k < n ? v.s[from + k] - '0' : 0);
+						c.usec = c.usec * 10 + (k < n ? v.s[from + k] - '0' : 0);
 				}
 			}
 		}
@@ -367,13 +358,6 @@ static bool parse_iso_time(struct span v, double *out)
 		if (i != v.n)
 			return false;
 	}
-	c.year = y;
-	c.mon = (int)mo;
-	c.day = (int)d;
-	c.hour = (int)h;
-	c.min = (int)mi;
-	c.sec = (int)se;
-	c.usec = f;
 	return civil_timestamp(&c, out);
 }
 

@@ -38,11 +38,6 @@ struct member {
 	struct buf bytes;
 };
 
-static bool is_artifact_name(const char *path)
-{
-	const char *b = base_name(path);
-	return !strncmp(b, "bmk_", 4) && ends_with(b, ".tar.gz");
-}
 
 /* The processed result's name, agg_{RESULT_FILENAME}.json (executor-spec 5, 6): the only
  * JSON read inside directories and artifacts, whose other JSON files (entry.json, meta.json,
@@ -175,7 +170,7 @@ out:
 	archive_read_free(a);
 }
 
-static bool looks_gzip(const char *path)
+bool looks_gzip(const char *path)
 {
 	unsigned char magic[2] = { 0, 0 };
 	FILE *f = fopen(path, "rb");
@@ -209,14 +204,14 @@ static void read_file(struct reader *r, const char *path)
 	buf_release(&text);
 }
 
-/* Collects agg_*.json and bmk_*.tar.gz under dir (symlinked directories are not followed,
- * so a link cycle cannot loop). */
-static int walk(struct strvec *files, const char *dir, struct diags *d)
+int results_walk(const char *dir, walk_keep_fn keep, walk_done_fn done, void *arg,
+		 struct diags *d)
 {
 	DIR *dh = opendir(dir);
 	if (!dh)
 		return diags_errorf(d, dir, 0, 0, NULL, "cannot list the directory: %s",
 				    strerror(errno));
+	struct strvec files = { 0 };
 	int rc = 0;
 	struct dirent *de;
 	while ((de = readdir(dh))) {
@@ -236,16 +231,33 @@ static int walk(struct strvec *files, const char *dir, struct diags *d)
 			continue;
 		}
 		if (S_ISDIR(st.st_mode) && !link) {
-			if (walk(files, p.s, d))
+			if (results_walk(p.s, keep, done, arg, d))
 				rc = -1;
-		} else if (S_ISREG(st.st_mode) &&
-			   (is_result_name(de->d_name) || is_artifact_name(de->d_name))) {
-			VEC_PUSH(files, buf_take(&p, NULL));
+		} else if (S_ISREG(st.st_mode) && keep(de->d_name, arg)) {
+			VEC_PUSH(&files, buf_take(&p, NULL));
 		}
 		buf_release(&p);
 	}
 	closedir(dh);
+	if (files.nr)
+		done(dir, &files, arg);
 	return rc;
+}
+
+static bool is_result_file(const char *name, void *arg)
+{
+	(void)arg;
+	return is_result_name(name) || is_artifact_name(name);
+}
+
+/* Moves a directory's files onto the flat list. */
+static void add_files(const char *dir, struct strvec *files, void *arg)
+{
+	(void)dir;
+	struct strvec *all = arg;
+	for (size_t i = 0; i < files->nr; i++)
+		VEC_PUSH(all, files->v[i]);
+	free(files->v);
 }
 
 int results_read(struct result_set *rs, const char *const *paths, size_t n, struct diags *d)
@@ -259,7 +271,7 @@ int results_read(struct result_set *rs, const char *const *paths, size_t n, stru
 			continue;
 		}
 		if (S_ISDIR(st.st_mode)) {
-			if (walk(&files, paths[i], d))
+			if (results_walk(paths[i], is_result_file, add_files, &files, d))
 				rc = -1;
 		} else {
 			VEC_PUSH(&files, xstrdup(paths[i]));

@@ -17,10 +17,26 @@
 #ifndef EXECUTOR_RESULTS_READ_H
 #define EXECUTOR_RESULTS_READ_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct diags;
 struct jnode;
+struct strvec;
+
+/* The directory walk of the result tools (results_read, set_read's file_sets_read): every
+ * regular file below dir whose name keep accepts; symlinks to files are followed, symlinked
+ * directories are not (a link cycle cannot loop); entries that vanish are skipped. For each
+ * directory with kept files, once its listing is done (its subdirectories walked during it),
+ * done gets their paths (owned: done takes the strings and frees the array). Readdir order:
+ * callers sort. 0, or -1 when a directory could not be listed (a diag each). */
+/* Whether the file at path starts with gzip's magic bytes (false when it cannot be read). */
+bool looks_gzip(const char *path);
+
+typedef bool (*walk_keep_fn)(const char *name, void *arg);
+typedef void (*walk_done_fn)(const char *dir, struct strvec *files, void *arg);
+int results_walk(const char *dir, walk_keep_fn keep, walk_done_fn done, void *arg,
+		 struct diags *d);
 
 struct result_doc {
 	char *source;       /* owned: the file's path, or "TARBALL:MEMBER" */

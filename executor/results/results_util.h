@@ -25,6 +25,13 @@ static inline const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
+/* Whether path names a run's artifact, bmk_*.tar.gz (by its base name). */
+static inline bool is_artifact_name(const char *path)
+{
+	const char *b = base_name(path);
+	return !strncmp(b, "bmk_", 4) && ends_with(b, ".tar.gz");
+}
+
 /* Appends s with ASCII a-z upper-cased (Hardware, Framework, Precision: executor-spec 7);
  * other bytes, UTF-8 included, are kept, whatever the locale. */
 static inline void upper(struct buf *out, const char *s)

@@ -17,6 +17,7 @@
 #include "common/fileio.h"
 #include "common/vec.h"
 #include "common/xalloc.h"
+#include "executor/results/results_read.h"
 #include "executor/results/results_util.h"
 
 /* the same guard as results_read: larger files are not results */
@@ -34,25 +35,11 @@ struct walk {
 	struct pending *v;
 	size_t nr, alloc;
 	set_want_fn want;
-	struct diags *d;
 };
-
-static bool is_artifact_name(const char *name)
-{
-	return !strncmp(name, "bmk_", 4) && ends_with(name, ".tar.gz");
-}
 
 static bool looks_tarball(const char *path)
 {
-	if (ends_with(path, ".tar.gz") || ends_with(path, ".tgz"))
-		return true;
-	unsigned char magic[2] = { 0, 0 };
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return false;
-	size_t n = fread(magic, 1, 2, f);
-	fclose(f);
-	return n == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+	return ends_with(path, ".tar.gz") || ends_with(path, ".tgz") || looks_gzip(path);
 }
 
 static void pend(struct walk *w, enum set_kind kind, const char *path)
@@ -62,40 +49,32 @@ static void pend(struct walk *w, enum set_kind kind, const char *path)
 	w->nr++;
 }
 
-static int walk_dir(struct walk *w, const char *dir)
+static bool walk_keep(const char *name, void *arg)
 {
-	DIR *dh = opendir(dir);
-	if (!dh)
-		return diags_errorf(w->d, dir, 0, 0, NULL, "cannot list the directory: %s",
-				    strerror(errno));
-	struct strvec files = { 0 };
-	int rc = 0;
-	struct dirent *de;
-	while ((de = readdir(dh))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		struct buf p = BUF_INIT;
-		buf_addf(&p, "%s%s%s", dir, ends_with(dir, "/") ? "" : "/", de->d_name);
-		struct stat st;
-		bool link = !lstat(p.s, &st) && S_ISLNK(st.st_mode);
-		if (!link || !stat(p.s, &st)) {
-			if (S_ISDIR(st.st_mode) && !link) {
-				if (walk_dir(w, p.s))
-					rc = -1;
-			} else if (S_ISREG(st.st_mode) && is_artifact_name(de->d_name)) {
-				pend(w, SET_TARBALL, p.s);
-			} else if (S_ISREG(st.st_mode) && w->want(de->d_name)) {
-				VEC_PUSH(&files, buf_take(&p, NULL));
-			}
+	const struct walk *w = arg;
+	return is_artifact_name(name) || w->want(name);
+}
+
+/* A directory's kept files: its artifacts are sets of their own, the rest one set. */
+static void walk_done(const char *dir, struct strvec *files, void *arg)
+{
+	struct walk *w = arg;
+	size_t n = 0;
+	for (size_t i = 0; i < files->nr; i++) {
+		if (is_artifact_name(files->v[i])) {
+			pend(w, SET_TARBALL, files->v[i]);
+			free((char *)files->v[i]);
+		} else {
+			files->v[n++] = files->v[i];
 		}
-		buf_release(&p);
 	}
-	closedir(dh);
-	if (files.nr) {
-		pend(w, SET_DIR, dir);
-		w->v[w->nr - 1].files = files;
+	files->nr = n;
+	if (!n) {
+		free(files->v);
+		return;
 	}
-	return rc;
+	pend(w, SET_DIR, dir);
+	w->v[w->nr - 1].files = *files;
 }
 
 static int pending_cmp(const void *a, const void *b)
@@ -230,14 +209,14 @@ static void set_release(struct file_set *s)
 int file_sets_read(struct file_sets *out, const char *const *paths, size_t n, set_want_fn want,
 		   struct diags *d)
 {
-	struct walk w = { NULL, 0, 0, want, d };
+	struct walk w = { NULL, 0, 0, want };
 	int rc = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
 		if (stat(paths[i], &st))
 			rc = diags_errorf(d, paths[i], 0, 0, NULL, "cannot read: %s", strerror(errno));
 		else if (S_ISDIR(st.st_mode))
-			rc = walk_dir(&w, paths[i]) ? -1 : rc;
+			rc = results_walk(paths[i], walk_keep, walk_done, &w, d) ? -1 : rc;
 		else if (looks_tarball(paths[i]))
 			pend(&w, SET_TARBALL, paths[i]);
 		else if (want(base_name(paths[i])))

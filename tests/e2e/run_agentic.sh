@@ -18,23 +18,9 @@
 . "$(dirname "$0")/run_lib.bash"
 MATRIXGEN=$(realpath "${3:?usage: $0 EXECUTOR SIMSERVER MATRIXGEN}")
 
-make_workspace
+local_setup e2elocal
 mkdir -p "$WS/tests"
 cp -r "$REPO/tests/trace" "$WS/tests/"
-PORT=$(infbench_free_port)
-NODE=e2elocal_0
-cat >"$WS/runners/e2elocal.yaml" <<EOF
-# fixture profile of tests/e2e/run_agentic.sh
-launcher: local
-gpu: sim
-gpu-vendor: none
-port: $PORT
-health-timeout: 60
-env:
-  SIMSERVER: $SIM
-  SIM_TTFT_MS: "5"
-  SIM_ITL_MS: "1"
-EOF
 cat >"$WS/runners/e2edock.yaml" <<EOF
 # fixture profile of tests/e2e/run_agentic.sh: never started (the trace is missing)
 launcher: docker
@@ -70,7 +56,6 @@ expect_eq "matrixgen: one agentic entry" "$(jq -c '[length, .[0]."scenario-type"
 	'[1,"agentic-coding",2,3600]'
 E=$(jq -c '.[0]' "$T/matrix.json")
 RF=$("$EXE" result-filename --entry-json "$E" --node "$NODE" 2>/dev/null)
-COMMON=(--node "$NODE" --workspace "$WS")
 
 # ---------------------------------------------------------------- dry run
 xrun dry --entry-json "$E" "${COMMON[@]}" --output-dir "$T/dry" --max-duration 2 --dry-run

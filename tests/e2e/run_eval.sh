@@ -74,20 +74,7 @@ check "eval: a server that refuses: the HTTP status" grep -q -E "2 of 2 question
 # ---------------------------------------------------------------- executor run
 PORT=$(infbench_free_port)
 NODE=e2eeval_0
-write_profile() { # accuracy
-	cat >"$WS/runners/e2eeval.yaml" <<YAML
-# fixture profile of tests/e2e/run_eval.sh
-launcher: local
-gpu: sim
-gpu-vendor: none
-port: $PORT
-health-timeout: 60
-env:
-  SIMSERVER: $SIM
-  SIM_EVAL_DATASET: $DATA
-  SIM_EVAL_ACCURACY: "$1"
-YAML
-}
+write_profile() { local_profile e2eeval "SIM_EVAL_DATASET: $DATA" "SIM_EVAL_ACCURACY: \"$1\""; }
 COMMON=(--node "$NODE" --workspace "$WS")
 
 write_profile 1

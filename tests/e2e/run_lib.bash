@@ -8,6 +8,9 @@
 #                    plus the fixture recipes of tests/e2e/fixtures/single_node/ (copies, not
 #                    links: a container sees the workspace at /workspace)
 #   make_workspace   creates $WS
+#   local_profile NAME [ENV...]  the fixture node profile $WS/runners/NAME.yaml of a local run
+#   local_setup NAME the workspace, a free PORT, NODE=NAME_0, its profile, COMMON (the --node and
+#                    --workspace arguments of every run)
 #   entry_json [JQ]  the demo's single-node entry (the v1 demo config tests/e2e/fixtures/demo-v1.yaml, fp8, conc 1), changed by JQ
 #   xrun NAME ARGS...    `executor run ARGS...` to its end (120 s at most, then SIGTERM), stdout,
 #                        stderr in $T/NAME.out, $T/NAME.err; sets RC and MS (wall milliseconds)
@@ -19,6 +22,7 @@
 #                    mentions $T/ (every run gets TMPDIR=$T/tmp and INFBENCH_E2E_MARK=$T/mark;
 #                    recipes get RESULT_DIR under $T). This shell never exports a path under $T.
 #   wait_for SECONDS CMD...   until CMD succeeds (0) or SECONDS pass (1)
+#   power_ok LABEL DIR RF    the energy fields of a run on one simulated GPU (300 W)
 #   ok / bad / expect_eq / check / finish   counting, "N passed, N failed", exit status
 #   on_cleanup CMD   run CMD at exit (before $T is removed), e.g. a harness teardown
 # Every run gets the environment of this shell minus XDG_RUNTIME_DIR and RUNNER_NAME (the local
@@ -89,6 +93,37 @@ make_workspace() {
 	mkdir -p "$WS"
 	cp -r "$REPO/benchmarks" "$REPO/runners" "$WS/"
 	cp "$REPO"/tests/e2e/fixtures/single_node/*.sh "$WS/benchmarks/single_node/"
+}
+
+# local_profile NAME [ENV...]: writes $WS/runners/NAME.yaml, a node profile for the local
+# launcher that starts the simulator on $PORT (health-timeout 60), with env SIMSERVER and each
+# ENV line ("KEY: value"); without ENV, the simulator's fast timings (TTFT 5 ms, ITL 1 ms).
+local_profile() {
+	local name=$1
+	shift
+	[ $# -gt 0 ] || set -- 'SIM_TTFT_MS: "5"' 'SIM_ITL_MS: "1"'
+	cat >"$WS/runners/$name.yaml" <<EOF
+# fixture profile of tests/e2e/${0##*/}
+launcher: local
+gpu: sim
+gpu-vendor: none
+port: $PORT
+health-timeout: 60
+env:
+  SIMSERVER: $SIM
+$(printf '  %s\n' "$@")
+EOF
+}
+
+# local_setup NAME: the set-up of a test of runs through the local launcher: the workspace
+# (make_workspace), a free PORT, NODE=NAME_0, the profile (local_profile NAME) and
+# COMMON=(--node NODE --workspace WS).
+local_setup() {
+	make_workspace
+	PORT=$(infbench_free_port)
+	NODE=$1_0
+	local_profile "$1"
+	COMMON=(--node "$NODE" --workspace "$WS")
 }
 
 # The demo's first single-node entry, as `matrixgen full-sweep --config-files tests/e2e/fixtures/demo-v1.yaml`
@@ -196,6 +231,23 @@ files_ok() {
 	expect_eq "$label: tarball lists them at top level" "$members" \
 		"$(printf '%s\n' "agg_$rf.json" "$rf.json" "$rf.server_metrics.json" server.log entry.json \
 			meta.json | sort | tr '\n' ' ')"
+}
+
+# power_ok LABEL DIR RF: the energy fields of a run on one simulated GPU at 300 W (executor-spec
+# power schema v2): agg_RF.json power_valid with 300 W, joules per output token, the sidecar
+# power_validation_RF.json valid for GPU 0, and the artifact holding the CSV and the sidecar.
+power_ok() {
+	local label=$1 dir=$2 rf=$3
+	local agg=$dir/agg_$rf.json
+	expect_eq "$label: agg power fields" \
+		"$(jf "$agg" -c '[.power_metric_schema_version, .power_valid, .avg_power_w, .avg_total_gpu_power_w]')" \
+		'[2,1,300,300]'
+	check "$label: joules per output token > 0" \
+		test "$(jf "$agg" '.joules_per_output_token > 0 and .total_gpu_energy_j > 0')" = true
+	expect_eq "$label: sidecar valid" \
+		"$(jf "$dir/power_validation_$rf.json" -c '[.power_valid, .observed_gpu_ids]')" '[true,["0"]]'
+	check "$label: artifact holds the CSV and the sidecar" test "$(tar tzf "$dir/bmk_$rf.tar.gz" |
+		grep -cE '^(gpu_metrics\.csv|power_validation_.*\.json)$')" = 2
 }
 
 # artifact_ok LABEL DIR: a failure artifact: meta.json (exit.status failure) and a tarball

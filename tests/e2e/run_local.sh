@@ -30,22 +30,7 @@
 . "$(dirname "$0")/run_lib.bash"
 MATRIXGEN=$(realpath "${3:?usage: $0 EXECUTOR SIMSERVER MATRIXGEN}")
 
-make_workspace
-PORT=$(infbench_free_port)
-NODE=e2elocal_0
-cat >"$WS/runners/e2elocal.yaml" <<EOF
-# fixture profile of tests/e2e/run_local.sh
-launcher: local
-gpu: sim
-gpu-vendor: none
-port: $PORT
-health-timeout: 60
-env:
-  SIMSERVER: $SIM
-  SIM_TTFT_MS: "5"
-  SIM_ITL_MS: "1"
-EOF
-COMMON=(--node "$NODE" --workspace "$WS")
+local_setup e2elocal
 
 # ---------------------------------------------------------------- the demo's entries
 "$MATRIXGEN" full-sweep --config-files "$REPO/tests/e2e/fixtures/demo-v1.yaml" \

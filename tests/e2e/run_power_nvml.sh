@@ -11,22 +11,7 @@
 . "$(dirname "$0")/run_lib.bash"
 NVML_SIM=$(realpath "${3:?usage: $0 PATH/TO/executor PATH/TO/simserver PATH/TO/libnvml_sim.so}")
 
-make_workspace
-PORT=$(infbench_free_port)
-NODE=e2envml_0
-cat >"$WS/runners/e2envml.yaml" <<YAML
-# fixture profile of tests/e2e/run_power_nvml.sh
-launcher: local
-gpu: sim
-gpu-vendor: none
-port: $PORT
-health-timeout: 60
-env:
-  SIMSERVER: $SIM
-  SIM_TTFT_MS: "5"
-  SIM_ITL_MS: "1"
-YAML
-COMMON=(--node "$NODE" --workspace "$WS")
+local_setup e2envml
 QUERY=timestamp,index,power.draw,temperature.gpu,clocks.current.sm,clocks.current.memory,utilization.gpu,utilization.memory
 
 # PATH without any directory that holds a GPU tool (a real node's nvidia-smi included)
@@ -44,13 +29,7 @@ RF=$(rf "$E" "$NODE")
 PATH=$NO_SMI INFBENCH_NVML_LIB=$NVML_SIM SIM_GPUS=1 SIM_NVML_LOG=$T/nvml.log \
 	xrun ok --entry-json "$E" "${COMMON[@]}" --output-dir "$T/ok"
 expect_eq "nvml: exit 0" "$RC" 0
-A=$T/ok/agg_$RF.json
-expect_eq "nvml: agg power fields" \
-	"$(jf "$A" -c '[.power_metric_schema_version, .power_valid, .avg_power_w, .avg_total_gpu_power_w]')" \
-	'[2,1,300,300]'
-check "nvml: joules per output token > 0" test "$(jf "$A" '.joules_per_output_token > 0 and .total_gpu_energy_j > 0')" = true
-expect_eq "nvml: sidecar valid" "$(jf "$T/ok/power_validation_$RF.json" -c '[.power_valid, .observed_gpu_ids]')" '[true,["0"]]'
-check "nvml: artifact holds the CSV and the sidecar" test "$(tar tzf "$T/ok/bmk_$RF.tar.gz" | grep -cE '^(gpu_metrics\.csv|power_validation_.*\.json)$')" = 2
+power_ok nvml "$T/ok" "$RF"
 CSV=$T/ok/gpu_metrics.csv
 SMI=$(SIM_GPUS=1 "$REPO/tests/sim/nvidia-smi" --query-gpu=$QUERY --format=csv)
 expect_eq "nvml: the header is nvidia-smi's" "$(head -1 "$CSV")" "$(head -1 <<<"$SMI")"

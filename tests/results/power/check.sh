@@ -4,23 +4,6 @@
 #   check.sh EXECUTOR [NAME...]
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-prog=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-shift
-names=("$@")
-if [ ${#names[@]} -eq 0 ]; then
-	for d in "$here"/cases/*/; do names+=("$(basename "$d")"); done
-fi
-got=$(mktemp -d)
-trap 'rm -rf "$got"' EXIT
-fail=0
-for name in "${names[@]}"; do
-	bash "$here/run_case.sh" "$got/$name" "$name" "$prog" power
-	if diff -r "$here/expected/$name" "$got/$name" >"$got/diff" 2>&1; then
-		echo "ok: $name"
-	else
-		echo "FAIL: $name"
-		head -40 "$got/diff"
-		fail=1
-	fi
-done
-exit $fail
+# shellcheck source-path=SCRIPTDIR source=../power_cases.bash
+. "$here/../power_cases.bash"
+check_cases "$here" "${1:?usage: $0 EXECUTOR [NAME...]}" power "${@:2}"

@@ -4,9 +4,6 @@
 # Review the diff before committing: these files are what `executor power` must print.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-utils=${1:-/work/up/ix/utils}
-rm -rf "$here/expected"
-for d in "$here"/cases/*/; do
-	name=$(basename "$d")
-	bash "$here/run_case.sh" "$here/expected/$name" "$name" python3 "$utils/aggregate_power.py"
-done
+# shellcheck source-path=SCRIPTDIR source=../power_cases.bash
+. "$here/../power_cases.bash"
+make_expected "$here" "${1:-/work/up/ix/utils}/aggregate_power.py"
