@@ -11,6 +11,7 @@
 
 #include "common/buf.h"
 #include "common/diag.h"
+#include "common/entry_keys.h"
 #include "common/jsonw.h"
 #include "common/jtree.h"
 #include "common/scalar.h"
@@ -559,10 +560,11 @@ static void queue_token(char out[33], const struct jnode *job, const char *ns,
 	buf_release(&canonical);
 }
 
-/* The keys annotate_jobs sets on a job, in the order it sets them. */
-enum { ANN_PRIORITY, ANN_QUEUE_TOKEN, ANN_SKIP_QUEUE_PR, ANN_NR };
-static const char *const annotation_keys[ANN_NR] = { "priority", "queue-token",
-						     "skip-queue-pr" };
+/* The keys annotate_jobs sets on a job, in the order it sets them: the entry reader's
+ * table of CI keys (common/entry_keys), which the executor accepts and ignores. */
+enum { ANN_PRIORITY = EKC_PRIORITY, ANN_QUEUE_TOKEN = EKC_QUEUE_TOKEN,
+       ANN_SKIP_QUEUE_PR = EKC_SKIP_QUEUE_PR, ANN_NR = EKC_NR };
+#define annotation_key(k) (entry_ci_keys[k].name)
 
 struct annotation {
 	char priority[32], token[33];
@@ -583,8 +585,8 @@ static void write_annotation(struct jsonw *w, const struct annotation *a, int wh
 static int annotation_of_key(const struct jmember *m, const struct annotation *a)
 {
 	for (int k = 0; k < ANN_NR; k++)
-		if (m->key_len == strlen(annotation_keys[k]) &&
-		    !memcmp(m->key, annotation_keys[k], m->key_len))
+		if (m->key_len == strlen(annotation_key(k)) &&
+		    !memcmp(m->key, annotation_key(k), m->key_len))
 			return k == ANN_SKIP_QUEUE_PR && !a->skip_queue ? -1 : k;
 	return -1;
 }
@@ -638,7 +640,7 @@ static void annotate(struct jsonw *w, const struct jnode *n, const struct ci_pol
 	}
 	for (int k = 0; job && k < ANN_NR; k++)
 		if (!written[k] && (k != ANN_SKIP_QUEUE_PR || a.skip_queue)) {
-			jsonw_key(w, annotation_keys[k]);
+			jsonw_key(w, annotation_key(k));
 			write_annotation(w, &a, k);
 		}
 	jsonw_obj_close(w);

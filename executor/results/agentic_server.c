@@ -18,6 +18,7 @@
 #include "common/xalloc.h"
 #include "executor/results/agentic_stats.h"
 #include "executor/results/pyval.h"
+#include "executor/results/server_metrics.h"
 
 /* ---- reading values the way the Python reads them ---- */
 
@@ -203,26 +204,6 @@ static bool ends_with_s(const char *s, const char *suffix)
 	return a >= b && !strcmp(s + a - b, suffix);
 }
 
-static bool sample_value(double *out, const struct jnode *v)
-{
-	if (v->type == JT_NUM) {
-		*out = v->num;
-		return true;
-	}
-	if (v->type == JT_STR) {
-		if (!strcmp(v->s, "NaN"))
-			*out = NAN;
-		else if (!strcmp(v->s, "+Inf"))
-			*out = INFINITY;
-		else if (!strcmp(v->s, "-Inf"))
-			*out = -INFINITY;
-		else
-			return false;
-		return true;
-	}
-	return false;
-}
-
 static int scrape_bad(struct diags *d, const char *name, const struct jnode *n,
 		      const char *what)
 {
@@ -264,7 +245,7 @@ static int scrape_check(const struct jnode *root, const char *name, struct diags
 			const struct jnode *x = &samples->items[k];
 			double v;
 			if (x->type != JT_ARR || x->nr != 3 || x->items[0].type != JT_STR ||
-			    x->items[1].type != JT_OBJ || !sample_value(&v, &x->items[2]))
+			    x->items[1].type != JT_OBJ || server_metrics_sample_value(&v, &x->items[2]))
 				return scrape_bad(d, name, x, "each sample [name, {labels}, value]");
 		}
 	}
@@ -317,7 +298,8 @@ static void scrape_reduce(struct scrape_series **v, size_t *nr, size_t *alloc,
 			if (skipped_sample(x->items[0].s))
 				continue;
 			double val;
-			sample_value(&val, &x->items[2]);
+			if (server_metrics_sample_value(&val, &x->items[2]))
+				continue; /* cannot happen: the file was checked when read */
 			struct scrape_series *ss = scrape_series_find(v, nr, alloc, x);
 			if (ss->counter) {
 				if (!ss->has_first)

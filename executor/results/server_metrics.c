@@ -56,8 +56,7 @@ static int bad(struct diags *d, const char *name, const struct jnode *n, const c
 			    "expected %s, found %s", expected, n ? jtype_describe(n) : "nothing");
 }
 
-/* A sample's value: a number, or Prometheus' "NaN", "+Inf", "-Inf" as strings. */
-static int sample_value(double *out, const struct jnode *v)
+int server_metrics_sample_value(double *out, const struct jnode *v)
 {
 	if (v->type == JT_NUM) {
 		*out = v->num;
@@ -88,7 +87,7 @@ static int check_samples(const struct jnode *a, const char *name, size_t i, stru
 		double v;
 		snprintf(path, sizeof(path), "scrapes[%zu].samples[%zu]", i, k);
 		if (s->type != JT_ARR || s->nr != 3 || s->items[0].type != JT_STR ||
-		    s->items[1].type != JT_OBJ || sample_value(&v, &s->items[2]))
+		    s->items[1].type != JT_OBJ || server_metrics_sample_value(&v, &s->items[2]))
 			return bad(d, name, s, path, "[name, {labels}, value]");
 	}
 	return 0;
@@ -106,7 +105,8 @@ static struct maybe series(const struct scrape *sc, const char *metric, bool wan
 		if (strcmp(s->items[0].s, metric))
 			continue;
 		double v;
-		sample_value(&v, &s->items[2]);
+		if (server_metrics_sample_value(&v, &s->items[2]))
+			continue; /* cannot happen: the file was checked when read */
 		if (!m.ok)
 			m.v = v;
 		else

@@ -50,6 +50,11 @@ struct server_metrics {
 
 /* 0, or -1 with diags when text is not a scrapes file (JSON errors at line:column, the
  * format's keys and types at their key path). */
+/* A scrape file sample's value (the third item of [name, {labels}, value]): a number, or
+ * Prometheus' "NaN", "+Inf", "-Inf" as strings. 0, or -1 when it is neither. */
+struct jnode;
+int server_metrics_sample_value(double *out, const struct jnode *v);
+
 int server_metrics_reduce(struct server_metrics *out, const char *text, size_t len,
 			  const char *name, struct diags *d);
 
