@@ -2,7 +2,8 @@
  * does with the matrix a workflow hands it. Besides crashes, leaks and hangs (the sanitizers
  * and libFuzzer catch those), it checks the reader's contract (entry.h): a refusal always
  * says why and leaves the entry released; an accepted entry carries no error, has every
- * string, integers >= 1, the concurrency its shape allows (single-node one value and never
+ * string, integers >= 1 (but decode's num-worker, which may be 0: an aggregated multi-node run),
+ * the concurrency its shape allows (single-node one value and never
  * disaggregated, multi-node a non-empty list), settings with a NAME and a VALUE, and a
  * RESULT_FILENAME that can be made from it. */
 #include <stdint.h>
@@ -21,9 +22,10 @@ static void check(int ok, const char *what)
 	}
 }
 
-static void check_worker(const struct entry_worker *w)
+static void check_worker(const struct entry_worker *w, long min_workers)
 {
-	check(w->num_worker >= 1 && w->tp >= 1 && w->ep >= 1, "worker integer below 1");
+	check(w->num_worker >= min_workers, "num-worker below its minimum");
+	check(w->tp >= 1 && w->ep >= 1, "worker integer below 1");
 	check(w->settings_nr == 0 || w->has_settings, "settings without the key");
 	for (size_t i = 0; i < w->settings_nr; i++)
 		check(w->settings[i].name && *w->settings[i].name && w->settings[i].value,
@@ -39,8 +41,8 @@ static void check_accepted(const struct entry *e)
 	for (size_t i = 0; i < e->conc_nr; i++)
 		check(e->conc[i] >= 1, "concurrency below 1");
 	if (e->multinode) {
-		check_worker(&e->prefill);
-		check_worker(&e->decode);
+		check_worker(&e->prefill, 1);
+		check_worker(&e->decode, 0);
 	} else {
 		check(e->conc_nr == 1, "single-node with a concurrency list");
 		check(!e->disagg, "single-node disaggregated");
