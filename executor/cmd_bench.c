@@ -38,6 +38,7 @@
 #include "executor/load/bench.h"
 #include "executor/load/budget.h"
 #include "executor/load/raw_result.h"
+#include "executor/load/realtime.h"
 #include "executor/load/replay_out.h"
 #include "executor/load/synth.h"
 #include "executor/load/summary.h"
@@ -62,7 +63,7 @@ struct bench_args {
 	const char *result_schema;     /* NULL: v1 */
 	const char *percentile_metrics, *metric_percentiles; /* NULL: the config's defaults */
 	struct strvec goodput, metadata; /* v owned; items borrowed from argv */
-	bool no_ignore_eos, disable_tqdm, save_result;
+	bool no_ignore_eos, disable_tqdm, save_result, realtime;
 	const char *result_dir, *result_filename;
 	struct buf url;                /* owned: what cfg->base_url borrows */
 	double *percentiles;           /* owned: what cfg->percentiles borrows when given */
@@ -252,6 +253,8 @@ static int parse_options(struct bench_config *cfg, struct bench_args *a, int arg
 		    "ours: scrape /metrics before, every S s during and after the load (0: off)"),
 		ROW("continuous-usage-stats", OPT_FLAG, &cfg->continuous_usage, NULL,
 		    "ours: usage in every chunk, for ITL per token"),
+		ROW("realtime", OPT_FLAG, &a->realtime, NULL, "ours: the client in the SCHED_FIFO "
+		    "real-time class (root or CAP_SYS_NICE), run ahead of the node's other work"),
 		ROW("allow-output-len-mismatch", OPT_FLAG, &cfg->allow_output_len_mismatch, NULL,
 		    "ours: a server ignoring max_tokens is not an error"),
 	};
@@ -776,7 +779,8 @@ int cmd_bench(int argc, char **argv, volatile sig_atomic_t *stop, struct diags *
 	if (rc == 1)
 		status = print_stdout(&help, d) ? EXIT_FAIL : EXIT_OK;
 	else if (rc == 0 && !finish_config(&cfg, &a, d) && !check_trace(&cfg, &a, d))
-		status = is_trace(&a) ? run_replay(&cfg, &a, d) :
+		status = a.realtime && load_take_realtime(d) ? EXIT_FAIL :
+			 is_trace(&a) ? run_replay(&cfg, &a, d) :
 			 a.sweep.points ? run_sweep(&cfg, &a, d) : run_bench(&cfg, &a, d);
 	args_release(&a);
 	buf_release(&help);

@@ -18,6 +18,7 @@
 #include "common/vec.h"
 #include "common/jtree.h"
 #include "executor/core/profile.h"
+#include "executor/load/realtime.h"
 #include "executor/run.h"
 
 struct run_cli {
@@ -116,6 +117,7 @@ int cmd_run(int argc, char **argv, volatile sig_atomic_t *stop, struct diags *d)
 		{ "max-failed-pct", OPT_DOUBLE, 0, &c.o.max_failed_pct, "PCT", "fail the run when more than PCT % of a load's requests failed (default 5, as upstream's client)", 0, NULL, NULL },
 		{ "trace", OPT_STR, 0, &c.o.trace, "FILE", "agentic entries: the trace to replay (default: the profile's agentic-trace; the local launcher: the workspace's tests/trace/agentx_small.jsonl)", 0, NULL, NULL },
 		{ "max-duration", OPT_DOUBLE, 0, &c.o.max_duration_s, "S", "agentic entries: end the replay after at most S seconds (default: the entry's duration)", 0, NULL, NULL },
+		{ "realtime", OPT_FLAG, 0, &c.o.realtime, NULL, "the executor (not the server or the recipe) in the SCHED_FIFO real-time class: its load is run ahead of the node's other work (root or CAP_SYS_NICE)", 0, NULL, NULL },
 		{ "dry-run", OPT_FLAG, 0, &c.o.dry_run, NULL, "print what would run (secrets masked) and start nothing", 0, NULL, NULL },
 	};
 	const struct opt_cmd cmd = {
@@ -153,7 +155,8 @@ int cmd_run(int argc, char **argv, volatile sig_atomic_t *stop, struct diags *d)
 		goto done;
 	}
 	const char *src = c.matrix ? c.matrix : c.entry;
-	if (src && file_read_all(&text, src, d)) {
+	if ((src && file_read_all(&text, src, d)) ||
+	    (c.o.realtime && !c.o.dry_run && load_take_realtime(d))) {
 		status = EXIT_FAIL;
 		goto done;
 	}

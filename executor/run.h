@@ -35,6 +35,7 @@ struct run_opts {
 	const char *trace;
 	double max_duration_s;
 	bool dry_run;
+	bool realtime;           /* --realtime: the whole run in the SCHED_FIFO class (load/realtime.h) */
 	bool matrix_layout;      /* files go to {output_dir}/bmk_{RESULT_FILENAME}/ */
 	/* the program's stop flag, set to the signal by SIGINT/SIGTERM: checked between phases,
 	 * and passed on to the launcher, the health wait and the load */

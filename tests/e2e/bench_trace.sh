@@ -37,24 +37,31 @@ hdr=$(jq -r '.metadata.conversation_id' "$T/agentx-records/aiperf_artifacts/prof
 	grep -c '::sa:explore_00[01]$')
 check "agentx: subagent turns under their conversations" test "$hdr" -gt 0
 
-# the duration bound, the file replayed again as needed; gaps from a longer run
+# the duration bound, the file replayed again as needed; gaps from a longer run. The gaps'
+# bound is the issue's 2 ms p99 with the client in the real-time class (--realtime), which
+# needs root or CAP_SYS_NICE: on this project's 2-core VM a normal-class client's gaps come
+# 1-9 ms late at p99 when other work holds the CPUs (the loop trace shows the process simply
+# not run), 0.1-0.4 ms under --realtime (docs/executor.md "Trace replay"). Where the class is
+# refused the bound is 50 ms, said so. A run that misses it is made again (up to 3 runs), the
+# load average printed with each miss.
+RT=()
+if chrt -f 1 true 2>/dev/null; then
+	RT=(--realtime)
+	GAP_BOUND_MS=${GAP_BOUND_MS:-2}
+else
+	echo "  (no real-time class here: gaps bounded at 50 ms, not the issue's 2 ms)"
+	GAP_BOUND_MS=${GAP_BOUND_MS:-50}
+fi
 sim_start bound --ttft-ms 5 --itl-ms 4 --prefix-cache-blocks 100000 --prefix-block-tokens 64
-bench bound --dataset-name trace --dataset-path "$AGENTX" --max-concurrency 4 --duration 3
+bench bound --dataset-name trace --dataset-path "$AGENTX" --max-concurrency 4 --duration 3 "${RT[@]}"
 expect_eq "bound: bench exit 0" "$RC" 0
 check "bound: --duration 3 holds within 1 s" cr bound "$T/bound.json" 3
 check "bound: the file was replayed again" test "$(jv bound .sessions_started)" -gt 8
-# the gaps: a shared 2-core machine may stall either process for milliseconds; a run that
-# misses the bound is made again (up to 3 runs), the load average printed with each miss.
-# The issue's figure is 2 ms p99: met on an idle machine, but not reliably on a busy one
-# (seen: 3-8 ms p99 over these ~180 turns in a CI run, 12-24 ms beside a compile, p50 under
-# 1 ms): an open issue (docs/executor.md "Trace replay"). The suite bounds it at 50 ms and
-# prints the figure; GAP_BOUND_MS=2 runs the strict check.
-GAP_BOUND_MS=${GAP_BOUND_MS:-50}
 for try in 1 2 3; do
 	cr pacing "$T/bound.json" "$GAP_BOUND_MS" && break
 	echo "  (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
 	[ "$try" = 3 ] || bench bound --dataset-name trace --dataset-path "$AGENTX" \
-		--max-concurrency 4 --duration 3
+		--max-concurrency 4 --duration 3 "${RT[@]}"
 done
 timing_check() { # NAME CMD...: a timing bound, only measured (printed) under the sanitizers
 	if [ -n "${INFBENCH_SANITIZED:-}" ]; then
@@ -65,14 +72,15 @@ timing_check() { # NAME CMD...: a timing bound, only measured (printed) under th
 		check "$@"
 	fi
 }
-timing_check "bound: gaps honoured within $GAP_BOUND_MS ms p99" cr pacing "$T/bound.json" "$GAP_BOUND_MS"
+timing_check "bound: gaps honoured within $GAP_BOUND_MS ms p99${RT:+ (--realtime)}" \
+	cr pacing "$T/bound.json" "$GAP_BOUND_MS"
 check "bound: live sessions never above 4" cr live "$T/bound.json" 4
 bench drain --dataset-name trace --dataset-path "$AGENTX" --max-concurrency 4 --duration 1 --drain
 expect_eq "drain: bench exit 0, nothing cut" "$RC $(jv drain .cut)" "0 0"
 
 # Mooncake: 512-token blocks, global ids, a fixed schedule
 sim_start mooncake --ttft-ms 5 --itl-ms 2 --prefill-us-per-token 1 --prefix-cache-blocks 100000
-bench mooncake --dataset-name trace --dataset-path "$MOONCAKE"
+bench mooncake --dataset-name trace --dataset-path "$MOONCAKE" "${RT[@]}"
 expect_eq "mooncake: bench exit 0" "$RC" 0
 check "mooncake: every row sent once, output length as max_tokens" \
 	cr sent "$MOONCAKE" "$T/mooncake.json"
@@ -83,7 +91,7 @@ check "mooncake: prefix reuse as the trace's, within 1%" \
 for try in 1 2 3; do
 	cr arrival "$MOONCAKE" "$T/mooncake.json" 5 && break
 	echo "  (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
-	[ "$try" = 3 ] || bench mooncake --dataset-name trace --dataset-path "$MOONCAKE"
+	[ "$try" = 3 ] || bench mooncake --dataset-name trace --dataset-path "$MOONCAKE" "${RT[@]}"
 done
 timing_check "mooncake: rows on their timestamps within 5 ms p99" \
 	cr arrival "$MOONCAKE" "$T/mooncake.json" 5
@@ -119,6 +127,16 @@ bench bad --dataset-name trace --dataset-path "$T/bad.jsonl"
 expect_eq "bad trace: exit 1" "$RC" 1
 check "bad trace: file:line:col and key path" \
 	grep -q "bad.jsonl:1:37: \$.requests\[0\].out: expected an integer >= 1" "$T/bad.err"
+# --realtime refused (an unprivileged user): exit 1 before any request, saying what grants it
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	chmod 755 "$T"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$EXE" bench --model sim-model \
+		--base-url "$URL" --disable-tqdm --dataset-name trace --dataset-path "$AGENTX" \
+		--realtime >/dev/null 2>"$T/rt.err"
+	expect_eq "--realtime refused: exit 1" "$?" 1
+	check "--realtime refused: names the class and what grants it" \
+		grep -q "refused the SCHED_FIFO real-time class.*CAP_SYS_NICE" "$T/rt.err"
+fi
 
 # the records are what `executor process --agentic` reads
 ENV_FILE=$(dirname "$0")/../results/agentic/cases/accounting/env

@@ -4,6 +4,7 @@
 # the simulator (short outputs, fast tokens, its prefix cache on), and prints the client's
 # CPU per 1,000 requests and the pacing error of the gaps (sent - due, p50/p99/max).
 #   bash tests/perf/perf_trace_replay.sh build/executor/executor build/tests/sim/simserver [TURNS] [--check]
+# BENCH_ARGS adds options to the client's command line (e.g. BENCH_ARGS=--realtime).
 # The full 100,000 turns are run by hand (figures in docs/executor.md, "Trace replay"); CTest's
 # perf.trace_replay runs 20,000 with --check, which fails only on wrong counts (a turn not
 # sent once, a failed turn, more live sessions than the limit), never on timing.
@@ -28,7 +29,7 @@ SP=$!
 for _ in $(seq 100); do [ -s "$T/port" ] && break; sleep 0.05; done
 "$EXE" bench --model sim-model --base-url "http://127.0.0.1:$(cat "$T/port")" \
 	--dataset-name trace --dataset-path "$T/agentx_perf.jsonl" --max-concurrency 1024 \
-	--save-result --result-dir "$T" --result-filename r.json >/dev/null
+	--save-result --result-dir "$T" --result-filename r.json ${BENCH_ARGS:-} >/dev/null
 jq -r '"turns \(.turns) (\(.completed) ok, \(.failed) failed), sessions \(.sessions_started), max live \(.max_live_sessions), \(.duration | . * 100 | round / 100) s\nclient CPU: \(.client_cpu_s | . * 100 | round / 100) s, \(.client_cpu_ms_per_1000_requests | round) ms per 1,000 requests\npacing error of the gaps (ms): p50 \(.pacing_error_ms.p50 | . * 1000 | round / 1000), p99 \(.pacing_error_ms.p99 | . * 1000 | round / 1000), max \(.pacing_error_ms.max | . * 1000 | round / 1000)"' "$T/r.json"
 if [ "$CHECK" = --check ]; then
 	got=$(jq -c '[.turns, .completed, .failed, .cut, .max_live_sessions <= 1024]' "$T/r.json")
