@@ -27,6 +27,7 @@ echo "trace: $(wc -l <"$T/agentx_perf.jsonl") sessions, $want turns, $(du -h "$T
 	--prefix-block-tokens 64 2>"$T/sim.log" &
 SP=$!
 for _ in $(seq 100); do [ -s "$T/port" ] && break; sleep 0.05; done
+# shellcheck disable=SC2086 # BENCH_ARGS: options, split on purpose
 "$EXE" bench --model sim-model --base-url "http://127.0.0.1:$(cat "$T/port")" \
 	--dataset-name trace --dataset-path "$T/agentx_perf.jsonl" --max-concurrency 1024 \
 	--save-result --result-dir "$T" --result-filename r.json ${BENCH_ARGS:-} >/dev/null
