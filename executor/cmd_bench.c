@@ -75,6 +75,7 @@ struct bench_args {
 	const char *dataset_path;      /* trace: the trace file */
 	double duration_s;             /* trace: the bound (0: every session once) */
 	bool drain;                    /* trace: wait for the turns in flight at the bound */
+	double trace_idle_cap_s, system_idle_cap_s; /* trace: AIPerf's idle caps; 0: none */
 	const char *session_header;    /* trace: the header naming the session */
 	bool no_session_header;
 	const char *records_dir;       /* trace: where profile_export.jsonl goes */
@@ -155,6 +156,12 @@ static int parse_options(struct bench_config *cfg, struct bench_args *a, int arg
 		    "seconds, replaying the file again as needed (default: every session once)"),
 		ROW("drain", OPT_FLAG, &a->drain, NULL, "trace: at --duration wait for the turns in "
 		    "flight (default: cut them)"),
+		ROW("trace-idle-gap-cap-seconds", OPT_DOUBLE, &a->trace_idle_cap_s, "S", "trace: "
+		    "a session tree with nothing in flight waits at most S s for its next turn "
+		    "(AIPerf's; upstream's run: 300; 0: the recorded gaps)"),
+		ROW("system-idle-gap-cap-seconds", OPT_DOUBLE, &a->system_idle_cap_s, "S", "trace: "
+		    "with nothing in flight anywhere, the next turn or row comes within S s "
+		    "(AIPerf's; its agentx scenario: 10; 0: none)"),
 		ROW("session-header", OPT_STR, &a->session_header, "NAME", "trace: header naming "
 		    "the session (X-Session-ID)"),
 		ROW("no-session-header", OPT_FLAG, &a->no_session_header, NULL, "trace: send none"),
@@ -703,9 +710,10 @@ static int check_trace(const struct bench_config *cfg, const struct bench_args *
 {
 	if (!is_trace(a))
 		return a->dataset_path || a->duration_s || a->drain || a->records_dir ||
-		       a->save_trace ?
-		       diags_usagef(d, "--dataset-path, --duration, --drain, --records-dir and "
-				    "--save-trace need --dataset-name trace or a synthetic one "
+		       a->save_trace || a->trace_idle_cap_s || a->system_idle_cap_s ?
+		       diags_usagef(d, "--dataset-path, --duration, --drain, --records-dir, "
+				    "--save-trace and the idle gap caps need --dataset-name "
+				    "trace or a synthetic one "
 				    "(multi-turn, generated-shared-prefix, prefix-repetition)") : 0;
 	if (is_synth(a, NULL) && a->dataset_path)
 		return diags_usagef(d, "--dataset-name %s makes its own trace: remove "
@@ -717,8 +725,15 @@ static int check_trace(const struct bench_config *cfg, const struct bench_args *
 	if (a->sweep.points || isfinite(cfg->request_rate) || a->ramp_strategy)
 		return diags_usagef(d, "--dataset-name trace: the trace sets the times: remove "
 				    "--request-rate, --ramp-up-strategy and --sweep");
-	if (!(a->duration_s >= 0) || isinf(a->duration_s))
-		return diags_usagef(d, "--duration: expected seconds >= 0, found %g", a->duration_s);
+	const struct { const char *name; double v; } secs[] = {
+		{ "--duration", a->duration_s },
+		{ "--trace-idle-gap-cap-seconds", a->trace_idle_cap_s },
+		{ "--system-idle-gap-cap-seconds", a->system_idle_cap_s },
+	};
+	for (size_t i = 0; i < sizeof(secs) / sizeof(secs[0]); i++)
+		if (!(secs[i].v >= 0) || isinf(secs[i].v) || secs[i].v > 1e9)
+			return diags_usagef(d, "%s: expected seconds >= 0, found %g", secs[i].name,
+					    secs[i].v);
 	return 0;
 }
 
@@ -732,7 +747,9 @@ static int run_replay(const struct bench_config *cfg, struct bench_args *a,
 				    .max_sessions = cfg->max_concurrency,
 				    .duration_s = a->duration_s, .drain = a->drain,
 				    .session_header = a->no_session_header ? NULL :
-						      a->session_header };
+						      a->session_header,
+				    .trace_idle_cap_s = a->trace_idle_cap_s,
+				    .system_idle_cap_s = a->system_idle_cap_s };
 	struct replay_result res;
 	int rc_ = replay_run(&res, &rc, d);
 	if (res.measured) {

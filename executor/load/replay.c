@@ -47,6 +47,8 @@ struct live {
 	uint32_t num;             /* session number */
 	uint32_t *conv;           /* owned: conversation index per chain */
 	size_t step, chains_left;
+	size_t inflight, pending; /* its turns in flight; on the heap */
+	int64_t latest_due;       /* the latest due time put on the heap since pending was 0 */
 	char *header_value;       /* owned: "ID" or "ID#PASS" */
 	struct live *next;        /* free list */
 };
@@ -102,6 +104,8 @@ struct replay {
 	struct flight **heap;     /* due turns, earliest first */
 	size_t heap_nr, heap_alloc;
 	int64_t timeout_ns, end_at_ns; /* end_at 0: no bound */
+	int64_t tree_cap_ns, system_cap_ns; /* the idle caps; 0: none */
+	int64_t shift_ns;         /* Mooncake: idle time the system cap took out so far */
 	bool ending;              /* the bound passed (or a stop): nothing more is sent */
 	int64_t t_ns;
 	char *rbuf;
@@ -147,6 +151,78 @@ static struct flight *heap_pop(struct replay *R)
 	if (R->heap_nr)
 		R->heap[i] = last;
 	return top;
+}
+
+/* Restores the heap order after some entries moved earlier (Floyd's bottom-up build). */
+static void heap_rebuild(struct replay *R)
+{
+	for (size_t k = R->heap_nr / 2; k-- > 0;) {
+		struct flight *f = R->heap[k];
+		size_t i = k;
+		for (;;) {
+			size_t c = 2 * i + 1;
+			if (c >= R->heap_nr)
+				break;
+			if (c + 1 < R->heap_nr && R->heap[c + 1]->due_ns < R->heap[c]->due_ns)
+				c++;
+			if (R->heap[c]->due_ns >= f->due_ns)
+				break;
+			R->heap[i] = R->heap[c];
+			i = c;
+		}
+		R->heap[i] = f;
+	}
+}
+
+/* ---- the idle caps ---- */
+
+/* The tree has nothing in flight: its pending turns move earlier together so the first is
+ * due at most the cap after now. A scan of the heap only when one may be past it. */
+static void tree_idle(struct replay *R, struct live *ls, int64_t now)
+{
+	if (!R->tree_cap_ns || ls->inflight || !ls->pending ||
+	    ls->latest_due <= now + R->tree_cap_ns)
+		return;
+	int64_t first = INT64_MAX;
+	for (size_t i = 0; i < R->heap_nr; i++)
+		if (R->heap[i]->ls == ls && R->heap[i]->due_ns < first)
+			first = R->heap[i]->due_ns;
+	int64_t by = first - (now + R->tree_cap_ns);
+	if (by <= 0)
+		return;
+	for (size_t i = 0; i < R->heap_nr; i++)
+		if (R->heap[i]->ls == ls)
+			R->heap[i]->due_ns -= by;
+	ls->latest_due -= by;
+	R->res->idle_removed_s += (double)by / 1e9;
+	heap_rebuild(R);
+}
+
+/* Nothing in flight anywhere: everything pending moves earlier together so the next event
+ * (a due turn, a Mooncake row's admission at its timestamp) is at most the cap after now.
+ * The heap's order is kept (one amount off every entry). */
+static int64_t row_due(const struct replay *R, const struct live *ls)
+{
+	return R->res->start_ns + ls->s.at_ns - R->shift_ns;
+}
+
+static void system_idle(struct replay *R, int64_t now)
+{
+	if (!R->system_cap_ns || R->inflight || R->ending)
+		return;
+	int64_t next = R->heap_nr ? R->heap[0]->due_ns : INT64_MAX;
+	if (R->ahead && row_due(R, R->ahead) < next)
+		next = row_due(R, R->ahead);
+	if (next == INT64_MAX || next - now <= R->system_cap_ns)
+		return;
+	int64_t by = next - (now + R->system_cap_ns);
+	for (size_t i = 0; i < R->heap_nr; i++)
+		R->heap[i]->due_ns -= by;
+	for (size_t i = 0; i < R->lives_nr; i++)
+		if (R->lives[i]->pending)
+			R->lives[i]->latest_due -= by;
+	R->shift_ns += by;
+	R->res->idle_removed_s += (double)by / 1e9;
 }
 
 /* ---- making turns ---- */
@@ -210,6 +286,8 @@ static void schedule(struct replay *R, struct live *ls, size_t chain, size_t tur
 	buf_release(&text);
 	buf_reset(&f->wire);
 	put_header(&f->wire, R, ls);
+	if (!ls->pending++ || due > ls->latest_due)
+		ls->latest_due = due;
 	heap_push(R, f);
 }
 
@@ -281,6 +359,7 @@ static struct live *read_session(struct replay *R)
 		buf_release(&name);
 	}
 	ls->step = 0;
+	ls->inflight = ls->pending = 0;
 	return ls;
 }
 
@@ -315,7 +394,7 @@ static int64_t admit_due(struct replay *R, int64_t now)
 			R->ahead = read_session(R);
 		if (!R->ahead)
 			return 0;
-		int64_t due = R->res->start_ns + R->ahead->s.at_ns;
+		int64_t due = row_due(R, R->ahead);
 		if (due - LOOKAHEAD_NS > now)
 			return due - LOOKAHEAD_NS;
 		if (!has_room(R))
@@ -421,7 +500,9 @@ static void finish(struct replay *R, struct conn *c, enum fail_reason reason, bo
 	size_t chain = f->chain, turn = f->turn;
 	f->next = R->free_fl;
 	R->free_fl = f;
+	ls->inflight--;
 	session_turn_done(R, ls, chain, turn, end);
+	tree_idle(R, ls, end);
 }
 
 static bool retry_stale(struct replay *R, struct conn *c)
@@ -609,6 +690,8 @@ static void issue(struct replay *R, struct flight *f, int64_t now)
 	R->head.prev->next = f;
 	R->head.prev = f;
 	R->inflight++;
+	f->ls->pending--;
+	f->ls->inflight++;
 	req_rec_start(&f->rec, now);
 	send_on(R, f);
 }
@@ -629,6 +712,7 @@ static void begin_end(struct replay *R, bool cut)
 	while (R->heap_nr) {
 		struct flight *f = heap_pop(R);
 		R->res->turns_dropped++;
+		f->ls->pending--;
 		f->next = R->free_fl;
 		R->free_fl = f;
 	}
@@ -649,6 +733,7 @@ static void before_sleep(struct evloop *ev, void *data)
 		struct conn *c = R->head.next->c;
 		finish(R, c, c->resp.status ? FAIL_TIMEOUT : FAIL_TIMEOUT_HEADERS, false);
 	}
+	system_idle(R, now);
 	int64_t admit_at = admit_due(R, now);
 	while (!R->ending && R->heap_nr && R->heap[0]->due_ns <= now) {
 		issue(R, heap_pop(R), now);
@@ -705,6 +790,8 @@ int replay_run(struct replay_result *out, const struct replay_config *cfg, struc
 		out->start_ns = out->end_ns = clock_mono_ns();
 		if (cfg->duration_s > 0)
 			R.end_at_ns = out->start_ns + (int64_t)(cfg->duration_s * 1e9);
+		R.tree_cap_ns = (int64_t)(cfg->trace_idle_cap_s * 1e9);
+		R.system_cap_ns = (int64_t)(cfg->system_idle_cap_s * 1e9);
 		evloop_set_before_sleep(R.ev, before_sleep, &R);
 		if (evloop_run(R.ev) < 0)
 			rc = diags_errorf(d, NULL, 0, 0, NULL, "epoll_wait: %s", strerror(errno));

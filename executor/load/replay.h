@@ -16,6 +16,12 @@
  *     start when it runs out before the bound (each pass a new session, its own ids).
  *     Without a bound every session runs once and the replay ends with the last.
  *   - Each request carries `session_header: ID` (the session's id and pass) for routers.
+ *   - Idle caps (AIPerf's --trace-idle-gap-cap-seconds and --system-idle-gap-cap-seconds;
+ *     0: none): when a session tree has no turn in flight, its pending turns are moved
+ *     earlier together so the first is due at most trace_idle_cap_s away; when the whole
+ *     replay has nothing in flight, everything pending (turns, Mooncake rows) is moved
+ *     earlier together so the next is due at most system_idle_cap_s away. Order and the
+ *     gaps within a burst are kept; only idle time is removed.
  *
  * struct replay_result owns its records and conversation names; replay_result_release.
  */
@@ -38,6 +44,8 @@ struct replay_config {
 	double duration_s;        /* 0: every session once */
 	bool drain;               /* at the bound: wait for turns in flight */
 	const char *session_header; /* NULL: none */
+	double trace_idle_cap_s;  /* 0: none */
+	double system_idle_cap_s; /* 0: none */
 };
 
 /* One turn sent (or cut), in the order they ended. */
@@ -64,6 +72,7 @@ struct replay_result {
 	double start_unix;        /* wall clock at start_ns */
 	size_t sessions_started, sessions_done, max_live_sessions;
 	size_t turns_dropped;     /* due after the bound, never sent */
+	double idle_removed_s;    /* idle time the caps took out (trees' and the system's) */
 	double cpu_s;
 	double max_loop_lag_ms;
 	bool measured;            /* the replay ran (signal-cut replays too) */

@@ -199,6 +199,12 @@ void replay_result_json(struct buf *out, const struct replay_config *cfg,
 	jsonw_double(&w, cfg->duration_s);
 	jsonw_key(&w, "drain");
 	jsonw_bool(&w, cfg->drain);
+	jsonw_key(&w, "trace_idle_gap_cap_s");
+	jsonw_double(&w, cfg->trace_idle_cap_s);
+	jsonw_key(&w, "system_idle_gap_cap_s");
+	jsonw_double(&w, cfg->system_idle_cap_s);
+	jsonw_key(&w, "idle_removed_s");
+	jsonw_double(&w, r->idle_removed_s);
 	jsonw_key(&w, "duration");
 	jsonw_double(&w, dur_s(r));
 	jsonw_key(&w, "start_unix");
@@ -288,6 +294,8 @@ void replay_summary(struct buf *out, const struct replay_config *cfg,
 	buf_addf(out, "%-40s %zu\n", "Failed turns:", t.failed);
 	buf_addf(out, "%-40s %zu\n", "Cut at the bound:", t.cut);
 	buf_addf(out, "%-40s %.2f\n", "Duration (s):", dur_s(r));
+	if (cfg->trace_idle_cap_s || cfg->system_idle_cap_s)
+		buf_addf(out, "%-40s %.2f\n", "Idle time the caps removed (s):", r->idle_removed_s);
 	buf_addf(out, "%-40s %lld\n", "Total input tokens:", t.in);
 	buf_addf(out, "%-40s %lld\n", "Total generated tokens:", t.out);
 	if (t.pace_nr)

@@ -96,6 +96,34 @@ done
 timing_check "mooncake: rows on their timestamps within 5 ms p99" \
 	cr arrival "$MOONCAKE" "$T/mooncake.json" 5
 
+# the idle gap caps (AIPerf's): a tree waits at most the cap with nothing in flight (fan-outs
+# moved together), the whole replay likewise; shorter gaps and a burst's spacing are kept.
+# Each against a run without the cap, whose idle stretches are longer.
+IDLE_AGENTX=$DIR/idle_gaps_agentx.jsonl IDLE_ROWS=$DIR/idle_gaps_mooncake.jsonl
+sim_start idle --ttft-ms 5 --itl-ms 2
+bench treecap --dataset-name trace --dataset-path "$IDLE_AGENTX" "${RT[@]}" \
+	--trace-idle-gap-cap-seconds 0.2
+expect_eq "trace idle cap: bench exit 0, every turn" "$RC $(jv treecap .completed)" "0 9"
+check "trace idle cap: a tree idle at most 0.2 s, the 0.1 s gaps kept" \
+	cr idle "$T/treecap.json" tree 0.2 95
+check "trace idle cap: the idle time it removed is reported" \
+	test "$(jv treecap '.idle_removed_s > 9')" = true
+bench nocap --dataset-name trace --dataset-path "$IDLE_AGENTX" "${RT[@]}"
+check "trace idle cap: without it the recorded 2.5-3 s gaps" \
+	test "$(cr idle "$T/nocap.json" tree 0.2 95 | grep -c 'max [23][0-9][0-9][0-9]\.')" = 1
+bench syscap --dataset-name trace --dataset-path "$IDLE_ROWS" "${RT[@]}" \
+	--system-idle-gap-cap-seconds 0.5
+expect_eq "system idle cap: bench exit 0, every row" "$RC $(jv syscap .completed)" "0 4"
+check "system idle cap: the replay idle at most 0.5 s, the burst's 0.1 s kept" \
+	cr idle "$T/syscap.json" system 0.5 80
+bench sysnocap --dataset-name trace --dataset-path "$IDLE_ROWS" "${RT[@]}"
+check "system idle cap: without it the 4.9 s hole" \
+	test "$(jv sysnocap '.duration > 5')" = true
+bench capbad --dataset-name trace --dataset-path "$IDLE_ROWS" --trace-idle-gap-cap-seconds -1
+expect_eq "a negative cap: usage error" "$RC" 2
+bench capnotrace --trace-idle-gap-cap-seconds 1
+expect_eq "a cap without a trace: usage error" "$RC" 2
+
 # the synthetic workloads (load/synth.h): each replayed against the prefix cache gives the
 # hit ratio of its saved trace's theoretical reuse (within 1%), every turn sent
 for w in "multi-turn --multi-turn-sessions 6 --multi-turn-turns 5 --multi-turn-system-len 700 --multi-turn-user-len 90 --multi-turn-output-len 6 --multi-turn-think-ms 5" \

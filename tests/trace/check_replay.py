@@ -15,6 +15,9 @@ non-zero when it breaks its bound. RESULT is bench's --save-result file of the r
   live RESULT LIMIT                 session trees live at once, from the records, <= LIMIT,
                                     and LIMIT reached
   bound RESULT SECONDS              the replay ended within SECONDS + 1 s of its start
+  idle RESULT tree|system CAP MIN   the idle stretches (nothing of a session tree, or of the
+                                    whole replay, in flight until the next send) are at most
+                                    CAP s + 20 ms and at least MIN ms
 """
 import json
 import math
@@ -123,6 +126,23 @@ def main():
         print(f"live sessions: peak {peak} from the records, {r['max_live_sessions']} "
               f"counted, limit {limit}")
         sys.exit(0 if peak == limit and r["max_live_sessions"] == limit else 1)
+    if mode == "idle":
+        scope, cap, least = args[1], float(args[2]) * 1000, float(args[3])
+        groups = {}
+        for i in range(r["turns"]):
+            key = r["session_nums"][i] if scope == "tree" else 0
+            groups.setdefault(key, []).append((r["send_ms"][i], r["end_ms"][i]))
+        idle = []
+        for spans in groups.values():
+            spans.sort()
+            covered = spans[0][1]
+            for send, end in spans[1:]:
+                if send > covered:
+                    idle.append(send - covered)
+                covered = max(covered, end)
+        print(f"{scope} idle stretches: {len(idle)}, min {min(idle):.1f} ms, max "
+              f"{max(idle):.1f} ms (cap {cap:.0f} ms)")
+        sys.exit(0 if idle and max(idle) <= cap + 20 and min(idle) >= least else 1)
     if mode == "bound":
         bound = float(args[1])
         end = max(r["end_ms"]) / 1000 if r["turns"] else 0
