@@ -384,27 +384,14 @@ void chart_each_group(const struct result_rows *rows, const char *title_prefix,
 	free(group);
 }
 
-int chart_write_file(const char *dir, const char *name, const struct buf *svg,
-		     struct diags *d)
+void chart_write_group(const char *name, const struct buf *svg, void *data)
 {
+	struct chart_writer *w = data;
 	struct buf path = BUF_INIT;
-	buf_addf(&path, "%s/%s.svg", dir, name);
-	int rc = file_write_atomic(path.s, svg->s, svg->len, d);
-	buf_release(&path);
-	return rc;
-}
-
-struct write_ctx {
-	const char *dir;
-	struct diags *d;
-	int rc;
-};
-
-static void write_one(const char *name, const struct buf *svg, void *data)
-{
-	struct write_ctx *w = data;
-	if (chart_write_file(w->dir, name, svg, w->d))
+	buf_addf(&path, "%s/%s.svg", w->dir, name);
+	if (file_write_atomic(path.s, svg->s, svg->len, w->d))
 		w->rc = -1;
+	buf_release(&path);
 }
 
 int chart_write_all(const char *dir, const struct result_rows *rows, const char *title_prefix,
@@ -412,8 +399,8 @@ int chart_write_all(const char *dir, const struct result_rows *rows, const char 
 {
 	if (mkdir_p(dir, d))
 		return -1;
-	struct write_ctx w = { dir, d, 0 };
-	chart_each_group(rows, title_prefix, write_one, &w);
+	struct chart_writer w = { dir, d, 0 };
+	chart_each_group(rows, title_prefix, chart_write_group, &w);
 	return w.rc;
 }
 

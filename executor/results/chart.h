@@ -97,9 +97,14 @@ int chart_write_all(const char *dir, const struct result_rows *rows, const char 
 		    struct diags *d);
 /* Appends name made safe as a file name: '/' and control characters become '_'. */
 void chart_safe_name(struct buf *out, const char *name);
-/* Writes svg as DIR/NAME.svg (temp name + rename); dir must exist. 0 or -1 with diags. */
-int chart_write_file(const char *dir, const char *name, const struct buf *svg,
-		     struct diags *d);
+/* A chart_group_fn writing each chart as DIR/NAME.svg (temp name + rename; dir must exist):
+ * data is a struct chart_writer, whose rc becomes -1 (diags in d) when a write fails. */
+struct chart_writer {
+	const char *dir;
+	struct diags *d;
+	int rc;
+};
+void chart_write_group(const char *name, const struct buf *svg, void *data);
 
 /* The latency-throughput curve of a rate sweep (sweep_curve.h): x = achieved request
  * throughput, y = mean TTFT, the upper TTFT percentile and mean E2EL in ms, points in
