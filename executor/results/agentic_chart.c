@@ -189,7 +189,8 @@ void agentic_chart_each(const struct result_set *rs, const char *title_prefix,
 		if (arow_read(&rows.v[rows.nr], &rs->v[i], i, d))
 			rows.nr++;
 	}
-	qsort(rows.v, rows.nr, sizeof(*rows.v), arow_cmp);
+	if (rows.nr) /* qsort must not get NULL, even for no rows */
+		qsort(rows.v, rows.nr, sizeof(*rows.v), arow_cmp);
 	struct buf name = BUF_INIT, svg = BUF_INIT;
 	for (size_t i = 0, end; i < rows.nr; i = end) {
 		for (end = i + 1; end < rows.nr && !strcmp(rows.v[end].prefix, rows.v[i].prefix);)
