@@ -2,9 +2,9 @@
  * chart: aggregate's SVG charts, self-contained (no scripts, no external fonts or styles:
  * generic font families; a white background), so they read the same in a browser and on
  * GitHub. Three kinds share one look:
- * - the series chart, the writer under the others: lines of points (x, y), each point
- *   labelled with its concurrency, a legend column on the right with each line's name and
- *   point count, nice ticks from 0 on both axes. Its callers build the series
+ * - the series chart, the writer under the others: lines of points (x, y), points
+ *   labelled with their concurrency when the frame asks, a legend column on the right with
+ *   each line's name and point count, nice ticks from 0 on both axes. Its callers build the series
  *   (chart_set_series, chart_series_add) and say the texts (struct chart_frame).
  * - the throughput-interactivity chart (executor-spec 7, --svg): one chart per (model
  *   prefix, isl, osl), x = median interactivity (tok/s/user), y = throughput per GPU
