@@ -16,6 +16,7 @@
 #include "executor/results/chart.h"
 #include "executor/results/eval_rows.h"
 #include "executor/results/html.h"
+#include "executor/results/agentic_chart.h"
 #include "executor/results/agentic_table.h"
 #include "executor/results/results_read.h"
 #include "executor/results/sweep_curve.h"
@@ -102,7 +103,9 @@ int cmd_aggregate(int argc, char **argv, struct buf *out, struct diags *d)
 		{ "markdown", OPT_STR, 0, &markdown, "OUT", "markdown tables ('-': stdout, the "
 		  "default when no output option is given)", 0, NULL, NULL },
 		{ "svg", OPT_STR, 0, &svg, "DIR", "one chart per model and sequence lengths: "
-		  "throughput per GPU against interactivity", 0, NULL, NULL },
+		  "throughput per GPU against interactivity; per model of agentic results, "
+		  "output throughput per GPU against interactivity and TTFT p90 against "
+		  "concurrency", 0, NULL, NULL },
 		{ "csv", OPT_STR, 0, &csv, "OUT", "the table rows as CSV, one file, a 'kind' column "
 		  "first ('-': stdout)", 0, NULL, NULL },
 		{ "title", OPT_STR, 0, &title, "TEXT", "prefix of each chart's title", 0, NULL,
@@ -214,7 +217,8 @@ int cmd_aggregate(int argc, char **argv, struct buf *out, struct diags *d)
 		    html_report_write(html, &in, d))
 			rc = -1;
 	}
-	if (svg && paths.nr && chart_write_all(svg, &rows, title, d))
+	if (svg && paths.nr && (chart_write_all(svg, &rows, title, d) ||
+				agentic_chart_write_all(svg, &set, title, d)))
 		rc = -1;
 	if (append_step_summary(&md, d))
 		rc = -1;

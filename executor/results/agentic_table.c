@@ -47,7 +47,7 @@ static const struct acol cols[] = {
 };
 #define COLS_NR (sizeof(cols) / sizeof(cols[0]))
 
-static const struct jnode *at_path(const struct jnode *n, const char *path)
+const struct jnode *agentic_doc_at(const struct jnode *n, const char *path)
 {
 	char *copy = xstrdup(path), *save = NULL;
 	for (char *k = strtok_r(copy, ".", &save); k && n; k = strtok_r(NULL, ".", &save))
@@ -58,7 +58,7 @@ static const struct jnode *at_path(const struct jnode *n, const char *path)
 
 static bool cell(struct buf *b, const struct jnode *doc, const struct acol *c)
 {
-	const struct jnode *n = at_path(doc, c->path);
+	const struct jnode *n = agentic_doc_at(doc, c->path);
 	buf_reset(b);
 	if (!n)
 		return false;

@@ -18,6 +18,9 @@ struct result_set;
 
 /* Whether a result document is an agentic one. */
 bool agentic_result_doc(const struct jnode *root);
+/* The value at a dotted key path ("request_metrics.latency.ttft.p90") in doc, or NULL when a
+ * step is absent or not an object. Borrowed from doc. */
+const struct jnode *agentic_doc_at(const struct jnode *doc, const char *path);
 /* Appends the section (nothing when the set has no agentic result); returns their count. */
 size_t agentic_table_markdown(struct buf *out, const struct result_set *rs);
 

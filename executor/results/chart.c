@@ -1,6 +1,6 @@
 /* chart: see chart.h. Layout in fixed SVG units (viewBox), so the chart scales with the
  * page: plot on the left, legend in a column on the right, so long series names never
- * cover points. */
+ * cover points. Every chart is one function of its input: same input, same bytes. */
 #include "executor/results/chart.h"
 
 #include <math.h>
@@ -38,13 +38,7 @@ static const char *const palette[] = {
 /* After ten series the colours repeat with a dash pattern. */
 static const char *const dashes[] = { "", "6 3", "2 3", "8 3 2 3" };
 
-struct series {
-	const char *hw, *framework, *precision; /* borrowed from the rows */
-	const struct result_row **pts;          /* owned array of borrowed rows */
-	size_t nr, alloc;
-};
-
-static void xml_text(struct buf *out, const char *s)
+void chart_xml_text(struct buf *out, const char *s)
 {
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
@@ -61,14 +55,6 @@ static void xml_text(struct buf *out, const char *s)
 		else
 			buf_addch(out, (char)c);
 	}
-}
-
-static void xml_upper(struct buf *out, const char *s)
-{
-	struct buf u = BUF_INIT;
-	upper(&u, s);
-	xml_text(out, u.s);
-	buf_release(&u);
 }
 
 double chart_nice_step(double max, int want, double *top)
@@ -112,53 +98,52 @@ static void tick_label(struct buf *out, double v, double step)
 		buf_adds(out, dot);
 }
 
-static int pt_cmp(const void *pa, const void *pb)
+/* ---- the series chart ---- */
+
+struct chart_series *chart_set_series(struct chart_set *set, const char *key, const char *name)
 {
-	const struct result_row *a = *(const struct result_row *const *)pa;
-	const struct result_row *b = *(const struct result_row *const *)pb;
-	double x = a->metric[MET_INTVTY], y = b->metric[MET_INTVTY];
-	if (x != y)
-		return x < y ? -1 : 1;
+	for (size_t k = 0; k < set->nr; k++)
+		if (!strcmp(set->v[k].key, key))
+			return &set->v[k];
+	VEC_GROW(set->v, set->nr + 1, set->alloc);
+	struct chart_series *s = &set->v[set->nr++];
+	memset(s, 0, sizeof(*s));
+	s->key = xstrdup(key);
+	s->name = xstrdup(name);
+	return s;
+}
+
+void chart_series_add(struct chart_series *s, double x, double y, long long conc, size_t order)
+{
+	VEC_GROW(s->v, s->nr + 1, s->alloc);
+	s->v[s->nr++] = (struct chart_point){ x, y, conc, order };
+}
+
+static int point_x_cmp(const void *pa, const void *pb)
+{
+	const struct chart_point *a = pa, *b = pb;
+	if (a->x != b->x)
+		return a->x < b->x ? -1 : 1;
 	if (a->conc != b->conc)
 		return a->conc < b->conc ? -1 : 1;
 	return a->order < b->order ? -1 : a->order > b->order;
 }
 
-static bool plottable(const struct result_row *r)
+void chart_set_sort_by_x(struct chart_set *set)
 {
-	return r->has[MET_INTVTY] && r->has[MET_TPUT] && isfinite(r->metric[MET_INTVTY]) &&
-	       isfinite(r->metric[MET_TPUT]);
+	for (size_t k = 0; k < set->nr; k++)
+		qsort(set->v[k].v, set->v[k].nr, sizeof(*set->v[k].v), point_x_cmp);
 }
 
-static size_t collect_series(struct series **out, const struct result_row *const *rows,
-			     size_t n)
+void chart_set_release(struct chart_set *set)
 {
-	struct series *s = NULL;
-	size_t nr = 0, alloc = 0;
-	for (size_t i = 0; i < n; i++) {
-		const struct result_row *r = rows[i];
-		if (!plottable(r))
-			continue;
-		size_t k;
-		for (k = 0; k < nr; k++)
-			if (!strcmp(s[k].hw, r->hw) && !strcmp(s[k].framework, r->framework) &&
-			    !strcmp(s[k].precision, r->precision))
-				break;
-		if (k == nr) {
-			VEC_GROW(s, nr + 1, alloc);
-			memset(&s[nr], 0, sizeof(s[nr]));
-			s[nr].hw = r->hw;
-			s[nr].framework = r->framework;
-			s[nr].precision = r->precision;
-			nr++;
-		}
-		VEC_GROW(s[k].pts, s[k].nr + 1, s[k].alloc);
-		s[k].pts[s[k].nr++] = r;
+	for (size_t k = 0; k < set->nr; k++) {
+		free(set->v[k].key);
+		free(set->v[k].name);
+		free(set->v[k].v);
 	}
-	for (size_t k = 0; k < nr; k++)
-		qsort(s[k].pts, s[k].nr, sizeof(*s[k].pts), pt_cmp);
-	*out = s;
-	return nr;
+	free(set->v);
+	memset(set, 0, sizeof(*set));
 }
 
 /* chart_nice_step gives about 6-8 ticks; the bound keeps an axis whose top overflowed to
@@ -198,97 +183,60 @@ static void axes(struct buf *out, double xtop, double xstep, double ytop, double
 		 (PLOT_T + PLOT_B) / 2, 24.0, (PLOT_T + PLOT_B) / 2, ylabel);
 }
 
-static void series_label(struct buf *out, const struct series *s)
+static void svg_begin(struct buf *out, double width)
 {
-	xml_upper(out, s->hw);
-	buf_adds(out, " ");
-	xml_upper(out, s->framework);
-	buf_adds(out, " ");
-	xml_upper(out, s->precision);
-}
-
-void chart_render(struct buf *out, const struct result_row *const *rows, size_t n,
-		  const char *title_prefix)
-{
-	struct series *s;
-	size_t ns = collect_series(&s, rows, n);
-	double xmax = 0, ymax = 0;
-	for (size_t k = 0; k < ns; k++)
-		for (size_t i = 0; i < s[k].nr; i++) {
-			xmax = fmax(xmax, s[k].pts[i]->metric[MET_INTVTY]);
-			ymax = fmax(ymax, s[k].pts[i]->metric[MET_TPUT]);
-		}
-	double xtop, ytop;
-	double xstep = chart_nice_step(xmax, 8, &xtop), ystep = chart_nice_step(ymax, 6, &ytop);
-
-	/* the legend column is as wide as its longest line (about 0.62 em per character in a
-	 * generic sans-serif), so no name is cut off */
-	size_t longest = strlen(LEGEND_TITLE);
-	for (size_t k = 0; k < ns; k++) {
-		size_t len = strlen(s[k].hw) + strlen(s[k].framework) + strlen(s[k].precision) + 8 +
-			     36 / 8;
-		if (len > longest)
-			longest = len;
-	}
-	double width = fmax(W, PLOT_R + 30 + 36 + 13 * 0.62 * (double)longest + 20);
 	buf_addf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
 		 "viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\">\n", width, H, width, H);
 	buf_addf(out, "<rect width=\"%.0f\" height=\"%.0f\" fill=\"#ffffff\"/>\n", width, H);
-	char seq[SEQ_LEN_NAME_MAX] = "";
-	if (n)
-		seq_len_name(seq, (long)rows[0]->isl, (long)rows[0]->osl);
-	buf_addf(out, "<text x=\"%.1f\" y=\"32\" font-size=\"18\" font-weight=\"bold\" "
-		 "fill=\"#222\">", PLOT_L);
-	if (title_prefix && *title_prefix) {
-		xml_text(out, title_prefix);
-		buf_adds(out, ": ");
-	}
-	if (n) {
-		xml_text(out, rows[0]->model_prefix);
-		buf_addf(out, " %s", seq);
-	}
-	buf_adds(out, " - throughput per GPU vs interactivity</text>\n");
-	if (n)
-		buf_addf(out, "<text x=\"%.1f\" y=\"52\" font-size=\"13\" fill=\"#666\">ISL %lld, "
-			 "OSL %lld; labels are concurrency; up and to the right is better</text>\n",
-			 PLOT_L, rows[0]->isl, rows[0]->osl);
-	axes(out, xtop, xstep, ytop, ystep, "Interactivity (tok/s/user, median)",
-	     "Throughput per GPU (tok/s/GPU)");
+}
 
-	for (size_t k = 0; k < ns; k++) {
-		const char *color = palette[k % PALETTE_NR];
-		const char *dash = dashes[(k / PALETTE_NR) % (sizeof(dashes) / sizeof(dashes[0]))];
-		buf_adds(out, "<g>\n<title>");
-		series_label(out, &s[k]);
-		buf_addf(out, "</title>\n<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2.5\"%s%s%s "
-			 "points=\"", color, *dash ? " stroke-dasharray=\"" : "", dash,
-			 *dash ? "\"" : "");
-		for (size_t i = 0; i < s[k].nr; i++) {
-			double x = PLOT_L + s[k].pts[i]->metric[MET_INTVTY] / xtop * (PLOT_R - PLOT_L);
-			double y = PLOT_B - s[k].pts[i]->metric[MET_TPUT] / ytop * (PLOT_B - PLOT_T);
-			buf_addf(out, "%s%.1f,%.1f", i ? " " : "", x, y);
-		}
-		buf_adds(out, "\"/>\n");
-		for (size_t i = 0; i < s[k].nr; i++) {
-			const struct result_row *r = s[k].pts[i];
-			double x = PLOT_L + r->metric[MET_INTVTY] / xtop * (PLOT_R - PLOT_L);
-			double y = PLOT_B - r->metric[MET_TPUT] / ytop * (PLOT_B - PLOT_T);
-			buf_addf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\" "
-				 "stroke=\"#fff\" stroke-width=\"1\"><title>conc %lld: %.1f tok/s/user, "
-				 "%.1f tok/s/GPU</title></circle>\n", x, y, color, r->conc,
-				 r->metric[MET_INTVTY], r->metric[MET_TPUT]);
+static void tooltip_value(struct buf *out, double v, const struct chart_axis *a)
+{
+	if (a->unit)
+		buf_addf(out, "%.*f %s", a->decimals, v, a->unit);
+}
+
+static void series_line(struct buf *out, const struct chart_frame *f, const struct chart_series *s,
+			size_t k, double xtop, double ytop)
+{
+	const char *color = palette[k % PALETTE_NR];
+	const char *dash = dashes[(k / PALETTE_NR) % (sizeof(dashes) / sizeof(dashes[0]))];
+	buf_adds(out, "<g>\n<title>");
+	chart_xml_text(out, s->name);
+	buf_addf(out, "</title>\n<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2.5\"%s%s%s "
+		 "points=\"", color, *dash ? " stroke-dasharray=\"" : "", dash, *dash ? "\"" : "");
+	for (size_t i = 0; i < s->nr; i++) {
+		double x = PLOT_L + s->v[i].x / xtop * (PLOT_R - PLOT_L);
+		double y = PLOT_B - s->v[i].y / ytop * (PLOT_B - PLOT_T);
+		buf_addf(out, "%s%.1f,%.1f", i ? " " : "", x, y);
+	}
+	buf_adds(out, "\"/>\n");
+	for (size_t i = 0; i < s->nr; i++) {
+		const struct chart_point *p = &s->v[i];
+		double x = PLOT_L + p->x / xtop * (PLOT_R - PLOT_L);
+		double y = PLOT_B - p->y / ytop * (PLOT_B - PLOT_T);
+		buf_addf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\" "
+			 "stroke=\"#fff\" stroke-width=\"1\"><title>conc %lld: ", x, y, color, p->conc);
+		tooltip_value(out, p->x, &f->x);
+		buf_adds(out, f->x.unit && f->y.unit ? ", " : "");
+		tooltip_value(out, p->y, &f->y);
+		buf_adds(out, "</title></circle>\n");
+		if (f->label_points)
 			buf_addf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" fill=\"%s\" "
 				 "stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\">%lld</text>\n",
-				 x + 6, y - 7, color, r->conc);
-		}
-		buf_adds(out, "</g>\n");
+				 x + 6, y - 7, color, p->conc);
 	}
+	buf_adds(out, "</g>\n");
+}
 
-	/* legend */
+static void legend(struct buf *out, const struct chart_frame *f, const struct chart_set *set)
+{
 	double lx = PLOT_R + 30, ly = PLOT_T + 6;
 	buf_addf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"13\" font-weight=\"bold\" "
-		 "fill=\"#222\">%s</text>\n", lx, ly, LEGEND_TITLE);
-	for (size_t k = 0; k < ns; k++) {
+		 "fill=\"#222\">", lx, ly);
+	chart_xml_text(out, f->legend_title);
+	buf_adds(out, "</text>\n");
+	for (size_t k = 0; k < set->nr; k++) {
 		const char *color = palette[k % PALETTE_NR];
 		const char *dash = dashes[(k / PALETTE_NR) % (sizeof(dashes) / sizeof(dashes[0]))];
 		double y = ly + 24 + 22 * (double)k;
@@ -299,20 +247,105 @@ void chart_render(struct buf *out, const struct result_row *const *rows, size_t 
 			 color);
 		buf_addf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"13\" fill=\"#222\" "
 			 "dominant-baseline=\"middle\">", lx + 36, y);
-		series_label(out, &s[k]);
-		buf_addf(out, " (%zu)</text>\n", s[k].nr);
+		chart_xml_text(out, set->v[k].name);
+		buf_addf(out, " (%zu)</text>\n", set->v[k].nr);
 	}
-	if (!ns)
+}
+
+void chart_render_series(struct buf *out, const struct chart_frame *f,
+			 const struct chart_set *set)
+{
+	double xmax = 0, ymax = 0;
+	for (size_t k = 0; k < set->nr; k++)
+		for (size_t i = 0; i < set->v[k].nr; i++) {
+			xmax = fmax(xmax, set->v[k].v[i].x);
+			ymax = fmax(ymax, set->v[k].v[i].y);
+		}
+	double xtop, ytop;
+	double xstep = chart_nice_step(xmax, 8, &xtop), ystep = chart_nice_step(ymax, 6, &ytop);
+
+	/* the legend column is as wide as its longest line (about 0.62 em per character in a
+	 * generic sans-serif, 10 more for the point count), so no name is cut off */
+	size_t longest = strlen(f->legend_title);
+	for (size_t k = 0; k < set->nr; k++)
+		if (strlen(set->v[k].name) + 10 > longest)
+			longest = strlen(set->v[k].name) + 10;
+	double width = fmax(W, PLOT_R + 30 + 36 + 13 * 0.62 * (double)longest + 20);
+	svg_begin(out, width);
+	buf_addf(out, "<text x=\"%.1f\" y=\"32\" font-size=\"18\" font-weight=\"bold\" "
+		 "fill=\"#222\">%s</text>\n", PLOT_L, f->title);
+	if (f->subtitle)
+		buf_addf(out, "<text x=\"%.1f\" y=\"52\" font-size=\"13\" fill=\"#666\">%s</text>\n",
+			 PLOT_L, f->subtitle);
+	axes(out, xtop, xstep, ytop, ystep, f->x.label, f->y.label);
+	for (size_t k = 0; k < set->nr; k++)
+		series_line(out, f, &set->v[k], k, xtop, ytop);
+	legend(out, f, set);
+	if (!set->nr)
 		buf_addf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"14\" text-anchor=\"middle\" "
 			 "fill=\"#666\">no points with both numbers</text>\n", (PLOT_L + PLOT_R) / 2,
 			 (PLOT_T + PLOT_B) / 2);
 	buf_adds(out, "</svg>\n");
-	for (size_t k = 0; k < ns; k++)
-		free(s[k].pts);
-	free(s);
 }
 
-static void safe_name(struct buf *out, const char *s)
+/* ---- the throughput-interactivity chart ---- */
+
+static bool plottable(const struct result_row *r)
+{
+	return r->has[MET_INTVTY] && r->has[MET_TPUT] && isfinite(r->metric[MET_INTVTY]) &&
+	       isfinite(r->metric[MET_TPUT]);
+}
+
+void chart_render(struct buf *out, const struct result_row *const *rows, size_t n,
+		  const char *title_prefix)
+{
+	struct chart_set set = { 0 };
+	struct buf key = BUF_INIT, name = BUF_INIT, title = BUF_INIT, subtitle = BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		const struct result_row *r = rows[i];
+		if (!plottable(r))
+			continue;
+		buf_reset(&key); /* each field with its length: no two series share a key */
+		buf_addf(&key, "%zu:%s%zu:%s%zu:%s", strlen(r->hw), r->hw, strlen(r->framework),
+			 r->framework, strlen(r->precision), r->precision);
+		buf_reset(&name);
+		upper(&name, r->hw);
+		buf_addch(&name, ' ');
+		upper(&name, r->framework);
+		buf_addch(&name, ' ');
+		upper(&name, r->precision);
+		chart_series_add(chart_set_series(&set, key.s, name.s), r->metric[MET_INTVTY],
+				 r->metric[MET_TPUT], r->conc, r->order);
+	}
+	chart_set_sort_by_x(&set);
+	if (title_prefix && *title_prefix) {
+		chart_xml_text(&title, title_prefix);
+		buf_adds(&title, ": ");
+	}
+	if (n) {
+		char seq[SEQ_LEN_NAME_MAX];
+		seq_len_name(seq, (long)rows[0]->isl, (long)rows[0]->osl);
+		chart_xml_text(&title, rows[0]->model_prefix);
+		buf_addf(&title, " %s", seq);
+		buf_addf(&subtitle, "ISL %lld, OSL %lld; labels are concurrency; up and to the right "
+			 "is better", rows[0]->isl, rows[0]->osl);
+	}
+	buf_adds(&title, " - throughput per GPU vs interactivity");
+	const struct chart_frame f = {
+		title.s, n ? subtitle.s : NULL, LEGEND_TITLE,
+		{ "Interactivity (tok/s/user, median)", "tok/s/user", 1 },
+		{ "Throughput per GPU (tok/s/GPU)", "tok/s/GPU", 1 },
+		true,
+	};
+	chart_render_series(out, &f, &set);
+	buf_release(&key);
+	buf_release(&name);
+	buf_release(&title);
+	buf_release(&subtitle);
+	chart_set_release(&set);
+}
+
+void chart_safe_name(struct buf *out, const char *s)
 {
 	for (; *s; s++)
 		buf_addch(out, (*s == '/' || (unsigned char)*s < 0x20) ? '_' : *s);
@@ -337,7 +370,7 @@ void chart_each_group(const struct result_rows *rows, const char *title_prefix,
 			}
 		}
 		struct buf name = BUF_INIT, svg = BUF_INIT;
-		safe_name(&name, a->model_prefix);
+		chart_safe_name(&name, a->model_prefix);
 		buf_addch(&name, '_');
 		char seq[SEQ_LEN_NAME_MAX];
 		seq_len_name(seq, (long)a->isl, (long)a->osl);
@@ -351,15 +384,9 @@ void chart_each_group(const struct result_rows *rows, const char *title_prefix,
 	free(group);
 }
 
-struct write_ctx {
-	const char *dir;
-	struct diags *d;
-	int rc;
-};
-
-static void write_one(const char *name, const struct buf *svg, void *data)
+void chart_write_group(const char *name, const struct buf *svg, void *data)
 {
-	struct write_ctx *w = data;
+	struct chart_writer *w = data;
 	struct buf path = BUF_INIT;
 	buf_addf(&path, "%s/%s.svg", w->dir, name);
 	if (file_write_atomic(path.s, svg->s, svg->len, w->d))
@@ -372,8 +399,8 @@ int chart_write_all(const char *dir, const struct result_rows *rows, const char 
 {
 	if (mkdir_p(dir, d))
 		return -1;
-	struct write_ctx w = { dir, d, 0 };
-	chart_each_group(rows, title_prefix, write_one, &w);
+	struct chart_writer w = { dir, d, 0 };
+	chart_each_group(rows, title_prefix, chart_write_group, &w);
 	return w.rc;
 }
 
@@ -397,7 +424,7 @@ static void curve_label(struct buf *out, const struct curve_point *p)
 	else if (isfinite(p->rate))
 		buf_addf(out, "%.2f/s", p->rate);
 	else
-		xml_text(out, p->strategy);
+		chart_xml_text(out, p->strategy);
 	if (p->stopped)
 		buf_adds(out, " (stopped)");
 }
@@ -429,16 +456,14 @@ void chart_render_sweep(struct buf *out, const struct sweep_curve *c, const char
 	}
 	double xtop, ytop;
 	double xstep = chart_nice_step(xmax, 8, &xtop), ystep = chart_nice_step(ymax, 6, &ytop);
-	buf_addf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
-		 "viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\">\n", W, H, W, H);
-	buf_addf(out, "<rect width=\"%.0f\" height=\"%.0f\" fill=\"#ffffff\"/>\n", W, H);
+	svg_begin(out, W);
 	buf_addf(out, "<text x=\"%.1f\" y=\"32\" font-size=\"18\" font-weight=\"bold\" "
 		 "fill=\"#222\">", PLOT_L);
 	if (title && *title) {
-		xml_text(out, title);
+		chart_xml_text(out, title);
 		buf_adds(out, ": ");
 	}
-	xml_text(out, c->model ? c->model : c->source);
+	chart_xml_text(out, c->model ? c->model : c->source);
 	buf_adds(out, " - latency vs throughput (rate sweep)</text>\n");
 	buf_addf(out, "<text x=\"%.1f\" y=\"52\" font-size=\"13\" fill=\"#666\">%zu points: "
 		 "synchronous, max throughput, constant rates between; labels are the requested "

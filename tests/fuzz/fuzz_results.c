@@ -1,5 +1,6 @@
 /* fuzz_results: libFuzzer over what `aggregate` and `compare` do with a downloaded result:
- * the JSON reader (jtree), then the rows, sort, markdown, CSV, JSON array and a chart. The
+ * the JSON reader (jtree), then the rows, sort, markdown, CSV, JSON array and a chart, and
+ * the agentic results' table and charts. The
  * input is up to 8 documents separated by NUL bytes (a NUL cannot occur in JSON text), so
  * several results meet in one sort and one table. Besides crashes, leaks and hangs, it
  * checks the reader's contract (jtree.h): a refused document gives exactly one error and
@@ -16,11 +17,19 @@
 #include "common/jsonw.h"
 #include "common/xalloc.h"
 #include "common/jtree.h"
+#include "executor/results/agentic_chart.h"
+#include "executor/results/agentic_table.h"
 #include "executor/results/aggregate.h"
 #include "executor/results/chart.h"
 #include "executor/results/results_read.h"
 
 #define MAX_DOCS 8
+
+static void append_chart(const char *name, const struct buf *svg, void *data)
+{
+	buf_adds(data, name);
+	buf_add(data, svg->s, svg->len);
+}
 
 static void check(int ok, const char *what)
 {
@@ -110,6 +119,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		chart_rows[i] = &rows.v[i];
 	if (rows.nr)
 		chart_render(&out, chart_rows, rows.nr, "fuzz");
+	agentic_table_markdown(&out, &rs);
+	agentic_chart_each(&rs, "fuzz", append_chart, &out, &d);
 
 	buf_release(&out);
 	diags_release(&d);

@@ -10,6 +10,10 @@
 # the program's subshell: `executor process` without --entry reads them).
 # NAME.out.gz stands for NAME.out where the expected stdout is large (tests/upstream-v2: the
 # outputs recorded from upstream's generator); UPDATE never rewrites it.
+# A case with a NAME.files/ directory also checks the files the program writes: its args
+# name the output directory as $OUT_DIR (a fresh temporary directory, given to the program
+# empty), and afterwards it must hold exactly NAME.files/' files, byte for byte (aggregate's
+# SVG charts).
 # UPDATE=1 rewrites the expectations from the current output (then review the diff).
 set -u
 prog=$1 case=$2
@@ -21,8 +25,9 @@ if [ -f "$base.args" ]; then
 else
 	args="validate --config-files ${base#"$root"/}.yaml --runner-config tests/bad/runners.yaml"
 fi
-out=$(mktemp) err=$(mktemp) unz=$(mktemp)
-trap 'rm -f "$out" "$err" "$unz"' EXIT
+out=$(mktemp) err=$(mktemp) unz=$(mktemp) work= OUT_DIR=
+trap 'rm -f "$out" "$err" "$unz"; rm -rf "$work" "$OUT_DIR"' EXIT
+[ -d "$base.files" ] && OUT_DIR=$(mktemp -d)
 eval "set -- $args"
 with_env() { # COMMAND...: run it, with NAME.env's variables when the case has one
 	if [ -f "$base.env" ]; then
@@ -32,7 +37,6 @@ with_env() { # COMMAND...: run it, with NAME.env's variables when the case has o
 }
 if [ -f "$base.repo" ]; then
 	work=$(mktemp -d)
-	trap 'rm -f "$out" "$err" "$unz"; rm -rf "$work"' EXIT
 	(cd "$work" && . "$base.repo") >/dev/null 2>&1 || { echo "setup $base.repo failed"; exit 1; }
 	(cd "$work" && with_env "$prog" "$@") >"$out" 2>"$err"
 	rc=$?
@@ -44,6 +48,7 @@ if [ "${UPDATE:-}" = 1 ]; then
 	if [ -f "$base.out.gz" ]; then :; elif [ -s "$out" ]; then cp "$out" "$base.out"; else rm -f "$base.out"; fi
 	if [ -s "$err" ]; then cp "$err" "$base.err"; else rm -f "$base.err"; fi
 	if [ "$rc" != 0 ]; then echo "$rc" >"$base.rc"; else rm -f "$base.rc"; fi
+	if [ -n "$OUT_DIR" ]; then rm -rf "$base.files" && cp -R "$OUT_DIR" "$base.files"; fi
 	exit 0
 fi
 fail=0
@@ -68,5 +73,10 @@ for stream in out err; do
 		fail=1
 	fi
 done
+if [ -n "$OUT_DIR" ] && ! diff -r "$base.files" "$OUT_DIR" >"$unz" 2>&1; then
+	echo "written files differ from $base.files:"
+	head -c 4000 "$unz" | head -20
+	fail=1
+fi
 [ $fail = 0 ] && echo "ok: $args"
 exit $fail
