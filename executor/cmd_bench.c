@@ -76,6 +76,8 @@ struct bench_args {
 	double duration_s;             /* trace: the bound (0: every session once) */
 	bool drain;                    /* trace: wait for the turns in flight at the bound */
 	double trace_idle_cap_s, system_idle_cap_s; /* trace: AIPerf's idle caps; 0: none */
+	double start_min, start_max;   /* trace: AIPerf's trajectory start ratios */
+	long warmup_per_lane;          /* trace: one-token requests after each lane's primer */
 	const char *session_header;    /* trace: the header naming the session */
 	bool no_session_header;
 	const char *records_dir;       /* trace: where profile_export.jsonl goes */
@@ -162,6 +164,14 @@ static int parse_options(struct bench_config *cfg, struct bench_args *a, int arg
 		ROW("system-idle-gap-cap-seconds", OPT_DOUBLE, &a->system_idle_cap_s, "S", "trace: "
 		    "with nothing in flight anywhere, the next turn or row comes within S s "
 		    "(AIPerf's; its agentx scenario: 10; 0: none)"),
+		ROW("trajectory-start-min-ratio", OPT_DOUBLE, &a->start_min, "R", "trace: a session "
+		    "starts at a step drawn in [R, max] of its steps, lanes warmed first (AIPerf's; "
+		    "upstream's run: 0.25; default 0)"),
+		ROW("trajectory-start-max-ratio", OPT_DOUBLE, &a->start_max, "R", "trace: the "
+		    "draw's upper bound (upstream's run: 0.75; default 0: start at step 0)"),
+		{ "warmup-requests-per-lane", OPT_INT, 0, &a->warmup_per_lane, "N", "trace: after "
+		  "each lane's primer, N more steps as one-token requests before the clock starts "
+		  "(AIPerf's; upstream's run: 10; default 0)", 0, NULL, NULL },
 		ROW("session-header", OPT_STR, &a->session_header, "NAME", "trace: header naming "
 		    "the session (X-Session-ID)"),
 		ROW("no-session-header", OPT_FLAG, &a->no_session_header, NULL, "trace: send none"),
@@ -710,9 +720,11 @@ static int check_trace(const struct bench_config *cfg, const struct bench_args *
 {
 	if (!is_trace(a))
 		return a->dataset_path || a->duration_s || a->drain || a->records_dir ||
-		       a->save_trace || a->trace_idle_cap_s || a->system_idle_cap_s ?
+		       a->save_trace || a->trace_idle_cap_s || a->system_idle_cap_s ||
+		       a->start_min || a->start_max || a->warmup_per_lane ?
 		       diags_usagef(d, "--dataset-path, --duration, --drain, --records-dir, "
-				    "--save-trace and the idle gap caps need --dataset-name "
+				    "--save-trace, the idle gap caps and the warm start need "
+				    "--dataset-name "
 				    "trace or a synthetic one "
 				    "(multi-turn, generated-shared-prefix, prefix-repetition)") : 0;
 	if (is_synth(a, NULL) && a->dataset_path)
@@ -734,6 +746,12 @@ static int check_trace(const struct bench_config *cfg, const struct bench_args *
 		if (!(secs[i].v >= 0) || isinf(secs[i].v) || secs[i].v > 1e9)
 			return diags_usagef(d, "%s: expected seconds >= 0, found %g", secs[i].name,
 					    secs[i].v);
+	if (!(a->start_min >= 0 && a->start_min <= 1) || !(a->start_max >= 0 && a->start_max <= 1))
+		return diags_usagef(d, "--trajectory-start-min-ratio / -max-ratio: expected "
+				    "ratios in [0, 1], found %g and %g", a->start_min, a->start_max);
+	if (a->start_min > a->start_max)
+		return diags_usagef(d, "--trajectory-start-min-ratio %g is above "
+				    "--trajectory-start-max-ratio %g", a->start_min, a->start_max);
 	return 0;
 }
 
@@ -749,7 +767,9 @@ static int run_replay(const struct bench_config *cfg, struct bench_args *a,
 				    .session_header = a->no_session_header ? NULL :
 						      a->session_header,
 				    .trace_idle_cap_s = a->trace_idle_cap_s,
-				    .system_idle_cap_s = a->system_idle_cap_s };
+				    .system_idle_cap_s = a->system_idle_cap_s,
+				    .start_min = a->start_min, .start_max = a->start_max,
+				    .warmup_per_lane = a->warmup_per_lane };
 	struct replay_result res;
 	int rc_ = replay_run(&res, &rc, d);
 	if (res.measured) {

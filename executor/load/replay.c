@@ -24,6 +24,7 @@
 #include "executor/load/http.h"
 #include "executor/load/load.h"
 #include "executor/load/sock.h"
+#include "executor/load/rng.h"
 #include "executor/load/sse.h"
 #include "executor/load/trace.h"
 #include "executor/load/trace_prompt.h"
@@ -48,6 +49,8 @@ struct live {
 	uint32_t *conv;           /* owned: conversation index per chain */
 	size_t step, chains_left;
 	size_t inflight, pending; /* its turns in flight; on the heap */
+	size_t warm_left;         /* warm-up requests still to make, the one in flight too */
+	bool is_live;
 	int64_t latest_due;       /* the latest due time put on the heap since pending was 0 */
 	char *header_value;       /* owned: "ID" or "ID#PASS" */
 	struct live *next;        /* free list */
@@ -63,6 +66,7 @@ struct flight {
 	struct conn *c;
 	bool retried;
 	bool paced;               /* due by a gap or a timestamp (not a session's start) */
+	bool warm;                /* a warm-up request: max_tokens 1, kept apart */
 	struct flight *prev, *next; /* in-flight list (oldest first) or free list */
 };
 
@@ -106,6 +110,10 @@ struct replay {
 	int64_t timeout_ns, end_at_ns; /* end_at 0: no bound */
 	int64_t tree_cap_ns, system_cap_ns; /* the idle caps; 0: none */
 	int64_t shift_ns;         /* Mooncake: idle time the system cap took out so far */
+	bool warming;             /* the warm-up phase: lanes primed, no clock yet */
+	size_t warm_lanes;        /* lanes still warming */
+	int64_t warm_start_ns;
+	struct rng rng;           /* trajectory start positions */
 	bool ending;              /* the bound passed (or a stop): nothing more is sent */
 	int64_t t_ns;
 	char *rbuf;
@@ -249,7 +257,7 @@ static void ids_text(struct buf *out, const int *ids, size_t n)
 }
 
 static void schedule(struct replay *R, struct live *ls, size_t chain, size_t turn, int64_t due,
-		     bool paced)
+		     bool paced, bool warm)
 {
 	struct flight *f = R->free_fl;
 	if (f) {
@@ -264,6 +272,7 @@ static void schedule(struct replay *R, struct live *ls, size_t chain, size_t tur
 	f->turn = turn;
 	f->due_ns = due;
 	f->paced = paced;
+	f->warm = warm;
 	f->c = NULL;
 	f->retried = false;
 	VEC_GROW(R->ids, (size_t)t->in, R->ids_alloc);
@@ -271,7 +280,7 @@ static void schedule(struct replay *R, struct live *ls, size_t chain, size_t tur
 	trace_prompt_ids(R->ids, t->in, ls->s.hashes + t->hash_first, t->hash_nr, ls->s.block,
 			 R->bc->ds.seed, ns, ++R->unique);
 	struct buf text = BUF_INIT;
-	struct api_body b = { .model = R->bc->served_model, .max_tokens = t->out,
+	struct api_body b = { .model = R->bc->served_model, .max_tokens = warm ? 1 : t->out,
 			      .best_of = R->bc->best_of, .ignore_eos = R->bc->ignore_eos,
 			      .continuous_usage = R->bc->continuous_usage };
 	if (R->bc->api->chat) {
@@ -291,15 +300,24 @@ static void schedule(struct replay *R, struct live *ls, size_t chain, size_t tur
 	heap_push(R, f);
 }
 
-static void start_step(struct replay *R, struct live *ls, int64_t after)
+/* Schedules ls->step's chains; a session's first step (first) goes at once, unpaced. */
+static void start_step(struct replay *R, struct live *ls, int64_t after, bool first)
 {
 	const struct trace_step *st = &ls->s.steps[ls->step];
 	ls->chains_left = st->nr;
 	for (size_t c = st->first; c < st->first + st->nr; c++) {
 		size_t turn = ls->s.chains[c].first;
-		int64_t gap = ls->step ? ls->s.turns[turn].gap_ns : 0;
-		schedule(R, ls, c, turn, after + gap, ls->step || R->tr.format == TRACE_MOONCAKE);
+		int64_t gap = first ? 0 : ls->s.turns[turn].gap_ns;
+		schedule(R, ls, c, turn, after + gap, !first || R->tr.format == TRACE_MOONCAKE,
+			 false);
 	}
+}
+
+/* A warm-up request for ls->step: its first chain's first turn, one token, at once. */
+static void warm_step(struct replay *R, struct live *ls, int64_t now)
+{
+	size_t c = ls->s.steps[ls->step].first;
+	schedule(R, ls, c, ls->s.chains[c].first, now, false, true);
 }
 
 static uint32_t conversation(struct replay *R, const char *name)
@@ -363,12 +381,45 @@ static struct live *read_session(struct replay *R)
 	return ls;
 }
 
+bool replay_warms(const struct replay_config *cfg)
+{
+	return cfg->warmup_per_lane > 0 || cfg->start_max > 0;
+}
+
+/* The session's start step, drawn from the start ratios; during the warm-up also its
+ * warm-up requests (primer + per lane), both leaving it at least one step to profile. */
+static void place_start(struct replay *R, struct live *ls)
+{
+	size_t steps = ls->s.steps_nr;
+	ls->step = 0;
+	ls->warm_left = 0;
+	if (steps <= 1)
+		return;
+	const struct replay_config *cfg = R->cfg;
+	double u = cfg->start_min + (cfg->start_max - cfg->start_min) * rng_double(&R->rng);
+	size_t k = (size_t)(u * (double)steps);
+	size_t warm = R->warming ? 1 + (size_t)cfg->warmup_per_lane : 0;
+	if (warm > steps - 1)
+		warm = steps - 1;
+	if (k > steps - 1 - warm)
+		k = steps - 1 - warm;
+	ls->step = k;
+	ls->warm_left = warm;
+}
+
 static void admit(struct replay *R, struct live *ls, int64_t at)
 {
 	R->live++;
 	if (R->live > R->res->max_live_sessions)
 		R->res->max_live_sessions = R->live;
-	start_step(R, ls, at);
+	ls->is_live = true;
+	place_start(R, ls);
+	if (ls->warm_left) {
+		R->warm_lanes++;
+		warm_step(R, ls, at);
+	} else if (!R->warming) {
+		start_step(R, ls, at, true);
+	} /* else a lane with nothing to warm: it starts with the profiling */
 }
 
 static bool has_room(const struct replay *R)
@@ -450,19 +501,48 @@ static void session_turn_done(struct replay *R, struct live *ls, size_t chain, s
 {
 	const struct trace_chain *ch = &ls->s.chains[chain];
 	if (!R->ending && turn + 1 < ch->first + ch->nr) {
-		schedule(R, ls, chain, turn + 1, end + ls->s.turns[turn + 1].gap_ns, true);
+		schedule(R, ls, chain, turn + 1, end + ls->s.turns[turn + 1].gap_ns, true, false);
 		return;
 	}
 	if (--ls->chains_left) /* at the bound a chain ends with its turn in flight */
 		return;
 	if (!R->ending && ++ls->step < ls->s.steps_nr) {
-		start_step(R, ls, end);
+		start_step(R, ls, end, false);
 		return;
 	}
 	R->live--;
 	R->res->sessions_done++;
+	ls->is_live = false;
 	ls->next = R->free_live;
 	R->free_live = ls;
+}
+
+/* A lane's warm-up request ended: its next one, or the lane is warm. */
+static void warm_done(struct replay *R, struct live *ls, int64_t now)
+{
+	if (R->ending)
+		return;
+	ls->step++;
+	if (--ls->warm_left) {
+		warm_step(R, ls, now);
+		return;
+	}
+	R->warm_lanes--;
+}
+
+/* Every lane is warm: the clock starts, and each lane resumes at its step after that
+ * step's gap (a session not yet started, at once). */
+static void begin_profiling(struct replay *R, int64_t now)
+{
+	R->warming = false;
+	R->res->warmup_s = (double)(now - R->warm_start_ns) / 1e9;
+	R->res->start_ns = R->res->end_ns = now;
+	R->res->start_unix = clock_wall_s();
+	if (R->cfg->duration_s > 0)
+		R->end_at_ns = now + (int64_t)(R->cfg->duration_s * 1e9);
+	for (size_t i = 0; i < R->lives_nr; i++)
+		if (R->lives[i]->is_live)
+			start_step(R, R->lives[i], now, R->lives[i]->step == 0);
 }
 
 static void finish(struct replay *R, struct conn *c, enum fail_reason reason, bool keep)
@@ -475,12 +555,19 @@ static void finish(struct replay *R, struct conn *c, enum fail_reason reason, bo
 	if (reason == FAIL_NONE && !R->bc->api->chat && !r->choice_events)
 		reason = FAIL_NO_CHOICE;
 	const struct trace_turn *t = &f->ls->s.turns[f->turn];
-	VEC_GROW(R->res->recs, R->res->nr + 1, R->res->alloc);
-	struct replay_rec *o = &R->res->recs[R->res->nr++];
+	struct replay_rec *o;
+	if (f->warm) {
+		VEC_GROW(R->res->warm, R->res->warm_nr + 1, R->res->warm_alloc);
+		o = &R->res->warm[R->res->warm_nr++];
+	} else {
+		VEC_GROW(R->res->recs, R->res->nr + 1, R->res->alloc);
+		o = &R->res->recs[R->res->nr++];
+		R->res->end_ns = end;
+	}
 	bool approx;
 	*o = (struct replay_rec){
 		.session = f->ls->num, .conversation = f->ls->conv[f->chain], .turn = t->index,
-		.in = t->in, .out = t->out, .due_ns = f->due_ns, .send_ns = r->send_ns,
+		.in = t->in, .out = f->warm ? 1 : t->out, .due_ns = f->due_ns, .send_ns = r->send_ns,
 		.first_ns = r->first_ns, .end_ns = reason == FAIL_NONE && r->last_ns ? r->last_ns : end,
 		.fail = reason, .cut = reason == FAIL_INTERRUPTED, .paced = f->paced, .http_status = c->resp.status,
 	};
@@ -488,7 +575,6 @@ static void finish(struct replay *R, struct conn *c, enum fail_reason reason, bo
 	f->prev->next = f->next;
 	f->next->prev = f->prev;
 	R->inflight--;
-	R->res->end_ns = end;
 	if (keep && c->resp.keep_alive && c->wr_off == f->wire.len) {
 		c->reused = true;
 		conn_idle(R, c);
@@ -498,9 +584,14 @@ static void finish(struct replay *R, struct conn *c, enum fail_reason reason, bo
 	}
 	struct live *ls = f->ls;
 	size_t chain = f->chain, turn = f->turn;
+	bool warm = f->warm;
 	f->next = R->free_fl;
 	R->free_fl = f;
 	ls->inflight--;
+	if (warm) {
+		warm_done(R, ls, end);
+		return;
+	}
 	session_turn_done(R, ls, chain, turn, end);
 	tree_idle(R, ls, end);
 }
@@ -735,6 +826,8 @@ static void before_sleep(struct evloop *ev, void *data)
 	}
 	system_idle(R, now);
 	int64_t admit_at = admit_due(R, now);
+	if (R->warming && !R->ending && !R->warm_lanes && (R->eof || !has_room(R)))
+		begin_profiling(R, now);
 	while (!R->ending && R->heap_nr && R->heap[0]->due_ns <= now) {
 		issue(R, heap_pop(R), now);
 		now = clock_mono_ns();
@@ -768,6 +861,10 @@ int replay_run(struct replay_result *out, const struct replay_config *cfg, struc
 	int rc = url_split(&R.url, R.bc->base_url, R.bc->endpoint, d);
 	if (!rc)
 		rc = trace_open(&R.tr, cfg->trace_path, d);
+	if (!rc && replay_warms(cfg) && R.tr.format == TRACE_MOONCAKE)
+		rc = diags_errorf(d, cfg->trace_path, 0, 0, NULL, "a Mooncake trace is a fixed "
+				  "schedule of one-turn sessions: the trajectory start ratios and "
+				  "--warmup-requests-per-lane are for AgentX session traces");
 	if (!rc) {
 		struct addrinfo hints = { .ai_socktype = SOCK_STREAM };
 		int gai = getaddrinfo(R.url.host, R.url.port, &hints, &R.addr);
@@ -788,7 +885,10 @@ int replay_run(struct replay_result *out, const struct replay_config *cfg, struc
 		getrusage(RUSAGE_SELF, &R.ru0);
 		out->start_unix = clock_wall_s();
 		out->start_ns = out->end_ns = clock_mono_ns();
-		if (cfg->duration_s > 0)
+		R.warming = replay_warms(cfg);
+		R.warm_start_ns = out->start_ns;
+		rng_seed(&R.rng, (uint64_t)R.bc->ds.seed);
+		if (cfg->duration_s > 0 && !R.warming)
 			R.end_at_ns = out->start_ns + (int64_t)(cfg->duration_s * 1e9);
 		R.tree_cap_ns = (int64_t)(cfg->trace_idle_cap_s * 1e9);
 		R.system_cap_ns = (int64_t)(cfg->system_idle_cap_s * 1e9);
@@ -866,5 +966,6 @@ void replay_result_release(struct replay_result *r)
 		free(r->conversations[i]);
 	free(r->conversations);
 	free(r->recs);
+	free(r->warm);
 	memset(r, 0, sizeof(*r));
 }

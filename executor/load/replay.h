@@ -22,6 +22,14 @@
  *     replay has nothing in flight, everything pending (turns, Mooncake rows) is moved
  *     earlier together so the next is due at most system_idle_cap_s away. Order and the
  *     gaps within a burst are kept; only idle time is removed.
+ *   - Warm start (AgentX; AIPerf's trajectory start ratios and warm-up requests per lane):
+ *     each session starts at step floor(u x steps), u uniform in [start_min, start_max]
+ *     (seeded), leaving at least one step. With warm-up (warmup_per_lane > 0 or a start
+ *     ratio), the first max_sessions sessions (the lanes) are warmed before the clock
+ *     starts: a primer (their start step's prompt, max_tokens 1) and warmup_per_lane more
+ *     steps as one-token requests with no gaps; when every lane is warm the profiling
+ *     starts (start_ns, the duration bound), each lane resuming at its next step after
+ *     that step's recorded gap. Warm-up requests are kept apart (warm, never in recs).
  *
  * struct replay_result owns its records and conversation names; replay_result_release.
  */
@@ -46,7 +54,12 @@ struct replay_config {
 	const char *session_header; /* NULL: none */
 	double trace_idle_cap_s;  /* 0: none */
 	double system_idle_cap_s; /* 0: none */
+	double start_min, start_max; /* trajectory start ratios in [0, 1], min <= max */
+	long warmup_per_lane;     /* one-token requests after each lane's primer */
 };
+
+/* Is there a warm-up phase (a primer per lane)? */
+bool replay_warms(const struct replay_config *cfg);
 
 /* One turn sent (or cut), in the order they ended. */
 struct replay_rec {
@@ -66,9 +79,12 @@ struct replay_rec {
 struct replay_result {
 	struct replay_rec *recs;
 	size_t nr, alloc;
+	struct replay_rec *warm;  /* the warm-up's requests (primers, one-token steps) */
+	size_t warm_nr, warm_alloc;
+	double warmup_s;          /* from the first primer to the profiling start */
 	char **conversations;     /* owned */
 	size_t conversations_nr, conversations_alloc;
-	int64_t start_ns, end_ns; /* monotonic */
+	int64_t start_ns, end_ns; /* monotonic: the profiling's start (after any warm-up) */
 	double start_unix;        /* wall clock at start_ns */
 	size_t sessions_started, sessions_done, max_live_sessions;
 	size_t turns_dropped;     /* due after the bound, never sent */

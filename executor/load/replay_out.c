@@ -49,10 +49,13 @@ static void error_obj(struct jsonw *w, const struct replay_rec *t)
 	jsonw_obj_close(w);
 }
 
+/* The warm-up's requests first (benchmark_phase "warmup", which AIPerf's readers drop),
+ * then the profiling's. */
 void replay_records_jsonl(struct buf *out, const struct replay_result *r)
 {
-	for (size_t i = 0; i < r->nr; i++) {
-		const struct replay_rec *t = &r->recs[i];
+	for (size_t i = 0; i < r->warm_nr + r->nr; i++) {
+		bool warm = i < r->warm_nr;
+		const struct replay_rec *t = warm ? &r->warm[i] : &r->recs[i - r->warm_nr];
 		struct jsonw w;
 		jsonw_init(&w, out, JSONW_LINE);
 		jsonw_obj_open(&w);
@@ -73,7 +76,7 @@ void replay_records_jsonl(struct buf *out, const struct replay_result *r)
 		jsonw_key(&w, "worker_id");
 		jsonw_str(&w, "worker_0");
 		jsonw_key(&w, "benchmark_phase");
-		jsonw_str(&w, "profiling");
+		jsonw_str(&w, warm ? "warmup" : "profiling");
 		jsonw_key(&w, "x_due_ns");
 		jsonw_int(&w, replay_wall_ns(r, t->due_ns));
 		jsonw_key(&w, "x_cut");
@@ -205,6 +208,21 @@ void replay_result_json(struct buf *out, const struct replay_config *cfg,
 	jsonw_double(&w, cfg->system_idle_cap_s);
 	jsonw_key(&w, "idle_removed_s");
 	jsonw_double(&w, r->idle_removed_s);
+	jsonw_key(&w, "trajectory_start_min_ratio");
+	jsonw_double(&w, cfg->start_min);
+	jsonw_key(&w, "trajectory_start_max_ratio");
+	jsonw_double(&w, cfg->start_max);
+	jsonw_key(&w, "warmup_requests_per_lane");
+	jsonw_int(&w, cfg->warmup_per_lane);
+	size_t warm_failed = 0;
+	for (size_t i = 0; i < r->warm_nr; i++)
+		warm_failed += r->warm[i].fail != FAIL_NONE;
+	jsonw_key(&w, "warmup_requests");
+	jsonw_int(&w, (long long)r->warm_nr);
+	jsonw_key(&w, "warmup_failed");
+	jsonw_int(&w, (long long)warm_failed);
+	jsonw_key(&w, "warmup_s");
+	jsonw_double(&w, r->warmup_s);
 	jsonw_key(&w, "duration");
 	jsonw_double(&w, dur_s(r));
 	jsonw_key(&w, "start_unix");
@@ -294,6 +312,9 @@ void replay_summary(struct buf *out, const struct replay_config *cfg,
 	buf_addf(out, "%-40s %zu\n", "Failed turns:", t.failed);
 	buf_addf(out, "%-40s %zu\n", "Cut at the bound:", t.cut);
 	buf_addf(out, "%-40s %.2f\n", "Duration (s):", dur_s(r));
+	if (replay_warms(cfg))
+		buf_addf(out, "%-40s %zu in %.2f s\n", "Warm-up requests (not counted):",
+			 r->warm_nr, r->warmup_s);
 	if (cfg->trace_idle_cap_s || cfg->system_idle_cap_s)
 		buf_addf(out, "%-40s %.2f\n", "Idle time the caps removed (s):", r->idle_removed_s);
 	buf_addf(out, "%-40s %lld\n", "Total input tokens:", t.in);

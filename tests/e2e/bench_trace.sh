@@ -174,4 +174,30 @@ ENV_FILE=$(dirname "$0")/../results/agentic/cases/accounting/env
 expect_eq "process --agentic reads the records" "$?" 0
 expect_eq "process --agentic: every turn a successful request" \
 	"$(jq -r '.num_requests_successful' "$T/agentic.json")" "$(jv agentx .turns)"
+
+# the warm start (AIPerf's trajectory start ratios and warm-up requests per lane): the first
+# 3 sessions are primed and advanced one step before the clock starts, every session starts
+# half-way; the records mark the warm-up, which process --agentic drops
+sim_start warm --ttft-ms 5 --itl-ms 2
+bench warm --dataset-name trace --dataset-path "$AGENTX" --max-concurrency 3 \
+	--trajectory-start-min-ratio 0.5 --trajectory-start-max-ratio 0.5 \
+	--warmup-requests-per-lane 1 --records-dir "$T/warm-records/aiperf_artifacts"
+expect_eq "warm start: bench exit 0" "$RC" 0
+check "warm start: the warm-up's requests, each session's turns from its start step" \
+	cr warm "$AGENTX" "$T/warm.json" 0.5 1 3
+expect_eq "warm start: the warm-up's requests ask one token" \
+	"$(jq -s '[.[] | select(.metadata.benchmark_phase == "warmup") |
+		.metrics.output_sequence_length.value] | unique' \
+		"$T/warm-records/aiperf_artifacts/profile_export.jsonl" | jq -c .)" "[1]"
+(set -a; . "$ENV_FILE"; set +a
+ RESULT_FILENAME=warmagg "$EXE" process --agentic --result-dir "$T/warm-records" \
+	--output-dir "$T" >/dev/null 2>"$T/warm-agentic.err")
+expect_eq "warm start: process --agentic drops the warm-up, counts the rest" \
+	"$(jq -c '[.request_accounting.records_warmup_dropped, .num_requests_successful]' \
+		"$T/warmagg.json")" "[$(jv warm .warmup_requests),$(jv warm .turns)]"
+bench warmbad --dataset-name trace --dataset-path "$AGENTX" --trajectory-start-min-ratio 0.8 \
+	--trajectory-start-max-ratio 0.2
+expect_eq "warm start: min above max is a usage error" "$RC" 2
+bench warmrows --dataset-name trace --dataset-path "$MOONCAKE" --warmup-requests-per-lane 1
+expect_eq "warm start: refused for a Mooncake trace" "$RC" 1
 finish

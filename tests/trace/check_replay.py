@@ -15,6 +15,10 @@ non-zero when it breaks its bound. RESULT is bench's --save-result file of the r
   live RESULT LIMIT                 session trees live at once, from the records, <= LIMIT,
                                     and LIMIT reached
   bound RESULT SECONDS              the replay ended within SECONDS + 1 s of its start
+  warm TRACE RESULT RATIO W LANES   a warm start at RATIO (min = max) with W requests per
+                                    lane over the first LANES sessions: the warm-up's count,
+                                    each session's profiled turns (its steps from the start
+                                    step on), none sent before the profiling start
   idle RESULT tree|system CAP MIN   the idle stretches (nothing of a session tree, or of the
                                     whole replay, in flight until the next send) are at most
                                     CAP s + 20 ms and at least MIN ms
@@ -103,6 +107,36 @@ def main():
         print(f"arrival error over {len(err)} rows: p50 {pct(err, 50):.3f} ms, p99 {p99:.3f} "
               f"ms, min {min(err):.3f} ms")
         sys.exit(0 if p99 <= float(args[2]) and min(err) >= 0 else 1)
+    if mode == "warm":
+        ratio, per_lane, lanes = float(args[2]), int(args[3]), int(args[4])
+        want_turns, want_warm = {}, 0
+        for num, (_, row) in enumerate(lines(args[0])):
+            steps, in_fanout = [], False
+            for e in row["requests"]:
+                if e.get("type") == "subagent":
+                    if not in_fanout:
+                        steps.append(0)
+                    steps[-1] += len(e["requests"])
+                    in_fanout = True
+                else:
+                    steps.append(1)
+                    in_fanout = False
+            n = len(steps)
+            warm = min(1 + per_lane, n - 1) if num < lanes and n > 1 else 0
+            k = min(int(ratio * n), n - 1 - warm) if n > 1 else 0
+            want_warm += warm
+            want_turns[num] = sum(steps[k + warm:])
+        r = json.load(open(args[1]))
+        got = {}
+        for s_ in r["session_nums"]:
+            got[s_] = got.get(s_, 0) + 1
+        early = [t for t in r["send_ms"] if t < 0]
+        print(f"warm-up requests {r['warmup_requests']} (want {want_warm}); profiled turns "
+              f"per session {[got.get(i, 0) for i in sorted(want_turns)]} (want "
+              f"{[want_turns[i] for i in sorted(want_turns)]}); sent before the start: "
+              f"{len(early)}")
+        sys.exit(0 if r["warmup_requests"] == want_warm and got == want_turns and not early
+                 else 1)
     r = json.load(open(args[0]))
     if mode == "pacing":
         err = [s - d for s, d, p in zip(r["send_ms"], r["due_ms"], r["paced"]) if p]
