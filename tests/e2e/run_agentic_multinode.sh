@@ -98,6 +98,7 @@ for c in 1 3; do
 		"[\"agentic-coding\",$c,true,false,2,2,0,0]"
 	expect_eq "conc $c: every turn counted, all successful" \
 		"$(jf "$P" -c '[.num_requests_total, .num_requests_successful]')" "[$turns,$turns]"
+	# shellcheck disable=SC2016 # $c is jq's (--argjson)
 	expect_eq "conc $c: live sessions bounded by the conc" \
 		"$(jf "$R" -c --argjson c "$c" '[.max_concurrency, (.max_live_sessions <= $c), (.max_live_sessions >= 1), .duration_bound_s]')" \
 		"[$c,true,true,2]"
