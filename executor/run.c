@@ -139,10 +139,6 @@ static int step_validate(struct run *r)
 	if (r->item ? entry_from_jnode(&r->e, r->item, r->item_file, r->d)
 		    : entry_parse(&r->e, r->json, r->len, r->name, r->d))
 		return -1;
-	if (r->e.agentic && r->e.multinode) /* upstream's run through srt-slurm recipes */
-		return diags_errorf(r->d, NULL, 0, 0, NULL,
-				    "scenario-type '%s': multi-node agentic entries are read but not "
-				    "run yet; single-node agentic entries are", r->e.scenario_type);
 	const char *node = entry_node_name_checked(&r->e, r->o->node, r->d);
 	if (!node)
 		return -1;
@@ -344,6 +340,22 @@ static int range_ratio(double *out, const struct run *r)
 	return 0;
 }
 
+/* The server as started: single-node http://{host}:{PORT}, multi-node the deployment's
+ * BASE_URL; and the model name it serves (multi-node: SERVED_MODEL_NAME when reported). */
+static void server_base_url(struct buf *out, const struct run *r)
+{
+	buf_reset(out);
+	if (!r->e.multinode)
+		buf_addf(out, "http://%s:%ld", r->l.host, r->p.port);
+	else
+		buf_adds(out, r->dep.base_url);
+}
+
+static const char *served_model(const struct run *r)
+{
+	return r->e.multinode && r->dep.served_model ? r->dep.served_model : r->e.model;
+}
+
 /* executor-spec 4.8: the load's config for one concurrency against base_url, from the entry,
  * the deployment and the recipe's environment. The raw result goes to {out_dir}/{file}: run
  * writes it. */
@@ -352,7 +364,7 @@ static int load_config_at(struct bench_config *cfg, struct buf *url, const struc
 {
 	struct bench_load_spec spec = {
 		.base_url = base_url,
-		.model = r->e.multinode && r->dep.served_model ? r->dep.served_model : r->e.model,
+		.model = served_model(r),
 		.framework = r->e.framework,
 		.spec_decoding = r->e.spec_decoding,
 		.isl = r->e.isl,
@@ -372,10 +384,7 @@ static int load_config_at(struct bench_config *cfg, struct buf *url, const struc
 static int load_config(struct bench_config *cfg, struct buf *url, const struct run *r, long c)
 {
 	struct buf base = BUF_INIT;
-	if (!r->e.multinode)
-		buf_addf(&base, "http://%s:%ld", r->l.host, r->p.port);
-	else
-		buf_adds(&base, r->dep.base_url);
+	server_base_url(&base, r);
 	int rc = load_config_at(cfg, url, r, c, base.s);
 	buf_release(&base);
 	return rc;
@@ -509,39 +518,115 @@ static double agentic_duration_s(const struct run *r)
 								      : dur;
 }
 
-/* An agentic entry's load: the trace replayed with conc live sessions (run_agentic.h); its
- * files into the output directory: the replay result as the raw result, the records where
- * agentic_process_dir reads them, the scrapes. */
-static int agentic_finish(struct run *r)
+/* ---- agentic entries ---- */
+
+/* Where one replay's files go (relative to the output directory) and the CONC its processed
+ * result is told. Single-node: the one replay at the top (run_agentic.h), processed as
+ * agg_{RF}.json. Multi-node: one replay per conc in its own result directory
+ * agentic/conc_N/ (upstream's LOGS/agentic/conc_N: agentic_process_dir reads
+ * RESULT_DIR/aiperf_artifacts, so the records of two concs must be apart), its processed result
+ * {RF}_conc{N}.json at the top, the name upstream's workflow checks and uploads, and the same
+ * bytes as agg_{RF}_conc{N}.json, where aggregate and the collectors look. None of our own
+ * files matches upstream's glob {RF}_conc*.json. */
+struct agentic_point {
+	long conc;
+	char conc_text[24];       /* CONC for the processor: the entry's CONC is single-node only */
+	struct buf dir;           /* "" (the output directory itself) or agentic/conc_N */
+	struct buf result, records, scrapes; /* the replay's files */
+	struct buf processed;     /* agg_{RF}.json, or {RF}_conc{N}.json */
+	struct buf processed_agg; /* "", or agg_{RF}_conc{N}.json */
+};
+
+static void agentic_point_init(struct agentic_point *pt, const struct run *r, long conc)
 {
-	struct buf base = BUF_INIT, name = BUF_INIT, dir = BUF_INIT;
-	buf_addf(&base, "http://%s:%ld", r->l.host, r->p.port);
+	pt->conc = conc;
+	snprintf(pt->conc_text, sizeof(pt->conc_text), "%ld", conc);
+	struct buf *bufs[] = { &pt->dir, &pt->result, &pt->records, &pt->scrapes, &pt->processed,
+			       &pt->processed_agg };
+	for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
+		buf_init(bufs[i]);
+	if (r->e.multinode) {
+		buf_addf(&pt->dir, "agentic/conc_%ld", conc);
+		buf_addf(&pt->result, "%s/replay_result.json", pt->dir.s);
+		buf_addf(&pt->records, "%s/%s", pt->dir.s, AGENTIC_RECORDS_FILE);
+		buf_addf(&pt->scrapes, "%s/server_metrics.json", pt->dir.s);
+		buf_addf(&pt->processed, "%s_conc%ld.json", r->rf.s, conc);
+		buf_addf(&pt->processed_agg, "agg_%s_conc%ld.json", r->rf.s, conc);
+	} else {
+		buf_addf(&pt->result, "%s.json", r->rf.s);
+		buf_adds(&pt->records, AGENTIC_RECORDS_FILE);
+		buf_addf(&pt->scrapes, "%s.server_metrics.json", r->rf.s);
+		buf_addf(&pt->processed, "agg_%s.json", r->rf.s);
+	}
+}
+
+static void agentic_point_release(struct agentic_point *pt)
+{
+	struct buf *bufs[] = { &pt->dir, &pt->result, &pt->records, &pt->scrapes, &pt->processed,
+			       &pt->processed_agg };
+	for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
+		buf_release(bufs[i]);
+}
+
+/* The point's result directory: the output directory, or a folder of it. */
+static void agentic_point_dir(struct buf *out, const struct run *r,
+			      const struct agentic_point *pt)
+{
+	if (pt->dir.len)
+		out_path(out, r, pt->dir.s);
+	else {
+		buf_reset(out);
+		buf_adds(out, r->out_dir.s);
+	}
+}
+
+/* The replay's files into the output directory: the replay result, the records where
+ * agentic_process_dir reads them, the scrapes. -1 when one could not be written. */
+static int agentic_write(struct run *r, const struct agentic_point *pt)
+{
+	const struct agentic_load *l = &r->agentic;
+	struct buf dir = BUF_INIT;
+	agentic_point_dir(&dir, r, pt);
+	buf_addf(&dir, "/%s", AGENTIC_RECORDS_DIR);
+	int rc = mkdir_p(dir.s, r->d); /* the point's folder with it */
+	if (!rc)
+		rc = write_out(r, pt->result.s, l->result.s, l->result.len);
+	if (!rc)
+		rc = write_out(r, pt->records.s, l->records.s, l->records.len);
+	if (!rc && l->scrapes.len)
+		rc = write_out(r, pt->scrapes.s, l->scrapes.s, l->scrapes.len);
+	buf_release(&dir);
+	return rc;
+}
+
+/* One replay of the trace with conc live sessions (run_agentic.h) against the server as
+ * started, its files written (agentic_write). It fails as the fixed-sequence load does: no
+ * turn succeeded (upstream's rule: every concurrency needs successful requests), the server
+ * died, a signal. */
+static int agentic_replay(struct run *r, long conc)
+{
+	struct agentic_point pt;
+	agentic_point_init(&pt, r, conc);
+	struct buf base = BUF_INIT;
+	server_base_url(&base, r);
 	struct agentic_load_spec s = {
-		.base_url = base.s, .model = r->e.model, .trace = r->trace.s,
-		.sessions = r->e.conc[0], .duration_s = agentic_duration_s(r),
+		.base_url = base.s, .model = served_model(r), .trace = r->trace.s,
+		.sessions = conc, .duration_s = agentic_duration_s(r),
 		.server_metrics_interval_s = r->o->server_metrics_interval_s, .stop = r->o->stop,
 	};
 	struct agentic_load *l = &r->agentic;
+	agentic_load_release(l); /* the previous concurrency's */
+	agentic_load_init(l);
 	int rc = agentic_load_run(l, &s, r->d);
 	r->agentic_ran = l->measured;
 	if (l->measured) {
-		r->m.first_request_unix = l->first_unix;
+		if (!r->m.first_request_unix)
+			r->m.first_request_unix = l->first_unix;
 		r->m.last_response_unix = l->last_unix;
 		fputs(l->summary.s, stdout);
 		fflush(stdout);
-		buf_addf(&name, "%s.json", r->rf.s);
-		out_path(&dir, r, AGENTIC_RECORDS_DIR);
 		if (!rc)
-			rc = write_out(r, name.s, l->result.s, l->result.len);
-		if (!rc)
-			rc = mkdir_p(dir.s, r->d);
-		if (!rc)
-			rc = write_out(r, AGENTIC_RECORDS_FILE, l->records.s, l->records.len);
-		if (!rc && l->scrapes.len) {
-			buf_reset(&name);
-			buf_addf(&name, "%s.server_metrics.json", r->rf.s);
-			rc = write_out(r, name.s, l->scrapes.s, l->scrapes.len);
-		}
+			rc = agentic_write(r, &pt);
 		if (!rc && *r->o->stop)
 			rc = diags_errorf(r->d, NULL, 0, 0, NULL, "interrupted during the load");
 		else if (!rc && !r->ops->alive(&r->l))
@@ -549,41 +634,70 @@ static int agentic_finish(struct run *r)
 					  r->l.how);
 		else if (!rc && !l->completed)
 			rc = diags_errorf(r->d, NULL, 0, 0, NULL,
-					  "no turn of the trace succeeded with %ld live sessions (see %s)",
-					  r->e.conc[0], name.s);
+					  "no turn of the trace succeeded at concurrency %ld (%ld live "
+					  "sessions; see %s)", conc, conc, pt.result.s);
 	}
 	buf_release(&base);
-	buf_release(&name);
-	buf_release(&dir);
+	agentic_point_release(&pt);
 	return rc;
 }
 
-/* The agentic processed result: upstream's process_agentic_result.py over the output
- * directory (agentic_dir.h) with the recipe's variables, written as agg_{RESULT_FILENAME}.json
- * so that aggregate and the collectors find it beside every other run's. */
-static const char *recipe_var(const char *name, void *data)
+/* Every concurrency of a multi-node entry in turn against the one deployment, as upstream's
+ * agentic_srt.sh; the first that fails ends the load. */
+static int agentic_replay_each_conc(struct run *r)
 {
-	return env_get(data, name);
+	for (size_t i = 0; i < r->e.conc_nr; i++)
+		if (agentic_replay(r, r->e.conc[i]))
+			return -1;
+	return 0;
 }
 
-static int agentic_process_run(struct run *r)
+/* The processor's variables: the recipe's, with the point's CONC. */
+struct point_vars {
+	const struct run_env *env;
+	const char *conc;
+};
+
+static const char *point_var(const char *name, void *data)
 {
-	struct buf sm = BUF_INIT, agg = BUF_INIT, name = BUF_INIT;
-	buf_addf(&name, "%s.server_metrics.json", r->rf.s);
-	if (has_file(r, name.s))
-		out_path(&sm, r, name.s);
-	struct agentic_dir_inputs in = { r->out_dir.s, sm.len ? sm.s : NULL, recipe_var, &r->env };
+	const struct point_vars *v = data;
+	return !strcmp(name, "CONC") ? v->conc : env_get(v->env, name);
+}
+
+/* One point's agentic processed result: upstream's process_agentic_result.py over its result
+ * directory (agentic_dir.h) with the recipe's variables, under its name(s). */
+static int agentic_process_point(struct run *r, const struct agentic_point *pt)
+{
+	struct buf sm = BUF_INIT, agg = BUF_INIT, dir = BUF_INIT;
+	if (has_file(r, pt->scrapes.s))
+		out_path(&sm, r, pt->scrapes.s);
+	agentic_point_dir(&dir, r, pt);
+	struct point_vars vars = { &r->env, pt->conc_text };
+	struct agentic_dir_inputs in = { dir.s, sm.len ? sm.s : NULL, point_var, &vars };
 	struct agentic_summary sum;
 	int rc = agentic_process_dir(&agg, &sum, &in, r->d);
 	if (!rc) {
 		buf_addch(&agg, '\n');
-		buf_reset(&name);
-		buf_addf(&name, "agg_%s.json", r->rf.s);
-		rc = write_out(r, name.s, agg.s, agg.len);
+		rc = write_out(r, pt->processed.s, agg.s, agg.len);
 	}
+	if (!rc && pt->processed_agg.len)
+		rc = write_out(r, pt->processed_agg.s, agg.s, agg.len);
 	buf_release(&sm);
 	buf_release(&agg);
-	buf_release(&name);
+	buf_release(&dir);
+	return rc;
+}
+
+/* Every replay's processed result: one (single-node), one per conc (multi-node). */
+static int agentic_process_run(struct run *r)
+{
+	int rc = 0;
+	for (size_t i = 0; i < r->e.conc_nr && !rc; i++) {
+		struct agentic_point pt;
+		agentic_point_init(&pt, r, r->e.conc[i]);
+		rc = agentic_process_point(r, &pt);
+		agentic_point_release(&pt);
+	}
 	return rc;
 }
 
@@ -600,7 +714,7 @@ static int load_with_gpu_monitor(struct run *r)
 	if (!rc) {
 		if (mon.vendor != GPUMON_NONE)
 			nanosleep(&(struct timespec){ 1, 200 * 1000 * 1000 }, NULL); /* a sample first */
-		rc = r->e.agentic ? agentic_finish(r) : load_finish(r);
+		rc = r->e.agentic ? agentic_replay(r, r->e.conc[0]) : load_finish(r);
 		bool sampled = mon.vendor != GPUMON_NONE;
 		if (gpumon_stop(&mon, r->d))
 			rc = -1;
@@ -646,6 +760,8 @@ static int step_load(struct run *r)
 {
 	if (!r->e.multinode)
 		return load_with_gpu_monitor(r); /* prepared at start, while the server came up */
+	if (r->e.agentic)
+		return agentic_replay_each_conc(r);
 	long p = r->dep.prefill_gpus, dg = r->dep.decode_gpus;
 	for (size_t i = 0; i < r->e.conc_nr; i++) {
 		struct buf name = BUF_INIT;
@@ -686,10 +802,7 @@ static int step_eval(struct run *r)
 {
 	struct buf base = BUF_INIT, dataset = BUF_INIT, fewshot = BUF_INIT, tpath = BUF_INIT;
 	struct buf json = BUF_INIT, samples = BUF_INIT;
-	if (!r->e.multinode)
-		buf_addf(&base, "http://%s:%ld", r->l.host, r->p.port);
-	else
-		buf_adds(&base, r->dep.base_url);
+	server_base_url(&base, r);
 	workspace_path(&dataset, r, r->o->eval_dataset, EVAL_DEFAULT_DATASET);
 	workspace_path(&fewshot, r, NULL, EVAL_DEFAULT_FEWSHOT_FILE);
 	workspace_path(&tpath, r, r->o->eval_thresholds, EVAL_DEFAULT_THRESHOLDS);
@@ -700,7 +813,7 @@ static int step_eval(struct run *r)
 	struct thresholds t;
 	struct eval_config c = {
 		.base_url = base.s,
-		.model = r->e.multinode && r->dep.served_model ? r->dep.served_model : r->e.model,
+		.model = served_model(r),
 		.model_prefix = r->e.model_prefix, .dataset = dataset.s, .fewshot = fewshot.s,
 		.num_fewshot = EVAL_DEFAULT_FEWSHOT, .limit = r->o->eval_limit, .conc = conc,
 		.max_tokens = eval_max_tokens(&r->e), .timeout_s = 1800, .thresholds = &t,
@@ -913,9 +1026,12 @@ static void summary_line(struct run_outcome *out, const struct run *r)
 {
 	if (!r->m.failed && r->agentic_ran) {
 		const struct agentic_load *l = &r->agentic;
+		char last[32] = ""; /* multi-node: the figures are the last concurrency's */
+		if (r->e.multinode)
+			snprintf(last, sizeof(last), " (conc %ld)", r->e.conc[r->e.conc_nr - 1]);
 		snprintf(out->summary, sizeof(out->summary),
-			 "ok      %s: %zu/%zu turns of %zu sessions, median TTFT %.1f ms", r->rf.s,
-			 l->completed, l->turns, l->sessions, l->median_ttft_ms);
+			 "ok      %s: %zu/%zu turns of %zu sessions, median TTFT %.1f ms%s", r->rf.s,
+			 l->completed, l->turns, l->sessions, l->median_ttft_ms, last);
 	} else if (!r->m.failed && r->have_last) {
 		const struct bench_result *b = &r->last;
 		snprintf(out->summary, sizeof(out->summary),
@@ -981,8 +1097,10 @@ static void dry_run(struct run *r, struct buf *out)
 	if (r->e.agentic) { /* what the load replays, and for how long */
 		buf_adds(out, "trace: ");
 		launch_describe_str(out, r->trace.s);
-		buf_addf(out, "\nreplay: %ld live sessions for %g s\n", r->e.conc[0],
-			 agentic_duration_s(r));
+		buf_adds(out, "\nreplay: ");
+		for (size_t i = 0; i < r->e.conc_nr; i++) /* multi-node: one replay each, in turn */
+			buf_addf(out, "%s%ld", i ? ", then " : "", r->e.conc[i]);
+		buf_addf(out, " live sessions for %g s\n", agentic_duration_s(r));
 	}
 	buf_release(&recipe);
 	r->ops->describe(out, &r->spec);

@@ -2,9 +2,11 @@
  * run_agentic: the load of an agentic entry (scenario-type agentic-coding) in `executor
  * run`, as upstream's benchmark_lib.sh drives AIPerf's agentx replay: a recorded trace
  * replayed (load/replay.h) against the server on its chat endpoint, streaming, with the
- * entry's conc as the live sessions and its DURATION as the bound (turns in flight at the
- * bound are drained, as AIPerf waits for them), the server's /metrics scraped around and
- * during it. It returns the texts run writes into the artifact:
+ * entry's conc as the live sessions (multi-node: each conc of its list, one replay each) and
+ * its DURATION as the bound (turns in flight at the bound are drained, as AIPerf waits for
+ * them), the server's /metrics scraped around and during it. It returns the texts run writes
+ * into the artifact (run names them: single-node as below; multi-node per conc N under
+ * agentic/conc_N/, see run.c's struct agentic_point):
  *   {RESULT_FILENAME}.json                     our replay result (replay_result_json)
  *   aiperf_artifacts/profile_export.jsonl      the AIPerf-style records, where
  *                                              agentic_process_dir() reads them
@@ -32,7 +34,7 @@ struct agentic_load_spec {
 	const char *base_url;     /* http://host:port */
 	const char *model;        /* what requests name */
 	const char *trace;        /* the trace file (Mooncake or AgentX JSONL) */
-	long sessions;            /* live session trees: the entry's conc */
+	long sessions;            /* live session trees: the entry's conc (multi-node: one of them) */
 	double duration_s;        /* the bound: the entry's DURATION, capped by run */
 	double server_metrics_interval_s; /* 0: no scrapes */
 	volatile sig_atomic_t *stop;

@@ -6,6 +6,9 @@
 #   e2e.run_power_nvml the same through NVML: the stand-in tests/sim/nvml/nvml_sim.c, loaded by
 #                     INFBENCH_NVML_LIB; fallback to nvidia-smi when nvmlInit fails
 #   e2e.run_agentic   executor run of an agentic entry (trace replay) through the local launcher
+#   e2e.run_agentic_multinode  the same for a multi-node agentic entry: one replay per conc
+#                     against the demo's multi-node deployment, upstream's result check, a
+#                     server answering 500
 #   e2e.run_eval      the accuracy eval (executor eval, run with run-eval/eval-only) against the simulator
 #   e2e.run_docker    the docker launcher against a private Podman API service (skipped, 77,
 #                     where Podman cannot run: not root, no namespaces, ...)
@@ -50,6 +53,10 @@ if(TARGET simserver)
     add_test(NAME e2e.run_agentic COMMAND bash ${EXECUTOR_TESTS_DIR}/e2e/run_agentic.sh
       $<TARGET_FILE:executor> $<TARGET_FILE:simserver> $<TARGET_FILE:matrixgen>)
     set_tests_properties(e2e.run_agentic PROPERTIES TIMEOUT 180 SKIP_RETURN_CODE 77)
+    add_test(NAME e2e.run_agentic_multinode
+      COMMAND bash ${EXECUTOR_TESTS_DIR}/e2e/run_agentic_multinode.sh
+      $<TARGET_FILE:executor> $<TARGET_FILE:simserver> $<TARGET_FILE:matrixgen>)
+    set_tests_properties(e2e.run_agentic_multinode PROPERTIES TIMEOUT 180 SKIP_RETURN_CODE 77)
     add_test(NAME e2e.run_power COMMAND bash ${EXECUTOR_TESTS_DIR}/e2e/run_power.sh
       $<TARGET_FILE:executor> $<TARGET_FILE:simserver>)
     set_tests_properties(e2e.run_power PROPERTIES TIMEOUT 300 SKIP_RETURN_CODE 77)

@@ -2,6 +2,7 @@
 #include "executor/launch/health.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -22,12 +23,13 @@ void deployment_release(struct deployment *dep)
 	memset(dep, 0, sizeof(*dep));
 }
 
-static int parse_gpus(long *out, const char *v)
+/* A GPU count of deployment.env: decimal, at least min. */
+static int parse_gpus(long *out, const char *v, long min)
 {
 	char *end;
 	errno = 0;
 	long n = strtol(v, &end, 10);
-	if (errno || end == v || *end || n < 1)
+	if (errno || end == v || *end || n < min || !(*v >= '0' && *v <= '9'))
 		return -1;
 	*out = n;
 	return 0;
@@ -40,6 +42,7 @@ int deployment_read(struct deployment *out, const char *path, struct diags *d)
 	if (file_read_all(&text, path, d))
 		return -1;
 	int rc = 0, line_no = 0;
+	bool has_prefill = false, has_decode = false;
 	char *save = NULL;
 	for (char *line = strtok_r(text.s, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		line_no++;
@@ -60,20 +63,23 @@ int deployment_read(struct deployment *out, const char *path, struct diags *d)
 			size_t n = strlen(out->base_url);
 			while (n && out->base_url[n - 1] == '/')
 				out->base_url[--n] = '\0';
-		} else if (!strcmp(k, "PREFILL_GPUS") && !parse_gpus(&out->prefill_gpus, v)) {
-		} else if (!strcmp(k, "DECODE_GPUS") && !parse_gpus(&out->decode_gpus, v)) {
+		} else if (!strcmp(k, "PREFILL_GPUS") && !parse_gpus(&out->prefill_gpus, v, 1)) {
+			has_prefill = true;
+		} else if (!strcmp(k, "DECODE_GPUS") && !parse_gpus(&out->decode_gpus, v, 0)) {
+			/* 0: an aggregated deployment (decode num-worker 0), its GPUs all prefill's */
+			has_decode = true;
 		} else if (!strcmp(k, "SERVED_MODEL_NAME") && *v) {
 			free(out->served_model);
 			out->served_model = xstrdup(v);
 		} else {
 			rc = diags_errorf(d, path, line_no, 1, k,
 					  "expected BASE_URL=http://host:port, PREFILL_GPUS=N, "
-					  "DECODE_GPUS=N (N >= 1) or SERVED_MODEL_NAME=name, found \"%s\"", v);
+					  "DECODE_GPUS=N (N >= 0) or SERVED_MODEL_NAME=name, found \"%s\"", v);
 		}
 	}
 	if (!rc && !out->base_url)
 		rc = diags_errorf(d, path, 0, 0, NULL, "missing BASE_URL");
-	if (!rc && (!out->prefill_gpus || !out->decode_gpus))
+	if (!rc && (!has_prefill || !has_decode))
 		rc = diags_errorf(d, path, 0, 0, NULL, "missing PREFILL_GPUS or DECODE_GPUS");
 	buf_release(&text);
 	return rc;

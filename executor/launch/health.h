@@ -21,7 +21,8 @@ struct launched;
 
 struct deployment {
 	char *base_url;     /* owned */
-	long prefill_gpus, decode_gpus;
+	long prefill_gpus;  /* >= 1 */
+	long decode_gpus;   /* >= 0: 0 is an aggregated deployment (decode num-worker 0) */
 	char *served_model; /* owned, NULL when not reported */
 };
 
