@@ -61,6 +61,40 @@ static void tally(struct agentic_load *l, const struct replay_result *r)
 	l->last_unix = (double)replay_wall_ns(r, r->end_ns) / 1e9;
 }
 
+/* The replay's knobs as upstream's build_replay_cmd (benchmarks/benchmark_lib.sh at 843c6254f)
+ * passes them to AIPerf: seed 42, trajectory start in [0.25, 0.75], the scenario's 10 s
+ * system idle cap, and two read from the environment as there. */
+#define UPSTREAM_SEED 42
+#define UPSTREAM_START_MIN 0.25
+#define UPSTREAM_START_MAX 0.75
+#define UPSTREAM_SYSTEM_IDLE_CAP_S 10.0
+
+static int upstream_knobs(struct replay_config *c, struct diags *d)
+{
+	const struct { const char *name; double def, max; double *dst; long *ldst; } knobs[] = {
+		{ "AIPERF_TRACE_IDLE_GAP_CAP_SECONDS", 300, 1e9, &c->trace_idle_cap_s, NULL },
+		{ "AIPERF_WARMUP_REQUESTS_PER_LANE", 10, 1e6, NULL, &c->warmup_per_lane },
+	};
+	for (size_t i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++) {
+		const char *v = getenv(knobs[i].name);
+		double x = knobs[i].def;
+		if (v && *v) {
+			char *end;
+			x = strtod(v, &end);
+			if (*end || !(x >= 0 && x <= knobs[i].max) || (knobs[i].ldst && x != floor(x)))
+				return diags_errorf(d, NULL, 0, 0, knobs[i].name, "expected %s >= 0 "
+						    "(the environment, as upstream's benchmark_lib.sh "
+						    "reads it), found '%s'", knobs[i].ldst ?
+						    "an integer" : "seconds", v);
+		}
+		if (knobs[i].dst)
+			*knobs[i].dst = x;
+		else
+			*knobs[i].ldst = (long)x;
+	}
+	return 0;
+}
+
 /* The request side as upstream's AIPerf call: the chat endpoint, streaming (every request
  * of a replay streams), the recorded output length as max_tokens with ignore_eos, as run's
  * fixed-sequence load. */
@@ -76,6 +110,7 @@ static int replay_bench_config(struct bench_config *cfg, struct buf *url,
 	cfg->endpoint = "/v1/chat/completions";
 	cfg->request_rate = INFINITY;
 	cfg->ignore_eos = true;
+	cfg->ds.seed = UPSTREAM_SEED;
 	return bench_config_check(cfg, d);
 }
 
@@ -91,7 +126,13 @@ int agentic_load_run(struct agentic_load *l, const struct agentic_load_spec *s,
 	}
 	struct replay_config rc_cfg = { .bench = &cfg, .trace_path = s->trace,
 					.max_sessions = s->sessions, .duration_s = s->duration_s,
-					.drain = true, .session_header = "X-Session-ID" };
+					.drain = true, .session_header = "X-Session-ID",
+					.system_idle_cap_s = UPSTREAM_SYSTEM_IDLE_CAP_S,
+					.start_min = UPSTREAM_START_MIN, .start_max = UPSTREAM_START_MAX };
+	if (upstream_knobs(&rc_cfg, d)) {
+		buf_release(&url);
+		return -1;
+	}
 	struct scrapes sc = { 0 };
 	struct scraper scraper;
 	bool scraping = s->server_metrics_interval_s > 0;

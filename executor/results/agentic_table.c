@@ -83,10 +83,17 @@ static bool cell(struct buf *b, const struct jnode *doc, const struct acol *c)
 		table_metric_text(b, n->num);
 		return true;
 	case A_REQUESTS: {
+		/* successful / profiled: the total less the warm-up's records, which upstream's
+		 * processor counts in num_requests_total and drops from every figure */
 		const struct jnode *total = jobj_get(doc, "num_requests_total");
+		const struct jnode *acc = jobj_get(doc, "request_accounting");
+		const struct jnode *warm = acc ? jobj_get(acc, "records_warmup_dropped") : NULL;
 		if (n->type != JT_NUM || !total || total->type != JT_NUM)
 			return false;
-		buf_addf(b, "%s/%s", n->s, total->s);
+		if (warm && warm->type == JT_NUM && warm->is_int && total->is_int)
+			buf_addf(b, "%s/%lld", n->s, (long long)total->num - (long long)warm->num);
+		else
+			buf_addf(b, "%s/%s", n->s, total->s);
 		return true;
 	}
 	}

@@ -84,14 +84,19 @@ check "agentic run: turns were sent" test "${turns:-0}" -gt 10
 expect_eq "agentic run: the replay's bound and sessions" \
 	"$(jf "$D/$RF.json" -c '[.trace, .max_concurrency, .duration_bound_s, .drain, (.max_live_sessions <= 2), (.duration < 3)]')" \
 	"[\"$WS/tests/trace/agentx_small.jsonl\",2,2,true,true,true]"
-expect_eq "agentic run: one record per turn" \
-	"$(wc -l <"$D/aiperf_artifacts/profile_export.jsonl" 2>/dev/null | tr -d ' ')" "$turns"
+warm=$(jf "$D/$RF.json" .warmup_requests)
+expect_eq "agentic run: upstream's replay knobs (start 0.25-0.75, 10 warm-up steps a lane, idle caps 300 s / 10 s)" \
+	"$(jf "$D/$RF.json" -c '[.trajectory_start_min_ratio, .trajectory_start_max_ratio, .warmup_requests_per_lane, .trace_idle_gap_cap_s, .system_idle_gap_cap_s, (.warmup_requests > 0), .warmup_failed]')" \
+	"[0.25,0.75,10,300,10,true,0]"
+expect_eq "agentic run: one record per turn and per warm-up request" \
+	"$(wc -l <"$D/aiperf_artifacts/profile_export.jsonl" 2>/dev/null | tr -d ' ')" "$((turns + warm))"
 A=$D/agg_$RF.json
 expect_eq "agentic run: processed result's entry values" \
 	"$(jf "$A" -c '[.scenario_type, .conc, .tp, .kv_offloading, .framework, .precision, .is_multinode]')" \
 	'["agentic-coding",2,1,"none","sim","fp8",false]'
-expect_eq "agentic run: every turn counted, all successful" \
-	"$(jf "$A" -c '[.num_requests_total, .num_requests_successful]')" "[$turns,$turns]"
+expect_eq "agentic run: every turn counted, all successful, the warm-up dropped" \
+	"$(jf "$A" -c '[.num_requests_total, .num_requests_successful, .request_accounting.records_warmup_dropped]')" \
+	"[$((turns + warm)),$turns,$warm]"
 check "agentic run: interactivity and the server's cache hit rate" \
 	test "$(jf "$A" '.request_metrics.latency.e2e_norm_intvty.p50 > 0 and .server_metrics.cache.overall_cache_hit_rate > 0.2')" = true
 check "agentic run: summary line" grep -q "^executor: ok .*$RF: $turns/$turns turns" "$T/ag.err"
@@ -108,5 +113,10 @@ check "missing trace: says which" grep -q "none.jsonl: cannot read the trace" "$
 xrun dock --entry-json "$E" --node e2edock_0 --workspace "$WS" --output-dir "$T/dock" --dry-run
 expect_eq "docker profile without a trace: exit 1" "$RC" 1
 check "docker profile without a trace: asks for one" grep -q "give run --trace FILE, or agentic-trace in the node profile" "$T/dock.err"
+AIPERF_WARMUP_REQUESTS_PER_LANE=ten xrun knob --entry-json "$E" "${COMMON[@]}" --output-dir "$T/knob"
+expect_eq "a bad AIPERF_WARMUP_REQUESTS_PER_LANE: exit 1, phase load" \
+	"$RC $(jf "$T/knob/meta.json" .exit.failed_phase)" "1 load"
+check "a bad AIPERF_WARMUP_REQUESTS_PER_LANE: names it and what it found" \
+	grep -q "AIPERF_WARMUP_REQUESTS_PER_LANE: expected an integer >= 0.*found 'ten'" "$T/knob.err"
 check "no process of the runs left" test -z "$(run_procs)"
 finish

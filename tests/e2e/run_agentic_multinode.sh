@@ -96,14 +96,16 @@ for c in 1 3; do
 	expect_eq "conc $c: the processed result's conc and aggregated multi-node shape" \
 		"$(jf "$P" -c '[.scenario_type, .conc, .is_multinode, .disagg, .tp, .num_prefill_gpu, .num_decode_gpu, .decode_num_workers]')" \
 		"[\"agentic-coding\",$c,true,false,2,2,0,0]"
-	expect_eq "conc $c: every turn counted, all successful" \
-		"$(jf "$P" -c '[.num_requests_total, .num_requests_successful]')" "[$turns,$turns]"
+	warm=$(jf "$R" .warmup_requests)
+	expect_eq "conc $c: every turn counted, all successful, the warm-up dropped" \
+		"$(jf "$P" -c '[.num_requests_total, .num_requests_successful, .request_accounting.records_warmup_dropped]')" \
+		"[$((turns + warm)),$turns,$warm]"
 	# shellcheck disable=SC2016 # $c is jq's (--argjson)
 	expect_eq "conc $c: live sessions bounded by the conc" \
 		"$(jf "$R" -c --argjson c "$c" '[.max_concurrency, (.max_live_sessions <= $c), (.max_live_sessions >= 1), .duration_bound_s]')" \
 		"[$c,true,true,2]"
-	expect_eq "conc $c: one record per turn" \
-		"$(wc -l <"$D/agentic/conc_$c/aiperf_artifacts/profile_export.jsonl" 2>/dev/null | tr -d ' ')" "$turns"
+	expect_eq "conc $c: one record per turn and per warm-up request" \
+		"$(wc -l <"$D/agentic/conc_$c/aiperf_artifacts/profile_export.jsonl" 2>/dev/null | tr -d ' ')" "$((turns + warm))"
 	check "conc $c: the agg_ copy has the same bytes" cmp -s "$P" "$D/agg_${RF}_conc$c.json"
 	want+=$'\n'$(printf '%s\n' "${RF}_conc$c.json" "agg_${RF}_conc$c.json" \
 		"agentic/conc_$c/replay_result.json" "agentic/conc_$c/server_metrics.json" \
