@@ -23,8 +23,8 @@
 #include "executor/load/evloop.h"
 #include "executor/load/http.h"
 #include "executor/load/load.h"
-#include "executor/load/sock.h"
 #include "executor/load/rng.h"
+#include "executor/load/sock.h"
 #include "executor/load/sse.h"
 #include "executor/load/trace.h"
 #include "executor/load/trace_prompt.h"
@@ -206,14 +206,15 @@ static void tree_idle(struct replay *R, struct live *ls, int64_t now)
 	heap_rebuild(R);
 }
 
-/* Nothing in flight anywhere: everything pending moves earlier together so the next event
- * (a due turn, a Mooncake row's admission at its timestamp) is at most the cap after now.
- * The heap's order is kept (one amount off every entry). */
+/* A Mooncake row's due time: its timestamp from the start, less what the system cap took. */
 static int64_t row_due(const struct replay *R, const struct live *ls)
 {
 	return R->res->start_ns + ls->s.at_ns - R->shift_ns;
 }
 
+/* Nothing in flight anywhere: everything pending moves earlier together so the next event
+ * (a due turn, a Mooncake row's admission at its timestamp) is at most the cap after now.
+ * The heap's order is kept (one amount off every entry). */
 static void system_idle(struct replay *R, int64_t now)
 {
 	if (!R->system_cap_ns || R->inflight || R->ending)
@@ -541,8 +542,10 @@ static void begin_profiling(struct replay *R, int64_t now)
 	if (R->cfg->duration_s > 0)
 		R->end_at_ns = now + (int64_t)(R->cfg->duration_s * 1e9);
 	for (size_t i = 0; i < R->lives_nr; i++)
-		if (R->lives[i]->is_live)
+		if (R->lives[i]->is_live) {
 			start_step(R, R->lives[i], now, R->lives[i]->step == 0);
+			tree_idle(R, R->lives[i], now);
+		}
 }
 
 static void finish(struct replay *R, struct conn *c, enum fail_reason reason, bool keep)
