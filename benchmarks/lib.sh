@@ -68,6 +68,28 @@ write_deployment_env() {
 	log "deployment ready: $base_url (prefill GPUs $prefill_gpus, decode GPUs $decode_gpus)"
 }
 
+# sim_deployment SIMSERVER_ARGS...: the simulator demo's multi-node deployment. One simserver
+# (SIMSERVER, else simserver on PATH) on $PORT serving $MODEL with the given arguments stands in
+# for every worker; deployment.env reports it with the entry's GPUs; the recipe stays in the
+# foreground until the executor stops it (SIGTERM/SIGINT stop the simserver, then exit 0), and
+# dies if the simserver exits on its own (nobody asked it to stop).
+sim_deployment() {
+	"${SIMSERVER:-simserver}" --port "$PORT" --model "$MODEL" "$@" &
+	sim_pid=$!
+	# shellcheck disable=SC2317 # reached through the trap
+	sim_stop() {
+		kill -TERM "$sim_pid" 2>/dev/null || true
+		wait "$sim_pid" 2>/dev/null || true
+		exit 0
+	}
+	trap sim_stop TERM INT
+	write_deployment_env "http://127.0.0.1:$PORT" $((PREFILL_NUM_WORKERS * PREFILL_TP)) \
+		$((DECODE_NUM_WORKERS * DECODE_TP)) "$MODEL"
+	local status=0
+	wait "$sim_pid" || status=$?
+	die "simserver exited on its own (status $status)"
+}
+
 # nodes_for TP GPUS_PER_NODE: nodes one worker of TP GPUs spans. TP must be a multiple of the
 # node size or fit in one node; a worker never shares a node with another worker.
 nodes_for() {

@@ -12,23 +12,5 @@ source "$here/../lib.sh"
 require_env MODEL PORT RESULT_DIR PREFILL_NUM_WORKERS PREFILL_TP DECODE_NUM_WORKERS DECODE_TP
 require_int PREFILL_NUM_WORKERS PREFILL_TP DECODE_NUM_WORKERS DECODE_TP
 
-"${SIMSERVER:-simserver}" --port "$PORT" --model "$MODEL" \
-	--ttft-ms "${SIM_TTFT_MS:-50}" --itl-ms "${SIM_ITL_MS:-10}" \
-	--decode-slowdown "${SIM_DECODE_SLOWDOWN:-0}" &
-sim_pid=$!
-# shellcheck disable=SC2317 # reached through the trap
-stop() {
-	kill -TERM "$sim_pid" 2>/dev/null || true
-	wait "$sim_pid" 2>/dev/null || true
-	exit 0
-}
-trap stop TERM INT
-
-write_deployment_env "http://127.0.0.1:$PORT" $((PREFILL_NUM_WORKERS * PREFILL_TP)) \
-	$((DECODE_NUM_WORKERS * DECODE_TP)) "$MODEL"
-
-# Returns when the simserver exits on its own (a failure: nobody asked it to stop) or when a
-# trapped signal arrives (stop runs and exits).
-status=0
-wait "$sim_pid" || status=$?
-die "simserver exited on its own (status $status)"
+sim_deployment --ttft-ms "${SIM_TTFT_MS:-50}" --itl-ms "${SIM_ITL_MS:-10}" \
+	--decode-slowdown "${SIM_DECODE_SLOWDOWN:-0}"

@@ -141,45 +141,36 @@ static void heap_push(struct replay *R, struct flight *f)
 	R->heap[i] = f;
 }
 
-static struct flight *heap_pop(struct replay *R)
+/* Puts f at slot i or below it, moving earlier children up (slot i is free). */
+static void heap_sift_down(struct replay *R, size_t i, struct flight *f)
 {
-	struct flight *top = R->heap[0], *last = R->heap[--R->heap_nr];
-	size_t i = 0;
 	for (;;) {
 		size_t c = 2 * i + 1;
 		if (c >= R->heap_nr)
 			break;
 		if (c + 1 < R->heap_nr && R->heap[c + 1]->due_ns < R->heap[c]->due_ns)
 			c++;
-		if (R->heap[c]->due_ns >= last->due_ns)
+		if (R->heap[c]->due_ns >= f->due_ns)
 			break;
 		R->heap[i] = R->heap[c];
 		i = c;
 	}
+	R->heap[i] = f;
+}
+
+static struct flight *heap_pop(struct replay *R)
+{
+	struct flight *top = R->heap[0], *last = R->heap[--R->heap_nr];
 	if (R->heap_nr)
-		R->heap[i] = last;
+		heap_sift_down(R, 0, last);
 	return top;
 }
 
 /* Restores the heap order after some entries moved earlier (Floyd's bottom-up build). */
 static void heap_rebuild(struct replay *R)
 {
-	for (size_t k = R->heap_nr / 2; k-- > 0;) {
-		struct flight *f = R->heap[k];
-		size_t i = k;
-		for (;;) {
-			size_t c = 2 * i + 1;
-			if (c >= R->heap_nr)
-				break;
-			if (c + 1 < R->heap_nr && R->heap[c + 1]->due_ns < R->heap[c]->due_ns)
-				c++;
-			if (R->heap[c]->due_ns >= f->due_ns)
-				break;
-			R->heap[i] = R->heap[c];
-			i = c;
-		}
-		R->heap[i] = f;
-	}
+	for (size_t k = R->heap_nr / 2; k-- > 0;)
+		heap_sift_down(R, k, R->heap[k]);
 }
 
 /* ---- the idle caps ---- */

@@ -24,26 +24,8 @@ fault=()
 if [[ -n "${SIM_FAULT:-}" ]]; then
 	fault=(--fault "$SIM_FAULT")
 fi
-"${SIMSERVER:-simserver}" --port "$PORT" --model "$MODEL" \
-	--ttft-ms "${SIM_TTFT_MS:-50}" --itl-ms "${SIM_ITL_MS:-10}" \
+sim_deployment --ttft-ms "${SIM_TTFT_MS:-50}" --itl-ms "${SIM_ITL_MS:-10}" \
 	--prefill-us-per-token "${SIM_PREFILL_US_PER_TOKEN:-1}" \
 	--prefix-cache-blocks "${SIM_PREFIX_CACHE_BLOCKS:-100000}" \
 	--prefix-block-tokens "${SIM_PREFIX_BLOCK_TOKENS:-64}" \
-	--decode-slowdown "${SIM_DECODE_SLOWDOWN:-0}" "${fault[@]}" &
-sim_pid=$!
-# shellcheck disable=SC2317 # reached through the trap
-stop() {
-	kill -TERM "$sim_pid" 2>/dev/null || true
-	wait "$sim_pid" 2>/dev/null || true
-	exit 0
-}
-trap stop TERM INT
-
-write_deployment_env "http://127.0.0.1:$PORT" $((PREFILL_NUM_WORKERS * PREFILL_TP)) \
-	$((DECODE_NUM_WORKERS * DECODE_TP)) "$MODEL"
-
-# Returns when the simserver exits on its own (a failure: nobody asked it to stop) or when a
-# trapped signal arrives (stop runs and exits).
-status=0
-wait "$sim_pid" || status=$?
-die "simserver exited on its own (status $status)"
+	--decode-slowdown "${SIM_DECODE_SLOWDOWN:-0}" "${fault[@]}"
