@@ -12,14 +12,16 @@
  *     TTFT error <= 1 ms at 256, 2 ms at 1,024, p99 <= 5 ms; our E2E error no worse than
  *     h2load's. Without h2load (not installed) its columns are skipped.
  *   perf_load pace  --executor P --simserver P [--rates 100,1000,5000,10000,20000]
- *                   [--seconds S] [--check PCT]
+ *                   [--seconds S] [--check PCT] [--realtime]
  *     Pacing: Poisson arrivals at each rate (OSL 8, TTFT 5 ms, ITL 1 ms, --max-concurrency
  *     2000), requested vs achieved rate as the simulator counted the arrivals (kernel stamps),
  *     and achieved vs the drawn schedule's own rate (the result's client.schedule_rate: n
  *     Poisson gaps stray from the requested rate by ~1/sqrt(n), which is not the client's),
  *     the coefficient of variation of the gaps it saw (1 for Poisson), our schedule delay
  *     p50/p99/p99.9, the verdict; and first the machine's own floor: the wake-up lateness of
- *     a bare timer loop at the same pace, without any load.
+ *     a bare timer loop at the same pace, without any load. --realtime runs the client
+ *     with `bench --realtime` and the floor's loop in the same SCHED_FIFO class (root or
+ *     CAP_SYS_NICE; load/realtime.h says why).
  *   perf_load long  --executor P --simserver P [--check PCT]
  *     100,000-token prompts at concurrency 64 (OSL 128, TTFT 50, ITL 10) against the ideal
  *     output throughput conc x OSL / (TTFT + (OSL - 1) x ITL); target within 5%.
@@ -32,7 +34,10 @@
  * Exit status: 0 (report printed, checks held), 1 a check failed or a run broke, 2 usage.
  */
 #include <curl/curl.h>
+#include <errno.h>
 #include <math.h>
+#include <sched.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -59,6 +64,7 @@ static char dir[] = "/tmp/perf_load.XXXXXX";
 static pid_t sim_pid;
 static int port;
 static double check = NAN;
+static bool realtime;
 
 static long http(struct buf *out, const char *method, const char *path)
 {
@@ -339,6 +345,10 @@ static int cold(const char *concs)
 static void timer_floor(double out[3], double rate, size_t n)
 {
 	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+	struct sched_param rt = { .sched_priority = 10 }, normal = { 0 };
+	if (realtime && sched_setscheduler(0, SCHED_FIFO, &rt) < 0)
+		fprintf(stderr, "perf_load: the floor loop runs in the normal class: %s\n",
+			strerror(errno));
 	int tfd = timerfd_create(CLOCK_MONOTONIC, 0), ep = epoll_create1(0);
 	struct epoll_event e = { .events = EPOLLIN };
 	epoll_ctl(ep, EPOLL_CTL_ADD, tfd, &e);
@@ -355,6 +365,8 @@ static void timer_floor(double out[3], double rate, size_t n)
 	}
 	close(tfd);
 	close(ep);
+	if (realtime)
+		sched_setscheduler(0, SCHED_OTHER, &normal);
 	double pcts[] = { 50, 99, 99.9 };
 	struct stats_summary s;
 	stats_summarise(&s, late, n, pcts, 3);
@@ -370,7 +382,8 @@ static int pace(const char *rates, double seconds)
 	printf("pacing: Poisson, OSL 8, TTFT 5 ms, ITL 1 ms, --max-concurrency 2000, %.0f s a "
 	       "rate; achieved = as the simulator counted arrivals (kernel stamps)\n", seconds);
 	printf("machine floor: a bare timer loop at 5,000/s wakes late by p50 %.0f us, p99 %.0f "
-	       "us, p99.9 %.0f us\n", floor_us[0], floor_us[1], floor_us[2]);
+	       "us, p99.9 %.0f us%s\n", floor_us[0], floor_us[1], floor_us[2],
+	       realtime ? " (SCHED_FIFO; the client with --realtime)" : "");
 	printf("(the drawn schedule's own rate strays from the requested by ~1/sqrt(n): error "
 	       "vs schedule is the client's)\n");
 	printf("  requested   schedule   achieved  vs-req  vs-sched  gap-cv  delay-p50 p99 "
@@ -393,7 +406,8 @@ static int pace(const char *rates, double seconds)
 				 "--random-output-len", "8", "--random-range-ratio", "1",
 				 "--request-rate", r, "--max-concurrency", "2000", "--num-prompts", np,
 				 "--num-warmups", "0", "--disable-tqdm", "--save-result",
-				 "--result-dir", dir, "--result-filename", "pace.json", NULL };
+				 "--result-dir", dir, "--result-filename", "pace.json",
+				 realtime ? "--realtime" : NULL, NULL };
 		int brc = run(argv);
 		struct jnode *srv = sim_stats();
 		char path[400];
@@ -483,6 +497,8 @@ int main(int argc, char **argv)
 			seconds = atof(argv[++i]);
 		else if (!strcmp(argv[i], "--check") && i + 1 < argc)
 			check = atof(argv[++i]);
+		else if (!strcmp(argv[i], "--realtime"))
+			realtime = true;
 		else
 			executor_path = NULL; /* unknown: usage */
 	}
@@ -490,7 +506,7 @@ int main(int argc, char **argv)
 	if (!known || !executor_path || !sim_path || seconds <= 0 || !mkdtemp(dir)) {
 		fprintf(stderr, "usage: perf_load cold|pace|long --executor PATH --simserver PATH "
 			"[--conc 256,1024,4096] [--h2load PATH] [--rates 100,1000,...] "
-			"[--seconds S] [--check BOUND]\n");
+			"[--seconds S] [--check BOUND] [--realtime]\n");
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
