@@ -212,7 +212,7 @@ int cmd_aggregate(int argc, char **argv, struct buf *out, struct diags *d)
 			rc = -1;
 	}
 	if (html) {
-		struct html_input in = { title, &rows, &evals, &runs };
+		struct html_input in = { title, &rows, &evals, &runs, &set };
 		if (file_sets_read(&runs, paths.v, paths.nr, html_want, d) ||
 		    html_report_write(html, &in, d))
 			rc = -1;

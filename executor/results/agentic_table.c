@@ -116,35 +116,39 @@ static int doc_cmp(const void *pa, const void *pb)
 	return (cx > cy) - (cx < cy);
 }
 
-size_t agentic_table_markdown(struct buf *out, const struct result_set *rs)
+static const char *headers[COLS_NR];
+
+size_t agentic_table_fill(struct table *t, const struct result_set *rs)
 {
+	for (size_t c = 0; c < COLS_NR; c++)
+		headers[c] = cols[c].header;
+	table_init(t, headers, COLS_NR);
 	const struct jnode **docs = xmalloc((rs->nr + 1) * sizeof(*docs));
 	size_t n = 0;
 	for (size_t i = 0; i < rs->nr; i++)
 		if (agentic_result_doc(rs->v[i].root))
 			docs[n++] = rs->v[i].root;
-	if (!n) {
-		free(docs);
-		return 0;
-	}
 	qsort(docs, n, sizeof(*docs), doc_cmp); /* stable enough: ties keep no promised order */
-	const char *headers[COLS_NR];
-	for (size_t c = 0; c < COLS_NR; c++)
-		headers[c] = cols[c].header;
-	struct table t;
-	table_init(&t, headers, COLS_NR);
 	struct buf b = BUF_INIT;
 	for (size_t i = 0; i < n; i++) {
-		size_t row = table_row(&t);
+		size_t row = table_row(t);
 		for (size_t c = 0; c < COLS_NR; c++)
-			table_set(&t, row, c, cell(&b, docs[i], &cols[c]) ? b.s : NULL);
+			table_set(t, row, c, cell(&b, docs[i], &cols[c]) ? b.s : NULL);
 	}
-	buf_adds(out, "## Agentic Results\n\nInteractivity is 1 / percentile(E2EL / OSL) per "
-		      "request (upstream's e2e_norm_intvty).\n\n");
-	table_render(out, &t);
-	buf_adds(out, "\n");
 	buf_release(&b);
-	table_release(&t);
 	free(docs);
+	return n;
+}
+
+size_t agentic_table_markdown(struct buf *out, const struct result_set *rs)
+{
+	struct table t;
+	size_t n = agentic_table_fill(&t, rs);
+	if (n) {
+		buf_adds(out, "## Agentic Results\n\n" AGENTIC_TABLE_NOTE "\n\n");
+		table_render(out, &t);
+		buf_adds(out, "\n");
+	}
+	table_release(&t);
 	return n;
 }

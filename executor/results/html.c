@@ -13,11 +13,14 @@
 #include "common/fileio.h"
 #include "common/jtree.h"
 #include "common/xalloc.h"
+#include "executor/results/agentic_chart.h"
+#include "executor/results/agentic_table.h"
 #include "executor/results/aggregate.h"
 #include "executor/results/chart.h"
 #include "executor/results/eval_rows.h"
 #include "executor/results/results_util.h"
 #include "executor/results/set_read.h"
+#include "executor/results/table.h"
 
 #define METRICS_SUFFIX ".server_metrics.json"
 #define METRICS_FORMAT "inferencex-server-metrics-1"
@@ -448,6 +451,30 @@ static void run_sections(struct buf *timelines, struct buf *curves, const struct
 		}
 }
 
+/* The agentic results: the markdown's table (agentic_table.h) and the charts. */
+static void agentic_section(struct buf *out, const struct html_input *in, struct diags *d)
+{
+	struct table t;
+	if (agentic_table_fill(&t, in->agentic)) {
+		buf_adds(out, "<section id=\"agentic\">\n<h2>Agentic Results</h2>\n<p>");
+		html_text(out, AGENTIC_TABLE_NOTE);
+		buf_adds(out, "</p>\n");
+		table_head(out, t.headers, t.cols);
+		for (size_t r = 0; r < t.rows; r++) {
+			buf_adds(out, "<tr>");
+			for (size_t c = 0; c < t.cols; c++) {
+				const char *text = t.cells[r * t.cols + c];
+				cell(out, text ? text : "", text != NULL);
+			}
+			buf_adds(out, "</tr>\n");
+		}
+		buf_adds(out, "</table></div>\n");
+		agentic_chart_each(in->agentic, in->title, add_chart, out, d);
+		buf_adds(out, "</section>\n");
+	}
+	table_release(&t);
+}
+
 int html_report_write(const char *dir, const struct html_input *in, struct diags *d)
 {
 	const char *title = in->title && *in->title ? in->title : "Benchmark results";
@@ -469,6 +496,8 @@ int html_report_write(const char *dir, const struct html_input *in, struct diags
 		results_tables(&page, in->rows);
 		buf_adds(&page, "</section>\n");
 	}
+	if (in->agentic)
+		agentic_section(&page, in, d);
 	if (in->evals->nr) {
 		buf_adds(&page, "<section id=\"evals\">\n<h2>Eval Summary</h2>\n");
 		eval_tables(&page, in->evals);

@@ -5,7 +5,8 @@
  * and the eval summary (the markdown's columns and cell rules), per-request timelines from
  * raw results that carry per-request data (`--save-detailed`: ttfts, itls), and the
  * server-metric curves of `*.server_metrics.json` scrape files (format
- * "inferencex-server-metrics-1": docs/executor.md). Every text from the inputs is escaped.
+ * "inferencex-server-metrics-1": docs/executor.md), and the agentic results' table and charts
+ * (agentic_table.h, agentic_chart.h). Every text from the inputs is escaped.
  *
  * Use: file_sets_read(&sets, paths, n, html_want, d) -> html_report_write(dir, &in, d).
  */
@@ -18,6 +19,7 @@ struct diags;
 struct eval_rows;
 struct file_sets;
 struct result_rows;
+struct result_set;
 
 /* Timelines show at most this many requests of a raw result (the first ones): a page of
  * thousands of bars says nothing more and weighs megabytes. */
@@ -28,6 +30,7 @@ struct html_input {
 	const struct result_rows *rows;  /* sorted */
 	const struct eval_rows *evals;   /* sorted */
 	const struct file_sets *runs;    /* read with html_want */
+	const struct result_set *agentic; /* the results read (its agentic ones are shown) */
 };
 
 /* The files a set must offer the report: raw results and scrape files. */

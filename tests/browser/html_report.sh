@@ -4,8 +4,8 @@
 # result with per-request lists, a scrape file), then checks
 #   - the page is self-contained: no script, no external URL (only the SVG namespace);
 #   - text from the inputs is escaped (a model name and a title with <, &, ");
-#   - chromium's DOM has the five SVGs (two charts, a timeline, two metric curves) and the
-#     sections;
+#   - chromium's DOM has the seven SVGs (two charts, a timeline, two metric curves, the
+#     agentic results' two charts), the sections and the agentic table's nine rows;
 #   - a screenshot shows them: png_colors counts the pixels of the first chart series'
 #     colour, the timeline's two and the three curves'.
 # Skips (77) when chromium is not installed, except with CI=true, where it fails.
@@ -32,7 +32,8 @@ check() { # what, command...
 }
 
 "$exe" aggregate tests/results/aggregate/in tests/results/evals/in/pass \
-	tests/results/evals/in/lmeval tests/results/html/in --html "$tmp/report" \
+	tests/results/evals/in/lmeval tests/results/html/in tests/results/aggregate/agentic-charts \
+	--html "$tmp/report" \
 	--title 'Nightly <run> & "x"' 2>"$tmp/err"
 check "aggregate --html: exit 0" test $? = 0
 page=$tmp/report/index.html
@@ -45,13 +46,15 @@ check "the title escaped" grep -q '<h1>Nightly &lt;run&gt; &amp; &quot;x&quot;</
 check "a model name escaped" grep -q 'deepseek-ai/DeepSeek-R1 &lt;b&gt;&amp;&quot;x&quot;' "$page"
 
 flags=(--headless --no-sandbox --disable-gpu --hide-scrollbars --no-first-run
-	--user-data-dir="$tmp/profile" "--window-size=1280,4200")
+	--user-data-dir="$tmp/profile" "--window-size=1280,6400")
 timeout 30 "$browser" "${flags[@]}" --dump-dom "file://$page" >"$tmp/dom.html" 2>"$tmp/chromium.err"
 check "chromium --dump-dom: exit 0" test $? = 0
-check "the DOM has 5 SVGs" test "$(grep -o '<svg' "$tmp/dom.html" | wc -l)" = 5
-for id in charts results evals timelines server-metrics; do
+check "the DOM has 7 SVGs" test "$(grep -o '<svg' "$tmp/dom.html" | wc -l)" = 7
+for id in charts results agentic evals timelines server-metrics; do
 	check "the DOM has section $id" grep -q "<section id=\"$id\">" "$tmp/dom.html"
 done
+check "the agentic table: its 9 results" test "$(sed -n '/<section id="agentic">/,/<\/section>/p' \
+	"$tmp/dom.html" | grep -c '<tr><td')" = 9
 check "the DOM has the eval verdict" grep -q '<td class="pass">PASS</td>' "$tmp/dom.html"
 
 timeout 30 "$browser" "${flags[@]}" --screenshot="$tmp/shot.png" "file://$page" \
