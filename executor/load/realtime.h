@@ -5,9 +5,9 @@
  * Why: a load generator's timing is only as good as the OS's promptness in running it when a
  * timer or a byte is due. On a loaded node (the server's CPU threads, a compile, another
  * job) a normal-class process can wait milliseconds for a CPU: on this project's 2-core VM
- * with two compiles running, a trace replay's inter-turn gaps came 1-9 ms late at p99 with
+ * with two compiles running, a trace replay's inter-turn gaps came 1-8 ms late at p99 with
  * the timer armed right and the loop idle (the loop's own trace showed no wake-up at all for
- * 8 ms), and 0.09-0.42 ms late under SCHED_FIFO. The class makes the client preempt
+ * 8 ms), and 0.07-0.84 ms late under SCHED_FIFO. The class makes the client preempt
  * normal-class work when it wakes; it does not make it use more CPU (the loop still sleeps in
  * epoll), and the kernel's real-time throttling (sched_rt_runtime_us) still leaves others
  * their share if it ever spun.

@@ -40,8 +40,8 @@ check "agentx: subagent turns under their conversations" test "$hdr" -gt 0
 # the duration bound, the file replayed again as needed; gaps from a longer run. The gaps'
 # bound is the issue's 2 ms p99 with the client in the real-time class (--realtime), which
 # needs root or CAP_SYS_NICE: on this project's 2-core VM a normal-class client's gaps come
-# 1-9 ms late at p99 when other work holds the CPUs (the loop trace shows the process simply
-# not run), 0.1-0.4 ms under --realtime (docs/executor.md "Trace replay"). Where the class is
+# 1-8 ms late at p99 when other work holds the CPUs (the loop trace shows the process simply
+# not run), 0.07-0.84 ms under --realtime (docs/executor.md "Trace replay"). Where the class is
 # refused the bound is 50 ms, said so. A run that misses it is made again (up to 3 runs), the
 # load average printed with each miss.
 RT=()
