@@ -13,6 +13,7 @@
 
 #include "common/clock.h"
 #include "common/diag.h"
+#include "common/rxstamp.h"
 #include "common/xalloc.h"
 #include "executor/load/arrivals.h"
 #include "executor/load/bench.h"
@@ -22,7 +23,6 @@
 #include "executor/load/prepare.h"
 #include "executor/load/progress.h"
 #include "executor/load/ramp.h"
-#include "executor/load/rxstamp.h"
 #include "executor/load/sock.h"
 #include "executor/load/sse.h"
 

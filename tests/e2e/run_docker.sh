@@ -30,7 +30,7 @@ done
 ok "podman service on $PODMAN_API_SOCK"
 API=$PODMAN_API_VERSION
 
-if gcc -static -O2 -o "$T/simserver" "$REPO"/tests/sim/*.c -lm \
+if gcc -static -O2 -o "$T/simserver" "$REPO"/tests/sim/*.c "$REPO"/common/rxstamp.c -I"$REPO" -lm \
 	&& bash "$REPO/tests/e2e/image/build-rootfs.sh" "$T/rootfs.tar" "$T/simserver" \
 	&& IMG_ID=$(podman_import_image localhost/simserver:latest "$T/rootfs.tar"); then
 	ok "image localhost/simserver:latest imported (${IMG_ID:7:12})"

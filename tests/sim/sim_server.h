@@ -14,7 +14,7 @@
 
 #include <stdint.h>
 
-#include "sim_arrival.h"
+#include "common/rxstamp.h"
 #include "sim_heap.h"
 #include "sim_http.h"
 #include "sim_metrics.h"
@@ -84,7 +84,7 @@ struct server {
 	int64_t now_ns;           /* latest clock read: taken once a loop pass and
 				   * after each token write (whose time it is) */
 	int pwait2;               /* epoll_pwait2 works: ns wait timeouts */
-	struct arrival_clock arrival_clock;
+	struct rx_clock arrival_clock;
 	struct sim_stats stats;
 	struct sim_metrics metrics; /* GET /metrics's counters: never reset */
 	struct sim_prefix prefix;   /* --prefix-cache-blocks */

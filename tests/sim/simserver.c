@@ -13,7 +13,7 @@
  * not finish leaves the rest in conn.out and waits for EPOLLOUT.
  *
  * A request's timing starts at its arrival, the kernel's receive stamp of
- * its last bytes (sim_arrival.h), not at the read: the loop's own read lag
+ * its last bytes (common/rxstamp.h), not at the read: the loop's own read lag
  * must not move the schedule nor the ground truth.  The read time stands
  * in when a read carries no stamp.
  *
@@ -451,7 +451,7 @@ static int conn_readable(struct server *srv, struct conn *c)
 		sbuf_grow(&c->in, READ_CHUNK);
 		size_t room = c->in.alloc - c->in.nr - 1;
 		int64_t arrival_ns;
-		ssize_t n = arrival_recv(c->fd, c->in.v + c->in.nr, room,
+		ssize_t n = rxstamp_read(c->fd, c->in.v + c->in.nr, room,
 					 &srv->arrival_clock, &arrival_ns);
 		if (n > 0) {
 			c->read_ns = now_ns();
@@ -492,7 +492,7 @@ static void accept_one(struct server *srv, int fd)
 	}
 	int one = 1;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	arrival_enable(fd); /* best effort: reads fall back to their own time */
+	rxstamp_enable(fd); /* best effort: reads fall back to their own time */
 	struct conn *c = xmalloc(sizeof(*c));
 	memset(c, 0, sizeof(*c));
 	c->fd = fd;
@@ -622,7 +622,7 @@ static void run_loop(struct server *srv)
 		for (int i = 0; i < n; i++)
 			dispatch(srv, &events[i]);
 		serve_due(srv);
-		arrival_clock_refresh(&srv->arrival_clock, srv->now_ns);
+		rx_clock_refresh(&srv->arrival_clock, srv->now_ns);
 		if (exit_after && srv->ended >= (uint64_t)exit_after)
 			srv->stop = 1;
 	}
@@ -686,7 +686,7 @@ static int open_listener(struct server *srv, struct sbuf *err)
 	srv->listen_fd = fd;
 	/* On the listener too: the kernel stamps packets only while some socket
 	 * asks for it, and bytes can arrive before their socket is accepted. */
-	arrival_enable(fd);
+	rxstamp_enable(fd);
 	return 0;
 }
 
@@ -725,7 +725,7 @@ static int server_open(struct server *srv, struct sim_config *cfg, struct sbuf *
 	srv->start_ns = now_ns();
 	srv->listen_fd = srv->signal_fd = -1;
 	srv->pwait2 = 1;
-	arrival_clock_init(&srv->arrival_clock);
+	rx_clock_init(&srv->arrival_clock);
 	heap_init(&srv->heap);
 	stats_init(&srv->stats);
 	sbuf_init(&srv->scratch);

@@ -441,7 +441,8 @@ _podman_selftest() {
 	tar=$d/build/rootfs.tar
 	mkdir -p "$d/build"
 	t=$(infbench_now)
-	if gcc -static -O2 -o "$sim" "$here"/../../sim/*.c -lm; then
+	if gcc -static -O2 -o "$sim" "$here"/../../sim/*.c "$here"/../../../common/rxstamp.c \
+		-I"$here"/../../.. -lm; then
 		st_ok "gcc -static simserver ($(infbench_ms "$t") ms)"
 	else
 		st_fail "gcc -static simserver"

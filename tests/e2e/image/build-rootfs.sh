@@ -5,7 +5,7 @@
 # with podman_import_image localhost/simserver:latest OUT.tar, see tests/e2e/harness/podman.sh):
 #
 #   /usr/local/bin/simserver   the simulated server, statically linked by the caller:
-#                              gcc -static -O2 -o SIMSERVER_STATIC tests/sim/*.c -lm
+#                              gcc -static -O2 -o SIMSERVER_STATIC tests/sim/*.c common/rxstamp.c -I. -lm
 #   /bin/bash                  static bash (Debian bash-static): the recipes run as
 #                              `bash /workspace/benchmarks/...` and need bash (arrays, ${!name},
 #                              ${BASH_SOURCE[0]}, <<<), which busybox ash does not have

@@ -9,6 +9,7 @@
  *   SIM_NVML_LOG=FILE       one line per call of init, shutdown and power ("power I")
  * Reads its environment at each call; no state but the handles, so any order of calls works.
  */
+#define _GNU_SOURCE /* O_CLOEXEC in the strict C11 of the standalone build */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>

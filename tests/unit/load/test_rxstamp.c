@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "common/clock.h"
-#include "executor/load/rxstamp.h"
+#include "common/rxstamp.h"
 
 /* A connected loopback pair: *client, *server. */
 static void pair(int *client, int *server)

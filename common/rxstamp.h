@@ -10,14 +10,15 @@
  * The stamps are CLOCK_REALTIME; the load runs on CLOCK_MONOTONIC. struct rx_clock holds
  * REALTIME - MONOTONIC, measured between two monotonic reads (the closest of 3 tries) and
  * re-measured every RX_REFRESH_NS (only a step of the wall clock moves it; a stamp is
- * never put after its read). The same method as the simulator's ground truth
- * (tests/sim/sim_arrival.h), written here again as executor/ may not include tests/.
+ * never put after its read). One implementation for both sides: the load times responses
+ * with it, the simulator (tests/sim) the arrival of requests, its ground truth. libc only,
+ * so the simulator stays buildable alone with gcc (tests/sim/README.md).
  *
  * Use: rx_clock_init; rxstamp_enable(fd) on each socket (best effort: without it reads
  * carry no stamp); rxstamp_read instead of read; rx_clock_refresh once per loop turn.
  */
-#ifndef EXECUTOR_RXSTAMP_H
-#define EXECUTOR_RXSTAMP_H
+#ifndef COMMON_RXSTAMP_H
+#define COMMON_RXSTAMP_H
 
 #include <stdint.h>
 #include <sys/types.h>

@@ -1,64 +1,58 @@
-/*
- * sim_arrival: kernel receive timestamps and the REALTIME -> MONOTONIC
- * offset (see sim_arrival.h).
- */
-#define _GNU_SOURCE
-#include "sim_arrival.h"
+/* rxstamp: see rxstamp.h. */
+#define _GNU_SOURCE /* the simulator's standalone build is strict C11 */
+#include "common/rxstamp.h"
 
 #include <linux/net_tstamp.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 
+/* A bracket wider than this was stretched by preemption: the old offset is kept. */
+#define RX_MAX_GAP_NS 10000
+
 static int64_t ts_ns(const struct timespec *ts)
 {
 	return (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
 }
 
-/* The tightest of a few REALTIME reads bracketed by MONOTONIC ones; returns
- * that bracket's width (twice the worst error). */
-static int64_t measure(struct arrival_clock *out)
+/* Measures the offset into *out; the narrowest bracket's width. */
+static int64_t measure(struct rx_clock *out)
 {
-	struct timespec m1, r, m2;
-	int64_t best_gap = INT64_MAX;
-
+	int64_t best = INT64_MAX;
 	for (int i = 0; i < 3; i++) {
+		struct timespec m1, r, m2;
 		clock_gettime(CLOCK_MONOTONIC, &m1);
 		clock_gettime(CLOCK_REALTIME, &r);
 		clock_gettime(CLOCK_MONOTONIC, &m2);
 		int64_t gap = ts_ns(&m2) - ts_ns(&m1);
-		if (gap < best_gap) {
-			best_gap = gap;
+		if (gap < best) {
+			best = gap;
 			out->measured_ns = ts_ns(&m1) + gap / 2;
 			out->offset_ns = ts_ns(&r) - out->measured_ns;
 		}
 	}
-	return best_gap;
+	return best;
 }
 
-void arrival_clock_init(struct arrival_clock *ac)
+void rx_clock_init(struct rx_clock *c)
 {
-	measure(ac);
+	measure(c);
 }
 
-void arrival_clock_refresh(struct arrival_clock *ac, int64_t now_ns)
+void rx_clock_refresh(struct rx_clock *c, int64_t now_ns)
 {
-	struct arrival_clock fresh;
-	if (now_ns - ac->measured_ns < ARRIVAL_REFRESH_NS)
-		return;
-	/* a bracket stretched by preemption would be worse than the old value */
-	if (measure(&fresh) <= ARRIVAL_MAX_GAP_NS)
-		*ac = fresh;
+	struct rx_clock fresh;
+	if (now_ns - c->measured_ns >= RX_REFRESH_NS && measure(&fresh) <= RX_MAX_GAP_NS)
+		*c = fresh;
 }
 
-int arrival_enable(int fd)
+int rxstamp_enable(int fd)
 {
 	int flags = SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE;
 	return setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, &flags, sizeof(flags));
 }
 
-ssize_t arrival_recv(int fd, void *buf, size_t n, const struct arrival_clock *ac,
-		     int64_t *arrival_ns)
+ssize_t rxstamp_read(int fd, void *buf, size_t n, const struct rx_clock *c, int64_t *stamp_ns)
 {
 	union {
 		char buf[CMSG_SPACE(3 * sizeof(struct timespec))];
@@ -66,13 +60,12 @@ ssize_t arrival_recv(int fd, void *buf, size_t n, const struct arrival_clock *ac
 	} ctl;
 	struct iovec iov = { buf, n };
 	struct msghdr msg;
-
 	memset(&msg, 0, sizeof(msg));
 	msg.msg_iov = &iov;
 	msg.msg_iovlen = 1;
 	msg.msg_control = ctl.buf;
 	msg.msg_controllen = sizeof(ctl.buf);
-	*arrival_ns = 0;
+	*stamp_ns = 0;
 	ssize_t got = recvmsg(fd, &msg, 0);
 	if (got <= 0)
 		return got;
@@ -83,7 +76,7 @@ ssize_t arrival_recv(int fd, void *buf, size_t n, const struct arrival_clock *ac
 		struct timespec ts[3]; /* [0] software, [1] unused, [2] hardware */
 		memcpy(ts, CMSG_DATA(h), sizeof(ts));
 		if (ts[0].tv_sec || ts[0].tv_nsec)
-			*arrival_ns = ts_ns(&ts[0]) - ac->offset_ns;
+			*stamp_ns = ts_ns(&ts[0]) - c->offset_ns;
 	}
 	return got;
 }
