@@ -80,3 +80,15 @@ ssize_t rxstamp_read(int fd, void *buf, size_t n, const struct rx_clock *c, int6
 	}
 	return got;
 }
+
+int64_t rxstamp_pick(int64_t stamp_ns, int64_t not_before_ns, int64_t read_ns)
+{
+	if (!stamp_ns || stamp_ns < not_before_ns)
+		return read_ns;
+	if (stamp_ns <= read_ns)
+		return stamp_ns;
+	/* a segment that came after the turn began is later than the loop's time */
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return stamp_ns <= ts_ns(&now) ? stamp_ns : read_ns;
+}

@@ -36,5 +36,9 @@ int rxstamp_enable(int fd);
 /* read(fd, buf, n) through recvmsg; *stamp_ns is the kernel's receive time of the last
  * segment read, on CLOCK_MONOTONIC, or 0 when none came. */
 ssize_t rxstamp_read(int fd, void *buf, size_t n, const struct rx_clock *c, int64_t *stamp_ns);
+/* The time to book bytes read in a loop turn at read_ns: the kernel's stamp when there is one
+ * that is not before not_before (the request's send) nor after the read (a wall-clock step
+ * could do that), else read_ns. */
+int64_t rxstamp_pick(int64_t stamp_ns, int64_t not_before_ns, int64_t read_ns);
 
 #endif

@@ -24,22 +24,13 @@
 #include "executor/load/progress.h"
 #include "executor/load/ramp.h"
 #include "executor/load/sock.h"
-#include "executor/load/sse.h"
+#include "executor/load/stream.h"
 
 #define READ_BUF (256u << 10)
 /* Full reads of one connection in one loop turn. A server that writes as fast as it is read
  * would otherwise keep conn_read looping on its fd for ever: no other connection, timeout or
  * stop flag would be looked at again. The rest waits for the next turn (level-triggered). */
 #define READS_PER_TURN 16
-/* What one request may record. An honest stream has at most one event per token asked for
- * (a server may pack several tokens in one event, never split one), plus a few of its own:
- * chat's role event, the usage event, [DONE], empty deltas, keep-alive data. Twice max_tokens
- * plus 64 leaves room for all of them, and a server that streams on past max_tokens is cut
- * off after a bounded amount: without a cap each such request's ITL samples (and texts with
- * --save-detailed) grew without bound, hundreds of MB in seconds. */
-#define EVENTS_CAP(max_tokens) (2 * (size_t)(max_tokens) + 64)
-/* The kept text, per allowed event: a token's text is a few bytes; 64 is far above it. */
-#define TEXT_BYTES_PER_EVENT 64
 #define TIMER_ISSUE 0
 #define TIMER_DEADLINE 1
 #define TIMER_TICK 2
@@ -67,10 +58,7 @@ struct conn {
 	int64_t connect_start_ns, connect_ns; /* connect() and how long it took */
 	struct flight *fl;      /* the request on it, or NULL when idle */
 	size_t wr_off;
-	struct http_resp resp;  /* owns its head buffer */
-	struct sse sse;         /* owns its tail/data buffers */
-	enum fail_reason stop_reason; /* why a callback stopped the parse */
-	size_t events, events_cap; /* data events of this response; EVENTS_CAP of its request */
+	struct stream st;       /* the response on it */
 	struct conn *next;      /* idle or spare stack; an idle one whose socket died keeps
 				 * its place with fd -1 */
 	struct load *L;
@@ -121,7 +109,6 @@ struct load {
 	int64_t *freed_ns;
 	size_t freed_head, freed_nr, initial_free;
 	int64_t timeout_ns;
-	int64_t t_ns;           /* when the bytes being parsed were read */
 	int64_t start_ns, end_ns;
 	int64_t first_issue_ns, last_issue_ns;
 	struct rusage ru0;
@@ -237,7 +224,7 @@ static void finish(struct load *L, struct conn *c, enum fail_reason reason, bool
 {
 	struct flight *f = c->fl;
 	struct bench_req *r = f->req;
-	r->http_status = c->resp.status;
+	r->http_status = c->st.resp.status;
 	if (reason == FAIL_NONE && r->http_status != 200)
 		reason = FAIL_HTTP;
 	if (reason == FAIL_NONE && !L->cfg->api->chat && !r->rec.choice_events)
@@ -259,7 +246,7 @@ static void finish(struct load *L, struct conn *c, enum fail_reason reason, bool
 	c->fl = NULL;
 	/* a request whose bytes were not all sent (the server answered early, a 413 say) leaves
 	 * the rest of its body in the way of the next request: that connection is not reused */
-	if (keep && c->resp.keep_alive && c->wr_off == f->wire->len) {
+	if (keep && c->st.resp.keep_alive && c->wr_off == f->wire->len) {
 		c->reused = true;
 		c->next = L->idle;
 		L->idle = c;
@@ -274,7 +261,7 @@ static void finish(struct load *L, struct conn *c, enum fail_reason reason, bool
 static bool retry_stale(struct load *L, struct conn *c)
 {
 	struct flight *f = c->fl;
-	if (!c->reused || f->retried || c->resp.received)
+	if (!c->reused || f->retried || c->st.resp.received)
 		return false;
 	f->retried = true;
 	c->fl = NULL;
@@ -291,51 +278,15 @@ static void fail_io(struct load *L, struct conn *c, enum fail_reason reason)
 
 /* ---- reading ---- */
 
-static int on_event(const char *data, size_t n, void *arg)
+/* Feeds n bytes read that arrived at t_ns; false when the connection is gone or idle. */
+static bool conn_bytes(struct load *L, struct conn *c, size_t n, int64_t t_ns)
 {
-	struct conn *c = arg;
-	struct req_rec *r = &c->fl->req->rec;
-	/* the event's JSON bounds the text it adds (an escape never decodes longer) */
-	if (++c->events > c->events_cap ||
-	    (r->text && r->text->len + n > c->events_cap * TEXT_BYTES_PER_EVENT)) {
-		c->stop_reason = FAIL_TOO_LONG;
-		return 1;
-	}
-	if (api_event(r, c->L->cfg->api, c->L->t_ns, data, n) == 0)
-		return 0;
-	c->stop_reason = FAIL_MALFORMED;
-	return 1;
-}
-
-static int on_body(const char *p, size_t n, void *arg)
-{
-	struct conn *c = arg;
-	if (c->resp.status != 200)
-		return 0; /* an error body: its status is the reason */
-	int rc = sse_feed(&c->sse, p, n, on_event, c);
-	if (rc < 0)
-		c->stop_reason = FAIL_PROTOCOL;
-	return rc;
-}
-
-/* Feeds n read bytes to the response; false when the connection is gone or idle. */
-static bool conn_bytes(struct load *L, struct conn *c, size_t n)
-{
-	size_t used;
-	int rc = http_resp_feed(&c->resp, L->rbuf, n, &used, on_body, c);
-	switch (rc) {
-	case HTTP_MORE:
+	enum fail_reason why;
+	bool keep;
+	if (stream_feed(&c->st, L->rbuf, n, t_ns, &why, &keep))
 		return true;
-	case HTTP_DONE:
-		finish(L, c, FAIL_NONE, used == n); /* extra bytes: nothing was asked for them */
-		return false;
-	case HTTP_STOP:
-		finish(L, c, c->stop_reason, false);
-		return false;
-	default:
-		finish(L, c, FAIL_PROTOCOL, false);
-		return false;
-	}
+	finish(L, c, why, keep);
+	return false;
 }
 
 static void conn_eof(struct load *L, struct conn *c)
@@ -344,7 +295,7 @@ static void conn_eof(struct load *L, struct conn *c)
 		conn_shut(L, c);
 		return;
 	}
-	if (http_resp_eof(&c->resp) == HTTP_DONE)
+	if (stream_eof(&c->st))
 		finish(L, c, FAIL_NONE, false);
 	else
 		fail_io(L, c, FAIL_CLOSED);
@@ -369,10 +320,8 @@ static void conn_read(struct load *L, struct conn *c)
 			/* the kernel's stamp when there is one: the bytes were there then. Never
 			 * before the send, nor after now (a wall-clock step); a segment that came
 			 * after the turn began is later than the loop's time, and its stamp says so */
-			L->t_ns = stamp && stamp >= c->fl->req->rec.send_ns &&
-					  (stamp <= t || stamp <= clock_mono_ns())
-				  ? stamp : t;
-			if (!conn_bytes(L, c, (size_t)n) || (size_t)n < READ_BUF ||
+			int64_t at = rxstamp_pick(stamp, c->fl->req->rec.send_ns, t);
+			if (!conn_bytes(L, c, (size_t)n, at) || (size_t)n < READ_BUF ||
 			    reads == READS_PER_TURN)
 				return;
 			t = clock_mono_ns();
@@ -484,11 +433,7 @@ static void issue_on(struct load *L, struct flight *f)
 	c->fl = f;
 	f->c = c;
 	c->wr_off = 0;
-	c->stop_reason = FAIL_NONE;
-	c->events = 0;
-	c->events_cap = EVENTS_CAP(f->req->output_len);
-	http_resp_start(&c->resp);
-	sse_reset(&c->sse);
+	stream_start(&c->st, L->cfg->api, &f->req->rec, f->req->output_len);
 	f->req->connect_ns = -1;
 	if (c->fd >= 0 && c->connecting)
 		return; /* opened ahead and still connecting: connect_done writes */
@@ -633,7 +578,7 @@ static void expire(struct load *L, int64_t now)
 {
 	while (L->head.next != &L->head && L->head.next->deadline_ns <= now) {
 		struct conn *c = L->head.next->c;
-		finish(L, c, c->resp.status ? FAIL_TIMEOUT : FAIL_TIMEOUT_HEADERS, false);
+		finish(L, c, c->st.resp.status ? FAIL_TIMEOUT : FAIL_TIMEOUT_HEADERS, false);
 	}
 }
 
@@ -764,8 +709,7 @@ static int load_setup(struct load *L, const struct url_parts *url, struct diags 
 		struct conn *c = &L->conns[i];
 		c->fd = -1;
 		c->L = L;
-		http_resp_init(&c->resp);
-		sse_init(&c->sse);
+		stream_init(&c->st);
 		c->next = L->spare;
 		L->spare = c;
 		struct flight *f = &L->flights[i];
@@ -804,8 +748,7 @@ static void load_teardown(struct load *L)
 		struct conn *c = &L->conns[i];
 		if (c->fd >= 0)
 			close(c->fd);
-		http_resp_release(&c->resp);
-		sse_release(&c->sse);
+		stream_release(&c->st);
 		free(L->flights[i].warm.rec.itl_ns);
 	}
 	free(L->conns);

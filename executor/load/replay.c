@@ -1,7 +1,8 @@
 /* replay: see replay.h. Connection handling follows load.c's (one request per connection at
- * a time, keep-alive reuse, a stale kept-alive connection retried once, reads stamped with the
- * loop's wake time); what differs is where requests come from: a heap of turns made when the
- * turn before them ended, each due at its own time. */
+ * a time, keep-alive reuse, a stale kept-alive connection retried once, reads stamped by the
+ * kernel or the loop's wake time), each response parsed by the same stream.h; what differs is
+ * where requests come from: a heap of turns made when the turn before them ended, each due at
+ * its own time. */
 #include "executor/load/replay.h"
 
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "common/clock.h"
+#include "common/rxstamp.h"
 #include "common/diag.h"
 #include "common/vec.h"
 #include "common/xalloc.h"
@@ -25,13 +27,12 @@
 #include "executor/load/load.h"
 #include "executor/load/rng.h"
 #include "executor/load/sock.h"
-#include "executor/load/sse.h"
+#include "executor/load/stream.h"
 #include "executor/load/trace.h"
 #include "executor/load/trace_prompt.h"
 
 #define READ_BUF (256u << 10)
 #define READS_PER_TURN 16
-#define EVENTS_CAP(max_tokens) (2 * (size_t)(max_tokens) + 64)
 /* A Mooncake row is read and its request built this long before it is due. */
 #define LOOKAHEAD_NS 20000000
 #define TIMER_DUE 0
@@ -75,10 +76,7 @@ struct conn {
 	bool connecting, reused;
 	struct flight *fl;
 	size_t wr_off;
-	struct http_resp resp;
-	struct sse sse;
-	enum fail_reason stop_reason;
-	size_t events, events_cap;
+	struct stream st;         /* the response on it */
 	struct conn *next;        /* idle stack */
 	struct replay *R;
 };
@@ -115,7 +113,7 @@ struct replay {
 	int64_t warm_start_ns;
 	struct rng rng;           /* trajectory start positions */
 	bool ending;              /* the bound passed (or a stop): nothing more is sent */
-	int64_t t_ns;
+	struct rx_clock rx;       /* for the kernel's receive stamps (common/rxstamp.h) */
 	char *rbuf;
 	int *ids;                 /* scratch prompt ids */
 	size_t ids_alloc;
@@ -479,6 +477,7 @@ static int conn_open(struct replay *R, struct conn *c)
 			R->error = errno;
 		return -1;
 	}
+	rxstamp_enable(fd); /* best effort: reads without a stamp take the loop's time */
 	c->fd = fd;
 	if (connect(fd, a->ai_addr, a->ai_addrlen) < 0 && errno != EINPROGRESS)
 		return -1;
@@ -544,7 +543,7 @@ static void finish(struct replay *R, struct conn *c, enum fail_reason reason, bo
 	struct flight *f = c->fl;
 	struct req_rec *r = &f->rec;
 	int64_t end = clock_mono_ns();
-	if (reason == FAIL_NONE && c->resp.status != 200)
+	if (reason == FAIL_NONE && c->st.resp.status != 200)
 		reason = FAIL_HTTP;
 	if (reason == FAIL_NONE && !R->bc->api->chat && !r->choice_events)
 		reason = FAIL_NO_CHOICE;
@@ -563,13 +562,13 @@ static void finish(struct replay *R, struct conn *c, enum fail_reason reason, bo
 		.session = f->ls->num, .conversation = f->ls->conv[f->chain], .turn = t->index,
 		.in = t->in, .out = f->warm ? 1 : t->out, .due_ns = f->due_ns, .send_ns = r->send_ns,
 		.first_ns = r->first_ns, .end_ns = reason == FAIL_NONE && r->last_ns ? r->last_ns : end,
-		.fail = reason, .cut = reason == FAIL_INTERRUPTED, .paced = f->paced, .http_status = c->resp.status,
+		.fail = reason, .cut = reason == FAIL_INTERRUPTED, .paced = f->paced, .http_status = c->st.resp.status,
 	};
 	o->output_tokens = reason == FAIL_NONE ? req_rec_output_tokens(r, &approx) : 0;
 	f->prev->next = f->next;
 	f->next->prev = f->prev;
 	R->inflight--;
-	if (keep && c->resp.keep_alive && c->wr_off == f->wire.len) {
+	if (keep && c->st.resp.keep_alive && c->wr_off == f->wire.len) {
 		c->reused = true;
 		conn_idle(R, c);
 	} else {
@@ -593,7 +592,7 @@ static void finish(struct replay *R, struct conn *c, enum fail_reason reason, bo
 static bool retry_stale(struct replay *R, struct conn *c)
 {
 	struct flight *f = c->fl;
-	if (!c->reused || f->retried || c->resp.received)
+	if (!c->reused || f->retried || c->st.resp.received)
 		return false;
 	f->retried = true;
 	conn_shut(R, c);
@@ -608,60 +607,32 @@ static void fail_io(struct replay *R, struct conn *c, enum fail_reason reason)
 		finish(R, c, reason, false);
 }
 
-static int on_event(const char *data, size_t n, void *arg)
+/* Feeds n bytes read that arrived at t_ns; false when the response ended. */
+static bool conn_bytes(struct replay *R, struct conn *c, size_t n, int64_t t_ns)
 {
-	struct conn *c = arg;
-	if (++c->events > c->events_cap) {
-		c->stop_reason = FAIL_TOO_LONG;
-		return 1;
-	}
-	if (api_event(&c->fl->rec, c->R->bc->api, c->R->t_ns, data, n) == 0)
-		return 0;
-	c->stop_reason = FAIL_MALFORMED;
-	return 1;
-}
-
-static int on_body(const char *p, size_t n, void *arg)
-{
-	struct conn *c = arg;
-	if (c->resp.status != 200)
-		return 0;
-	int rc = sse_feed(&c->sse, p, n, on_event, c);
-	if (rc < 0)
-		c->stop_reason = FAIL_PROTOCOL;
-	return rc;
-}
-
-static bool conn_bytes(struct replay *R, struct conn *c, size_t n)
-{
-	size_t used;
-	switch (http_resp_feed(&c->resp, R->rbuf, n, &used, on_body, c)) {
-	case HTTP_MORE:
+	enum fail_reason why;
+	bool keep;
+	if (stream_feed(&c->st, R->rbuf, n, t_ns, &why, &keep))
 		return true;
-	case HTTP_DONE:
-		finish(R, c, FAIL_NONE, used == n);
-		return false;
-	case HTTP_STOP:
-		finish(R, c, c->stop_reason, false);
-		return false;
-	default:
-		finish(R, c, FAIL_PROTOCOL, false);
-		return false;
-	}
+	finish(R, c, why, keep);
+	return false;
 }
 
+/* As load.c's conn_read: the first read of a turn is booked at the loop's wake-up, or the
+ * kernel's receive stamp when it has one (rxstamp_pick), further full reads anew. */
 static void conn_read(struct replay *R, struct conn *c)
 {
 	int64_t t = evloop_woke_ns(R->ev);
 	for (int reads = 1;; reads++) {
-		ssize_t n = read(c->fd, R->rbuf, READ_BUF);
+		int64_t stamp;
+		ssize_t n = rxstamp_read(c->fd, R->rbuf, READ_BUF, &R->rx, &stamp);
 		if (n > 0) {
 			if (!c->fl) {
 				conn_shut(R, c);
 				return;
 			}
-			R->t_ns = t;
-			if (!conn_bytes(R, c, (size_t)n) || (size_t)n < READ_BUF ||
+			int64_t at = rxstamp_pick(stamp, c->fl->rec.send_ns, t);
+			if (!conn_bytes(R, c, (size_t)n, at) || (size_t)n < READ_BUF ||
 			    reads == READS_PER_TURN)
 				return;
 			t = clock_mono_ns();
@@ -670,7 +641,7 @@ static void conn_read(struct replay *R, struct conn *c)
 		if (n == 0) {
 			if (!c->fl)
 				conn_shut(R, c);
-			else if (http_resp_eof(&c->resp) == HTTP_DONE)
+			else if (stream_eof(&c->st))
 				finish(R, c, FAIL_NONE, false);
 			else
 				fail_io(R, c, FAIL_CLOSED);
@@ -741,8 +712,7 @@ static struct conn *take_conn(struct replay *R)
 	c = xcalloc(1, sizeof(*c));
 	c->fd = -1;
 	c->R = R;
-	http_resp_init(&c->resp);
-	sse_init(&c->sse);
+	stream_init(&c->st);
 	VEC_GROW(R->conns, R->conns_nr + 1, R->conns_alloc);
 	R->conns[R->conns_nr++] = c;
 	return c;
@@ -754,11 +724,7 @@ static void send_on(struct replay *R, struct flight *f)
 	c->fl = f;
 	f->c = c;
 	c->wr_off = 0;
-	c->stop_reason = FAIL_NONE;
-	c->events = 0;
-	c->events_cap = EVENTS_CAP(f->ls->s.turns[f->turn].out);
-	http_resp_start(&c->resp);
-	sse_reset(&c->sse);
+	stream_start(&c->st, R->bc->api, &f->rec, f->warm ? 1 : f->ls->s.turns[f->turn].out);
 	if (c->fd >= 0) {
 		conn_write(R, c);
 		return;
@@ -810,13 +776,14 @@ static void before_sleep(struct evloop *ev, void *data)
 {
 	struct replay *R = data;
 	int64_t now = clock_mono_ns();
+	rx_clock_refresh(&R->rx, now);
 	bool stopped = (R->bc->stop && *R->bc->stop) || R->error;
 	if (stopped || (R->end_at_ns && now >= R->end_at_ns && !R->ending) ||
 	    (R->ending && !R->cfg->drain && R->inflight))
 		begin_end(R, stopped || !R->cfg->drain);
 	while (R->head.next != &R->head && R->head.next->deadline_ns <= now) {
 		struct conn *c = R->head.next->c;
-		finish(R, c, c->resp.status ? FAIL_TIMEOUT : FAIL_TIMEOUT_HEADERS, false);
+		finish(R, c, c->st.resp.status ? FAIL_TIMEOUT : FAIL_TIMEOUT_HEADERS, false);
 	}
 	system_idle(R, now);
 	int64_t admit_at = admit_due(R, now);
@@ -878,6 +845,7 @@ int replay_run(struct replay_result *out, const struct replay_config *cfg, struc
 		R.timeout_ns = (int64_t)(R.bc->request_timeout_s * 1e9);
 		getrusage(RUSAGE_SELF, &R.ru0);
 		out->start_unix = clock_wall_s();
+		rx_clock_init(&R.rx);
 		out->start_ns = out->end_ns = clock_mono_ns();
 		R.warming = replay_warms(cfg);
 		R.warm_start_ns = out->start_ns;
@@ -906,8 +874,7 @@ int replay_run(struct replay_result *out, const struct replay_config *cfg, struc
 	for (size_t i = 0; i < R.conns_nr; i++) {
 		if (R.conns[i]->fd >= 0)
 			close(R.conns[i]->fd);
-		http_resp_release(&R.conns[i]->resp);
-		sse_release(&R.conns[i]->sse);
+		stream_release(&R.conns[i]->st);
 		free(R.conns[i]);
 	}
 	free(R.conns);
