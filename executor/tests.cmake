@@ -76,7 +76,8 @@ if(TARGET simserver)
   endforeach()
 endif()
 
-add_executable(bench_accuracy ${EXECUTOR_TESTS_DIR}/perf/bench_accuracy.c)
+add_executable(bench_accuracy ${EXECUTOR_TESTS_DIR}/perf/bench_accuracy.c
+  ${EXECUTOR_TESTS_DIR}/perf/sim_harness.c)
 target_link_libraries(bench_accuracy PRIVATE executor_lib)
 
 if(FUZZ)

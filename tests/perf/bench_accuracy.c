@@ -25,73 +25,29 @@
 #include <curl/curl.h>
 #include <math.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/buf.h"
 #include "common/diag.h"
 #include "common/fileio.h"
-#include "executor/core/hcall.h"
 #include "common/jtree.h"
 #include "executor/load/stats.h"
+#include "sim_harness.h"
 
 #define OSL 128
 
-extern char **environ;
-
-static const char *executor_path, *sim_path;
+static const char *executor_path;
 static char dir[] = "/tmp/bench_accuracy.XXXXXX";
-static pid_t sim_pid;
-static int port;
-
-static long http(struct buf *out, const char *method, const char *path)
-{
-	char url[256];
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", port, path);
-	buf_reset(out);
-	struct hcall h;
-	struct diags d = DIAGS_INIT;
-	long status = -1;
-	if (!hcall_init(&h, NULL, &d)) {
-		struct hcall_req r = { .method = method, .url = url, .timeout_ms = 60000,
-				       .resp = out };
-		status = hcall_do(&h, &r);
-	}
-	hcall_release(&h);
-	diags_release(&d);
-	return status;
-}
-
-static int start_sim(void)
-{
-	char portfile[300];
-	snprintf(portfile, sizeof(portfile), "%s/port", dir);
-	char *argv[] = { (char *)sim_path, "--port", "0", "--port-file", portfile, "--ttft-ms",
-			 "50", "--itl-ms", "10", NULL };
-	if (posix_spawn(&sim_pid, sim_path, NULL, NULL, argv, environ))
-		return -1;
-	for (int i = 0; i < 100; i++) {
-		FILE *f = fopen(portfile, "r");
-		if (f) {
-			int ok = fscanf(f, "%d", &port) == 1;
-			fclose(f);
-			if (ok)
-				return 0;
-		}
-		usleep(50000);
-	}
-	return -1;
-}
+static struct sim_harness sim; /* sim_path and dir set in main */
 
 /* Runs bench; its exit status (0 or 1 are normal), or -1 when it crashed. */
 static int run_bench(int conc, long isl, long prompts, long warmups, const char *out)
 {
 	char url[64], c[16], n[16], w[16], in[16], osl[16];
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d", port);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d", sim.port);
 	snprintf(c, sizeof(c), "%d", conc);
 	snprintf(n, sizeof(n), "%ld", prompts);
 	snprintf(w, sizeof(w), "%ld", warmups);
@@ -103,17 +59,8 @@ static int run_bench(int conc, long isl, long prompts, long warmups, const char 
 			 "--num-warmups", w, "--metric-percentiles", "99", "--disable-tqdm",
 			 "--save-result", "--result-dir", dir, "--result-filename", (char *)out,
 			 NULL };
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", 01 /* O_WRONLY */, 0);
-	pid_t pid;
-	int rc = posix_spawn(&pid, executor_path, &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (rc)
-		return -1;
-	int st;
-	waitpid(pid, &st, 0);
-	return WIFEXITED(st) && WEXITSTATUS(st) <= 1 ? WEXITSTATUS(st) : -1;
+	int rc = run_quiet(argv);
+	return rc <= 1 ? rc : -1;
 }
 
 static double num(const struct jnode *o, const char *k)
@@ -157,9 +104,9 @@ static int one_conc(int conc)
 	char name[64], path[400];
 	snprintf(name, sizeof(name), "c%d.json", conc);
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	http(&b, "POST", "/stats/reset");
+	sim_harness_http(&sim, &b, "POST", "/stats/reset");
 	int rc = run_bench(conc, 1024, prompts, warmups, name);
-	if (rc < 0 || http(&b, "GET", "/stats?raw=1") != 200)
+	if (rc < 0 || sim_harness_http(&sim, &b, "GET", "/stats?raw=1") != 200)
 		return -1;
 	struct jnode *srv = parse(&b);
 	struct diags d = DIAGS_INIT;
@@ -236,19 +183,20 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "--executor") && i + 1 < argc)
 			executor_path = argv[++i];
 		else if (!strcmp(argv[i], "--simserver") && i + 1 < argc)
-			sim_path = argv[++i];
+			sim.sim_path = argv[++i];
 		else if (!strcmp(argv[i], "--conc") && i + 1 < argc)
 			concs = argv[++i];
 		else if (!strcmp(argv[i], "--no-long"))
 			long_case = 0;
 	}
-	if (!executor_path || !sim_path || !mkdtemp(dir)) {
+	sim.dir = dir;
+	if (!executor_path || !sim.sim_path || !mkdtemp(dir)) {
 		fprintf(stderr, "usage: bench_accuracy --executor PATH --simserver PATH "
 			"[--conc 1,64,...] [--no-long]\n");
 		return 2;
 	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if (start_sim() < 0) {
+	if (sim_harness_start(&sim, "50", "10") < 0) {
 		fprintf(stderr, "bench_accuracy: the simulator did not start\n");
 		return 1;
 	}
@@ -262,8 +210,7 @@ int main(int argc, char **argv)
 	if (!rc && long_case)
 		rc = long_context();
 	free(list);
-	kill(sim_pid, SIGTERM);
-	waitpid(sim_pid, NULL, 0);
+	sim_harness_stop(&sim);
 	if (rc)
 		fprintf(stderr, "bench_accuracy: a run crashed (results kept in %s)\n", dir);
 	curl_global_cleanup();

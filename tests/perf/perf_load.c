@@ -39,14 +39,12 @@
 #include <sched.h>
 #include <stdbool.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/timerfd.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/buf.h"
@@ -54,89 +52,14 @@
 #include "common/diag.h"
 #include "common/fileio.h"
 #include "common/jtree.h"
-#include "executor/core/hcall.h"
 #include "executor/load/stats.h"
+#include "sim_harness.h"
 
-extern char **environ;
-
-static const char *executor_path, *sim_path, *h2load_path = "h2load";
+static const char *executor_path, *h2load_path = "h2load";
 static char dir[] = "/tmp/perf_load.XXXXXX";
-static pid_t sim_pid;
-static int port;
+static struct sim_harness sim; /* sim_path and dir set in main */
 static double check = NAN;
 static bool realtime;
-
-static long http(struct buf *out, const char *method, const char *path)
-{
-	char url[256];
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", port, path);
-	buf_reset(out);
-	struct hcall h;
-	struct diags d = DIAGS_INIT;
-	long status = -1;
-	if (!hcall_init(&h, NULL, &d)) {
-		struct hcall_req r = { .method = method, .url = url, .timeout_ms = 60000,
-				       .resp = out };
-		status = hcall_do(&h, &r);
-	}
-	hcall_release(&h);
-	diags_release(&d);
-	return status;
-}
-
-/* Runs argv (stdout to /dev/null); its exit status, or -1 when it did not exit normally. */
-static int run(char *const argv[])
-{
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", 01 /* O_WRONLY */, 0);
-	pid_t pid;
-	int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (rc)
-		return -1;
-	int st;
-	waitpid(pid, &st, 0);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static void stop_sim(void)
-{
-	if (sim_pid > 0) {
-		kill(sim_pid, SIGTERM);
-		waitpid(sim_pid, NULL, 0);
-	}
-	sim_pid = 0;
-}
-
-/* A fresh simulator with the given TTFT and ITL (ms); 0 or -1. */
-static int start_sim(const char *ttft, const char *itl)
-{
-	stop_sim();
-	char portfile[300];
-	snprintf(portfile, sizeof(portfile), "%s/port", dir);
-	unlink(portfile);
-	char *argv[] = { (char *)sim_path, "--port", "0", "--port-file", portfile, "--ttft-ms",
-			 (char *)ttft, "--itl-ms", (char *)itl, NULL };
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", 01, 0);
-	int rc = posix_spawn(&sim_pid, sim_path, &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (rc)
-		return -1;
-	for (int i = 0; i < 200; i++) {
-		FILE *f = fopen(portfile, "r");
-		if (f) {
-			int ok = fscanf(f, "%d", &port) == 1;
-			fclose(f);
-			if (ok)
-				return 0;
-		}
-		usleep(25000);
-	}
-	return -1;
-}
 
 static double num(const struct jnode *o, const char *k)
 {
@@ -160,7 +83,7 @@ static struct jnode *sim_stats(void)
 {
 	struct buf b = BUF_INIT;
 	struct jnode *j = NULL;
-	if (http(&b, "GET", "/stats?raw=1") == 200)
+	if (sim_harness_http(&sim, &b, "GET", "/stats?raw=1") == 200)
 		j = jtree_parse(b.s, b.len, NULL, NULL);
 	buf_release(&b);
 	return j;
@@ -204,10 +127,10 @@ struct cold_row {
 
 static int cold_ours(struct cold_row *row, int conc)
 {
-	if (start_sim("50", "10") < 0)
+	if (sim_harness_start(&sim, "50", "10") < 0)
 		return -1;
 	char url[64], c[16];
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d", port);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d", sim.port);
 	snprintf(c, sizeof(c), "%d", conc);
 	char *argv[] = { (char *)executor_path, "bench", "--model", "sim-model", "--base-url", url,
 			 "--random-input-len", "1024", "--random-output-len", "64",
@@ -215,7 +138,7 @@ static int cold_ours(struct cold_row *row, int conc)
 			 "--num-warmups", "0", "--metric-percentiles", "99", "--disable-tqdm",
 			 "--save-result", "--result-dir", dir, "--result-filename", "cold.json",
 			 NULL };
-	if (run(argv) != 0)
+	if (run_quiet(argv) != 0)
 		return -1;
 	struct jnode *srv = sim_stats();
 	char path[400];
@@ -256,10 +179,10 @@ static void h2load_body(const char *path)
 
 static int cold_h2load(struct cold_row *row, int conc)
 {
-	if (start_sim("50", "10") < 0)
+	if (sim_harness_start(&sim, "50", "10") < 0)
 		return -1;
 	char url[96], c[16], body[300], log[300], logopt[320];
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/v1/completions", port);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/v1/completions", sim.port);
 	snprintf(c, sizeof(c), "%d", conc);
 	snprintf(body, sizeof(body), "%s/body.json", dir);
 	snprintf(log, sizeof(log), "%s/h2load.log", dir);
@@ -268,7 +191,7 @@ static int cold_h2load(struct cold_row *row, int conc)
 	unlink(log);
 	char *argv[] = { (char *)h2load_path, "--h1", "-n", c, "-c", c, "-m", "1", "-d", body,
 			 "-H", "Content-Type: application/json", logopt, url, NULL };
-	if (run(argv) != 0)
+	if (run_quiet(argv) != 0)
 		return -1;
 	FILE *f = fopen(log, "r");
 	if (!f)
@@ -299,7 +222,7 @@ static int cold_h2load(struct cold_row *row, int conc)
 
 static int cold(const char *concs)
 {
-	bool have_h2 = run((char *const[]){ (char *)h2load_path, "--version", NULL }) == 0;
+	bool have_h2 = run_quiet((char *const[]){ (char *)h2load_path, "--version", NULL }) == 0;
 	printf("cold start: client minus truth, ms (ISL 1024, OSL 64, TTFT 50, ITL 10, rate inf, "
 	       "no warm-ups, a fresh simulator per run)%s\n",
 	       have_h2 ? "" : "; h2load not found: its columns skipped");
@@ -396,9 +319,9 @@ static int pace(const char *rates, double seconds)
 		if (n < 200)
 			n = 200;
 		char url[64], r[32], np[32];
-		if (start_sim("5", "1") < 0)
+		if (sim_harness_start(&sim, "5", "1") < 0)
 			return 1;
-		snprintf(url, sizeof(url), "http://127.0.0.1:%d", port);
+		snprintf(url, sizeof(url), "http://127.0.0.1:%d", sim.port);
 		snprintf(r, sizeof(r), "%s", t);
 		snprintf(np, sizeof(np), "%ld", n);
 		char *argv[] = { (char *)executor_path, "bench", "--model", "sim-model",
@@ -408,7 +331,7 @@ static int pace(const char *rates, double seconds)
 				 "--num-warmups", "0", "--disable-tqdm", "--save-result",
 				 "--result-dir", dir, "--result-filename", "pace.json",
 				 realtime ? "--realtime" : NULL, NULL };
-		int brc = run(argv);
+		int brc = run_quiet(argv);
 		struct jnode *srv = sim_stats();
 		char path[400];
 		snprintf(path, sizeof(path), "%s/pace.json", dir);
@@ -450,16 +373,16 @@ static int pace(const char *rates, double seconds)
 static int long_prompts(void)
 {
 	const int conc = 64, osl = 128;
-	if (start_sim("50", "10") < 0)
+	if (sim_harness_start(&sim, "50", "10") < 0)
 		return 1;
 	char url[64];
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d", port);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d", sim.port);
 	char *argv[] = { (char *)executor_path, "bench", "--model", "sim-model", "--base-url", url,
 			 "--random-input-len", "100000", "--random-output-len", "128",
 			 "--random-range-ratio", "1", "--max-concurrency", "64", "--num-prompts",
 			 "256", "--num-warmups", "64", "--disable-tqdm", "--save-result",
 			 "--result-dir", dir, "--result-filename", "long.json", NULL };
-	if (run(argv) != 0)
+	if (run_quiet(argv) != 0)
 		return 1;
 	char path[400];
 	snprintf(path, sizeof(path), "%s/long.json", dir);
@@ -486,7 +409,7 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "--executor") && i + 1 < argc)
 			executor_path = argv[++i];
 		else if (!strcmp(argv[i], "--simserver") && i + 1 < argc)
-			sim_path = argv[++i];
+			sim.sim_path = argv[++i];
 		else if (!strcmp(argv[i], "--h2load") && i + 1 < argc)
 			h2load_path = argv[++i];
 		else if (!strcmp(argv[i], "--conc") && i + 1 < argc)
@@ -503,7 +426,8 @@ int main(int argc, char **argv)
 			executor_path = NULL; /* unknown: usage */
 	}
 	bool known = !strcmp(mode, "cold") || !strcmp(mode, "pace") || !strcmp(mode, "long");
-	if (!known || !executor_path || !sim_path || seconds <= 0 || !mkdtemp(dir)) {
+	sim.dir = dir;
+	if (!known || !executor_path || !sim.sim_path || seconds <= 0 || !mkdtemp(dir)) {
 		fprintf(stderr, "usage: perf_load cold|pace|long --executor PATH --simserver PATH "
 			"[--conc 256,1024,4096] [--h2load PATH] [--rates 100,1000,...] "
 			"[--seconds S] [--check BOUND] [--realtime]\n");
@@ -513,11 +437,11 @@ int main(int argc, char **argv)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	int rc = !strcmp(mode, "cold") ? cold(concs) : !strcmp(mode, "pace")
 				  ? pace(rates, seconds) : long_prompts();
-	stop_sim();
+	sim_harness_stop(&sim);
 	curl_global_cleanup();
 	if (rc)
 		fprintf(stderr, "perf_load: files kept in %s\n", dir);
 	else
-		run((char *const[]){ "rm", "-rf", dir, NULL });
+		run_quiet((char *const[]){ "rm", "-rf", dir, NULL });
 	return rc;
 }
