@@ -69,29 +69,30 @@ static void tally(struct agentic_load *l, const struct replay_result *r)
 #define UPSTREAM_START_MAX 0.75
 #define UPSTREAM_SYSTEM_IDLE_CAP_S 10.0
 
+/* A number from the environment, as upstream's script reads it: def when unset or empty. */
+static int env_knob(double *out, const char *name, double def, bool integer, struct diags *d)
+{
+	const char *v = getenv(name);
+	*out = def;
+	if (!v || !*v)
+		return 0;
+	char *end;
+	double x = strtod(v, &end);
+	if (*end || !(x >= 0 && x <= 1e9) || (integer && x != floor(x)))
+		return diags_errorf(d, NULL, 0, 0, name, "expected %s >= 0 (the environment, as "
+				    "upstream's benchmark_lib.sh reads it), found '%s'",
+				    integer ? "an integer" : "seconds", v);
+	*out = x;
+	return 0;
+}
+
 static int upstream_knobs(struct replay_config *c, struct diags *d)
 {
-	const struct { const char *name; double def, max; double *dst; long *ldst; } knobs[] = {
-		{ "AIPERF_TRACE_IDLE_GAP_CAP_SECONDS", 300, 1e9, &c->trace_idle_cap_s, NULL },
-		{ "AIPERF_WARMUP_REQUESTS_PER_LANE", 10, 1e6, NULL, &c->warmup_per_lane },
-	};
-	for (size_t i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++) {
-		const char *v = getenv(knobs[i].name);
-		double x = knobs[i].def;
-		if (v && *v) {
-			char *end;
-			x = strtod(v, &end);
-			if (*end || !(x >= 0 && x <= knobs[i].max) || (knobs[i].ldst && x != floor(x)))
-				return diags_errorf(d, NULL, 0, 0, knobs[i].name, "expected %s >= 0 "
-						    "(the environment, as upstream's benchmark_lib.sh "
-						    "reads it), found '%s'", knobs[i].ldst ?
-						    "an integer" : "seconds", v);
-		}
-		if (knobs[i].dst)
-			*knobs[i].dst = x;
-		else
-			*knobs[i].ldst = (long)x;
-	}
+	double warm;
+	if (env_knob(&c->trace_idle_cap_s, "AIPERF_TRACE_IDLE_GAP_CAP_SECONDS", 300, false, d) ||
+	    env_knob(&warm, "AIPERF_WARMUP_REQUESTS_PER_LANE", 10, true, d))
+		return -1;
+	c->warmup_per_lane = (long)warm;
 	return 0;
 }
 
