@@ -7,7 +7,7 @@
 # What building matrixgen, executor and the simulator needs: all a GPU node ever gets.
 SETUP_BUILD_PACKAGES=(
 	build-essential cmake pkg-config git curl ca-certificates
-	libyaml-dev libcjson-dev libcurl4-openssl-dev libarchive-dev libcmocka-dev libssl-dev
+	libyaml-dev libcjson-dev libcurl4-openssl-dev libarchive-dev libcmocka-dev nettle-dev
 )
 # What the test suite needs besides.
 SETUP_TEST_PACKAGES=(
