@@ -1,6 +1,7 @@
 /* yamltree: see yamltree.h. */
 #include "common/yamltree.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -39,6 +40,9 @@ struct loader {
 	struct anchor *anchors;
 	size_t anchors_nr, anchors_alloc;
 	struct strindex anchor_index; /* name -> the latest anchor of that name */
+	int line_base;   /* lines before the text parsed (a later part of a split file) */
+	bool root_block; /* the root is a block mapping */
+	bool root_merges; /* the root mapping had `<<` keys */
 	int failed;
 };
 
@@ -81,7 +85,7 @@ static struct ynode *node_new(struct loader *l, enum ynode_kind kind, yaml_mark_
 	struct ynode *n = arena_alloc(l->doc, sizeof(*n));
 	memset(n, 0, sizeof(*n));
 	n->kind = kind;
-	n->line = (int)mark.line + 1;
+	n->line = (int)mark.line + 1 + l->line_base;
 	n->col = (int)mark.column + 1;
 	n->expanded = 1;
 	return n;
@@ -305,8 +309,10 @@ static void pop(struct loader *l)
 {
 	struct frame *f = &l->stack[--l->depth];
 	struct ynode *n = f->node;
-	if (n->kind == YNODE_MAP && f->merges_nr)
+	if (n->kind == YNODE_MAP && f->merges_nr) {
+		l->root_merges |= l->depth == 0;
 		resolve_merges(l, f);
+	}
 	free(f->merges);
 	strindex_release(&f->keys);
 	node_finish(l->doc, n);
@@ -400,12 +406,9 @@ static void report_parser_error(struct loader *l, yaml_parser_t *p, const char *
 	l->failed = 1;
 }
 
-int ydoc_load(struct ydoc *doc, const char *file, const char *data, size_t len,
-	      struct diags *d)
+/* Parses len bytes of data into l->doc. Returns 0, or -1 after adding diags to l->d. */
+static int parse_text(struct loader *l, const char *data, size_t len)
 {
-	memset(doc, 0, sizeof(*doc));
-	doc->file = xstrdup(file);
-	struct loader l = { .doc = doc, .d = d };
 	yaml_parser_t parser;
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
@@ -413,7 +416,7 @@ int ydoc_load(struct ydoc *doc, const char *file, const char *data, size_t len,
 	while (!done) {
 		yaml_event_t ev;
 		if (!yaml_parser_parse(&parser, &ev)) {
-			report_parser_error(&l, &parser, data, len);
+			report_parser_error(l, &parser, data, len);
 			break;
 		}
 		switch (ev.type) {
@@ -422,30 +425,30 @@ int ydoc_load(struct ydoc *doc, const char *file, const char *data, size_t len,
 			break;
 		case YAML_DOCUMENT_START_EVENT:
 			if (++documents > 1) {
-				diags_errorf(d, file, (int)ev.start_mark.line + 1,
+				diags_errorf(l->d, l->doc->file, (int)ev.start_mark.line + 1,
 					     (int)ev.start_mark.column + 1, NULL,
 					     "expected one YAML document, found a second one");
-				l.failed = 1;
+				l->failed = 1;
 				done = 1;
 			}
 			break;
 		case YAML_SCALAR_EVENT:
-			on_scalar(&l, &ev);
+			on_scalar(l, &ev);
 			break;
 		case YAML_ALIAS_EVENT:
-			on_alias(&l, &ev);
+			on_alias(l, &ev);
 			break;
 		case YAML_SEQUENCE_START_EVENT:
-			push(&l, node_new(&l, YNODE_SEQ, ev.start_mark),
-			     ev.data.sequence_start.anchor);
+			push(l, node_new(l, YNODE_SEQ, ev.start_mark), ev.data.sequence_start.anchor);
 			break;
 		case YAML_MAPPING_START_EVENT:
-			push(&l, node_new(&l, YNODE_MAP, ev.start_mark),
-			     ev.data.mapping_start.anchor);
+			if (!l->depth)
+				l->root_block = ev.data.mapping_start.style == YAML_BLOCK_MAPPING_STYLE;
+			push(l, node_new(l, YNODE_MAP, ev.start_mark), ev.data.mapping_start.anchor);
 			break;
 		case YAML_SEQUENCE_END_EVENT:
 		case YAML_MAPPING_END_EVENT:
-			pop(&l);
+			pop(l);
 			break;
 		default:
 			break;
@@ -453,20 +456,182 @@ int ydoc_load(struct ydoc *doc, const char *file, const char *data, size_t len,
 		yaml_event_delete(&ev);
 	}
 	yaml_parser_delete(&parser);
-	for (size_t i = 0; i < l.depth; i++) {
-		node_finish(doc, l.stack[i].node); /* left open by an error */
-		free(l.stack[i].anchor);
-		free(l.stack[i].merges);
-		strindex_release(&l.stack[i].keys);
+	for (size_t i = 0; i < l->depth; i++) {
+		node_finish(l->doc, l->stack[i].node); /* left open by an error */
+		free(l->stack[i].anchor);
+		free(l->stack[i].merges);
+		strindex_release(&l->stack[i].keys);
 	}
-	free(l.stack);
-	for (size_t i = 0; i < l.anchors_nr; i++)
-		free(l.anchors[i].name);
-	free(l.anchors);
-	strindex_release(&l.anchor_index);
-	if (l.failed)
-		return -1;
+	free(l->stack);
+	for (size_t i = 0; i < l->anchors_nr; i++)
+		free(l->anchors[i].name);
+	free(l->anchors);
+	strindex_release(&l->anchor_index);
+	return l->failed ? -1 : 0;
+}
+
+/*
+ * Big files are parsed in two halves at once, one on another thread: libyaml's scanner is
+ * most of a load (a 320 KB master config: 4 of its 6 ms), and a machine has more than one
+ * core. A top-level block mapping splits at a line that starts a top-level key; each half
+ * is parsed as a document of its own, the second with its lines counted from the split,
+ * and the second's top-level pairs are appended to the first's. The halves give exactly
+ * the whole file's tree when both parse without a single diagnostic: an alias to an anchor
+ * of the other half, a merge key at the top, a key in both halves, a scalar or collection
+ * cut by the split, a second document: each makes a half fail or is checked below, and
+ * then the file is parsed again as one, so every message is the one a whole parse gives.
+ * Texts whose line count libyaml could see differently (CR, Unicode line breaks), with
+ * directives or a UTF-16 byte order mark are never split.
+ */
+#define SPLIT_MIN_BYTES (32 * 1024)
+
+static bool splittable_text(const char *data, size_t len, size_t split)
+{
+	static const char *const breaks[] = { "\xc2\x85", "\xe2\x80\xa8", "\xe2\x80\xa9" };
+	if (len >= 2 && ((unsigned char)data[0] == 0xff || (unsigned char)data[0] == 0xfe))
+		return false;
+	if (data[0] == '%' || memmem(data, split, "\n%", 2) || memchr(data, '\r', split))
+		return false;
+	for (size_t i = 0; i < sizeof(breaks) / sizeof(breaks[0]); i++)
+		if (memmem(data, split, breaks[i], strlen(breaks[i])))
+			return false;
+	return true;
+}
+
+/* Where the second half starts (after a newline, at a character that can start a
+ * top-level plain key), or 0: not split. */
+static size_t split_point(const char *data, size_t len)
+{
+	if (len < SPLIT_MIN_BYTES)
+		return 0;
+	for (size_t i = len / 2; i + 1 < len; i++) {
+		if (data[i] != '\n')
+			continue;
+		unsigned char c = (unsigned char)data[i + 1];
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '_')
+			return splittable_text(data, len, i + 1) ? i + 1 : 0;
+	}
 	return 0;
+}
+
+struct half {
+	const char *file;
+	struct ydoc doc;
+	struct diags d;
+	const char *data;
+	size_t len;
+	int line_base;
+	bool root_block, root_merges;
+	int rc;
+};
+
+static void parse_half(struct half *h)
+{
+	memset(&h->doc, 0, sizeof(h->doc));
+	h->doc.file = xstrdup(h->file);
+	diags_init(&h->d);
+	struct loader l = { .doc = &h->doc, .d = &h->d, .line_base = h->line_base };
+	h->rc = parse_text(&l, h->data, h->len);
+	h->root_block = l.root_block;
+	h->root_merges = l.root_merges;
+}
+
+static void *parse_half_thread(void *arg)
+{
+	struct half *h = arg;
+	parse_half(h);
+	return NULL;
+}
+
+static bool half_is_clean(const struct half *h)
+{
+	return !h->rc && h->doc.root && h->doc.root->kind == YNODE_MAP &&
+	       h->doc.root->col == 1 && h->root_block && !h->root_merges;
+}
+
+/* The second half's top-level pairs after the first's: false if a key is in both or the
+ * aliases expand past the limit (the whole parse then says so). */
+static bool join_halves(struct ydoc *doc, struct half *a, struct half *b)
+{
+	struct ynode *ra = a->doc.root, *rb = b->doc.root;
+	size_t expanded = ra->expanded + rb->expanded - 1; /* one root, not two */
+	if (expanded > YAML_MAX_EXPANDED)
+		return false;
+	size_t nr = ra->nr + rb->nr;
+	struct strindex keys = STRINDEX_INIT;
+	bool unique = true;
+	for (size_t i = 0; i < nr && unique; i++) {
+		const struct ynode *k = i < ra->nr ? ra->pairs[i].key : rb->pairs[i - ra->nr].key;
+		unique = strindex_add(&keys, k->str, k->len, i) == i;
+	}
+	strindex_release(&keys);
+	if (!unique)
+		return false;
+	struct ypair *pairs = arena_alloc(&a->doc, (nr ? nr : 1) * sizeof(*pairs));
+	memcpy(pairs, ra->pairs, ra->nr * sizeof(*pairs));
+	memcpy(pairs + ra->nr, rb->pairs, rb->nr * sizeof(*pairs));
+	ra->pairs = pairs;
+	ra->nr = ra->alloc = nr;
+	ra->expanded = expanded;
+	/* the doc takes both arenas: b's blocks go below a's */
+	struct yarena **bottom = &a->doc.arena;
+	while (*bottom)
+		bottom = &(*bottom)->prev;
+	*bottom = b->doc.arena;
+	b->doc.arena = NULL;
+	doc->arena = a->doc.arena;
+	doc->root = ra;
+	a->doc.arena = NULL;
+	return true;
+}
+
+static void half_release(struct half *h)
+{
+	ydoc_release(&h->doc);
+	diags_release(&h->d);
+}
+
+/* 0: doc holds the file's tree; -1: not split here, doc untouched. */
+static int load_split(struct ydoc *doc, const char *data, size_t len, size_t split)
+{
+	struct half a = { .file = doc->file, .data = data, .len = split };
+	struct half b = { .file = doc->file, .data = data + split, .len = len - split };
+	for (size_t i = 0; i < split; i++)
+		b.line_base += data[i] == '\n';
+	pthread_t worker;
+	if (pthread_create(&worker, NULL, parse_half_thread, &b))
+		return -1;
+	parse_half(&a);
+	pthread_join(worker, NULL);
+	int rc = half_is_clean(&a) && half_is_clean(&b) &&
+		 b.doc.root->line == b.line_base + 1 && join_halves(doc, &a, &b) ? 0 : -1;
+	half_release(&a);
+	half_release(&b);
+	return rc;
+}
+
+int ydoc_load(struct ydoc *doc, const char *file, const char *data, size_t len,
+	      struct diags *d)
+{
+	memset(doc, 0, sizeof(*doc));
+	doc->file = xstrdup(file);
+	size_t split = split_point(data, len);
+	if (split && !load_split(doc, data, len, split)) {
+		doc->split = true;
+		return 0;
+	}
+	struct loader l = { .doc = doc, .d = d };
+	return parse_text(&l, data, len);
+}
+
+int ydoc_load_whole(struct ydoc *doc, const char *file, const char *data, size_t len,
+		    struct diags *d)
+{
+	memset(doc, 0, sizeof(*doc));
+	doc->file = xstrdup(file);
+	struct loader l = { .doc = doc, .d = d };
+	return parse_text(&l, data, len);
 }
 
 void ydoc_release(struct ydoc *doc)

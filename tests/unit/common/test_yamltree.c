@@ -1,4 +1,5 @@
-/* yamltree: marks, aliases, merge-key order, duplicate keys, alias limits. */
+/* yamltree: marks, aliases, merge-key order, duplicate keys, alias limits, and the split
+ * load of big files against the whole one. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -111,6 +112,133 @@ static void test_alias_limit(void **state)
 	buf_release(&text);
 }
 
+/* Every node as text: kind, place, alias expansion, scalar text, style and tag. */
+static void dump(struct buf *out, const struct ynode *n, int depth)
+{
+	buf_addf(out, "%*s%d %d:%d %zu", depth * 2, "", (int)n->kind, n->line, n->col,
+		 n->expanded);
+	if (n->kind == YNODE_SCALAR) {
+		buf_addf(out, " %s %d %s\n", n->str, n->plain, n->tag ? n->tag : "-");
+		return;
+	}
+	buf_addf(out, " (%zu)\n", n->nr);
+	for (size_t i = 0; i < n->nr; i++) {
+		if (n->kind == YNODE_MAP)
+			dump(out, n->pairs[i].key, depth + 1);
+		dump(out, n->kind == YNODE_MAP ? n->pairs[i].value : n->items[i], depth + 1);
+	}
+}
+
+/* cmocka cuts long strings: show the first line that differs */
+static void assert_same_lines(const char *a, const char *b)
+{
+	for (int line = 1; *a || *b; line++) {
+		size_t la = strcspn(a, "\n"), lb = strcspn(b, "\n");
+		if (la != lb || memcmp(a, b, la))
+			fail_msg("line %d: '%.*s' != '%.*s'", line, (int)la, a, (int)lb, b);
+		a += la + (a[la] != '\0');
+		b += lb + (b[lb] != '\0');
+	}
+}
+
+/* Loads text both ways; they must give the same tree and the same messages. Returns
+ * whether ydoc_load split it. */
+static bool load_both_ways(const char *text, size_t len)
+{
+	struct ydoc split, whole;
+	struct diags ds = DIAGS_INIT, dw = DIAGS_INIT;
+	struct buf ts = BUF_INIT, tw = BUF_INIT;
+	int rs = ydoc_load(&split, "t.yaml", text, len, &ds);
+	int rw = ydoc_load_whole(&whole, "t.yaml", text, len, &dw);
+	assert_int_equal(rs, rw);
+	diags_format(&ts, &ds);
+	diags_format(&tw, &dw);
+	assert_string_equal(ts.s ? ts.s : "", tw.s ? tw.s : "");
+	buf_reset(&ts);
+	buf_reset(&tw);
+	if (!rs) {
+		dump(&ts, split.root, 0);
+		dump(&tw, whole.root, 0);
+		assert_same_lines(ts.s, tw.s);
+	}
+	bool was_split = split.split;
+	assert_false(whole.split);
+	buf_release(&ts);
+	buf_release(&tw);
+	ydoc_release(&split);
+	ydoc_release(&whole);
+	diags_release(&ds);
+	diags_release(&dw);
+	return was_split;
+}
+
+/* n top-level configs (480: about 60 KB), with `early` written after a quarter of them
+ * and `late` after three quarters (in the second half); eol ends every line. */
+static void big_text(struct buf *t, int n, const char *early, const char *late,
+		     const char *eol)
+{
+	buf_reset(t);
+	buf_addf(t, "# a big file%s", eol);
+	for (int i = 0; i < n; i++) {
+		if (i == n / 4)
+			buf_adds(t, early);
+		if (i == n * 3 / 4)
+			buf_adds(t, late);
+		buf_addf(t, "cfg-%03d:%s  image: \"img:%d\"%s  tags: [a, 'b', %d]%s"
+			    "  nested:%s    - {k: %d, v: two}%s    - text: |%s        line %d%s%s",
+			 i, eol, i, eol, i, eol, eol, i, eol, eol, i, eol, eol);
+	}
+}
+
+static void test_split(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name, *early, *late;
+		bool split;
+	} rows[] = {
+		{ "clean", "", "", true },
+		{ "anchor and alias in the second half", "", "an: &l [1, 2]\nus: *l\n", true },
+		{ "alias to the first half", "anch: &shared {p: 1}\n", "use: *shared\n", false },
+		{ "a key in both halves", "dup: 1\n", "dup: 2\n", false },
+		{ "syntax error in the second half", "", "bad: [1\n", false },
+		{ "duplicate nested key in the second half", "", "nd: {q: 1, q: 2}\n", false },
+		{ "merge key at the top of the second half", "", "bb: &b2 {m: 1}\n<<: *b2\n", false },
+		{ "a second document", "", "---\nz: 1\n", false },
+		{ "a Unicode line separator", "u: \"x\xe2\x80\xa8y\"\n", "", false },
+		{ "a directive line", "", "%YAML 1.1\n", false },
+	};
+	struct buf t = BUF_INIT;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		big_text(&t, 480, rows[i].early, rows[i].late, "\n");
+		if (load_both_ways(t.s, t.len) != rows[i].split)
+			fail_msg("%s: split %d, expected %d", rows[i].name, !rows[i].split,
+				 rows[i].split);
+	}
+	/* CR LF line ends: libyaml counts lines its own way there, so never split */
+	big_text(&t, 480, "", "", "\r\n");
+	assert_false(load_both_ways(t.s, t.len));
+	/* a quoted scalar whose lines go on at column 0 across the middle (libyaml takes it) */
+	buf_reset(&t);
+	buf_adds(&t, "first: 1\nq: \"");
+	for (int i = 0; i < 4000; i++)
+		buf_addf(&t, "word%d: x\n", i);
+	buf_adds(&t, "end\"\nlast: 2\n");
+	assert_false(load_both_ways(t.s, t.len));
+	/* a flow mapping at the top, its keys at column 0 */
+	buf_reset(&t);
+	buf_adds(&t, "{\n");
+	for (int i = 0; i < 4000; i++)
+		buf_addf(&t, "key%d: %d,\n", i, i);
+	buf_adds(&t, "end: 0}\n");
+	assert_false(load_both_ways(t.s, t.len));
+	/* files under 32 KB are never split */
+	big_text(&t, 200, "", "", "\n");
+	assert_true(t.len < 32 * 1024);
+	assert_false(load_both_ways(t.s, t.len));
+	buf_release(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -118,6 +246,7 @@ int main(void)
 		cmocka_unit_test(test_merge_order),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_alias_limit),
+		cmocka_unit_test(test_split),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
