@@ -23,7 +23,7 @@ static const char *const float_words[] = {
 static bool in_list(const char *s, const char *const *list, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (!strcmp(s, list[i]))
+		if (s[0] == list[i][0] && !strcmp(s, list[i]))
 			return true;
 	return false;
 }
@@ -172,12 +172,18 @@ enum scalar_kind scalar_classify(const struct ynode *n)
 	 * with one of these letters or with a character that is not a letter */
 	if ((*s | 0x20) >= 'a' && (*s | 0x20) <= 'z' && !strchr("nNtTfFyYoO", *s))
 		return SC_STRING;
-	if (!*s || IN(s, null_words))
-		return SC_NULL;
-	if (!strcmp(s, "true") || !strcmp(s, "false"))
-		return SC_BOOL;
-	if (IN(s, bool_alt_words))
-		return SC_BOOL_ALT;
+	/* numbers and longer names are the other common cases: no null or boolean word starts
+	 * with a digit or is longer than 5 characters, and a config holds thousands of them
+	 * (26 string compares each cost more than the rest) */
+	if (!isdigit((unsigned char)*s) && n->len <= 5) {
+		if (!*s || IN(s, null_words))
+			return SC_NULL;
+		static const char *const bool_words[] = { "true", "false" };
+		if (IN(s, bool_words))
+			return SC_BOOL;
+		if (IN(s, bool_alt_words))
+			return SC_BOOL_ALT;
+	}
 	if (is_decimal(s))
 		return SC_INT;
 	if (is_int_alt(s))
