@@ -72,6 +72,17 @@ int diags_usagef(struct diags *d, const char *fmt, ...)
 	return -1;
 }
 
+void diags_move(struct diags *into, struct diags *from)
+{
+	VEC_GROW(into->v, into->nr + from->nr, into->alloc);
+	memcpy(into->v + into->nr, from->v, from->nr * sizeof(*from->v));
+	into->nr += from->nr;
+	into->errors += from->errors;
+	into->usage |= from->usage;
+	free(from->v);
+	diags_init(from);
+}
+
 void diags_truncate(struct diags *d, size_t from)
 {
 	for (size_t i = from; i < d->nr; i++) {

@@ -53,6 +53,9 @@ void diags_warnf(struct diags *d, const char *file, int line, int col, const cha
 /* A usage error: like diags_errorf without a place, and the exit status becomes 2. */
 int diags_usagef(struct diags *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Moves every entry of from to the end of into, in order (with from's usage mark); from is
+ * left empty. For work done on its own diags (another thread's) and merged after. */
+void diags_move(struct diags *into, struct diags *from);
 /* Drops the entries from index `from` on (after printing them, say). */
 void diags_truncate(struct diags *d, size_t from);
 /* The message of the first error at index `from` or later, or NULL. */

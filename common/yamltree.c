@@ -1,7 +1,6 @@
 /* yamltree: see yamltree.h. */
 #include "common/yamltree.h"
 
-#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -11,6 +10,7 @@
 
 #include "common/buf.h"
 #include "common/diag.h"
+#include "common/par.h"
 #include "common/strindex.h"
 #include "common/vec.h"
 
@@ -526,8 +526,9 @@ struct half {
 	int rc;
 };
 
-static void parse_half(struct half *h)
+static void parse_half(void *arg)
 {
+	struct half *h = arg;
 	memset(&h->doc, 0, sizeof(h->doc));
 	h->doc.file = xstrdup(h->file);
 	diags_init(&h->d);
@@ -535,13 +536,6 @@ static void parse_half(struct half *h)
 	h->rc = parse_text(&l, h->data, h->len);
 	h->root_block = l.root_block;
 	h->root_merges = l.root_merges;
-}
-
-static void *parse_half_thread(void *arg)
-{
-	struct half *h = arg;
-	parse_half(h);
-	return NULL;
 }
 
 static bool half_is_clean(const struct half *h)
@@ -599,11 +593,7 @@ static int load_split(struct ydoc *doc, const char *data, size_t len, size_t spl
 	struct half b = { .file = doc->file, .data = data + split, .len = len - split };
 	for (size_t i = 0; i < split; i++)
 		b.line_base += data[i] == '\n';
-	pthread_t worker;
-	if (pthread_create(&worker, NULL, parse_half_thread, &b))
-		return -1;
-	parse_half(&a);
-	pthread_join(worker, NULL);
+	par_two(parse_half, &a, &b);
 	int rc = half_is_clean(&a) && half_is_clean(&b) &&
 		 b.doc.root->line == b.line_base + 1 && join_halves(doc, &a, &b) ? 0 : -1;
 	half_release(&a);

@@ -10,8 +10,10 @@
 #include "common/diag.h"
 #include "common/entry_keys.h"
 #include "common/fileio.h"
+#include "common/par.h"
 #include "common/scalar.h"
 #include "common/vec.h"
+#include "common/xalloc.h"
 #include "matrixgen/keymatch.h"
 
 #define NR(a) (sizeof(a) / sizeof((a)[0]))
@@ -284,6 +286,56 @@ static int check_config_key(const struct inputs *in, const struct ynode *k,
 	return rc;
 }
 
+/* One config of a file: its record and its own messages. The schema loads of a big file's
+ * configs run in two halves at once (par.h) and are merged in file order after, so the
+ * messages come out as one pass would write them. */
+struct config_load {
+	const struct ynode *key, *value;
+	bool key_ok;       /* check_config_key passed: the config is kept */
+	struct config c;
+	struct diags d;
+};
+
+struct config_range {
+	struct config_load *v;
+	size_t from, to;
+	enum config_layout layout;
+	const char *file;
+};
+
+/* A file of fewer nodes than this loads its configs on one thread */
+#define PAR_MIN_NODES 2000
+
+static void load_config_range(void *arg)
+{
+	const struct config_range *r = arg;
+	struct schema_ctx ctx;
+	schema_ctx_init(&ctx, r->file, NULL);
+	for (size_t i = r->from; i < r->to; i++) {
+		struct config_load *job = &r->v[i];
+		if (!job->key_ok)
+			continue;
+		struct config *c = &job->c;
+		const struct ynode *v = job->value;
+		ctx.d = &job->d;
+		size_t old = schema_path_push_key(&ctx, job->key->str);
+		c->layout = r->layout;
+		/* `multinode` decides the schema of the search space, so it is read first */
+		const struct ynode *mn = v->kind == YNODE_MAP ? ynode_get(v, "multinode") : NULL;
+		c->multinode = mn && scalar_classify(mn) == SC_BOOL && mn->str[0] == 't';
+		schema_load(c, config_schema(c), v, &ctx);
+		c->key = job->key->str;
+		c->key_node = job->key;
+		c->file = r->file;
+		for (size_t s = 0; s < c->seq_lens_nr; s++)
+			for (size_t t = 0; t < c->seq_lens[s].items_nr; t++)
+				if (!c->seq_lens[s].items[t].spec)
+					c->seq_lens[s].items[t].spec = "none";
+		schema_path_pop(&ctx, old);
+	}
+	schema_ctx_release(&ctx);
+}
+
 int inputs_load_configs(struct inputs *in, const char *path, struct diags *d)
 {
 	return load_file(in, path, d, inputs_load_configs_text);
@@ -311,38 +363,44 @@ int inputs_load_configs_text(struct inputs *in, const char *path, const char *te
 		in->layout = layout;
 		in->layout_file = file;
 	}
+	size_t n = root->nr;
+	struct config_load *jobs = xcalloc(n ? n : 1, sizeof(*jobs));
 	struct schema_ctx ctx;
-	schema_ctx_init(&ctx, file, d);
-	int rc = 0;
-	for (size_t i = 0; i < root->nr; i++) {
-		const struct ynode *k = root->pairs[i].key, *v = root->pairs[i].value;
-		size_t old = schema_path_push_key(&ctx, k->str);
-		if (check_config_key(in, k, layout, &ctx)) {
-			rc = -1;
-			schema_path_pop(&ctx, old);
-			continue;
-		}
-		struct config c;
-		memset(&c, 0, sizeof(c));
-		c.layout = layout;
-		/* `multinode` decides the schema of the search space, so it is read first */
-		const struct ynode *mn = v->kind == YNODE_MAP ? ynode_get(v, "multinode") : NULL;
-		c.multinode = mn && scalar_classify(mn) == SC_BOOL && mn->str[0] == 't';
-		if (schema_load(&c, config_schema(&c), v, &ctx))
-			rc = -1;
-		c.key = k->str;
-		c.key_node = k;
-		c.file = file;
-		for (size_t s = 0; s < c.seq_lens_nr; s++)
-			for (size_t t = 0; t < c.seq_lens[s].items_nr; t++)
-				if (!c.seq_lens[s].items[t].spec)
-					c.seq_lens[s].items[t].spec = "none";
-		VEC_GROW(in->configs, in->configs_nr + 1, in->configs_alloc);
-		strindex_add(&in->config_index, c.key, strlen(c.key), in->configs_nr);
-		in->configs[in->configs_nr++] = c;
+	schema_ctx_init(&ctx, file, NULL);
+	for (size_t i = 0; i < n; i++) {
+		jobs[i].key = root->pairs[i].key;
+		jobs[i].value = root->pairs[i].value;
+		ctx.d = &jobs[i].d;
+		size_t old = schema_path_push_key(&ctx, jobs[i].key->str);
+		jobs[i].key_ok = !check_config_key(in, jobs[i].key, layout, &ctx);
 		schema_path_pop(&ctx, old);
 	}
 	schema_ctx_release(&ctx);
+	/* the halves by node count; a small file is not worth a thread */
+	size_t half = 0, seen = 0;
+	while (half < n && seen < root->expanded / 2)
+		seen += jobs[half++].value->expanded;
+	struct config_range a = { jobs, 0, half, layout, file };
+	struct config_range b = { jobs, half, n, layout, file };
+	if (root->expanded >= PAR_MIN_NODES) {
+		par_two(load_config_range, &a, &b);
+	} else {
+		load_config_range(&a);
+		load_config_range(&b);
+	}
+	int rc = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (jobs[i].d.errors || !jobs[i].key_ok)
+			rc = -1;
+		diags_move(d, &jobs[i].d);
+		if (!jobs[i].key_ok)
+			continue;
+		struct config *c = &jobs[i].c;
+		VEC_GROW(in->configs, in->configs_nr + 1, in->configs_alloc);
+		strindex_add(&in->config_index, c->key, strlen(c->key), in->configs_nr);
+		in->configs[in->configs_nr++] = *c;
+	}
+	free(jobs);
 	return rc;
 }
 
