@@ -74,6 +74,10 @@ int diags_usagef(struct diags *d, const char *fmt, ...)
 
 void diags_move(struct diags *into, struct diags *from)
 {
+	if (!from->nr) {
+		diags_release(from);
+		return;
+	}
 	VEC_GROW(into->v, into->nr + from->nr, into->alloc);
 	memcpy(into->v + into->nr, from->v, from->nr * sizeof(*from->v));
 	into->nr += from->nr;

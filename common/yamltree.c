@@ -21,6 +21,7 @@ struct anchor {
 
 struct frame {
 	struct ynode *node;
+	size_t alloc;       /* room in node's growing items or pairs */
 	struct ynode *key;  /* map: the key read, waiting for its value */
 	char *anchor;       /* owned: anchor to bind when the node closes, or NULL */
 	struct ynode **merges; /* map: values of `<<` keys, in order */
@@ -55,26 +56,35 @@ struct yarena {
 	_Alignas(max_align_t) char data[];
 };
 
-static void *arena_alloc(struct ydoc *doc, size_t len)
+/* len bytes at a multiple of align (a power of two, at most max_align_t's) */
+static void *arena_alloc_aligned(struct ydoc *doc, size_t len, size_t align)
 {
-	len = (len + 15) & ~(size_t)15;
 	struct yarena *a = doc->arena;
-	if (!a || a->size - a->used < len) {
+	size_t at = a ? (a->used + align - 1) & ~(align - 1) : 0;
+	if (!a || at > a->size || a->size - at < len) {
 		size_t size = len > ARENA_BLOCK ? len : ARENA_BLOCK;
 		struct yarena *b = xmalloc(sizeof(*b) + size);
 		b->prev = a;
 		b->used = 0;
 		b->size = size;
 		doc->arena = a = b;
+		at = 0;
 	}
-	void *p = a->data + a->used;
-	a->used += len;
-	return p;
+	a->used = at + len;
+	return a->data + at;
 }
 
+/* Nodes and arrays hold pointers and sizes: pointer alignment is all they need. */
+static void *arena_alloc(struct ydoc *doc, size_t len)
+{
+	return arena_alloc_aligned(doc, len, _Alignof(void *));
+}
+
+/* Strings are packed byte by byte: a config's tens of thousands of short scalars would
+ * waste a third of their room in aligned slots (and each page of it costs a fault). */
 static char *arena_strndup(struct ydoc *doc, const char *s, size_t len)
 {
-	char *p = arena_alloc(doc, len + 1);
+	char *p = arena_alloc_aligned(doc, len + 1, 1);
 	memcpy(p, s, len);
 	p[len] = '\0';
 	return p;
@@ -107,7 +117,6 @@ static void node_finish(struct ydoc *doc, struct ynode *n)
 		free(n->pairs);
 		n->pairs = v;
 	}
-	n->alloc = n->nr;
 }
 
 /* Key path of the position being built, for messages: a.b[2].c */
@@ -174,8 +183,10 @@ static ssize_t map_find_key(struct frame *f, const struct ynode *p, const struct
 
 static void add_expanded(struct loader *l, struct ynode *parent, const struct ynode *child)
 {
-	parent->expanded += child->expanded;
-	if (parent->expanded > YAML_MAX_EXPANDED && !l->failed)
+	/* both are at most YAML_MAX_EXPANDED + 1: the sum fits, and stays there */
+	uint32_t sum = parent->expanded + child->expanded;
+	parent->expanded = sum > YAML_MAX_EXPANDED ? YAML_MAX_EXPANDED + 1 : sum;
+	if (sum > YAML_MAX_EXPANDED && !l->failed)
 		errorf_at(l, child->line, child->col, NULL,
 			  "document expands to more than %d nodes through aliases",
 			  YAML_MAX_EXPANDED);
@@ -191,7 +202,7 @@ static void attach(struct loader *l, struct ynode *n)
 	struct frame *f = &l->stack[l->depth - 1];
 	struct ynode *p = f->node;
 	if (p->kind == YNODE_SEQ) {
-		VEC_GROW(p->items, p->nr + 1, p->alloc);
+		VEC_GROW(p->items, p->nr + 1, f->alloc);
 		p->items[p->nr++] = n;
 		add_expanded(l, p, n);
 		return;
@@ -229,7 +240,7 @@ static void attach(struct loader *l, struct ynode *n)
 			  "duplicate key, first defined at %s:%s", l->doc->file, first);
 		return;
 	}
-	VEC_GROW(p->pairs, p->nr + 1, p->alloc);
+	VEC_GROW(p->pairs, p->nr + 1, f->alloc);
 	p->pairs[p->nr].key = key;
 	p->pairs[p->nr].value = n;
 	p->nr++;
@@ -282,7 +293,7 @@ static void resolve_merges(struct loader *l, struct frame *f)
 	free(m->pairs);
 	m->pairs = merged;
 	m->nr = nr;
-	m->alloc = alloc;
+	f->alloc = alloc;
 }
 
 static void bind_anchor(struct loader *l, char *name, struct ynode *n)
@@ -323,11 +334,16 @@ static void pop(struct loader *l)
 static void on_scalar(struct loader *l, yaml_event_t *ev)
 {
 	struct ynode *n = node_new(l, YNODE_SCALAR, ev->start_mark);
-	n->len = ev->data.scalar.length;
-	n->str = arena_strndup(l->doc, (const char *)ev->data.scalar.value, n->len);
+	size_t len = ev->data.scalar.length;
+	if (len > UINT32_MAX) {
+		errorf_at(l, n->line, n->col, NULL, "a scalar of more than 4 GiB");
+		len = 0;
+	}
+	n->str = arena_strndup(l->doc, (const char *)ev->data.scalar.value, len);
+	n->len = (uint32_t)len;
 	if (strlen(n->str) != n->len) {
 		errorf_at(l, n->line, n->col, NULL, "string contains a NUL character");
-		n->len = strlen(n->str);
+		n->len = (uint32_t)strlen(n->str);
 	}
 	n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 	if (ev->data.scalar.tag && strcmp((const char *)ev->data.scalar.tag, "!"))
@@ -566,8 +582,8 @@ static bool join_halves(struct ydoc *doc, struct half *a, struct half *b)
 	memcpy(pairs, ra->pairs, ra->nr * sizeof(*pairs));
 	memcpy(pairs + ra->nr, rb->pairs, rb->nr * sizeof(*pairs));
 	ra->pairs = pairs;
-	ra->nr = ra->alloc = nr;
-	ra->expanded = expanded;
+	ra->nr = nr;
+	ra->expanded = (uint32_t)expanded;
 	/* the doc takes both arenas: b's blocks go below a's */
 	struct yarena **bottom = &a->doc.arena;
 	while (*bottom)

@@ -26,6 +26,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct diags;
 
@@ -39,18 +40,19 @@ struct ypair {
 };
 
 struct ynode {
-	enum ynode_kind kind;
 	int line, col;  /* 1-based */
-	size_t expanded; /* nodes this one stands for once aliases are expanded */
+	uint32_t len;   /* scalar: bytes of str */
+	uint32_t expanded; /* nodes this one stands for once aliases are expanded (at most
+			    * YAML_MAX_EXPANDED + 1: counting stops past the limit) */
+	enum ynode_kind kind;
+	bool plain;     /* scalar: plain style, subject to type resolution */
 	/* scalar */
 	char *str;      /* owned by the ydoc, NUL-terminated */
-	size_t len;
-	bool plain;     /* plain style: subject to type resolution */
 	char *tag;      /* explicit tag (e.g. "tag:yaml.org,2002:str"), or NULL */
 	/* sequence (items) or mapping (pairs) */
 	struct ynode **items;
 	struct ypair *pairs;
-	size_t nr, alloc;
+	size_t nr;
 };
 
 struct yarena;

@@ -115,8 +115,8 @@ static void test_alias_limit(void **state)
 /* Every node as text: kind, place, alias expansion, scalar text, style and tag. */
 static void dump(struct buf *out, const struct ynode *n, int depth)
 {
-	buf_addf(out, "%*s%d %d:%d %zu", depth * 2, "", (int)n->kind, n->line, n->col,
-		 n->expanded);
+	buf_addf(out, "%*s%d %d:%d %u", depth * 2, "", (int)n->kind, n->line, n->col,
+		 (unsigned)n->expanded);
 	if (n->kind == YNODE_SCALAR) {
 		buf_addf(out, " %s %d %s\n", n->str, n->plain, n->tag ? n->tag : "-");
 		return;
