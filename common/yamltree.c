@@ -501,16 +501,38 @@ static int parse_text(struct loader *l, const char *data, size_t len)
  */
 #define SPLIT_MIN_BYTES (32 * 1024)
 
+/* The first byte at or after p (up to end) that is not ASCII, or end: eight at a time, as
+ * this runs over half of every big file */
+static const char *first_non_ascii(const char *p, const char *end)
+{
+	for (; end - p >= 8; p += 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		if (w & 0x8080808080808080ULL)
+			break;
+	}
+	while (p < end && !((unsigned char)*p & 0x80))
+		p++;
+	return p;
+}
+
 static bool splittable_text(const char *data, size_t len, size_t split)
 {
 	static const char *const breaks[] = { "\xc2\x85", "\xe2\x80\xa8", "\xe2\x80\xa9" };
+	const char *end = data + split;
 	if (len >= 2 && ((unsigned char)data[0] == 0xff || (unsigned char)data[0] == 0xfe))
 		return false;
-	if (data[0] == '%' || memmem(data, split, "\n%", 2) || memchr(data, '\r', split))
+	if (memchr(data, '\r', split))
 		return false;
-	for (size_t i = 0; i < sizeof(breaks) / sizeof(breaks[0]); i++)
-		if (memmem(data, split, breaks[i], strlen(breaks[i])))
+	for (const char *p = data; (p = memchr(p, '%', (size_t)(end - p))); p++)
+		if (p == data || p[-1] == '\n')
 			return false;
+	for (const char *p = first_non_ascii(data, end); p < end;
+	     p = first_non_ascii(p + 1, end))
+		for (size_t i = 0; i < sizeof(breaks) / sizeof(breaks[0]); i++)
+			if ((size_t)(end - p) >= strlen(breaks[i]) &&
+			    !memcmp(p, breaks[i], strlen(breaks[i])))
+				return false;
 	return true;
 }
 
@@ -607,8 +629,8 @@ static int load_split(struct ydoc *doc, const char *data, size_t len, size_t spl
 {
 	struct half a = { .file = doc->file, .data = data, .len = split };
 	struct half b = { .file = doc->file, .data = data + split, .len = len - split };
-	for (size_t i = 0; i < split; i++)
-		b.line_base += data[i] == '\n';
+	for (const char *p = data; (p = memchr(p, '\n', (size_t)(data + split - p))); p++)
+		b.line_base++;
 	par_two(parse_half, &a, &b);
 	int rc = half_is_clean(&a) && half_is_clean(&b) &&
 		 b.doc.root->line == b.line_base + 1 && join_halves(doc, &a, &b) ? 0 : -1;
