@@ -44,6 +44,7 @@ struct loader {
 	int line_base;   /* lines before the text parsed (a later part of a split file) */
 	bool root_block; /* the root is a block mapping */
 	bool root_merges; /* the root mapping had `<<` keys */
+	bool explicit_end; /* the document ended with `...`: more text would be a second one */
 	int failed;
 };
 
@@ -448,6 +449,9 @@ static int parse_text(struct loader *l, const char *data, size_t len)
 				done = 1;
 			}
 			break;
+		case YAML_DOCUMENT_END_EVENT:
+			l->explicit_end = !ev.data.document_end.implicit;
+			break;
 		case YAML_SCALAR_EVENT:
 			on_scalar(l, &ev);
 			break;
@@ -494,8 +498,9 @@ static int parse_text(struct loader *l, const char *data, size_t len)
  * and the second's top-level pairs are appended to the first's. The halves give exactly
  * the whole file's tree when both parse without a single diagnostic: an alias to an anchor
  * of the other half, a merge key at the top, a key in both halves, a scalar or collection
- * cut by the split, a second document: each makes a half fail or is checked below, and
- * then the file is parsed again as one, so every message is the one a whole parse gives.
+ * cut by the split, a second document, a `...` ending the first half: each makes a half
+ * fail or is checked below, and then the file is parsed again as one, so every message is
+ * the one a whole parse gives.
  * Texts whose line count libyaml could see differently (CR, Unicode line breaks), with
  * directives or a UTF-16 byte order mark are never split.
  */
@@ -560,7 +565,7 @@ struct half {
 	const char *data;
 	size_t len;
 	int line_base;
-	bool root_block, root_merges;
+	bool root_block, root_merges, explicit_end;
 	int rc;
 };
 
@@ -574,6 +579,7 @@ static void parse_half(void *arg)
 	h->rc = parse_text(&l, h->data, h->len);
 	h->root_block = l.root_block;
 	h->root_merges = l.root_merges;
+	h->explicit_end = l.explicit_end;
 }
 
 static bool half_is_clean(const struct half *h)
@@ -632,7 +638,8 @@ static int load_split(struct ydoc *doc, const char *data, size_t len, size_t spl
 	for (const char *p = data; (p = memchr(p, '\n', (size_t)(data + split - p))); p++)
 		b.line_base++;
 	par_two(parse_half, &a, &b);
-	int rc = half_is_clean(&a) && half_is_clean(&b) &&
+	/* a `...` closing the first half makes the second a second document */
+	int rc = half_is_clean(&a) && !a.explicit_end && half_is_clean(&b) &&
 		 b.doc.root->line == b.line_base + 1 && join_halves(doc, &a, &b) ? 0 : -1;
 	half_release(&a);
 	half_release(&b);

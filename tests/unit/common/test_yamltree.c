@@ -174,8 +174,8 @@ static bool load_both_ways(const char *text, size_t len)
 
 /* n top-level configs (480: about 60 KB), with `early` written after a quarter of them
  * and `late` after three quarters (in the second half); eol ends every line. */
-static void big_text(struct buf *t, int n, const char *early, const char *late,
-		     const char *eol)
+static void big_text_named(struct buf *t, const char *name, int n, const char *early,
+			   const char *late, const char *eol)
 {
 	buf_reset(t);
 	buf_addf(t, "# a big file%s", eol);
@@ -184,10 +184,16 @@ static void big_text(struct buf *t, int n, const char *early, const char *late,
 			buf_adds(t, early);
 		if (i == n * 3 / 4)
 			buf_adds(t, late);
-		buf_addf(t, "cfg-%03d:%s  image: \"img:%d\"%s  tags: [a, 'b', %d]%s"
+		buf_addf(t, "%s-%03d:%s  image: \"img:%d\"%s  tags: [a, 'b', %d]%s"
 			    "  nested:%s    - {k: %d, v: two}%s    - text: |%s        line %d%s%s",
-			 i, eol, i, eol, i, eol, eol, i, eol, eol, i, eol, eol);
+			 name, i, eol, i, eol, i, eol, eol, i, eol, eol, i, eol, eol);
 	}
+}
+
+static void big_text(struct buf *t, int n, const char *early, const char *late,
+		     const char *eol)
+{
+	big_text_named(t, "cfg", n, early, late, eol);
 }
 
 static void test_split(void **state)
@@ -232,6 +238,17 @@ static void test_split(void **state)
 		buf_addf(&t, "key%d: %d,\n", i, i);
 	buf_adds(&t, "end: 0}\n");
 	assert_false(load_both_ways(t.s, t.len));
+	/* a document end just before the split: the rest is a second document */
+	struct buf late = BUF_INIT;
+	big_text_named(&t, "cfg", 240, "", "", "\n");
+	buf_adds(&t, "# ");
+	for (int i = 0; i < 1000; i++)
+		buf_adds(&t, "long comment across the middle ");
+	buf_adds(&t, "\n...\n");
+	big_text_named(&late, "dfg", 240, "", "", "\n");
+	buf_add(&t, late.s, late.len);
+	assert_false(load_both_ways(t.s, t.len));
+	buf_release(&late);
 	/* files under 32 KB are never split */
 	big_text(&t, 200, "", "", "\n");
 	assert_true(t.len < 32 * 1024);
