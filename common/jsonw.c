@@ -40,20 +40,24 @@ static void put_short(struct buf *out, const char *text, size_t n)
 	out->len += n;
 }
 
-/* Separator before a value or a key at the current depth. */
-static void before_item(struct jsonw *w)
+/* The separator before a member of the open container (not right after a key). */
+static void before_member(struct jsonw *w)
 {
-	if (w->after_key) {
-		w->after_key = false;
-		return;
-	}
-	if (w->depth == 0)
-		return;
 	if (!w->empty[w->depth])
 		put_short(w->out, w->item_sep, w->item_sep_len);
 	w->empty[w->depth] = false;
 	if (w->style == JSONW_PRETTY)
 		newline_indent(w, w->depth);
+}
+
+/* Separator before a value or a key at the current depth. Inline: half the items are
+ * values right after their key, which need nothing. */
+static inline void before_item(struct jsonw *w)
+{
+	if (w->after_key)
+		w->after_key = false;
+	else if (w->depth > 0)
+		before_member(w);
 }
 
 static void open_container(struct jsonw *w, char c)

@@ -190,10 +190,18 @@ void row_copy(struct row *dst, const struct row *src)
 	dst->nr = src->nr;
 }
 
+/* Whether v holds memory of its own; most fields are numbers and borrowed strings, which
+ * row_release passes over without a call. */
+static bool rval_owns(const struct rval *v)
+{
+	return v->kind == RV_LIST || v->kind == RV_OBJ || (v->kind == RV_STR && v->owned);
+}
+
 void row_release(struct row *r)
 {
 	for (size_t i = 0; i < r->nr; i++)
-		rval_release(&r->v[i].val);
+		if (rval_owns(&r->v[i].val))
+			rval_release(&r->v[i].val);
 	free(r->v);
 	memset(r, 0, sizeof(*r));
 }
