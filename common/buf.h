@@ -40,7 +40,7 @@ int buf_add(struct buf *b, const void *data, size_t len);
 int buf_adds(struct buf *b, const char *s);
 int buf_addch(struct buf *b, char c);
 /* Appends v in decimal. By hand, not buf_addf: the matrix and its row names write tens of
- * thousands of integers, and a printf call costs twenty times as much. */
+ * thousands of integers, and a printf call costs ten times as much. */
 void buf_add_int(struct buf *b, long long v);
 int buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int buf_vaddf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));

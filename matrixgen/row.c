@@ -254,8 +254,9 @@ static bool skipped(const char *key, const char *const *skip)
 	return false;
 }
 
-/* Rows and their nested objects have a few dozen keys at most: those are sorted on the
- * stack by insertion, where a calloc and qsort's calls cost more than the sorting */
+/* A row has at most about 25 keys and its nested objects fewer: objects up to this size
+ * are sorted on the stack by insertion, where a calloc and qsort's calls cost more than
+ * the sorting. Larger ones (a YAML mapping can be any size) go to the heap and qsort. */
 #define CANON_STACK_FIELDS 32
 
 /* The fields of r not in skip, in key order (keys in a row are distinct); returns their
@@ -264,21 +265,20 @@ static size_t sorted_fields(const struct rfield **f, const struct row *r,
 			    const char *const *skip)
 {
 	size_t n = 0;
-	for (size_t i = 0; i < r->nr; i++) {
-		const struct rfield *x = &r->v[i];
-		if (skipped(x->key, skip))
-			continue;
-		if (r->nr > CANON_STACK_FIELDS) {
-			f[n++] = x; /* qsort'ed below */
-			continue;
-		}
-		size_t j = n++;
+	for (size_t i = 0; i < r->nr; i++)
+		if (!skipped(r->v[i].key, skip))
+			f[n++] = &r->v[i];
+	if (n > CANON_STACK_FIELDS) {
+		qsort(f, n, sizeof(*f), field_cmp);
+		return n;
+	}
+	for (size_t i = 1; i < n; i++) {
+		const struct rfield *x = f[i];
+		size_t j = i;
 		for (; j > 0 && strcmp(f[j - 1]->key, x->key) > 0; j--)
 			f[j] = f[j - 1];
 		f[j] = x;
 	}
-	if (r->nr > CANON_STACK_FIELDS)
-		qsort(f, n, sizeof(*f), field_cmp);
 	return n;
 }
 
