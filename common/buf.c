@@ -42,7 +42,7 @@ char *buf_take(struct buf *b, size_t *len_out)
 	return s;
 }
 
-void buf_grow(struct buf *b, size_t extra)
+void buf_enlarge(struct buf *b, size_t extra)
 {
 	size_t need = b->len + extra + 1;
 	if (need < b->len)
@@ -90,6 +90,18 @@ int buf_adds(struct buf *b, const char *s)
 int buf_addch(struct buf *b, char c)
 {
 	return buf_add(b, &c, 1);
+}
+
+void buf_add_int(struct buf *b, long long v)
+{
+	char tmp[24], *end = tmp + sizeof(tmp), *p = end;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	buf_add(b, p, (size_t)(end - p));
 }
 
 int buf_vaddf(struct buf *b, const char *fmt, va_list ap)

@@ -15,6 +15,11 @@ void jsonw_init(struct jsonw *w, struct buf *out, enum jsonw_style style)
 	w->out = out;
 	w->style = style;
 	w->empty[0] = true;
+	bool compact = style == JSONW_COMPACT || style == JSONW_COMPACT_ASCII;
+	w->item_sep = style == JSONW_LINE ? ", " : ",";
+	w->item_sep_len = strlen(w->item_sep);
+	w->key_sep = compact ? ":" : ": ";
+	w->key_sep_len = strlen(w->key_sep);
 }
 
 static void newline_indent(struct jsonw *w, int depth)
@@ -24,20 +29,35 @@ static void newline_indent(struct jsonw *w, int depth)
 		buf_adds(w->out, "  ");
 }
 
-/* Separator before a value or a key at the current depth. */
-static void before_item(struct jsonw *w)
+/* Appends n bytes of short static text (a separator): stores, not a memcpy call. */
+static void put_short(struct buf *out, const char *text, size_t n)
 {
-	if (w->after_key) {
-		w->after_key = false;
-		return;
-	}
-	if (w->depth == 0)
-		return;
+	buf_grow(out, n);
+	char *p = out->s + out->len;
+	for (size_t i = 0; i < n; i++)
+		p[i] = text[i];
+	p[n] = '\0';
+	out->len += n;
+}
+
+/* The separator before a member of the open container (not right after a key). */
+static void before_member(struct jsonw *w)
+{
 	if (!w->empty[w->depth])
-		buf_adds(w->out, w->style == JSONW_LINE ? ", " : ",");
+		put_short(w->out, w->item_sep, w->item_sep_len);
 	w->empty[w->depth] = false;
 	if (w->style == JSONW_PRETTY)
 		newline_indent(w, w->depth);
+}
+
+/* Separator before a value or a key at the current depth. Inline: half the items are
+ * values right after their key, which need nothing. */
+static inline void before_item(struct jsonw *w)
+{
+	if (w->after_key)
+		w->after_key = false;
+	else if (w->depth > 0)
+		before_member(w);
 }
 
 static void open_container(struct jsonw *w, char c)
@@ -69,43 +89,57 @@ void jsonw_obj_close(struct jsonw *w) { close_container(w, '}'); }
 void jsonw_arr_open(struct jsonw *w) { open_container(w, '['); }
 void jsonw_arr_close(struct jsonw *w) { close_container(w, ']'); }
 
-/* The length of the run of plain printable ASCII at the start of s: written as is. */
+/* True for the bytes every style writes as they are: printable ASCII except '"' (0x22) and
+ * '\\' (0x5c). A table, because a full sweep puts a megabyte through here: one load a byte
+ * where there were four compares. NUL is not plain, so a scan of a C string stops at it. */
+static const bool plain_byte[256] = {
+	[' ' ... '!'] = true, ['#' ... '['] = true, [']' ... '~'] = true,
+};
+
+/* The length of the run of plain bytes at the start of s: written as is. */
 static size_t plain_run(const unsigned char *s, size_t len)
 {
 	size_t j = 0;
-	while (j < len && s[j] >= 0x20 && s[j] < 0x7f && s[j] != '"' && s[j] != '\\')
+	while (j < len && plain_byte[s[j]])
 		j++;
 	return j;
 }
 
-/* The common case in one step: s needs no escape, so '"', s, '"' and tail go out at once. */
-static bool quote_plain(struct buf *out, const char *s, size_t len, const char *tail,
-			size_t tail_len)
+/* '"', s, '"' and tail in one step, for an s known to need no escape. */
+static void put_quoted(struct buf *out, const char *s, size_t len, const char *tail,
+		       size_t tail_len)
 {
-	if (plain_run((const unsigned char *)s, len) != len)
-		return false;
 	buf_grow(out, len + 2 + tail_len);
 	char *p = out->s + out->len;
 	*p++ = '"';
 	memcpy(p, s, len);
 	p += len;
 	*p++ = '"';
-	memcpy(p, tail, tail_len);
-	p += tail_len;
+	for (size_t i = 0; i < tail_len; i++)
+		*p++ = tail[i];
 	*p = '\0';
 	out->len = (size_t)(p - out->s);
-	return true;
+}
+
+/* The length of the run of plain bytes at the start of the C string s: all of s when
+ * s[len] is its NUL. One pass finds both the length and whether s needs escapes. */
+static size_t plain_prefix(const char *s)
+{
+	size_t len = 0;
+	while (plain_byte[(unsigned char)s[len]])
+		len++;
+	return len;
 }
 
 void jsonw_key(struct jsonw *w, const char *key)
 {
-	bool compact = w->style == JSONW_COMPACT || w->style == JSONW_COMPACT_ASCII;
-	const char *sep = compact ? ":" : ": ";
-	size_t len = strlen(key);
+	size_t len = plain_prefix(key);
 	before_item(w);
-	if (!quote_plain(w->out, key, len, sep, compact ? 1 : 2)) {
-		json_quote(w->out, key, len, w->style);
-		buf_adds(w->out, sep);
+	if (!key[len]) {
+		put_quoted(w->out, key, len, w->key_sep, w->key_sep_len);
+	} else {
+		json_quote(w->out, key, len + strlen(key + len), w->style);
+		put_short(w->out, w->key_sep, w->key_sep_len);
 	}
 	w->after_key = true;
 }
@@ -118,21 +152,18 @@ void jsonw_strn(struct jsonw *w, const char *s, size_t len)
 
 void jsonw_str(struct jsonw *w, const char *s)
 {
-	jsonw_strn(w, s, strlen(s));
+	size_t len = plain_prefix(s);
+	before_item(w);
+	if (!s[len])
+		put_quoted(w->out, s, len, "", 0);
+	else
+		json_quote(w->out, s, len + strlen(s + len), w->style);
 }
 
 void jsonw_int(struct jsonw *w, long long v)
 {
-	/* by hand, not buf_addf: the matrix writes tens of thousands of integers */
-	char tmp[24], *end = tmp + sizeof(tmp), *p = end;
-	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-	do
-		*--p = (char)('0' + u % 10);
-	while (u /= 10);
-	if (v < 0)
-		*--p = '-';
 	before_item(w);
-	buf_add(w->out, p, (size_t)(end - p));
+	buf_add_int(w->out, v);
 }
 
 void jsonw_double(struct jsonw *w, double v)
@@ -201,8 +232,10 @@ void json_quote(struct buf *out, const char *str, size_t len, enum jsonw_style s
 {
 	const unsigned char *s = (const unsigned char *)str;
 	bool ascii = style != JSONW_COMPACT;
-	if (quote_plain(out, str, len, "", 0))
+	if (plain_run(s, len) == len) {
+		put_quoted(out, str, len, "", 0);
 		return;
+	}
 	buf_addch(out, '"');
 	size_t i = 0;
 	while (i < len) {

@@ -34,6 +34,8 @@ struct jsonw {
 	enum jsonw_style style;
 	int depth;
 	bool after_key;
+	const char *item_sep, *key_sep; /* static text: ", " or "," and ": " or ":" */
+	size_t item_sep_len, key_sep_len;
 	bool empty[JSONW_MAX_DEPTH]; /* no member written yet at this depth */
 };
 

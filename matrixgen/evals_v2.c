@@ -70,21 +70,43 @@ static char *parallelism_key(const struct row *r, char tag)
 	return buf_take(&b, NULL);
 }
 
+/* Group keys are parts each ended by a unit separator (0x1f), written without printf:
+ * a sweep builds one for most of its rows */
+static void key_part(struct buf *b, const char *s)
+{
+	buf_adds(b, s);
+	buf_addch(b, '\x1f');
+}
+
+static void key_part_int(struct buf *b, long v)
+{
+	buf_add_int(b, v);
+	buf_addch(b, '\x1f');
+}
+
 static char *single_key(const struct row *r)
 {
 	struct buf b = BUF_INIT;
-	buf_addf(&b, "s%s\x1f%s\x1f%s\x1f%s\x1f%ld\x1f%ld\x1f%s\x1f%ld", str_of(r, "model"),
-		 str_of(r, "runner"), str_of(r, "framework"), str_of(r, "precision"),
-		 int_of(r, "isl"), int_of(r, "osl"), str_of(r, "spec-decoding"),
-		 int_of(r, "dp-attn"));
+	buf_addch(&b, 's');
+	key_part(&b, str_of(r, "model"));
+	key_part(&b, str_of(r, "runner"));
+	key_part(&b, str_of(r, "framework"));
+	key_part(&b, str_of(r, "precision"));
+	key_part_int(&b, int_of(r, "isl"));
+	key_part_int(&b, int_of(r, "osl"));
+	key_part(&b, str_of(r, "spec-decoding"));
+	key_part_int(&b, int_of(r, "dp-attn"));
 	return buf_take(&b, NULL);
 }
 
 static char *agentic_single_key(const struct row *r)
 {
 	struct buf b = BUF_INIT;
-	buf_addf(&b, "a%s\x1f%s\x1f%s\x1f%s", str_of(r, "model"), str_of(r, "runner"),
-		 str_of(r, "framework"), str_of(r, "precision"));
+	buf_addch(&b, 'a');
+	key_part(&b, str_of(r, "model"));
+	key_part(&b, str_of(r, "runner"));
+	key_part(&b, str_of(r, "framework"));
+	key_part(&b, str_of(r, "precision"));
 	return buf_take(&b, NULL);
 }
 

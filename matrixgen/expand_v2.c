@@ -6,6 +6,7 @@
 
 #include "common/buf.h"
 #include "common/jsonw.h"
+#include "common/xalloc.h"
 #include "matrixgen/expand.h"
 
 #define DURATION_S 3600
@@ -102,12 +103,12 @@ static bool agentic_concs(struct longvec *out, const struct item_v2 *it, const s
 
 static void row_head(struct row *r, const struct config *c, const char *runner)
 {
-	row_set(r, "image", rval_str(c->image));
-	row_set(r, "model", rval_str(c->model));
-	row_set(r, "model-prefix", rval_str(c->model_prefix));
-	row_set(r, "precision", rval_str(c->precision));
-	row_set(r, "framework", rval_str(c->framework));
-	row_set(r, "runner", rval_str(runner));
+	row_push(r, "image", rval_str(c->image));
+	row_push(r, "model", rval_str(c->model));
+	row_push(r, "model-prefix", rval_str(c->model_prefix));
+	row_push(r, "precision", rval_str(c->precision));
+	row_push(r, "framework", rval_str(c->framework));
+	row_push(r, "runner", rval_str(runner));
 }
 
 /* with_worker_parallelism_defaults: keys as written, then pp, dcp-size, pcp-size */
@@ -118,7 +119,7 @@ static struct rval worker_val(const struct worker_v2 *w)
 	row_reserve(v.obj, v.obj->nr + 3);
 	for (size_t i = 0; i < 3; i++)
 		if (!row_get(v.obj, keys[i]))
-			row_set(v.obj, keys[i], rval_int(1));
+			row_push(v.obj, keys[i], rval_int(1));
 	return v;
 }
 
@@ -127,17 +128,19 @@ static void row_metadata(struct row *r, const struct config *c, const struct ite
 {
 	const struct ynode *router = it->router.hdr.node ? it->router.hdr.node : c->router.hdr.node;
 	if (router)
-		row_set(r, "router", rval_from_node(router));
+		row_push(r, "router", rval_from_node(router));
 	const char *p2p = it->kv_p2p ? it->kv_p2p : c->kv_p2p;
 	if (p2p)
-		row_set(r, "kv-p2p-transfer", rval_str(p2p));
+		row_push(r, "kv-p2p-transfer", rval_str(p2p));
 }
 
-static char *prefixed(const struct config *c, const char *fmt_tail, long isl, long osl)
+/* A fixed-seq-len row's exp-name: the same for every row of the seq-len config, so it is
+ * built once and each row gets a copy */
+static char *fixed_exp_name(const struct config *c, long isl, long osl)
 {
 	struct buf b = BUF_INIT;
-	buf_addf(&b, "%s_", c->model_prefix);
-	(void)fmt_tail;
+	buf_adds(&b, c->model_prefix);
+	buf_addch(&b, '_');
 	seq_name(&b, isl, osl);
 	return buf_take(&b, NULL);
 }
@@ -165,26 +168,28 @@ static void fixed_single(struct rows *out, const struct config *c, const struct 
 	if (!fixed_concs(&concs, it, false, s))
 		goto done;
 	bool dp_attn_written = ynode_get(it->hdr.node, "dp-attn");
+	char *name = fixed_exp_name(c, f->isl, f->osl);
 	for (size_t k = 0; k < concs.nr; k++)
 		for (size_t n = 0; n < runners->nr; n++) {
 		struct row *r = row_new(out);
 		row_head(r, c, runners->v[n]);
-		row_set(r, "isl", rval_int(f->isl));
-		row_set(r, "osl", rval_int(f->osl));
-		row_set(r, "tp", rval_int(it->tp));
-		row_set(r, "pp", rval_int(it->pp));
-		row_set(r, "dcp-size", rval_int(it->dcp_size));
-		row_set(r, "pcp-size", rval_int(it->pcp_size));
-		row_set(r, "conc", rval_int(concs.v[k]));
-		row_set(r, "max-model-len", rval_int(f->isl + f->osl + 256));
-		row_set(r, "ep", rval_int(ep ? ep : 1));
-		row_set(r, "dp-attn", rval_bool(dp_attn_written && it->dp_attn));
-		row_set(r, "spec-decoding", rval_str(it->spec));
-		row_set(r, "exp-name", rval_own(prefixed(c, NULL, f->isl, f->osl)));
-		row_set(r, "disagg", rval_bool(c->disagg));
-		row_set(r, "run-eval", rval_bool(false));
+		row_push(r, "isl", rval_int(f->isl));
+		row_push(r, "osl", rval_int(f->osl));
+		row_push(r, "tp", rval_int(it->tp));
+		row_push(r, "pp", rval_int(it->pp));
+		row_push(r, "dcp-size", rval_int(it->dcp_size));
+		row_push(r, "pcp-size", rval_int(it->pcp_size));
+		row_push(r, "conc", rval_int(concs.v[k]));
+		row_push(r, "max-model-len", rval_int(f->isl + f->osl + 256));
+		row_push(r, "ep", rval_int(ep ? ep : 1));
+		row_push(r, "dp-attn", rval_bool(dp_attn_written && it->dp_attn));
+		row_push(r, "spec-decoding", rval_str(it->spec));
+		row_push(r, "exp-name", rval_own(xstrdup(name)));
+		row_push(r, "disagg", rval_bool(c->disagg));
+		row_push(r, "run-eval", rval_bool(false));
 		row_metadata(r, c, it);
 		}
+	free(name);
 done:
 	free(concs.v);
 }
@@ -198,21 +203,23 @@ static void fixed_multi(struct rows *out, const struct config *c, const struct f
 		goto done;
 	/* built once, copied into each row: reading the YAML nodes again costs more */
 	struct rval prefill = worker_val(&it->prefill), decode = worker_val(&it->decode);
+	char *name = fixed_exp_name(c, f->isl, f->osl);
 	for (size_t n = 0; n < runners->nr; n++) {
 		struct row *r = row_new(out);
 		row_head(r, c, runners->v[n]);
-		row_set(r, "isl", rval_int(f->isl));
-		row_set(r, "osl", rval_int(f->osl));
-		row_set(r, "spec-decoding", rval_str(it->spec));
-		row_set(r, "prefill", rval_copy(&prefill));
-		row_set(r, "decode", rval_copy(&decode));
-		row_set(r, "conc", rval_ints(concs.v, concs.nr));
-		row_set(r, "max-model-len", rval_int(f->isl + f->osl + 256));
-		row_set(r, "exp-name", rval_own(prefixed(c, NULL, f->isl, f->osl)));
-		row_set(r, "disagg", rval_bool(c->disagg));
-		row_set(r, "run-eval", rval_bool(false));
+		row_push(r, "isl", rval_int(f->isl));
+		row_push(r, "osl", rval_int(f->osl));
+		row_push(r, "spec-decoding", rval_str(it->spec));
+		row_push(r, "prefill", rval_copy(&prefill));
+		row_push(r, "decode", rval_copy(&decode));
+		row_push(r, "conc", rval_ints(concs.v, concs.nr));
+		row_push(r, "max-model-len", rval_int(f->isl + f->osl + 256));
+		row_push(r, "exp-name", rval_own(xstrdup(name)));
+		row_push(r, "disagg", rval_bool(c->disagg));
+		row_push(r, "run-eval", rval_bool(false));
 		row_metadata(r, c, it);
 	}
+	free(name);
 	rval_release(&prefill);
 	rval_release(&decode);
 done:
@@ -293,76 +300,133 @@ static void worker_tag(struct buf *b, const struct worker_v2 *w, char role)
 static void agentic_tail(struct row *r, const struct config *c, const struct item_v2 *it)
 {
 	if (it->backend.hdr.node)
-		row_set(r, "kv-offload-backend", rval_from_node(it->backend.hdr.node));
+		row_push(r, "kv-offload-backend", rval_from_node(it->backend.hdr.node));
 	row_metadata(r, c, it);
+}
+
+/* An agentic row's exp-name is head, conc, tail: the parts around conc are the same for all
+ * of an item's rows, so they are built once (printf per row cost more than the row) */
+struct agentic_name {
+	struct buf head, tail;
+};
+
+static void agentic_name_init(struct agentic_name *n, const struct config *c,
+			      const struct item_v2 *it, const char *kv)
+{
+	buf_init(&n->head);
+	buf_init(&n->tail);
+	buf_adds(&n->head, c->model_prefix);
+	buf_addch(&n->head, '_');
+	if (c->multinode) {
+		/* {prefix}_{p-tag}_{d-tag}_conc{conc}, then _{offload} unless kv is none */
+		worker_tag(&n->head, &it->prefill, 'p');
+		buf_addch(&n->head, '_');
+		worker_tag(&n->head, &it->decode, 'd');
+		buf_adds(&n->head, "_conc");
+		if (strcmp(kv, "none")) {
+			buf_addch(&n->tail, '_');
+			offload_suffix(&n->tail, it, kv);
+		}
+		return;
+	}
+	/* {prefix}_tp{tp}_conc{conc}_{offload}, then _spec-{spec} unless spec is none */
+	buf_addf(&n->head, "tp%ld_conc", it->tp);
+	buf_addch(&n->tail, '_');
+	offload_suffix(&n->tail, it, kv);
+	if (strcmp(it->spec, "none"))
+		buf_addf(&n->tail, "_spec-%s", it->spec);
+}
+
+static char *agentic_name_for(const struct agentic_name *n, long conc)
+{
+	struct buf b = BUF_INIT;
+	buf_add(&b, n->head.s, n->head.len);
+	buf_add_int(&b, conc);
+	buf_add(&b, n->tail.s, n->tail.len);
+	return buf_take(&b, NULL);
+}
+
+static void agentic_name_release(struct agentic_name *n)
+{
+	buf_release(&n->head);
+	buf_release(&n->tail);
+}
+
+/* The values agentic rows of one item share. */
+struct agentic_common {
+	const char *kv;  /* kv-offloading, "none" unless written */
+	long dram_gb;    /* total-cpu-dram-gb */
+	struct agentic_name name;
+};
+
+static void agentic_multi_rows(struct rows *out, const struct config *c, const struct item_v2 *it,
+			       const struct agentic_common *ac, const struct longvec *concs,
+			       const struct strvec *runners)
+{
+	struct rval prefill = worker_val(&it->prefill), decode = worker_val(&it->decode);
+	for (size_t n = 0; n < runners->nr; n++)
+		for (size_t k = 0; k < concs->nr; k++) {
+			struct row *r = row_new(out);
+			row_head(r, c, runners->v[n]);
+			row_push(r, "spec-decoding", rval_str(it->spec));
+			row_push(r, "prefill", rval_copy(&prefill));
+			row_push(r, "decode", rval_copy(&decode));
+			row_push(r, "conc", rval_ints(&concs->v[k], 1));
+			row_push(r, "kv-offloading", rval_str(ac->kv));
+			row_push(r, "total-cpu-dram-gb", rval_int(ac->dram_gb));
+			row_push(r, "duration", rval_int(DURATION_S));
+			row_push(r, "exp-name", rval_own(agentic_name_for(&ac->name, concs->v[k])));
+			row_push(r, "disagg", rval_bool(c->disagg));
+			row_push(r, "scenario-type", rval_str("agentic-coding"));
+			agentic_tail(r, c, it);
+		}
+	rval_release(&prefill);
+	rval_release(&decode);
+}
+
+static void agentic_single_rows(struct rows *out, const struct config *c,
+				const struct item_v2 *it, const struct agentic_common *ac,
+				const struct longvec *concs, const struct strvec *runners)
+{
+	bool dp_attn_written = ynode_get(it->hdr.node, "dp-attn");
+	for (size_t k = 0; k < concs->nr; k++)
+		for (size_t n = 0; n < runners->nr; n++) {
+			struct row *r = row_new(out);
+			row_head(r, c, runners->v[n]);
+			row_push(r, "tp", rval_int(it->tp));
+			row_push(r, "pp", rval_int(it->pp));
+			row_push(r, "dcp-size", rval_int(it->dcp_size));
+			row_push(r, "pcp-size", rval_int(it->pcp_size));
+			row_push(r, "ep", rval_int(it->ep ? it->ep : 1));
+			row_push(r, "dp-attn", rval_bool(dp_attn_written && it->dp_attn));
+			row_push(r, "spec-decoding", rval_str(it->spec));
+			row_push(r, "conc", rval_int(concs->v[k]));
+			row_push(r, "kv-offloading", rval_str(ac->kv));
+			row_push(r, "total-cpu-dram-gb", rval_int(ac->dram_gb));
+			row_push(r, "duration", rval_int(DURATION_S));
+			row_push(r, "exp-name", rval_own(agentic_name_for(&ac->name, concs->v[k])));
+			row_push(r, "scenario-type", rval_str("agentic-coding"));
+			agentic_tail(r, c, it);
+		}
 }
 
 static void agentic_item(struct rows *out, const struct inputs *in, const struct config *c,
 			 const struct agentic_v2 *a, const struct item_v2 *it,
 			 const struct strvec *runners, const struct v2_sweep *s)
 {
-	const char *kv = it->kv_offloading ? it->kv_offloading : "none";
-	long gb = dram_gb(in, c, a, it);
 	struct longvec concs = { 0 };
 	if (!agentic_concs(&concs, it, s))
 		goto done;
-	if (c->multinode) {
-		struct rval prefill = worker_val(&it->prefill), decode = worker_val(&it->decode);
-		for (size_t n = 0; n < runners->nr; n++)
-			for (size_t k = 0; k < concs.nr; k++) {
-				struct row *r = row_new(out);
-				row_head(r, c, runners->v[n]);
-				row_set(r, "spec-decoding", rval_str(it->spec));
-				row_set(r, "prefill", rval_copy(&prefill));
-				row_set(r, "decode", rval_copy(&decode));
-				row_set(r, "conc", rval_ints(&concs.v[k], 1));
-				row_set(r, "kv-offloading", rval_str(kv));
-				row_set(r, "total-cpu-dram-gb", rval_int(gb));
-				row_set(r, "duration", rval_int(DURATION_S));
-				struct buf name = BUF_INIT;
-				buf_addf(&name, "%s_", c->model_prefix);
-				worker_tag(&name, &it->prefill, 'p');
-				buf_addch(&name, '_');
-				worker_tag(&name, &it->decode, 'd');
-				buf_addf(&name, "_conc%ld", concs.v[k]);
-				if (strcmp(kv, "none")) {
-					buf_addch(&name, '_');
-					offload_suffix(&name, it, kv);
-				}
-				row_set(r, "exp-name", rval_own(buf_take(&name, NULL)));
-				row_set(r, "disagg", rval_bool(c->disagg));
-				row_set(r, "scenario-type", rval_str("agentic-coding"));
-				agentic_tail(r, c, it);
-			}
-		rval_release(&prefill);
-		rval_release(&decode);
-		goto done;
-	}
-	bool dp_attn_written = ynode_get(it->hdr.node, "dp-attn");
-	for (size_t k = 0; k < concs.nr; k++)
-		for (size_t n = 0; n < runners->nr; n++) {
-			struct row *r = row_new(out);
-			row_head(r, c, runners->v[n]);
-			row_set(r, "tp", rval_int(it->tp));
-			row_set(r, "pp", rval_int(it->pp));
-			row_set(r, "dcp-size", rval_int(it->dcp_size));
-			row_set(r, "pcp-size", rval_int(it->pcp_size));
-			row_set(r, "ep", rval_int(it->ep ? it->ep : 1));
-			row_set(r, "dp-attn", rval_bool(dp_attn_written && it->dp_attn));
-			row_set(r, "spec-decoding", rval_str(it->spec));
-			row_set(r, "conc", rval_int(concs.v[k]));
-			row_set(r, "kv-offloading", rval_str(kv));
-			row_set(r, "total-cpu-dram-gb", rval_int(gb));
-			row_set(r, "duration", rval_int(DURATION_S));
-			struct buf name = BUF_INIT;
-			buf_addf(&name, "%s_tp%ld_conc%ld_", c->model_prefix, it->tp, concs.v[k]);
-			offload_suffix(&name, it, kv);
-			if (strcmp(it->spec, "none"))
-				buf_addf(&name, "_spec-%s", it->spec);
-			row_set(r, "exp-name", rval_own(buf_take(&name, NULL)));
-			row_set(r, "scenario-type", rval_str("agentic-coding"));
-			agentic_tail(r, c, it);
-		}
+	struct agentic_common ac = {
+		.kv = it->kv_offloading ? it->kv_offloading : "none",
+		.dram_gb = dram_gb(in, c, a, it),
+	};
+	agentic_name_init(&ac.name, c, it, ac.kv);
+	if (c->multinode)
+		agentic_multi_rows(out, c, it, &ac, &concs, runners);
+	else
+		agentic_single_rows(out, c, it, &ac, &concs, runners);
+	agentic_name_release(&ac.name);
 done:
 	free(concs.v);
 }

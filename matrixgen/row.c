@@ -1,6 +1,7 @@
 /* row: see row.h. */
 #include "matrixgen/row.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -150,6 +151,13 @@ void row_reserve(struct row *r, size_t nr)
 	r->alloc = nr;
 }
 
+void row_push(struct row *r, const char *key, struct rval v)
+{
+	assert(!row_get(r, key));
+	VEC_GROW(r->v, r->nr + 1, r->alloc);
+	r->v[r->nr++] = (struct rfield){ key, v };
+}
+
 void row_set(struct row *r, const char *key, struct rval v)
 {
 	struct rval *old = row_get(r, key);
@@ -158,8 +166,7 @@ void row_set(struct row *r, const char *key, struct rval v)
 		*old = v;
 		return;
 	}
-	VEC_GROW(r->v, r->nr + 1, r->alloc);
-	r->v[r->nr++] = (struct rfield){ key, v };
+	row_push(r, key, v);
 }
 
 void row_del(struct row *r, const char *key)
@@ -183,10 +190,18 @@ void row_copy(struct row *dst, const struct row *src)
 	dst->nr = src->nr;
 }
 
+/* Whether v holds memory of its own; most fields are numbers and borrowed strings, which
+ * row_release passes over without a call. */
+static bool rval_owns(const struct rval *v)
+{
+	return v->kind == RV_LIST || v->kind == RV_OBJ || (v->kind == RV_STR && v->owned);
+}
+
 void row_release(struct row *r)
 {
 	for (size_t i = 0; i < r->nr; i++)
-		rval_release(&r->v[i].val);
+		if (rval_owns(&r->v[i].val))
+			rval_release(&r->v[i].val);
 	free(r->v);
 	memset(r, 0, sizeof(*r));
 }
@@ -234,9 +249,37 @@ static int field_cmp(const void *a, const void *b)
 static bool skipped(const char *key, const char *const *skip)
 {
 	for (size_t i = 0; skip && skip[i]; i++)
-		if (!strcmp(key, skip[i]))
+		if (key_is(key, skip[i]))
 			return true;
 	return false;
+}
+
+/* A row has at most about 25 keys and its nested objects fewer: objects up to this size
+ * are sorted on the stack by insertion, where a calloc and qsort's calls cost more than
+ * the sorting. Larger ones (a YAML mapping can be any size) go to the heap and qsort. */
+#define CANON_STACK_FIELDS 32
+
+/* The fields of r not in skip, in key order (keys in a row are distinct); returns their
+ * number. f has room for r->nr. */
+static size_t sorted_fields(const struct rfield **f, const struct row *r,
+			    const char *const *skip)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->nr; i++)
+		if (!skipped(r->v[i].key, skip))
+			f[n++] = &r->v[i];
+	if (n > CANON_STACK_FIELDS) {
+		qsort(f, n, sizeof(*f), field_cmp);
+		return n;
+	}
+	for (size_t i = 1; i < n; i++) {
+		const struct rfield *x = f[i];
+		size_t j = i;
+		for (; j > 0 && strcmp(f[j - 1]->key, x->key) > 0; j--)
+			f[j] = f[j - 1];
+		f[j] = x;
+	}
+	return n;
 }
 
 static void rval_canon(struct jsonw *w, struct buf *out, const struct rval *v);
@@ -244,19 +287,17 @@ static void rval_canon(struct jsonw *w, struct buf *out, const struct rval *v);
 static void obj_canon(struct jsonw *w, struct buf *out, const struct row *r,
 		      const char *const *skip)
 {
-	const struct rfield **f = xcalloc(r->nr ? r->nr : 1, sizeof(*f));
-	size_t n = 0;
-	for (size_t i = 0; i < r->nr; i++)
-		if (!skipped(r->v[i].key, skip))
-			f[n++] = &r->v[i];
-	qsort(f, n, sizeof(*f), field_cmp);
+	const struct rfield *stack[CANON_STACK_FIELDS];
+	const struct rfield **f = r->nr <= CANON_STACK_FIELDS ? stack : xcalloc(r->nr, sizeof(*f));
+	size_t n = sorted_fields(f, r, skip);
 	jsonw_obj_open(w);
 	for (size_t i = 0; i < n; i++) {
 		jsonw_key(w, f[i]->key);
 		rval_canon(w, out, &f[i]->val);
 	}
 	jsonw_obj_close(w);
-	free(f);
+	if (f != stack)
+		free(f);
 }
 
 static void rval_canon(struct jsonw *w, struct buf *out, const struct rval *v)

@@ -68,6 +68,10 @@ void rval_release(struct rval *v);
 void row_reserve(struct row *r, size_t nr);
 /* Sets key (replacing in place, or appending); takes v. */
 void row_set(struct row *r, const char *key, struct rval v);
+/* Appends key, which r must not have yet (asserted in debug builds); takes v. For the
+ * constructors, which know their keys are new: row_set's search for each key was a
+ * quarter of the cost of building a full sweep's rows. */
+void row_push(struct row *r, const char *key, struct rval v);
 struct rval *row_get(const struct row *r, const char *key);
 void row_del(struct row *r, const char *key);
 void row_copy(struct row *dst, const struct row *src);

@@ -77,6 +77,83 @@ static void test_ints_and_keys(void **state)
 	buf_release(&b);
 }
 
+/* The escape rule written out independently of jsonw's byte table: printable ASCII but '"'
+ * and '\\' as is, the short escapes, the rest of the ASCII range as \u00XX. */
+static void expect_quoted(struct buf *out, unsigned char c)
+{
+	static const char *const short_esc[128] = {
+		['"'] = "\\\"", ['\\'] = "\\\\", ['\b'] = "\\b", ['\f'] = "\\f",
+		['\n'] = "\\n", ['\r'] = "\\r", ['\t'] = "\\t",
+	};
+	buf_adds(out, "\"x");
+	if (short_esc[c])
+		buf_adds(out, short_esc[c]);
+	else if (c >= 0x20 && c < 0x7f)
+		buf_addch(out, (char)c);
+	else
+		buf_addf(out, "\\u%04x", c);
+	buf_adds(out, "y\"");
+}
+
+/* Every ASCII byte, through each way a string goes out: a key, jsonw_str (the one-pass scan
+ * of a C string) and jsonw_strn / json_quote (a length) */
+static void test_every_ascii_byte(void **state)
+{
+	(void)state;
+	for (unsigned c = 1; c < 0x80; c++) {
+		char s[4] = { 'x', (char)c, 'y', '\0' };
+		struct buf got = BUF_INIT, want = BUF_INIT;
+		struct jsonw w;
+		jsonw_init(&w, &got, JSONW_LINE);
+		jsonw_obj_open(&w);
+		jsonw_key(&w, s);
+		jsonw_str(&w, s);
+		jsonw_key(&w, "k");
+		jsonw_strn(&w, s, 3);
+		jsonw_obj_close(&w);
+		buf_addch(&want, '{');
+		expect_quoted(&want, (unsigned char)c);
+		buf_adds(&want, ": ");
+		expect_quoted(&want, (unsigned char)c);
+		buf_adds(&want, ", \"k\": ");
+		expect_quoted(&want, (unsigned char)c);
+		buf_addch(&want, '}');
+		assert_string_equal(got.s, want.s);
+		assert_int_equal(got.len, strlen(got.s));
+		buf_release(&got);
+		buf_release(&want);
+	}
+}
+
+/* Writes that end exactly at the buffer's room, and the first growth from the shared empty
+ * string: after every prefix length each kind of token is written once, so some write ends
+ * exactly where the room does; the text and its NUL must always fit */
+static void test_growth_edges(void **state)
+{
+	(void)state;
+	char prefix[300];
+	memset(prefix, '.', sizeof(prefix));
+	for (size_t p = 0; p < sizeof(prefix); p++) {
+		struct buf b = BUF_INIT;
+		buf_add(&b, prefix, p);
+		struct jsonw w;
+		jsonw_init(&w, &b, JSONW_LINE);
+		jsonw_obj_open(&w);
+		jsonw_key(&w, "key");
+		jsonw_str(&w, "string");
+		jsonw_key(&w, "n");
+		jsonw_int(&w, -12345);
+		jsonw_key(&w, "b");
+		jsonw_bool(&w, true);
+		jsonw_obj_close(&w);
+		const char *want = "{\"key\": \"string\", \"n\": -12345, \"b\": true}";
+		assert_int_equal(b.len, p + strlen(want));
+		assert_string_equal(b.s + p, want);
+		assert_true(b.len < b.alloc);
+		buf_release(&b);
+	}
+}
+
 static void build(struct jsonw *w)
 {
 	jsonw_obj_open(w);
@@ -122,6 +199,8 @@ int main(void)
 		cmocka_unit_test(test_float_repr),
 		cmocka_unit_test(test_ints_and_keys),
 		cmocka_unit_test(test_escapes),
+		cmocka_unit_test(test_every_ascii_byte),
+		cmocka_unit_test(test_growth_edges),
 		cmocka_unit_test(test_styles),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/buf.h"
@@ -138,6 +140,65 @@ static void test_canon_sorts_and_skips_top_level_only(void **state)
 	row_release(&b);
 }
 
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Small objects are sorted by insertion on the stack, larger ones by qsort: both sides of
+ * the edge give sorted keys, with keys that are prefixes of others and a skip list whose
+ * texts are not the row's pointers */
+static void test_canon_sorts_any_number_of_keys(void **state)
+{
+	(void)state;
+	static const size_t sizes[] = { 1, 2, 31, 32, 33, 70 };
+	char skipped_key[] = "k37"; /* i = 1 */
+	const char *const skip[] = { skipped_key, NULL };
+	for (size_t t = 0; t < sizeof(sizes) / sizeof(sizes[0]); t++) {
+		size_t n = sizes[t];
+		char (*names)[8] = xcalloc(n, sizeof(*names));
+		const char **sorted = xcalloc(n, sizeof(*sorted));
+		struct row r = { 0 };
+		size_t kept = 0;
+		for (size_t i = 0; i < n; i++) {
+			/* a scrambled order of distinct keys: k0, k37, k74, k10 ... (i * 37 mod 101) */
+			size_t k = i * 37 % 101;
+			snprintf(names[i], sizeof(names[i]), i % 3 ? "k%zu" : "k%zu-", k);
+			row_push(&r, names[i], rval_int((long)k));
+			if (strcmp(names[i], skipped_key))
+				sorted[kept++] = names[i];
+		}
+		qsort(sorted, kept, sizeof(*sorted), str_cmp);
+		struct buf want = BUF_INIT;
+		buf_addch(&want, '{');
+		for (size_t i = 0; i < kept; i++) {
+			const struct rval *v = row_get(&r, sorted[i]);
+			buf_addf(&want, "%s\"%s\":%ld", i ? "," : "", sorted[i], v->i);
+		}
+		buf_addch(&want, '}');
+		assert_sane(&r);
+		assert_canon(&r, skip, want.s);
+		buf_release(&want);
+		row_release(&r);
+		free(sorted);
+		free(names);
+	}
+}
+
+/* row_push appends as row_set does for a new key; row_set still replaces a pushed one */
+static void test_push_appends(void **state)
+{
+	(void)state;
+	struct row r = { 0 };
+	row_push(&r, "b", rval_int(1));
+	row_push(&r, "a", rval_own(xstrdup("x")));
+	row_set(&r, "b", rval_int(2));
+	row_push(&r, "c", rval_bool(false));
+	assert_sane(&r);
+	assert_json(&r, "{\"b\": 2, \"a\": \"x\", \"c\": false}");
+	row_release(&r);
+}
+
 static void test_from_node_keeps_written_order(void **state)
 {
 	(void)state;
@@ -222,6 +283,8 @@ int main(void)
 		cmocka_unit_test(test_replace_in_place),
 		cmocka_unit_test(test_delete_keeps_order_and_readd_goes_last),
 		cmocka_unit_test(test_canon_sorts_and_skips_top_level_only),
+		cmocka_unit_test(test_canon_sorts_any_number_of_keys),
+		cmocka_unit_test(test_push_appends),
 		cmocka_unit_test(test_from_node_keeps_written_order),
 		cmocka_unit_test(test_copy_is_deep),
 		cmocka_unit_test(test_rows_release_frees_all),
