@@ -69,9 +69,7 @@ static int full_sweep_v2(struct buf *out, const struct inputs *in, const struct 
 	struct sweep_filter f = { .model_prefix = &o->model_prefix, .precision = &o->precision,
 				  .framework = &o->framework, .runner_type = &o->runner_type };
 	struct rows m = { 0 };
-	for (size_t i = 0; i < in->configs_nr; i++)
-		if (config_selected(&in->configs[i], &f))
-			expand_v2_config(&m, in, &in->configs[i], &s);
+	expand_v2_configs(&m, in, &f, &s);
 	evals_v2_apply(&m, o->c.no_evals, o->c.evals_only, o->c.all_evals);
 	emit_rows(out, &m);
 	rows_release(&m);

@@ -287,8 +287,8 @@ static int check_config_key(const struct inputs *in, const struct ynode *k,
 }
 
 /* One config of a file: its record and its own messages. The schema loads of a big file's
- * configs run in two halves at once (par.h) and are merged in file order after, so the
- * messages come out as one pass would write them. */
+ * configs are shared out between two threads (par.h) and merged in file order after, so
+ * the messages come out as one pass would write them. */
 struct config_load {
 	const struct ynode *key, *value;
 	bool key_ok;       /* check_config_key passed: the config is kept */
@@ -296,9 +296,8 @@ struct config_load {
 	struct diags d;
 };
 
-struct config_range {
+struct config_jobs {
 	struct config_load *v;
-	size_t from, to;
 	enum config_layout layout;
 	const char *file;
 };
@@ -306,33 +305,30 @@ struct config_range {
 /* A file of fewer nodes than this loads its configs on one thread */
 #define PAR_MIN_NODES 2000
 
-static void load_config_range(void *arg)
+static void load_config(void *arg, size_t i)
 {
-	const struct config_range *r = arg;
+	const struct config_jobs *jobs = arg;
+	struct config_load *job = &jobs->v[i];
+	if (!job->key_ok)
+		return;
+	struct config *c = &job->c;
+	const struct ynode *v = job->value;
 	struct schema_ctx ctx;
-	schema_ctx_init(&ctx, r->file, NULL);
-	for (size_t i = r->from; i < r->to; i++) {
-		struct config_load *job = &r->v[i];
-		if (!job->key_ok)
-			continue;
-		struct config *c = &job->c;
-		const struct ynode *v = job->value;
-		ctx.d = &job->d;
-		size_t old = schema_path_push_key(&ctx, job->key->str);
-		c->layout = r->layout;
-		/* `multinode` decides the schema of the search space, so it is read first */
-		const struct ynode *mn = v->kind == YNODE_MAP ? ynode_get(v, "multinode") : NULL;
-		c->multinode = mn && scalar_classify(mn) == SC_BOOL && mn->str[0] == 't';
-		schema_load(c, config_schema(c), v, &ctx);
-		c->key = job->key->str;
-		c->key_node = job->key;
-		c->file = r->file;
-		for (size_t s = 0; s < c->seq_lens_nr; s++)
-			for (size_t t = 0; t < c->seq_lens[s].items_nr; t++)
-				if (!c->seq_lens[s].items[t].spec)
-					c->seq_lens[s].items[t].spec = "none";
-		schema_path_pop(&ctx, old);
-	}
+	schema_ctx_init(&ctx, jobs->file, &job->d);
+	size_t old = schema_path_push_key(&ctx, job->key->str);
+	c->layout = jobs->layout;
+	/* `multinode` decides the schema of the search space, so it is read first */
+	const struct ynode *mn = v->kind == YNODE_MAP ? ynode_get(v, "multinode") : NULL;
+	c->multinode = mn && scalar_classify(mn) == SC_BOOL && mn->str[0] == 't';
+	schema_load(c, config_schema(c), v, &ctx);
+	c->key = job->key->str;
+	c->key_node = job->key;
+	c->file = jobs->file;
+	for (size_t s = 0; s < c->seq_lens_nr; s++)
+		for (size_t t = 0; t < c->seq_lens[s].items_nr; t++)
+			if (!c->seq_lens[s].items[t].spec)
+				c->seq_lens[s].items[t].spec = "none";
+	schema_path_pop(&ctx, old);
 	schema_ctx_release(&ctx);
 }
 
@@ -376,17 +372,12 @@ int inputs_load_configs_text(struct inputs *in, const char *path, const char *te
 		schema_path_pop(&ctx, old);
 	}
 	schema_ctx_release(&ctx);
-	/* the halves by node count; a small file is not worth a thread */
-	size_t half = 0, seen = 0;
-	while (half < n && seen < root->expanded / 2)
-		seen += jobs[half++].value->expanded;
-	struct config_range a = { jobs, 0, half, layout, file };
-	struct config_range b = { jobs, half, n, layout, file };
+	struct config_jobs all = { jobs, layout, file };
 	if (root->expanded >= PAR_MIN_NODES) {
-		par_two(load_config_range, &a, &b);
+		par_for(n, load_config, &all);
 	} else {
-		load_config_range(&a);
-		load_config_range(&b);
+		for (size_t i = 0; i < n; i++)
+			load_config(&all, i);
 	}
 	int rc = 0;
 	for (size_t i = 0; i < n; i++) {

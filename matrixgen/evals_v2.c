@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "common/par.h"
 #include "common/xalloc.h"
 #include "matrixgen/expand_v2.h"
 
@@ -134,29 +135,53 @@ static void mark_single_group(const struct keyed *g, size_t nr, bool *eval)
 	free(c);
 }
 
+/* The group key of each row: the candidates of mark_eval_entries (key NULL: none). */
+struct key_job {
+	const struct rows *m;
+	bool include_agentic;
+	struct keyed *k; /* one per row */
+};
+
+static void group_key(void *arg, size_t i)
+{
+	struct key_job *job = arg;
+	const struct row *r = &job->m->v[i];
+	bool tp = row_get(r, "tp"), prefill = row_get(r, "prefill");
+	long best = best_eligible(r);
+	char *key = NULL;
+	if (tp && is_8k1k(r) && best)
+		key = single_key(r);
+	else if (!tp && prefill && is_8k1k(r) && best)
+		key = parallelism_key(r, 'm');
+	else if (job->include_agentic && is_agentic(r) && prefill && best)
+		key = parallelism_key(r, 'n');
+	else if (job->include_agentic && is_agentic(r) && !prefill)
+		key = agentic_single_key(r), best = row_get(r, "conc")->i;
+	job->k[i] = (struct keyed){ key, i, best };
+}
+
+/* Below this many rows the keys are built on one thread */
+#define PAR_MIN_ROWS 256
+
 /* mark_eval_entries */
 static void mark_evals(struct rows *m, bool include_agentic)
 {
 	struct keyed *k = xcalloc(m->nr ? m->nr : 1, sizeof(*k));
 	bool *eval = xcalloc(m->nr ? m->nr : 1, sizeof(*eval));
 	long *eval_conc = xcalloc(m->nr ? m->nr : 1, sizeof(*eval_conc));
-	size_t n = 0;
-	for (size_t i = 0; i < m->nr; i++) {
-		const struct row *r = &m->v[i];
-		bool tp = row_get(r, "tp"), prefill = row_get(r, "prefill");
-		long best = best_eligible(r);
-		char *key = NULL;
-		if (tp && is_8k1k(r) && best)
-			key = single_key(r);
-		else if (!tp && prefill && is_8k1k(r) && best)
-			key = parallelism_key(r, 'm');
-		else if (include_agentic && is_agentic(r) && prefill && best)
-			key = parallelism_key(r, 'n');
-		else if (include_agentic && is_agentic(r) && !prefill)
-			key = agentic_single_key(r), best = row_get(r, "conc")->i;
-		if (key)
-			k[n++] = (struct keyed){ key, i, best };
+	/* the keys of a sweep's multi-node rows are canonical JSON texts: they are built on
+	 * two cores when there are many */
+	struct key_job job = { m, include_agentic, k };
+	if (m->nr >= PAR_MIN_ROWS) {
+		par_for(m->nr, group_key, &job);
+	} else {
+		for (size_t i = 0; i < m->nr; i++)
+			group_key(&job, i);
 	}
+	size_t n = 0;
+	for (size_t i = 0; i < m->nr; i++)
+		if (k[i].key)
+			k[n++] = k[i];
 	qsort(k, n, sizeof(*k), keyed_cmp);
 	for (size_t g = 0; g < n;) {
 		size_t end = g + 1;

@@ -6,6 +6,8 @@
 
 #include "common/buf.h"
 #include "common/jsonw.h"
+#include "common/par.h"
+#include "common/vec.h"
 #include "common/xalloc.h"
 #include "matrixgen/expand.h"
 
@@ -457,16 +459,87 @@ void expand_v2_config(struct rows *out, const struct inputs *in, const struct co
 	free(runners.v);
 }
 
-void emit_rows(struct buf *out, const struct rows *m)
+/* One config's rows, expanded on whichever thread par_for gives it to. */
+struct expand_job {
+	const struct inputs *in;
+	const struct sweep_filter *f;
+	const struct v2_sweep *s;
+	struct rows *rows; /* per config */
+};
+
+static void expand_one(void *arg, size_t i)
 {
+	const struct expand_job *job = arg;
+	if (config_selected(&job->in->configs[i], job->f))
+		expand_v2_config(&job->rows[i], job->in, &job->in->configs[i], job->s);
+}
+
+/* Configs of fewer YAML nodes than this are expanded on one thread: not worth a handoff */
+#define PAR_MIN_NODES 2000
+
+void expand_v2_configs(struct rows *out, const struct inputs *in, const struct sweep_filter *f,
+		       const struct v2_sweep *s)
+{
+	size_t n = in->configs_nr, nodes = 0;
+	struct expand_job job = { in, f, s, xcalloc(n ? n : 1, sizeof(struct rows)) };
+	for (size_t i = 0; i < n; i++)
+		nodes += in->configs[i].hdr.node->expanded;
+	if (nodes >= PAR_MIN_NODES) {
+		par_for(n, expand_one, &job);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			expand_one(&job, i);
+	}
+	size_t total = out->nr;
+	for (size_t i = 0; i < n; i++)
+		total += job.rows[i].nr;
+	VEC_GROW(out->v, total, out->alloc);
+	/* each config's rows move to out in config order: their field arrays go with them */
+	for (size_t i = 0; i < n; i++) {
+		memcpy(out->v + out->nr, job.rows[i].v, job.rows[i].nr * sizeof(*out->v));
+		out->nr += job.rows[i].nr;
+		free(job.rows[i].v);
+	}
+	free(job.rows);
+}
+
+/* Below this many rows a sweep's JSON is written on one thread */
+#define PAR_MIN_ROWS 256
+
+/* The JSON of rows [from, to) as an array of their own: "[" and the rows, ", " between */
+struct emit_part {
+	const struct rows *m;
+	size_t from, to;
+	struct buf *out;
+};
+
+static void emit_part(void *arg)
+{
+	struct emit_part *p = arg;
 	struct jsonw w;
 	/* upstream's rows take 300 to 900 bytes: room for all of them at once, so the megabyte
 	 * of a full sweep is not copied at each doubling (untouched room costs nothing) */
-	buf_grow(out, m->nr * 1024);
-	jsonw_init(&w, out, JSONW_LINE);
+	buf_grow(p->out, (p->to - p->from) * 1024);
+	jsonw_init(&w, p->out, JSONW_LINE);
 	jsonw_arr_open(&w);
-	for (size_t i = 0; i < m->nr; i++)
-		row_write(&w, &m->v[i]);
-	jsonw_arr_close(&w);
-	buf_addch(out, '\n');
+	for (size_t i = p->from; i < p->to; i++)
+		row_write(&w, &p->m->v[i]);
+}
+
+void emit_rows(struct buf *out, const struct rows *m)
+{
+	/* a sweep's megabyte of JSON: the second half is written on another core, as an array
+	 * of its own whose "[" becomes the ", " after the first half */
+	size_t half = m->nr >= PAR_MIN_ROWS ? m->nr / 2 : m->nr;
+	struct buf second = BUF_INIT;
+	struct emit_part a = { m, 0, half, out }, b = { m, half, m->nr, &second };
+	if (half < m->nr) {
+		par_two(emit_part, &a, &b);
+		buf_adds(out, ", ");
+		buf_add(out, second.s + 1, second.len - 1);
+		buf_release(&second);
+	} else {
+		emit_part(&a);
+	}
+	buf_adds(out, "]\n");
 }

@@ -21,6 +21,7 @@
 #include "matrixgen/row.h"
 
 struct buf;
+struct sweep_filter;
 
 struct v2_sweep {
 	bool test_config;          /* test-config's rules: step 2, --conc, nodes with the label */
@@ -35,6 +36,10 @@ struct v2_sweep {
 /* Appends the rows of one config. */
 void expand_v2_config(struct rows *out, const struct inputs *in, const struct config *c,
 		      const struct v2_sweep *s);
+/* Appends the rows of every config f selects, in order: expand_v2_config on each, shared
+ * out between two threads (par.h) and joined in config order. */
+void expand_v2_configs(struct rows *out, const struct inputs *in, const struct sweep_filter *f,
+		       const struct v2_sweep *s);
 /* Upstream's eval policy: marks unless no_evals; --all-evals expands; --evals-only or
  * --all-evals keep only the eval rows and add eval-only. */
 void evals_v2_apply(struct rows *m, bool no_evals, bool evals_only, bool all_evals);
