@@ -491,23 +491,26 @@ static int parse_text(struct loader *l, const char *data, size_t len)
 }
 
 /*
- * Big files are parsed in two halves at once, one on another thread: libyaml's scanner is
- * most of a load (a 320 KB master config: 4 of its 6 ms), and a machine has more than one
- * core. A top-level block mapping splits at a line that starts a top-level key; each half
- * is parsed as a document of its own, the second with its lines counted from the split,
- * and the second's top-level pairs are appended to the first's. The halves give exactly
- * the whole file's tree when both parse without a single diagnostic: an alias to an anchor
- * of the other half, a merge key at the top, a key in both halves, a scalar or collection
- * cut by the split, a second document, a `...` ending the first half: each makes a half
- * fail or is checked below, and then the file is parsed again as one, so every message is
- * the one a whole parse gives.
- * Texts whose line count libyaml could see differently (CR, Unicode line breaks), with
- * directives or a UTF-16 byte order mark are never split.
+ * Big files are parsed in pieces on two threads at once (par.h): libyaml's scanner is most
+ * of a load (a 320 KB master config: 4 of its 6 ms), and the machines this runs on have a
+ * second core. A top-level block mapping is cut at lines that start a top-level key, into
+ * pieces of about PIECE_BYTES; each piece is parsed as a document of its own, its lines
+ * counted from its start, and the pieces' top-level pairs are joined in order. Pieces, not
+ * halves, because the two cores do not always run at the same speed here: whichever is
+ * faster takes more of them. The pieces give exactly the whole file's tree when each parses
+ * without a single diagnostic: an alias to an anchor of another piece, a merge key at the
+ * top, a key in two pieces, a scalar or collection cut by a cut, a second document, a `...`
+ * ending a piece but the last: each makes a piece fail or is checked below, and then the
+ * file is parsed again as one, so every message is the one a whole parse gives. Texts whose
+ * line count libyaml could see differently (CR, Unicode line breaks), with directives or a
+ * UTF-16 byte order mark are never cut.
  */
 #define SPLIT_MIN_BYTES (32 * 1024)
+#define PIECE_BYTES (24 * 1024)
+#define PIECES_MAX 32
 
 /* The first byte at or after p (up to end) that is not ASCII, or end: eight at a time, as
- * this runs over half of every big file */
+ * this runs over most of every big file */
 static const char *first_non_ascii(const char *p, const char *end)
 {
 	for (; end - p >= 8; p += 8) {
@@ -521,13 +524,15 @@ static const char *first_non_ascii(const char *p, const char *end)
 	return p;
 }
 
-static bool splittable_text(const char *data, size_t len, size_t split)
+/* Whether data[0, upto) is free of what would make libyaml count its lines or read the
+ * rest differently. */
+static bool cuttable_text(const char *data, size_t len, size_t upto)
 {
 	static const char *const breaks[] = { "\xc2\x85", "\xe2\x80\xa8", "\xe2\x80\xa9" };
-	const char *end = data + split;
+	const char *end = data + upto;
 	if (len >= 2 && ((unsigned char)data[0] == 0xff || (unsigned char)data[0] == 0xfe))
 		return false;
-	if (memchr(data, '\r', split))
+	if (memchr(data, '\r', upto))
 		return false;
 	for (const char *p = data; (p = memchr(p, '%', (size_t)(end - p))); p++)
 		if (p == data || p[-1] == '\n')
@@ -541,24 +546,36 @@ static bool splittable_text(const char *data, size_t len, size_t split)
 	return true;
 }
 
-/* Where the second half starts (after a newline, at a character that can start a
- * top-level plain key), or 0: not split. */
-static size_t split_point(const char *data, size_t len)
+static bool key_start(unsigned char c)
 {
-	if (len < SPLIT_MIN_BYTES)
-		return 0;
-	for (size_t i = len / 2; i + 1 < len; i++) {
-		if (data[i] != '\n')
-			continue;
-		unsigned char c = (unsigned char)data[i + 1];
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    c == '_')
-			return splittable_text(data, len, i + 1) ? i + 1 : 0;
-	}
-	return 0;
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_';
 }
 
-struct half {
+/* Where the pieces start: cuts[0] = 0, then after a newline at a character that can start
+ * a top-level plain key. Returns the number of pieces; 1: not cut. */
+static size_t cut_points(size_t cuts[PIECES_MAX], const char *data, size_t len)
+{
+	cuts[0] = 0;
+	if (len < SPLIT_MIN_BYTES)
+		return 1;
+	size_t want = len / PIECE_BYTES;
+	want = want < 2 ? 2 : want > PIECES_MAX ? PIECES_MAX : want;
+	size_t n = 1;
+	for (size_t k = 1; k < want; k++) {
+		size_t i = k * (len / want);
+		if (i <= cuts[n - 1])
+			i = cuts[n - 1] + 1;
+		while (i + 1 < len && !(data[i] == '\n' && key_start((unsigned char)data[i + 1])))
+			i++;
+		if (i + 1 >= len)
+			break;
+		cuts[n++] = i + 1;
+	}
+	return n > 1 && cuttable_text(data, len, cuts[n - 1]) ? n : 1;
+}
+
+struct piece {
 	const char *file;
 	struct ydoc doc;
 	struct diags d;
@@ -569,9 +586,9 @@ struct half {
 	int rc;
 };
 
-static void parse_half(void *arg)
+static void parse_piece(void *arg, size_t i)
 {
-	struct half *h = arg;
+	struct piece *h = (struct piece *)arg + i;
 	memset(&h->doc, 0, sizeof(h->doc));
 	h->doc.file = xstrdup(h->file);
 	diags_init(&h->d);
@@ -582,67 +599,77 @@ static void parse_half(void *arg)
 	h->explicit_end = l.explicit_end;
 }
 
-static bool half_is_clean(const struct half *h)
+/* A piece that can be joined: a clean block mapping at column 1 of its first line, with no
+ * `<<` at the top, and (but the last) no `...`, which would make the next a second document */
+static bool piece_is_clean(const struct piece *h, bool last)
 {
 	return !h->rc && h->doc.root && h->doc.root->kind == YNODE_MAP &&
-	       h->doc.root->col == 1 && h->root_block && !h->root_merges;
+	       h->doc.root->col == 1 && h->root_block && !h->root_merges &&
+	       (last || !h->explicit_end) && (!h->line_base || h->doc.root->line == h->line_base + 1);
 }
 
-/* The second half's top-level pairs after the first's: false if a key is in both or the
- * aliases expand past the limit (the whole parse then says so). */
-static bool join_halves(struct ydoc *doc, struct half *a, struct half *b)
+/* The pieces' top-level pairs joined in order into the first piece's root, which doc takes
+ * with every piece's arena: false if a key is in two pieces or the aliases expand past the
+ * limit (the whole parse then says so). */
+static bool join_pieces(struct ydoc *doc, struct piece *v, size_t n)
 {
-	struct ynode *ra = a->doc.root, *rb = b->doc.root;
-	size_t expanded = ra->expanded + rb->expanded - 1; /* one root, not two */
+	size_t nr = 0, expanded = 1; /* one root */
+	for (size_t i = 0; i < n; i++) {
+		nr += v[i].doc.root->nr;
+		expanded += v[i].doc.root->expanded - 1;
+	}
 	if (expanded > YAML_MAX_EXPANDED)
 		return false;
-	size_t nr = ra->nr + rb->nr;
+	struct ynode *root = v[0].doc.root;
+	struct ypair *pairs = arena_alloc(&v[0].doc, (nr ? nr : 1) * sizeof(*pairs));
 	struct strindex keys = STRINDEX_INIT;
+	size_t at = 0;
 	bool unique = true;
-	for (size_t i = 0; i < nr && unique; i++) {
-		const struct ynode *k = i < ra->nr ? ra->pairs[i].key : rb->pairs[i - ra->nr].key;
-		unique = strindex_add(&keys, k->str, k->len, i) == i;
-	}
+	for (size_t i = 0; i < n && unique; i++)
+		for (size_t k = 0; k < v[i].doc.root->nr && unique; k++, at++) {
+			pairs[at] = v[i].doc.root->pairs[k];
+			unique = strindex_add(&keys, pairs[at].key->str, pairs[at].key->len, at) == at;
+		}
 	strindex_release(&keys);
 	if (!unique)
 		return false;
-	struct ypair *pairs = arena_alloc(&a->doc, (nr ? nr : 1) * sizeof(*pairs));
-	memcpy(pairs, ra->pairs, ra->nr * sizeof(*pairs));
-	memcpy(pairs + ra->nr, rb->pairs, rb->nr * sizeof(*pairs));
-	ra->pairs = pairs;
-	ra->nr = nr;
-	ra->expanded = (uint32_t)expanded;
-	/* the doc takes both arenas: b's blocks go below a's */
-	struct yarena **bottom = &a->doc.arena;
-	while (*bottom)
-		bottom = &(*bottom)->prev;
-	*bottom = b->doc.arena;
-	b->doc.arena = NULL;
-	doc->arena = a->doc.arena;
-	doc->root = ra;
-	a->doc.arena = NULL;
+	root->pairs = pairs;
+	root->nr = nr;
+	root->expanded = (uint32_t)expanded;
+	doc->root = root;
+	for (size_t i = 0; i < n; i++) {
+		struct yarena **bottom = &v[i].doc.arena;
+		while (*bottom)
+			bottom = &(*bottom)->prev;
+		*bottom = doc->arena;
+		doc->arena = v[i].doc.arena;
+		v[i].doc.arena = NULL;
+	}
 	return true;
 }
 
-static void half_release(struct half *h)
+/* 0: doc holds the file's tree; -1: not cut here, doc untouched. */
+static int load_pieces(struct ydoc *doc, const char *data, size_t len, const size_t *cuts,
+		       size_t n)
 {
-	ydoc_release(&h->doc);
-	diags_release(&h->d);
-}
-
-/* 0: doc holds the file's tree; -1: not split here, doc untouched. */
-static int load_split(struct ydoc *doc, const char *data, size_t len, size_t split)
-{
-	struct half a = { .file = doc->file, .data = data, .len = split };
-	struct half b = { .file = doc->file, .data = data + split, .len = len - split };
-	for (const char *p = data; (p = memchr(p, '\n', (size_t)(data + split - p))); p++)
-		b.line_base++;
-	par_two(parse_half, &a, &b);
-	/* a `...` closing the first half makes the second a second document */
-	int rc = half_is_clean(&a) && !a.explicit_end && half_is_clean(&b) &&
-		 b.doc.root->line == b.line_base + 1 && join_halves(doc, &a, &b) ? 0 : -1;
-	half_release(&a);
-	half_release(&b);
+	struct piece v[PIECES_MAX];
+	int line = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t end = i + 1 < n ? cuts[i + 1] : len;
+		v[i] = (struct piece){ .file = doc->file, .data = data + cuts[i],
+				       .len = end - cuts[i], .line_base = line };
+		for (const char *p = v[i].data; (p = memchr(p, '\n', (size_t)(data + end - p))); p++)
+			line++;
+	}
+	par_for(n, parse_piece, v);
+	bool clean = true;
+	for (size_t i = 0; i < n; i++)
+		clean &= piece_is_clean(&v[i], i + 1 == n);
+	int rc = clean && join_pieces(doc, v, n) ? 0 : -1;
+	for (size_t i = 0; i < n; i++) {
+		ydoc_release(&v[i].doc);
+		diags_release(&v[i].d);
+	}
 	return rc;
 }
 
@@ -651,8 +678,9 @@ int ydoc_load(struct ydoc *doc, const char *file, const char *data, size_t len,
 {
 	memset(doc, 0, sizeof(*doc));
 	doc->file = xstrdup(file);
-	size_t split = split_point(data, len);
-	if (split && !load_split(doc, data, len, split)) {
+	size_t cuts[PIECES_MAX];
+	size_t pieces = cut_points(cuts, data, len);
+	if (pieces > 1 && !load_pieces(doc, data, len, cuts, pieces)) {
 		doc->split = true;
 		return 0;
 	}

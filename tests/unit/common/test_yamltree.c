@@ -215,12 +215,15 @@ static void test_split(void **state)
 		{ "a directive line", "", "%YAML 1.1\n", false },
 	};
 	struct buf t = BUF_INIT;
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		big_text(&t, 480, rows[i].early, rows[i].late, "\n");
-		if (load_both_ways(t.s, t.len) != rows[i].split)
-			fail_msg("%s: split %d, expected %d", rows[i].name, !rows[i].split,
-				 rows[i].split);
-	}
+	/* about 55 KB (two pieces) and 230 KB (nine) */
+	static const int sizes[] = { 480, 2000 };
+	for (size_t n = 0; n < sizeof(sizes) / sizeof(sizes[0]); n++)
+		for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+			big_text(&t, sizes[n], rows[i].early, rows[i].late, "\n");
+			if (load_both_ways(t.s, t.len) != rows[i].split)
+				fail_msg("%s (%d configs): split %d, expected %d", rows[i].name,
+					 sizes[n], !rows[i].split, rows[i].split);
+		}
 	/* CR LF line ends: libyaml counts lines its own way there, so never split */
 	big_text(&t, 480, "", "", "\r\n");
 	assert_false(load_both_ways(t.s, t.len));
