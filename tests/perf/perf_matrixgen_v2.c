@@ -6,7 +6,9 @@
  * Upstream runs only where the environment variable UPSTREAM names an InferenceX checkout
  * (its utils/matrix_logic/generate_sweep_configs.py) and python3 imports pydantic and
  * yaml; otherwise only matrixgen is timed and the comparison is said to be skipped. When
- * both run, their outputs must be byte-identical.
+ * both run, their outputs must be byte-identical, and the runs are interleaved (each
+ * upstream run followed by RUNS / UPSTREAM_RUNS of matrixgen's): a shared VM's speed drifts
+ * by a third within minutes, and timing one program after the other measured the drift.
  *
  * Usage: [UPSTREAM=DIR] perf_matrixgen_v2 MATRIXGEN REPO_ROOT [RUNS [UPSTREAM_RUNS]]
  * Exit status: non-zero only if a program fails, matrixgen gives no entries, or the two
@@ -55,22 +57,33 @@ static int run_timed(const char *const *argv, const char *dir, const char *out_p
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-/* The median of runs timed runs; the output of the last one stays in out_path. */
-static int median_ms(double *out, const char *label, const char *const *argv, const char *dir,
-		     const char *out_path, int runs)
-{
+struct timing {
+	const char *label;
+	const char *const *argv;
+	const char *out_path;
 	double ms[MAX_RUNS];
-	for (int i = 0; i < runs; i++) {
-		int rc = run_timed(argv, dir, out_path, &ms[i]);
-		if (rc) {
-			fprintf(stderr, "%s: exit status %d\n", label, rc);
-			return -1;
-		}
+	int nr;
+};
+
+/* Times one more run of t's program; its output stays in out_path. */
+static int time_one(struct timing *t, const char *dir)
+{
+	int rc = run_timed(t->argv, dir, t->out_path, &t->ms[t->nr]);
+	if (rc) {
+		fprintf(stderr, "%s: exit status %d\n", t->label, rc);
+		return -1;
 	}
-	qsort(ms, (size_t)runs, sizeof(double), cmp_double);
-	*out = ms[runs / 2];
-	printf("%-10s median %9.2f ms  min %9.2f ms  (%d runs)\n", label, *out, ms[0], runs);
+	t->nr++;
 	return 0;
+}
+
+/* Sorts t's times and prints them; returns the median. */
+static double report(struct timing *t)
+{
+	qsort(t->ms, (size_t)t->nr, sizeof(double), cmp_double);
+	double median = t->ms[t->nr / 2];
+	printf("%-10s median %9.2f ms  min %9.2f ms  (%d runs)\n", t->label, median, t->ms[0], t->nr);
+	return median;
 }
 
 /* Entries are the objects at depth 1 of the JSON array. */
@@ -137,10 +150,28 @@ int main(int argc, char **argv)
 	const char *up_argv[] = { "python3", gen, SWEEP_ARGS };
 	struct buf ours = BUF_INIT, theirs = BUF_INIT;
 	struct diags d = DIAGS_INIT;
-	double ours_ms, up_ms;
+	struct timing mg = { "matrixgen", ours_argv, ours_out, { 0 }, 0 };
+	struct timing up = { "upstream", up_argv, up_out, { 0 }, 0 };
+	const char *missing = upstream_missing(getenv("UPSTREAM"), gen, sizeof(gen));
 	int rc = 1;
-	if (median_ms(&ours_ms, "matrixgen", ours_argv, root, ours_out, runs) ||
-	    file_read_all(&ours, ours_out, &d))
+	if (missing) {
+		for (int i = 0; i < runs; i++)
+			if (time_one(&mg, root))
+				goto done;
+	} else {
+		int per_round = runs / up_runs > 0 ? runs / up_runs : 1;
+		for (int r = 0; r < up_runs; r++) {
+			if (time_one(&up, root))
+				goto done;
+			for (int i = 0; i < per_round; i++)
+				if (time_one(&mg, root))
+					goto done;
+		}
+		printf("interleaved: %d rounds of 1 upstream run and %d matrixgen runs\n", up_runs,
+		       per_round);
+	}
+	double ours_ms = report(&mg);
+	if (file_read_all(&ours, ours_out, &d))
 		goto done;
 	size_t entries = count_entries(&ours);
 	printf("matrixgen  %zu entries, %zu bytes, %.2f us/entry\n", entries, ours.len,
@@ -149,14 +180,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "matrixgen: no entries\n");
 		goto done;
 	}
-	const char *missing = upstream_missing(getenv("UPSTREAM"), gen, sizeof(gen));
 	if (missing) {
 		printf("comparison with upstream skipped: %s\n", missing);
 		rc = 0;
 		goto done;
 	}
-	if (median_ms(&up_ms, "upstream", up_argv, root, up_out, up_runs) ||
-	    file_read_all(&theirs, up_out, &d))
+	double up_ms = report(&up);
+	if (file_read_all(&theirs, up_out, &d))
 		goto done;
 	if (theirs.len != ours.len || memcmp(theirs.s, ours.s, ours.len)) {
 		fprintf(stderr, "the outputs differ (%zu bytes from upstream, %zu from matrixgen)\n",
