@@ -532,6 +532,8 @@ void emit_rows(struct buf *out, const struct rows *m)
 	 * of its own whose "[" becomes the ", " after the first half */
 	size_t half = m->nr >= PAR_MIN_ROWS ? m->nr / 2 : m->nr;
 	struct buf second = BUF_INIT;
+	/* room for both halves now: growing after the first would move it */
+	buf_grow(out, m->nr * 1024);
 	struct emit_part a = { m, 0, half, out }, b = { m, half, m->nr, &second };
 	if (half < m->nr) {
 		par_two(emit_part, &a, &b);
