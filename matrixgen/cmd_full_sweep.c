@@ -10,6 +10,7 @@
 #include "matrixgen/expand.h"
 #include "matrixgen/expand_v2.h"
 #include "matrixgen/inputs.h"
+#include "matrixgen/keep.h"
 
 static const char *const seq_len_choices[] = { "1k1k", "1k8k", "8k1k", NULL };
 
@@ -72,7 +73,7 @@ static int full_sweep_v2(struct buf *out, const struct inputs *in, const struct 
 	expand_v2_configs(&m, in, &f, &s);
 	evals_v2_apply(&m, o->c.no_evals, o->c.evals_only, o->c.all_evals);
 	emit_rows(out, &m);
-	rows_release(&m);
+	keep_rows(&m);
 	return 0;
 }
 
@@ -132,8 +133,9 @@ int cmd_full_sweep(int argc, char **argv, struct buf *out, struct diags *d)
 	evals_apply(&m, o.c.run_evals, o.c.evals_only);
 	emit_matrix(out, &m, &entry_layout_sweep);
 done:
-	mentries_release(&m);
-	inputs_release(&in);
+	/* the run ends with this command: keep.h */
+	keep_mentries(&m);
+	keep_inputs(&in);
 	common_opts_release(&o.c);
 	free(o.model_prefix.v);
 	free(o.precision.v);

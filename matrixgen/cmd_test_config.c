@@ -10,6 +10,7 @@
 #include "matrixgen/expand.h"
 #include "matrixgen/expand_v2.h"
 #include "matrixgen/inputs.h"
+#include "matrixgen/keep.h"
 #include "matrixgen/select.h"
 
 int cmd_test_config(int argc, char **argv, struct buf *out, struct diags *d)
@@ -62,7 +63,7 @@ int cmd_test_config(int argc, char **argv, struct buf *out, struct diags *d)
 			expand_v2_config(&m2, &in, chosen.v[i], &s);
 		evals_v2_apply(&m2, c.no_evals, c.evals_only, c.all_evals);
 		emit_rows(out, &m2);
-		rows_release(&m2);
+		keep_rows(&m2);
 		goto done;
 	}
 	struct sweep_filter f = { .step = 2, .conc_only = &conc, .seq_lens = &seq_lens };
@@ -71,8 +72,9 @@ int cmd_test_config(int argc, char **argv, struct buf *out, struct diags *d)
 	evals_apply(&m, c.run_evals, c.evals_only);
 	emit_matrix(out, &m, &entry_layout_sweep);
 done:
-	mentries_release(&m);
-	inputs_release(&in);
+	/* the run ends with this command: keep.h */
+	keep_mentries(&m);
+	keep_inputs(&in);
 	common_opts_release(&c);
 	free(keys.v);
 	free(conc.v);
