@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -57,6 +58,42 @@ int file_read_all(struct buf *out, const char *path, struct diags *d)
 	if (fd)
 		close(fd);
 	return 0;
+}
+
+int file_view_open(struct file_view *v, const char *path, struct diags *d)
+{
+	memset(v, 0, sizeof(*v));
+	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	struct stat st;
+	if (fd >= 0 && !fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0) {
+		void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (p != MAP_FAILED) {
+			close(fd);
+			v->mapped = p;
+			v->data = p;
+			v->len = (size_t)st.st_size;
+			return 0;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	v->copy = xcalloc(1, sizeof(*v->copy));
+	if (file_read_all(v->copy, path, d))
+		return -1;
+	v->data = v->copy->s ? v->copy->s : "";
+	v->len = v->copy->len;
+	return 0;
+}
+
+void file_view_release(struct file_view *v)
+{
+	if (v->mapped)
+		munmap(v->mapped, v->len);
+	if (v->copy) {
+		buf_release(v->copy);
+		free(v->copy);
+	}
+	memset(v, 0, sizeof(*v));
 }
 
 void file_temp_name(struct buf *out, const char *path)

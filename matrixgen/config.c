@@ -229,11 +229,11 @@ typedef int text_loader(struct inputs *in, const char *name, const char *text, s
 
 static int load_file(struct inputs *in, const char *path, struct diags *d, text_loader *fn)
 {
-	struct buf text = BUF_INIT;
-	int rc = file_read_all(&text, path, d);
+	struct file_view text;
+	int rc = file_view_open(&text, path, d);
 	if (!rc)
-		rc = fn(in, path, text.s, text.len, d);
-	buf_release(&text);
+		rc = fn(in, path, text.data, text.len, d);
+	file_view_release(&text);
 	return rc;
 }
 
