@@ -1,4 +1,5 @@
 /* full-sweep: every config, filtered (matrix-spec 3.1). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,7 +73,7 @@ static int full_sweep_v2(struct buf *out, const struct inputs *in, const struct 
 	struct rows m = { 0 };
 	expand_v2_configs(&m, in, &f, &s);
 	evals_v2_apply(&m, o->c.no_evals, o->c.evals_only, o->c.all_evals);
-	emit_rows(out, &m);
+	emit_rows(out, stdout, &m); /* commands.h */
 	keep_rows(&m);
 	return 0;
 }

@@ -1,4 +1,5 @@
 /* test-config: the entries of chosen config keys (matrix-spec 3.2). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,7 +63,7 @@ int cmd_test_config(int argc, char **argv, struct buf *out, struct diags *d)
 		for (size_t i = 0; i < chosen.nr; i++)
 			expand_v2_config(&m2, &in, chosen.v[i], &s);
 		evals_v2_apply(&m2, c.no_evals, c.evals_only, c.all_evals);
-		emit_rows(out, &m2);
+		emit_rows(out, stdout, &m2); /* commands.h */
 		keep_rows(&m2);
 		goto done;
 	}

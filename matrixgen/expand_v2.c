@@ -1,6 +1,7 @@
 /* expand_v2: see expand_v2.h. Comments name the upstream function each part follows. */
 #include "matrixgen/expand_v2.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -506,42 +507,63 @@ void expand_v2_configs(struct rows *out, const struct inputs *in, const struct s
 /* Below this many rows a sweep's JSON is written on one thread */
 #define PAR_MIN_ROWS 256
 
-/* The JSON of rows [from, to) as an array of their own: "[" and the rows, ", " between */
+/* Bytes of JSON gathered before they are written out (emit_rows with a stream) */
+#define EMIT_CHUNK (64 * 1024)
+
+/* The JSON of rows [from, to) as an array of their own: "[" and the rows, ", " between;
+ * with a stream, written to it every EMIT_CHUNK bytes */
 struct emit_part {
 	const struct rows *m;
 	size_t from, to;
 	struct buf *out;
+	FILE *stream;
 };
 
 static void emit_part(void *arg)
 {
 	struct emit_part *p = arg;
 	struct jsonw w;
-	/* upstream's rows take 300 to 900 bytes: room for all of them at once, so the megabyte
-	 * of a full sweep is not copied at each doubling (untouched room costs nothing) */
-	buf_grow(p->out, (p->to - p->from) * 1024);
+	/* rows take 300 to 900 bytes: without a stream, room for all of them at once, so the
+	 * megabyte of a full sweep is not copied at each doubling */
+	buf_grow(p->out, p->stream ? EMIT_CHUNK + 4096 : (p->to - p->from) * 1024);
 	jsonw_init(&w, p->out, JSONW_LINE);
 	jsonw_arr_open(&w);
-	for (size_t i = p->from; i < p->to; i++)
+	for (size_t i = p->from; i < p->to; i++) {
 		row_write(&w, &p->m->v[i]);
+		if (p->stream && p->out->len >= EMIT_CHUNK) {
+			fwrite(p->out->s, 1, p->out->len, p->stream);
+			buf_reset(p->out);
+		}
+	}
 }
 
-void emit_rows(struct buf *out, const struct rows *m)
+void emit_rows(struct buf *out, FILE *stream, const struct rows *m)
 {
 	/* a sweep's megabyte of JSON: the second half is written on another core, as an array
-	 * of its own whose "[" becomes the ", " after the first half */
+	 * of its own whose "[" becomes the ", " after the first half; with a stream the first
+	 * half goes out as it is written, so only the second half is ever held whole */
 	size_t half = m->nr >= PAR_MIN_ROWS ? m->nr / 2 : m->nr;
 	struct buf second = BUF_INIT;
-	/* room for both halves now: growing after the first would move it */
-	buf_grow(out, m->nr * 1024);
-	struct emit_part a = { m, 0, half, out }, b = { m, half, m->nr, &second };
+	struct emit_part a = { m, 0, half, out, stream }, b = { m, half, m->nr, &second, NULL };
+	if (!stream)
+		buf_grow(out, m->nr * 1024); /* room for both halves: growing later moves the first */
 	if (half < m->nr) {
 		par_two(emit_part, &a, &b);
 		buf_adds(out, ", ");
-		buf_add(out, second.s + 1, second.len - 1);
+		if (stream) { /* not copied after the first half: written as it is */
+			fwrite(out->s, 1, out->len, stream);
+			buf_reset(out);
+			fwrite(second.s + 1, 1, second.len - 1, stream);
+		} else {
+			buf_add(out, second.s + 1, second.len - 1);
+		}
 		buf_release(&second);
 	} else {
 		emit_part(&a);
 	}
 	buf_adds(out, "]\n");
+	if (stream) {
+		fwrite(out->s, 1, out->len, stream);
+		buf_reset(out);
+	}
 }

@@ -14,6 +14,7 @@
 #define MATRIXGEN_EXPAND_V2_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "common/opt.h"
 #include "common/vec.h"
@@ -43,7 +44,11 @@ void expand_v2_configs(struct rows *out, const struct inputs *in, const struct s
 /* Upstream's eval policy: marks unless no_evals; --all-evals expands; --evals-only or
  * --all-evals keep only the eval rows and add eval-only. */
 void evals_v2_apply(struct rows *m, bool no_evals, bool evals_only, bool all_evals);
-/* The JSON line upstream prints: json.dumps(rows) and a newline. */
-void emit_rows(struct buf *out, const struct rows *m);
+/* The JSON line upstream prints: json.dumps(rows) and a newline, appended to out; with a
+ * stream, written to it instead as it is made (out is used as the chunk buffer and left
+ * empty), so a sweep's megabyte is never held at once: each page of memory costs a fault
+ * that does not run in parallel on the VMs here (2 us). Write errors show in the stream's
+ * error flag. */
+void emit_rows(struct buf *out, FILE *stream, const struct rows *m);
 
 #endif
