@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct buf;
 struct jsonw;
@@ -22,11 +23,12 @@ enum rval_kind { RV_INT, RV_BOOL, RV_STR, RV_LIST, RV_OBJ };
 
 struct row;
 
-/* 24 bytes: a sweep holds tens of thousands of these */
+/* 16 bytes: a sweep holds tens of thousands of these, and on the VMs here every page of
+ * memory costs a fault that two cores cannot share (expand_v2.h) */
 struct rval {
-	enum rval_kind kind;
+	unsigned char kind; /* enum rval_kind */
 	bool owned;   /* RV_STR: s was malloced (rval_own) and is freed with the value */
-	size_t nr;    /* RV_LIST: the number of items */
+	uint32_t nr;  /* RV_LIST: the number of items */
 	union {
 		long i;                /* RV_INT */
 		bool b;                /* RV_BOOL */
