@@ -29,8 +29,13 @@ vg=(valgrind -q --error-exitcode=99 --leak-check=full "--show-leak-kinds=$leaks"
 	"--errors-for-leak-kinds=$leaks" --track-fds=no)
 wrap=$(mktemp -d)
 trap 'rm -rf "$wrap"' EXIT
-for prog in matrixgen/matrixgen executor/executor; do
+# a static matrixgen keeps its own malloc, which memcheck cannot watch: the build then has
+# matrixgen-dynamic, the same program linked as usual (matrixgen/CMakeLists.txt)
+mg=matrixgen/matrixgen
+[ -x "$dir/matrixgen/matrixgen-dynamic" ] && mg=matrixgen/matrixgen-dynamic
+for prog in $mg executor/executor; do
 	name=${prog##*/}
+	name=${name%-dynamic}
 	printf '#!/bin/sh\nexec %s "%s" "$@"\n' "${vg[*]}" "$dir/$prog" >"$wrap/$name"
 	chmod +x "$wrap/$name"
 done
