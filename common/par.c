@@ -116,6 +116,11 @@ static bool helper_ready(void)
 	return true;
 }
 
+void par_start(void)
+{
+	helper_ready();
+}
+
 void par_two(void (*fn)(void *), void *a, void *b)
 {
 	if (!helper_ready()) {

@@ -25,6 +25,10 @@
 
 #include <stddef.h>
 
+/* Starts the helper now rather than at the first job: a command that will share work calls
+ * it first, so the helper's CPU is awake (spinning) by then. The first job of a helper
+ * started on demand ran at half speed here (a piece of YAML: 4.7 ms there, 2.6 here). */
+void par_start(void);
 void par_two(void (*fn)(void *), void *a, void *b);
 /* fn(ctx, i) for every i in [0, n), the items taken one at a time by this thread and the
  * helper, so uneven items still share out evenly; each call must write only item i's

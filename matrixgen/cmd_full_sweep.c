@@ -5,6 +5,7 @@
 
 #include "common/buf.h"
 #include "common/diag.h"
+#include "common/par.h"
 #include "matrixgen/commands.h"
 #include "matrixgen/emit.h"
 #include "matrixgen/evals.h"
@@ -113,6 +114,8 @@ int cmd_full_sweep(int argc, char **argv, struct buf *out, struct diags *d)
 		rc = 0; /* the help was asked for and written */
 		goto done;
 	}
+	if (!rc)
+		par_start(); /* loading and expanding share work (par.h): the helper gets ready */
 	if (rc || (rc = inputs_load_all(&in, &o.c, false, d)) ||
 	    (rc = common_opts_check_layout(&o.c, &in, &o.seq_lens, d)) ||
 	    (rc = check_runner_types(&in, &o.runner_type, d)))

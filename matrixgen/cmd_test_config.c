@@ -5,6 +5,7 @@
 
 #include "common/buf.h"
 #include "common/diag.h"
+#include "common/par.h"
 #include "matrixgen/commands.h"
 #include "matrixgen/emit.h"
 #include "matrixgen/evals.h"
@@ -46,6 +47,8 @@ int cmd_test_config(int argc, char **argv, struct buf *out, struct diags *d)
 		rc = 0; /* the help was asked for and written */
 		goto done;
 	}
+	if (!rc)
+		par_start(); /* loading and expanding share work (par.h): the helper gets ready */
 	if (rc || (rc = inputs_load_all(&in, &c, false, d)) ||
 	    (rc = common_opts_check_layout(&c, &in, &seq_lens, d)) ||
 	    (rc = select_test_config_keys(&chosen, &in, &keys, d)))
