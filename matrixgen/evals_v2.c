@@ -1,6 +1,9 @@
 /* evals_v2: upstream's eval policy on v2 rows (expand_v2.h): mark_eval_entries,
  * mark_all_eval_entries and the eval-only filter. Groups are found by sorting row indexes
- * on a key text, so marking is O(n log n). */
+ * on a hash of each row's group key, rows of equal hashes then compared themselves (so a
+ * collision can never join two groups): marking is O(n log n), and the keys' texts (a
+ * kilobyte for a multi-node row) are never kept. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,17 +18,35 @@
 static const char *const parallelism_skip[] = { "conc", "run-eval", "eval-only", "eval-conc",
 						"eval-all-concs", "exp-name", NULL };
 
+/* The group keys: 's' a single-node fixed row (upstream's tuple of eight fields), 'a' a
+ * single-node agentic row (four fields), 'm' and 'n' multi-node fixed and agentic rows (the
+ * row less parallelism_skip: _multinode_parallelism_key) */
 struct keyed {
-	char *key;  /* owned; NULL: not a candidate */
-	size_t i;   /* row index */
-	long conc;  /* the value the group compares */
+	uint64_t hash; /* of the key's text */
+	size_t i;      /* row index */
+	long conc;     /* the value the group compares */
+	char kind;     /* 's', 'a', 'm', 'n'; 0: not a candidate */
 };
 
 static int keyed_cmp(const void *a, const void *b)
 {
 	const struct keyed *x = a, *y = b;
-	int c = strcmp(x->key, y->key);
-	return c ? c : (x->i > y->i) - (x->i < y->i);
+	if (x->kind != y->kind)
+		return x->kind - y->kind;
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+uint64_t evals_v2_hash_mask = UINT64_MAX;
+
+/* FNV-1a, 64 bits (masked: tests make every hash collide) */
+static uint64_t text_hash(const char *s, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+	return h & evals_v2_hash_mask;
 }
 
 static const char *str_of(const struct row *r, const char *key)
@@ -63,52 +84,88 @@ static long best_eligible(const struct row *r)
 	return best;
 }
 
-static char *parallelism_key(const struct row *r, char tag)
+static uint64_t parallelism_hash(const struct row *r)
 {
 	struct buf b = BUF_INIT;
-	buf_addch(&b, tag);
 	row_canon(&b, r, parallelism_skip);
-	return buf_take(&b, NULL);
+	uint64_t h = text_hash(b.s, b.len);
+	buf_release(&b);
+	return h;
 }
 
-/* Group keys are parts each ended by a unit separator (0x1f), written without printf:
- * a sweep builds one for most of its rows */
-static void key_part(struct buf *b, const char *s)
-{
-	buf_adds(b, s);
-	buf_addch(b, '\x1f');
-}
+/* The fields of the single-node keys, in upstream's tuple order */
+static const char *const single_strs[] = { "model", "runner", "framework", "precision",
+					   "spec-decoding", NULL };
+static const char *const single_ints[] = { "isl", "osl", "dp-attn", NULL };
+static const char *const agentic_strs[] = { "model", "runner", "framework", "precision", NULL };
 
-static void key_part_int(struct buf *b, long v)
-{
-	buf_add_int(b, v);
-	buf_addch(b, '\x1f');
-}
-
-static char *single_key(const struct row *r)
+/* Group keys are parts each ended by a unit separator (0x1f) */
+static uint64_t fields_hash(const struct row *r, const char *const *strs,
+			    const char *const *ints)
 {
 	struct buf b = BUF_INIT;
-	buf_addch(&b, 's');
-	key_part(&b, str_of(r, "model"));
-	key_part(&b, str_of(r, "runner"));
-	key_part(&b, str_of(r, "framework"));
-	key_part(&b, str_of(r, "precision"));
-	key_part_int(&b, int_of(r, "isl"));
-	key_part_int(&b, int_of(r, "osl"));
-	key_part(&b, str_of(r, "spec-decoding"));
-	key_part_int(&b, int_of(r, "dp-attn"));
-	return buf_take(&b, NULL);
+	for (size_t i = 0; strs[i]; i++) {
+		buf_adds(&b, str_of(r, strs[i]));
+		buf_addch(&b, '\x1f');
+	}
+	for (size_t i = 0; ints && ints[i]; i++) {
+		buf_add_int(&b, int_of(r, ints[i]));
+		buf_addch(&b, '\x1f');
+	}
+	uint64_t h = text_hash(b.s, b.len);
+	buf_release(&b);
+	return h;
 }
 
-static char *agentic_single_key(const struct row *r)
+static bool fields_equal(const struct row *a, const struct row *b, const char *const *strs,
+			 const char *const *ints)
 {
-	struct buf b = BUF_INIT;
-	buf_addch(&b, 'a');
-	key_part(&b, str_of(r, "model"));
-	key_part(&b, str_of(r, "runner"));
-	key_part(&b, str_of(r, "framework"));
-	key_part(&b, str_of(r, "precision"));
-	return buf_take(&b, NULL);
+	for (size_t i = 0; strs[i]; i++)
+		if (strcmp(str_of(a, strs[i]), str_of(b, strs[i])))
+			return false;
+	for (size_t i = 0; ints && ints[i]; i++)
+		if (int_of(a, ints[i]) != int_of(b, ints[i]))
+			return false;
+	return true;
+}
+
+/* Whether two entries of one kind have the same key, from their rows */
+static bool same_key(const struct rows *m, const struct keyed *x, const struct keyed *y)
+{
+	const struct row *a = &m->v[x->i], *b = &m->v[y->i];
+	switch (x->kind) {
+	case 's': return fields_equal(a, b, single_strs, single_ints);
+	case 'a': return fields_equal(a, b, agentic_strs, NULL);
+	default: return row_equal(a, b, parallelism_skip);
+	}
+}
+
+/* Sorts the n entries of k into runs of equal keys, each in row order, and writes the end
+ * of each run to ends (room for n); returns the number of runs. Entries of one hash are
+ * split by their rows: a collision stays two groups. */
+static size_t group_runs(const struct rows *m, struct keyed *k, size_t n, size_t *ends)
+{
+	qsort(k, n, sizeof(*k), keyed_cmp);
+	size_t runs = 0;
+	for (size_t g = 0; g < n;) {
+		size_t end = g + 1;
+		while (end < n && k[end].kind == k[g].kind && k[end].hash == k[g].hash)
+			end++;
+		for (size_t first = g; first < end;) {
+			size_t next = first + 1; /* [first, next): the entries equal to k[first] */
+			for (size_t j = first + 1; j < end; j++) {
+				if (!same_key(m, &k[first], &k[j]))
+					continue;
+				struct keyed t = k[j];
+				memmove(&k[next + 1], &k[next], (j - next) * sizeof(*k));
+				k[next++] = t;
+			}
+			ends[runs++] = next;
+			first = next;
+		}
+		g = end;
+	}
+	return runs;
 }
 
 static int long_cmp(const void *a, const void *b)
@@ -148,16 +205,17 @@ static void group_key(void *arg, size_t i)
 	const struct row *r = &job->m->v[i];
 	bool tp = row_get(r, "tp"), prefill = row_get(r, "prefill");
 	long best = best_eligible(r);
-	char *key = NULL;
+	struct keyed *k = &job->k[i];
+	*k = (struct keyed){ 0, i, best, 0 };
 	if (tp && is_8k1k(r) && best)
-		key = single_key(r);
+		k->kind = 's', k->hash = fields_hash(r, single_strs, single_ints);
 	else if (!tp && prefill && is_8k1k(r) && best)
-		key = parallelism_key(r, 'm');
+		k->kind = 'm', k->hash = parallelism_hash(r);
 	else if (job->include_agentic && is_agentic(r) && prefill && best)
-		key = parallelism_key(r, 'n');
+		k->kind = 'n', k->hash = parallelism_hash(r);
 	else if (job->include_agentic && is_agentic(r) && !prefill)
-		key = agentic_single_key(r), best = row_get(r, "conc")->i;
-	job->k[i] = (struct keyed){ key, i, best };
+		k->kind = 'a', k->hash = fields_hash(r, agentic_strs, NULL),
+		k->conc = row_get(r, "conc")->i;
 }
 
 /* Below this many rows the keys are built on one thread */
@@ -180,14 +238,13 @@ static void mark_evals(struct rows *m, bool include_agentic)
 	}
 	size_t n = 0;
 	for (size_t i = 0; i < m->nr; i++)
-		if (k[i].key)
+		if (k[i].kind)
 			k[n++] = k[i];
-	qsort(k, n, sizeof(*k), keyed_cmp);
-	for (size_t g = 0; g < n;) {
-		size_t end = g + 1;
-		while (end < n && !strcmp(k[g].key, k[end].key))
-			end++;
-		if (k[g].key[0] == 's') {
+	size_t *ends = xcalloc(n ? n : 1, sizeof(*ends));
+	size_t runs = group_runs(m, k, n, ends);
+	for (size_t r = 0, g = 0; r < runs; g = ends[r++]) {
+		size_t end = ends[r];
+		if (k[g].kind == 's') {
 			mark_single_group(k + g, end - g, eval);
 		} else {
 			size_t best = g; /* max(): the first of the highest */
@@ -195,18 +252,16 @@ static void mark_evals(struct rows *m, bool include_agentic)
 				if (k[i].conc > k[best].conc)
 					best = i;
 			eval[k[best].i] = true;
-			if (k[g].key[0] != 'a')
+			if (k[g].kind != 'a')
 				eval_conc[k[best].i] = k[best].conc;
 		}
-		g = end;
 	}
 	for (size_t i = 0; i < m->nr; i++) {
 		row_set(&m->v[i], "run-eval", rval_bool(eval[i]));
 		if (eval_conc[i])
 			row_set(&m->v[i], "eval-conc", rval_int(eval_conc[i]));
 	}
-	for (size_t i = 0; i < n; i++)
-		free(k[i].key);
+	free(ends);
 	free(k);
 	free(eval);
 	free(eval_conc);
@@ -243,14 +298,17 @@ static void mark_all_evals(struct rows *m)
 		if (!row_get(r, "prefill"))
 			continue;
 		if (is_agentic(r))
-			k[n++] = (struct keyed){ parallelism_key(r, 'n'), i, 0 };
+			k[n++] = (struct keyed){ parallelism_hash(r), i, 0, 'n' };
 		else if (is_8k1k(r))
-			k[n++] = (struct keyed){ parallelism_key(r, 'm'), i, 0 };
+			k[n++] = (struct keyed){ parallelism_hash(r), i, 0, 'm' };
 	}
-	qsort(k, n, sizeof(*k), keyed_cmp);
-	for (size_t i = 1; i < n; i++)
-		if (!strcmp(k[i].key, k[i - 1].key))
-			leader[k[i].i] = leader[k[i - 1].i];
+	/* the rows of one key merge into the first of them */
+	size_t *ends = xcalloc(n ? n : 1, sizeof(*ends));
+	size_t runs = group_runs(m, k, n, ends);
+	for (size_t r = 0, g = 0; r < runs; g = ends[r++])
+		for (size_t i = g + 1; i < ends[r]; i++)
+			leader[k[i].i] = k[g].i;
+	free(ends);
 	struct rows out = { 0 };
 	size_t *pos = xcalloc(m->nr ? m->nr : 1, sizeof(*pos)); /* row index -> out index */
 	for (size_t i = 0; i < m->nr; i++) {
@@ -285,8 +343,6 @@ static void mark_all_evals(struct rows *m)
 	}
 	free(m->v);
 	*m = out;
-	for (size_t i = 0; i < n; i++)
-		free(k[i].key);
 	free(k);
 	free(leader);
 	free(pos);

@@ -14,6 +14,7 @@
 #define MATRIXGEN_EXPAND_V2_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "common/opt.h"
@@ -44,6 +45,9 @@ void expand_v2_configs(struct rows *out, const struct inputs *in, const struct s
 /* Upstream's eval policy: marks unless no_evals; --all-evals expands; --evals-only or
  * --all-evals keep only the eval rows and add eval-only. */
 void evals_v2_apply(struct rows *m, bool no_evals, bool evals_only, bool all_evals);
+/* The bits of the group keys' hashes evals_v2_apply uses (all): tests clear them to make
+ * every key collide, which must change nothing (rows of equal hashes are compared). */
+extern uint64_t evals_v2_hash_mask;
 /* The JSON line upstream prints: json.dumps(rows) and a newline, appended to out; with a
  * stream, written to it instead as it is made (out is used as the chunk buffer and left
  * empty), so a sweep's megabyte is never held at once: each page of memory costs a fault

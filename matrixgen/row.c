@@ -254,6 +254,42 @@ static bool skipped(const char *key, const char *const *skip)
 	return false;
 }
 
+static bool rval_equal(const struct rval *x, const struct rval *y)
+{
+	if (x->kind != y->kind)
+		return false;
+	switch (x->kind) {
+	case RV_INT: return x->i == y->i;
+	case RV_BOOL: return x->b == y->b;
+	case RV_STR: return !strcmp(x->s, y->s);
+	case RV_LIST:
+		if (x->nr != y->nr)
+			return false;
+		for (size_t i = 0; i < x->nr; i++)
+			if (!rval_equal(&x->items[i], &y->items[i]))
+				return false;
+		return true;
+	case RV_OBJ: return row_equal(x->obj, y->obj, NULL);
+	}
+	return false;
+}
+
+bool row_equal(const struct row *a, const struct row *b, const char *const *skip)
+{
+	size_t na = 0, nb = 0;
+	for (size_t i = 0; i < a->nr; i++) {
+		if (skipped(a->v[i].key, skip))
+			continue;
+		const struct rval *v = row_get(b, a->v[i].key);
+		if (!v || !rval_equal(&a->v[i].val, v))
+			return false;
+		na++;
+	}
+	for (size_t i = 0; i < b->nr; i++)
+		nb += !skipped(b->v[i].key, skip);
+	return na == nb; /* rows have no key twice */
+}
+
 /* A row has at most about 25 keys and its nested objects fewer: objects up to this size
  * are sorted on the stack by insertion, where a calloc and qsort's calls cost more than
  * the sorting. Larger ones (a YAML mapping can be any size) go to the heap and qsort. */

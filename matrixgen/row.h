@@ -84,6 +84,9 @@ void row_write(struct jsonw *w, const struct row *r);
 /* Appends a canonical text of r with keys sorted and the keys in skip (NULL-terminated)
  * left out: equal texts mean equal rows (upstream's _multinode_parallelism_key). */
 void row_canon(struct buf *out, const struct row *r, const char *const *skip);
+/* Whether a and b, less the keys in skip (top level only), have equal canonical texts:
+ * the same keys with equal values, compared without writing the texts. */
+bool row_equal(const struct row *a, const struct row *b, const char *const *skip);
 /* The same as json.dumps(sort_keys=True, separators=(",", ":")) writes it (ASCII escapes):
  * the text a recipe fingerprint hashes. */
 void row_canon_ascii(struct buf *out, const struct row *r, const char *const *skip);

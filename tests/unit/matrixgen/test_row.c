@@ -276,6 +276,103 @@ static void test_rows_release_frees_all(void **state)
 	assert_int_equal(m.nr, 0);
 }
 
+/* A small row from a text of key=value items: a value is an int, t/f (a boolean), [a list
+ * of ints separated by /], {an object of the same form with ; between items} or a string */
+static struct rval parse_val(const char *v, size_t len);
+
+static struct row *parse_row(const char *text, char sep)
+{
+	struct row *r = xcalloc(1, sizeof(*r));
+	while (*text) {
+		const char *eq = strchr(text, '='), *end = eq;
+		int depth = 0;
+		while (*end && (*end != sep || depth)) {
+			depth += *end == '{';
+			depth -= *end == '}';
+			end++;
+		}
+		row_set(r, xstrndup(text, (size_t)(eq - text)), parse_val(eq + 1, (size_t)(end - eq - 1)));
+		text = *end ? end + 1 : end;
+	}
+	return r;
+}
+
+static struct rval parse_val(const char *v, size_t len)
+{
+	char *s = xstrndup(v, len);
+	struct rval out;
+	if (s[0] == '{') {
+		s[len - 1] = '\0';
+		out = rval_obj(parse_row(s + 1, ';'));
+	} else if (s[0] == '[') {
+		long items[8];
+		size_t n = 0;
+		for (char *p = s + 1; *p && *p != ']' && n < 8; p++)
+			items[n++] = strtol(p, &p, 10);
+		out = rval_ints(items, n);
+	} else if (!strcmp(s, "t") || !strcmp(s, "f")) {
+		out = rval_bool(s[0] == 't');
+	} else if (s[0] >= '0' && s[0] <= '9') {
+		out = rval_int(atol(s));
+	} else {
+		return rval_own(s);
+	}
+	free(s);
+	return out;
+}
+
+static void free_keys(struct row *r)
+{
+	for (size_t i = 0; i < r->nr; i++) {
+		if (r->v[i].val.kind == RV_OBJ)
+			free_keys(r->v[i].val.obj);
+		free((char *)r->v[i].key);
+	}
+}
+
+/* row_equal is equality of the canonical texts, without writing them */
+static void test_equal_is_canon_equality(void **state)
+{
+	(void)state;
+	static const char *const skip[] = { "conc", NULL };
+	static const char *const pairs[][2] = {
+		{ "a=1,b=x", "a=1,b=x" },
+		{ "a=1,b=x", "b=x,a=1" },           /* key order: equal */
+		{ "a=1,b=x", "a=1,b=y" },
+		{ "a=1", "a=t" },                   /* an int is not a boolean */
+		{ "a=t", "a=f" },
+		{ "a=1,b=x", "a=1" },               /* a key more */
+		{ "a=1", "a=1,b=x" },
+		{ "a=1,conc=4", "a=1,conc=8" },     /* skipped at the top */
+		{ "a=1,conc=4", "a=1" },
+		{ "a=[1/2],b=x", "a=[1/2],b=x" },
+		{ "a=[1/2]", "a=[2/1]" },           /* list order counts */
+		{ "a=[1/2]", "a=[1/2/3]" },
+		{ "p={x=1;y=2}", "p={y=2;x=1}" },   /* nested key order: equal */
+		{ "p={x=1;y=2}", "p={x=1;y=3}" },
+		{ "p={x=1;conc=2}", "p={x=1;conc=3}" }, /* skipped only at the top */
+		{ "p={x=1}", "p=x" },
+	};
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		struct row *a = parse_row(pairs[i][0], ','), *b = parse_row(pairs[i][1], ',');
+		struct buf ca = BUF_INIT, cb = BUF_INIT;
+		row_canon(&ca, a, skip);
+		row_canon(&cb, b, skip);
+		bool canon_equal = !strcmp(ca.s, cb.s);
+		if (row_equal(a, b, skip) != canon_equal || row_equal(b, a, skip) != canon_equal)
+			fail_msg("%s vs %s: row_equal says %d, canonical texts %s / %s", pairs[i][0],
+				 pairs[i][1], !canon_equal, ca.s, cb.s);
+		buf_release(&ca);
+		buf_release(&cb);
+		free_keys(a);
+		free_keys(b);
+		row_release(a);
+		row_release(b);
+		free(a);
+		free(b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -288,6 +385,7 @@ int main(void)
 		cmocka_unit_test(test_from_node_keeps_written_order),
 		cmocka_unit_test(test_copy_is_deep),
 		cmocka_unit_test(test_rows_release_frees_all),
+		cmocka_unit_test(test_equal_is_canon_equality),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
