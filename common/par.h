@@ -1,6 +1,6 @@
 /*
  * par: two pieces of one job at once, on this thread and one more. A v2 full sweep is a
- * few milliseconds of work that splits cleanly (the halves of a big YAML file, the configs
+ * few milliseconds of work that splits cleanly (the pieces of a big YAML file, the configs
  * of a file, the rows of a sweep), and the machines it runs on have a second core.
  *
  *   par_two(fn, a, b)   runs fn(a) on this thread and fn(b) on the helper thread when it

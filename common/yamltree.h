@@ -15,7 +15,7 @@
  * Scalars are kept as written (text, plain or quoted, explicit tag): typing is scalar.h's job.
  *
  * Use: ydoc_load(&doc, file, data, len, diags); walk doc.root; ydoc_release(&doc).
- * A file of 32 KB or more is parsed in two halves on two threads when that gives the very
+ * A file of 32 KB or more is parsed in pieces on two threads when that gives the very
  * tree and messages a whole parse gives (yamltree.c says when); else in one piece.
  * The ydoc owns every node and string; pointers into it stay valid until ydoc_release.
  * They live in one arena of large blocks (a master config has tens of thousands of nodes:
@@ -61,14 +61,14 @@ struct ydoc {
 	char *file;          /* owned copy of the name used in messages */
 	struct ynode *root;  /* NULL for an empty stream */
 	struct yarena *arena; /* owned: every node, string and finished item or pair array */
-	bool split;          /* parsed as two halves at once (see yamltree.c): for tests */
+	bool split;          /* parsed in pieces at once (see yamltree.c): for tests */
 };
 
 /* Parses data as one YAML document. Returns 0, or -1 after adding diags. Even on failure
  * doc must be released. */
 int ydoc_load(struct ydoc *doc, const char *file, const char *data, size_t len,
 	      struct diags *d);
-/* The same, never split in halves: the reference a split load must equal (tests). */
+/* The same, never cut in pieces: the reference a split load must equal (tests). */
 int ydoc_load_whole(struct ydoc *doc, const char *file, const char *data, size_t len,
 		    struct diags *d);
 void ydoc_release(struct ydoc *doc);
