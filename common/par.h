@@ -18,7 +18,8 @@
  * after fork, everything runs here.
  *
  * fn must touch only what its argument gives it (and shared data nobody writes meanwhile).
- * par_two is called from one thread at a time (the program's main thread).
+ * par_two is called from one thread at a time (the program's main thread), never from
+ * inside a job. The helper stops at exit (atexit).
  */
 #ifndef COMMON_PAR_H
 #define COMMON_PAR_H

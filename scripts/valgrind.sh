@@ -48,7 +48,7 @@ result() { # name, status
 # unit tests: unit.<part>.<name> is the program tests/<name> of the build
 while read -r t; do
 	bin="$dir/tests/${t##*.}"
-	CMOCKA_MESSAGE_OUTPUT=stdout INFBENCH_UNDER_VALGRIND=1 "${vg[@]}" "$bin" >"$wrap/out" 2>&1
+	CMOCKA_MESSAGE_OUTPUT=stdout "${vg[@]}" "$bin" >"$wrap/out" 2>&1
 	st=$?
 	[ $st -ne 0 ] && tail -20 "$wrap/out"
 	result "$t" $st
