@@ -497,7 +497,8 @@ void expand_v2_configs(struct rows *out, const struct inputs *in, const struct s
 	VEC_GROW(out->v, total, out->alloc);
 	/* each config's rows move to out in config order: their field arrays go with them */
 	for (size_t i = 0; i < n; i++) {
-		memcpy(out->v + out->nr, job.rows[i].v, job.rows[i].nr * sizeof(*out->v));
+		if (job.rows[i].nr)
+			memcpy(out->v + out->nr, job.rows[i].v, job.rows[i].nr * sizeof(*out->v));
 		out->nr += job.rows[i].nr;
 		free(job.rows[i].v);
 	}
