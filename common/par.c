@@ -55,6 +55,8 @@ static void *helper_main(void *unused)
 			atomic_store_explicit(&par.state, JOB_DONE, memory_order_release);
 			continue;
 		}
+		if (now_ms() < spin_until && !atomic_load(&par.quit))
+			continue; /* the caller took the job back: the next comes soon */
 		pthread_mutex_lock(&par.lock);
 		par.sleeping = true;
 		while (!par.quit && atomic_load(&par.state) != JOB_POSTED)
@@ -159,8 +161,13 @@ static void take_items(void *arg)
 		it->fn(it->ctx, i);
 }
 
-void par_for(size_t n, void (*fn)(void *ctx, size_t i), void *ctx)
+void par_for(size_t n, void (*fn)(void *ctx, size_t i), void *ctx, bool share)
 {
+	if (!share) {
+		for (size_t i = 0; i < n; i++)
+			fn(ctx, i);
+		return;
+	}
 	struct par_items it = { 0, n, fn, ctx };
 	par_two(take_items, &it, &it);
 }

@@ -6,7 +6,7 @@
  *   par_two(fn, a, b)   runs fn(a) on this thread and fn(b) on the helper thread when it
  *                       is free and quick to start, else here after fn(a); returns when
  *                       both are done.
- *   par_for(n, fn, ctx) fn(ctx, i) for each i < n, shared out item by item.
+ *   par_for(n, fn, ctx, share)  fn(ctx, i) for each i < n, shared out item by item.
  *
  * Why one helper thread that stays, pinned to another CPU: a thread started per job was
  * put on the starter's own CPU by the kernel and ran there first, and on the VMs this runs
@@ -24,6 +24,7 @@
 #ifndef COMMON_PAR_H
 #define COMMON_PAR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Starts the helper now rather than at the first job: a command that will share work calls
@@ -33,7 +34,13 @@ void par_start(void);
 void par_two(void (*fn)(void *), void *a, void *b);
 /* fn(ctx, i) for every i in [0, n), the items taken one at a time by this thread and the
  * helper, so uneven items still share out evenly; each call must write only item i's
- * own results. */
-void par_for(size_t n, void (*fn)(void *ctx, size_t i), void *ctx);
+ * own results. share false: all here, in order (the work is too small for a handoff:
+ * callers judge it by PAR_WORTH_NODES or PAR_WORTH_ROWS). */
+void par_for(size_t n, void (*fn)(void *ctx, size_t i), void *ctx, bool share);
+
+/* Below these, sharing matrixgen's work costs more than it saves: YAML nodes (a file's
+ * configs, a sweep's configs) and matrix rows */
+#define PAR_WORTH_NODES 2000
+#define PAR_WORTH_ROWS 256
 
 #endif

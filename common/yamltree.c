@@ -661,7 +661,7 @@ static int load_pieces(struct ydoc *doc, const char *data, size_t len, const siz
 		for (const char *p = v[i].data; (p = memchr(p, '\n', (size_t)(data + end - p))); p++)
 			line++;
 	}
-	par_for(n, parse_piece, v);
+	par_for(n, parse_piece, v, true);
 	bool clean = true;
 	for (size_t i = 0; i < n; i++)
 		clean &= piece_is_clean(&v[i], i + 1 == n);

@@ -302,9 +302,6 @@ struct config_jobs {
 	const char *file;
 };
 
-/* A file of fewer nodes than this loads its configs on one thread */
-#define PAR_MIN_NODES 2000
-
 static void load_config(void *arg, size_t i)
 {
 	const struct config_jobs *jobs = arg;
@@ -373,12 +370,7 @@ int inputs_load_configs_text(struct inputs *in, const char *path, const char *te
 	}
 	schema_ctx_release(&ctx);
 	struct config_jobs all = { jobs, layout, file };
-	if (root->expanded >= PAR_MIN_NODES) {
-		par_for(n, load_config, &all);
-	} else {
-		for (size_t i = 0; i < n; i++)
-			load_config(&all, i);
-	}
+	par_for(n, load_config, &all, root->expanded >= PAR_WORTH_NODES);
 	int rc = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (jobs[i].d.errors || !jobs[i].key_ok)

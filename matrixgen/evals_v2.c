@@ -218,9 +218,6 @@ static void group_key(void *arg, size_t i)
 		k->conc = row_get(r, "conc")->i;
 }
 
-/* Below this many rows the keys are built on one thread */
-#define PAR_MIN_ROWS 256
-
 /* mark_eval_entries */
 static void mark_evals(struct rows *m, bool include_agentic)
 {
@@ -230,12 +227,7 @@ static void mark_evals(struct rows *m, bool include_agentic)
 	/* the keys of a sweep's multi-node rows are canonical JSON texts: they are built on
 	 * two cores when there are many */
 	struct key_job job = { m, include_agentic, k };
-	if (m->nr >= PAR_MIN_ROWS) {
-		par_for(m->nr, group_key, &job);
-	} else {
-		for (size_t i = 0; i < m->nr; i++)
-			group_key(&job, i);
-	}
+	par_for(m->nr, group_key, &job, m->nr >= PAR_WORTH_ROWS);
 	size_t n = 0;
 	for (size_t i = 0; i < m->nr; i++)
 		if (k[i].kind)

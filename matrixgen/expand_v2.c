@@ -475,9 +475,6 @@ static void expand_one(void *arg, size_t i)
 		expand_v2_config(&job->rows[i], job->in, &job->in->configs[i], job->s);
 }
 
-/* Configs of fewer YAML nodes than this are expanded on one thread: not worth a handoff */
-#define PAR_MIN_NODES 2000
-
 void expand_v2_configs(struct rows *out, const struct inputs *in, const struct sweep_filter *f,
 		       const struct v2_sweep *s)
 {
@@ -485,12 +482,7 @@ void expand_v2_configs(struct rows *out, const struct inputs *in, const struct s
 	struct expand_job job = { in, f, s, xcalloc(n ? n : 1, sizeof(struct rows)) };
 	for (size_t i = 0; i < n; i++)
 		nodes += in->configs[i].hdr.node->expanded;
-	if (nodes >= PAR_MIN_NODES) {
-		par_for(n, expand_one, &job);
-	} else {
-		for (size_t i = 0; i < n; i++)
-			expand_one(&job, i);
-	}
+	par_for(n, expand_one, &job, nodes >= PAR_WORTH_NODES);
 	size_t total = out->nr;
 	for (size_t i = 0; i < n; i++)
 		total += job.rows[i].nr;
@@ -504,9 +496,6 @@ void expand_v2_configs(struct rows *out, const struct inputs *in, const struct s
 	}
 	free(job.rows);
 }
-
-/* Below this many rows a sweep's JSON is written on one thread */
-#define PAR_MIN_ROWS 256
 
 /* Bytes of JSON gathered before they are written out (emit_rows with a stream) */
 #define EMIT_CHUNK (64 * 1024)
@@ -543,7 +532,7 @@ void emit_rows(struct buf *out, FILE *stream, const struct rows *m)
 	/* a sweep's megabyte of JSON: the second half is written on another core, as an array
 	 * of its own whose "[" becomes the ", " after the first half; with a stream the first
 	 * half goes out as it is written, so only the second half is ever held whole */
-	size_t half = m->nr >= PAR_MIN_ROWS ? m->nr / 2 : m->nr;
+	size_t half = m->nr >= PAR_WORTH_ROWS ? m->nr / 2 : m->nr;
 	struct buf second = BUF_INIT;
 	struct emit_part a = { m, 0, half, out, stream }, b = { m, half, m->nr, &second, NULL };
 	if (!stream)

@@ -44,7 +44,7 @@ static struct count *run_items(void)
 {
 	struct count *c = calloc(1, sizeof(*c));
 	c->caller = pthread_self();
-	par_for(ITEMS, count_item, c);
+	par_for(ITEMS, count_item, c, true);
 	for (size_t i = 0; i < ITEMS; i++)
 		if (c->runs[i] != 1)
 			fail_msg("item %zu ran %d times", i, c->runs[i]);
@@ -73,6 +73,13 @@ static void test_every_item_once(void **state)
 	if (!sched_getaffinity(0, sizeof(allowed), &allowed) && CPU_COUNT(&allowed) > 1 &&
 	    !helped && !under_valgrind())
 		fail_msg("two CPUs, and the helper ran none of 3 x %d items", ITEMS);
+	/* work judged too small is not shared */
+	struct count *c = calloc(1, sizeof(*c));
+	c->caller = pthread_self();
+	par_for(ITEMS, count_item, c, false);
+	int here = c->by_caller;
+	free(c);
+	assert_int_equal(here, ITEMS);
 }
 
 static void mark(void *arg)
@@ -103,7 +110,7 @@ static void test_one_cpu_runs_here(void **state)
 			_exit(3);
 		struct count *c = calloc(1, sizeof(*c));
 		c->caller = pthread_self();
-		par_for(ITEMS, count_item, c);
+		par_for(ITEMS, count_item, c, true);
 		for (size_t i = 0; i < ITEMS; i++)
 			if (c->runs[i] != 1)
 				_exit(1);
