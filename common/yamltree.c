@@ -673,21 +673,6 @@ static int load_pieces(struct ydoc *doc, const char *data, size_t len, const siz
 	return rc;
 }
 
-int ydoc_load(struct ydoc *doc, const char *file, const char *data, size_t len,
-	      struct diags *d)
-{
-	memset(doc, 0, sizeof(*doc));
-	doc->file = xstrdup(file);
-	size_t cuts[PIECES_MAX];
-	size_t pieces = cut_points(cuts, data, len);
-	if (pieces > 1 && !load_pieces(doc, data, len, cuts, pieces)) {
-		doc->split = true;
-		return 0;
-	}
-	struct loader l = { .doc = doc, .d = d };
-	return parse_text(&l, data, len);
-}
-
 int ydoc_load_whole(struct ydoc *doc, const char *file, const char *data, size_t len,
 		    struct diags *d)
 {
@@ -695,6 +680,23 @@ int ydoc_load_whole(struct ydoc *doc, const char *file, const char *data, size_t
 	doc->file = xstrdup(file);
 	struct loader l = { .doc = doc, .d = d };
 	return parse_text(&l, data, len);
+}
+
+int ydoc_load(struct ydoc *doc, const char *file, const char *data, size_t len,
+	      struct diags *d)
+{
+	size_t cuts[PIECES_MAX];
+	size_t pieces = cut_points(cuts, data, len);
+	if (pieces > 1) {
+		memset(doc, 0, sizeof(*doc));
+		doc->file = xstrdup(file);
+		if (!load_pieces(doc, data, len, cuts, pieces)) {
+			doc->split = true;
+			return 0;
+		}
+		ydoc_release(doc); /* nothing but its name: the pieces left it untouched */
+	}
+	return ydoc_load_whole(doc, file, data, len, d);
 }
 
 void ydoc_release(struct ydoc *doc)
