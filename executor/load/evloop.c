@@ -39,6 +39,8 @@ struct evloop {
 	bool stop;
 	int64_t max_lag_ns;
 	int64_t woke_ns;
+	int64_t slept_ns;             /* when the current turn's epoll_wait was entered */
+	int64_t slept_armed_ns;       /* what the timerfd was set to then; 0: disarmed */
 };
 
 struct evloop *evloop_new(int max_fds)
@@ -127,6 +129,14 @@ int64_t evloop_woke_ns(const struct evloop *l)
 	return l->woke_ns;
 }
 
+int64_t evloop_os_delay_ns(const struct evloop *l, int64_t when_ns)
+{
+	if (!l->slept_armed_ns || l->slept_armed_ns > when_ns)
+		return 0; /* no timer, or one set past when_ns: any lateness is the caller's */
+	int64_t from = when_ns > l->slept_ns ? when_ns : l->slept_ns;
+	return l->woke_ns > from ? l->woke_ns - from : 0;
+}
+
 int64_t evloop_max_lag_ns(const struct evloop *l)
 {
 	return l->max_lag_ns;
@@ -209,6 +219,8 @@ int evloop_run(struct evloop *l)
 			if (lag > l->max_lag_ns)
 				l->max_lag_ns = lag;
 		}
+		l->slept_armed_ns = l->armed_ns;
+		l->slept_ns = clock_mono_ns();
 		int n = epoll_wait(l->epfd, l->fired, EVLOOP_BATCH, -1);
 		if (n < 0) {
 			if (errno == EINTR) {

@@ -48,6 +48,12 @@ void evloop_stop(struct evloop *l);
 int64_t evloop_max_lag_ns(const struct evloop *l);
 /* When the current turn's epoll_wait returned: every fd it reported had its bytes by then. */
 int64_t evloop_woke_ns(const struct evloop *l);
+/* How late the OS ran the loop for a deadline when_ns that falls due this turn: the turn's
+ * wake-up minus the later of when_ns and the moment the loop went to sleep, when the loop
+ * slept with its timer armed at or before when_ns (so it had done its part: the wake-up was
+ * the kernel's and the hypervisor's to deliver); 0 otherwise, when any lateness is the
+ * caller's (it was busy, or armed its timer past when_ns). */
+int64_t evloop_os_delay_ns(const struct evloop *l, int64_t when_ns);
 void evloop_reset_lag(struct evloop *l);
 
 #endif

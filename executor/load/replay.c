@@ -64,6 +64,7 @@ struct flight {
 	struct buf wire;          /* owned */
 	struct req_rec rec;       /* its itl_ns grows as api_event needs; kept for reuse */
 	int64_t due_ns, deadline_ns;
+	int64_t os_delay_ns;      /* of its send: see evloop_os_delay_ns */
 	struct conn *c;
 	bool retried;
 	bool paced;               /* due by a gap or a timestamp (not a session's start) */
@@ -561,6 +562,7 @@ static void finish(struct replay *R, struct conn *c, enum fail_reason reason, bo
 	*o = (struct replay_rec){
 		.session = f->ls->num, .conversation = f->ls->conv[f->chain], .turn = t->index,
 		.in = t->in, .out = f->warm ? 1 : t->out, .due_ns = f->due_ns, .send_ns = r->send_ns,
+		.os_delay_ns = f->os_delay_ns,
 		.first_ns = r->first_ns, .end_ns = reason == FAIL_NONE && r->last_ns ? r->last_ns : end,
 		.fail = reason, .cut = reason == FAIL_INTERRUPTED, .paced = f->paced, .http_status = c->st.resp.status,
 	};
@@ -736,6 +738,7 @@ static void send_on(struct replay *R, struct flight *f)
 static void issue(struct replay *R, struct flight *f, int64_t now)
 {
 	f->deadline_ns = now + R->timeout_ns;
+	f->os_delay_ns = evloop_os_delay_ns(R->ev, f->due_ns);
 	f->prev = R->head.prev;
 	f->next = &R->head;
 	R->head.prev->next = f;

@@ -69,6 +69,8 @@ struct replay_rec {
 	long in, out;             /* prompt tokens; max_tokens */
 	long long output_tokens;
 	int64_t due_ns, send_ns, first_ns, end_ns; /* monotonic; first 0 when no token came */
+	int64_t os_delay_ns;      /* the part of send - due the OS took to run the client
+				   * (evloop_os_delay_ns); the rest is the client's own */
 	enum fail_reason fail;
 	bool cut;                 /* in flight at the duration bound */
 	bool paced;               /* due by a gap or a Mooncake timestamp; false: an AgentX

@@ -118,7 +118,8 @@ static double pct(const double *v, size_t n, double p)
 struct tally {
 	size_t ok, failed, cut;
 	long long in, out;
-	double *pace;             /* owned: send - due of the turns sent, ms, sorted */
+	double *pace;             /* owned: send - due of the paced turns, ms, sorted */
+	double *pace_os;          /* owned: the OS's part of each (os_delay_ns), ms, sorted */
 	size_t pace_nr;
 };
 
@@ -126,6 +127,7 @@ static void tally(struct tally *t, const struct replay_result *r)
 {
 	memset(t, 0, sizeof(*t));
 	t->pace = xcalloc(r->nr ? r->nr : 1, sizeof(double));
+	t->pace_os = xcalloc(r->nr ? r->nr : 1, sizeof(double));
 	for (size_t i = 0; i < r->nr; i++) {
 		const struct replay_rec *x = &r->recs[i];
 		if (x->cut)
@@ -138,10 +140,27 @@ static void tally(struct tally *t, const struct replay_result *r)
 			t->in += x->in;
 			t->out += x->output_tokens;
 		}
-		if (x->paced)
+		if (x->paced) {
+			t->pace_os[t->pace_nr] = ms(x->os_delay_ns);
 			t->pace[t->pace_nr++] = ms(x->send_ns - x->due_ns);
+		}
 	}
 	qsort(t->pace, t->pace_nr, sizeof(double), cmp_d);
+	qsort(t->pace_os, t->pace_nr, sizeof(double), cmp_d);
+}
+
+/* KEY: {"p50", "p99", "max"} of sorted v (zeros when n is 0). */
+static void pct_obj(struct jsonw *w, const char *key, const double *v, size_t n)
+{
+	const char *const names[] = { "p50", "p99", "max" };
+	const double ps[] = { 50, 99, 100 };
+	jsonw_key(w, key);
+	jsonw_obj_open(w);
+	for (int i = 0; i < 3; i++) {
+		jsonw_key(w, names[i]);
+		jsonw_double(w, n ? pct(v, n, ps[i]) : 0);
+	}
+	jsonw_obj_close(w);
 }
 
 static double dur_s(const struct replay_result *r)
@@ -159,6 +178,7 @@ static void arr_ms(struct jsonw *w, const char *key, const struct replay_result 
 		int64_t v = which == 0 ? x->due_ns - r->start_ns :
 			    which == 1 ? x->send_ns - r->start_ns :
 			    which == 2 ? x->end_ns - r->start_ns :
+			    which == 4 ? x->os_delay_ns :
 			    x->first_ns ? x->first_ns - x->send_ns : -1000000;
 		jsonw_double(w, ms(v));
 	}
@@ -251,15 +271,8 @@ void replay_result_json(struct buf *out, const struct replay_config *cfg,
 	jsonw_double(&w, dur_s(r) > 0 ? (double)t.ok / dur_s(r) : 0);
 	jsonw_key(&w, "output_throughput");
 	jsonw_double(&w, dur_s(r) > 0 ? (double)t.out / dur_s(r) : 0);
-	jsonw_key(&w, "pacing_error_ms");
-	jsonw_obj_open(&w);
-	const char *const names[] = { "p50", "p99", "max" };
-	const double ps[] = { 50, 99, 100 };
-	for (int i = 0; i < 3; i++) {
-		jsonw_key(&w, names[i]);
-		jsonw_double(&w, t.pace_nr ? pct(t.pace, t.pace_nr, ps[i]) : 0);
-	}
-	jsonw_obj_close(&w);
+	pct_obj(&w, "pacing_error_ms", t.pace, t.pace_nr);
+	pct_obj(&w, "pacing_os_delay_ms", t.pace_os, t.pace_nr);
 	jsonw_key(&w, "client_cpu_s");
 	jsonw_double(&w, r->cpu_s);
 	jsonw_key(&w, "client_cpu_ms_per_1000_requests");
@@ -285,6 +298,7 @@ void replay_result_json(struct buf *out, const struct replay_config *cfg,
 	arr_ms(&w, "due_ms", r, 0);
 	arr_ms(&w, "send_ms", r, 1);
 	arr_ms(&w, "end_ms", r, 2);
+	arr_ms(&w, "os_delay_ms", r, 4);
 	arr_ms(&w, "ttfts_ms", r, 3);
 	jsonw_key(&w, "errors");
 	jsonw_arr_open(&w);
@@ -296,6 +310,7 @@ void replay_result_json(struct buf *out, const struct replay_config *cfg,
 	jsonw_obj_close(&w);
 	buf_addch(out, '\n');
 	free(t.pace);
+	free(t.pace_os);
 }
 
 void replay_summary(struct buf *out, const struct replay_config *cfg,
@@ -319,11 +334,15 @@ void replay_summary(struct buf *out, const struct replay_config *cfg,
 		buf_addf(out, "%-40s %.2f\n", "Idle time the caps removed (s):", r->idle_removed_s);
 	buf_addf(out, "%-40s %lld\n", "Total input tokens:", t.in);
 	buf_addf(out, "%-40s %lld\n", "Total generated tokens:", t.out);
-	if (t.pace_nr)
+	if (t.pace_nr) {
 		buf_addf(out, "%-40s %.3f / %.3f\n", "Pacing error p50 / p99 (ms):",
 			 pct(t.pace, t.pace_nr, 50), pct(t.pace, t.pace_nr, 99));
+		buf_addf(out, "%-40s %.3f / %.3f\n", "  of it, OS wake-up delay p50 / p99 (ms):",
+			 pct(t.pace_os, t.pace_nr, 50), pct(t.pace_os, t.pace_nr, 99));
+	}
 	buf_addf(out, "%-40s %.2f\n", "Client CPU per 1,000 requests (ms):",
 		 r->nr ? r->cpu_s * 1e6 / (double)r->nr : 0);
 	buf_addf(out, "=============================================\n");
 	free(t.pace);
+	free(t.pace_os);
 }

@@ -42,8 +42,12 @@ check "agentx: subagent turns under their conversations" test "$hdr" -gt 0
 # needs root or CAP_SYS_NICE: on this project's 2-core VM a normal-class client's gaps come
 # 1-8 ms late at p99 when other work holds the CPUs (the loop trace shows the process simply
 # not run), 0.07-0.84 ms under --realtime (docs/executor.md "Trace replay"). Where the class is
-# refused the bound is 50 ms, said so. A run that misses it is made again (up to 3 runs), the
-# load average printed with each miss.
+# refused the bound is 50 ms, said so.
+# Each turn's lateness is split (os_delay_ms): the part the OS took to run the client, asleep
+# with its timer armed at the due time, and the client's own. A VM whose host does not run it
+# (CI once had three runs in a row at p99 2.4-10 ms) is late in the first part only, so: the
+# client's own part is within the bound in every run; the whole is, in one of up to 5 runs;
+# when all 5 miss and each miss was the OS's, that is said and not counted against the client.
 RT=()
 if chrt -f 1 true 2>/dev/null; then
 	RT=(--realtime)
@@ -52,17 +56,6 @@ else
 	echo "  (no real-time class here: gaps bounded at 50 ms, not the issue's 2 ms)"
 	GAP_BOUND_MS=${GAP_BOUND_MS:-50}
 fi
-sim_start bound --ttft-ms 5 --itl-ms 4 --prefix-cache-blocks 100000 --prefix-block-tokens 64
-bench bound --dataset-name trace --dataset-path "$AGENTX" --max-concurrency 4 --duration 3 "${RT[@]}"
-expect_eq "bound: bench exit 0" "$RC" 0
-check "bound: --duration 3 holds within 1 s" cr bound "$T/bound.json" 3
-check "bound: the file was replayed again" test "$(jv bound .sessions_started)" -gt 8
-for try in 1 2 3; do
-	cr pacing "$T/bound.json" "$GAP_BOUND_MS" && break
-	echo "  (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
-	[ "$try" = 3 ] || bench bound --dataset-name trace --dataset-path "$AGENTX" \
-		--max-concurrency 4 --duration 3 "${RT[@]}"
-done
 timing_check() { # NAME CMD...: a timing bound, only measured (printed) under the sanitizers
 	if [ -n "${INFBENCH_SANITIZED:-}" ]; then
 		echo "skip $1 (sanitizer build: timing not bounded)"
@@ -72,15 +65,56 @@ timing_check() { # NAME CMD...: a timing bound, only measured (printed) under th
 		check "$@"
 	fi
 }
-timing_check "bound: gaps honoured within $GAP_BOUND_MS ms p99${RT:+ (--realtime)}" \
-	cr pacing "$T/bound.json" "$GAP_BOUND_MS"
+steal_ms() { awk -v hz="$(getconf CLK_TCK)" '/^cpu /{ printf "%d", $9 * 1000 / hz }' /proc/stat; }
+# retried_timing NAME MS RESULT RERUN CHECK...: a lateness bound of a replay whose last run
+# (made by RERUN, which sets STEAL0) left RESULT: the client's own part (pacing-own) within MS
+# p99 in each run; the whole (CHECK...) in one of up to 5 runs; when all 5 miss by the OS's
+# part alone, that is said and not counted (any miss of the client's own part fails).
+retried_timing() {
+	local name=$1 ms=$2 result=$3 rerun=$4 runs=5 met=0 failed0=$FAILED try
+	shift 4
+	[ -n "${INFBENCH_SANITIZED:-}" ] && runs=1
+	for try in $(seq "$runs"); do
+		[ "$try" = 1 ] || "$rerun"
+		timing_check "${name%%:*}: the client's own part within $ms ms p99 (run $try)" \
+			cr pacing-own "$result" "$ms"
+		[ "$FAILED" = "$failed0" ] || break # the client's own miss: no more runs
+		if "$@" >/dev/null; then
+			met=1
+			break
+		fi
+		echo "  (run $try missed; load average $(cut -d' ' -f1-3 /proc/loadavg); the host" \
+			"took $(($(steal_ms) - STEAL0)) ms of CPU from this VM since the run began (steal))"
+	done
+	if [ "$met" = 1 ] || [ -n "${INFBENCH_SANITIZED:-}" ] || [ "$FAILED" != "$failed0" ]; then
+		timing_check "$name" "$@"
+	else
+		echo "skip $name: all $runs runs missed, each by the OS not running the client on" \
+			"time (its own part was within the bound in each, checked above)"
+	fi
+}
+sim_start bound --ttft-ms 5 --itl-ms 4 --prefix-cache-blocks 100000 --prefix-block-tokens 64
+bound_run() {
+	STEAL0=$(steal_ms)
+	bench bound --dataset-name trace --dataset-path "$AGENTX" --max-concurrency 4 --duration 3 "${RT[@]}"
+}
+bound_run
+expect_eq "bound: bench exit 0" "$RC" 0
+check "bound: --duration 3 holds within 1 s" cr bound "$T/bound.json" 3
+check "bound: the file was replayed again" test "$(jv bound .sessions_started)" -gt 8
+retried_timing "bound: gaps honoured within $GAP_BOUND_MS ms p99${RT:+ (--realtime)}" \
+	"$GAP_BOUND_MS" "$T/bound.json" bound_run cr pacing "$T/bound.json" "$GAP_BOUND_MS"
 check "bound: live sessions never above 4" cr live "$T/bound.json" 4
 bench drain --dataset-name trace --dataset-path "$AGENTX" --max-concurrency 4 --duration 1 --drain
 expect_eq "drain: bench exit 0, nothing cut" "$RC $(jv drain .cut)" "0 0"
 
 # Mooncake: 512-token blocks, global ids, a fixed schedule
 sim_start mooncake --ttft-ms 5 --itl-ms 2 --prefill-us-per-token 1 --prefix-cache-blocks 100000
-bench mooncake --dataset-name trace --dataset-path "$MOONCAKE" "${RT[@]}"
+mooncake_run() {
+	STEAL0=$(steal_ms)
+	bench mooncake --dataset-name trace --dataset-path "$MOONCAKE" "${RT[@]}"
+}
+mooncake_run
 expect_eq "mooncake: bench exit 0" "$RC" 0
 check "mooncake: every row sent once, output length as max_tokens" \
 	cr sent "$MOONCAKE" "$T/mooncake.json"
@@ -88,13 +122,8 @@ check "mooncake: prefix reuse as the trace's, within 1%" \
 	cr reuse "$MOONCAKE" 512 "$(metric prefix_cache_hits_total)" \
 	"$(metric prefix_cache_queries_total)"
 # the arrivals last: a run made again (a stalled machine) warms the cache reuse reads
-for try in 1 2 3; do
-	cr arrival "$MOONCAKE" "$T/mooncake.json" 5 && break
-	echo "  (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
-	[ "$try" = 3 ] || bench mooncake --dataset-name trace --dataset-path "$MOONCAKE" "${RT[@]}"
-done
-timing_check "mooncake: rows on their timestamps within 5 ms p99" \
-	cr arrival "$MOONCAKE" "$T/mooncake.json" 5
+retried_timing "mooncake: rows on their timestamps within 5 ms p99" 5 "$T/mooncake.json" \
+	mooncake_run cr arrival "$MOONCAKE" "$T/mooncake.json" 5
 
 # the idle gap caps (AIPerf's): a tree waits at most the cap with nothing in flight (fan-outs
 # moved together), the whole replay likewise; shorter gaps and a burst's spacing are kept.

@@ -31,7 +31,7 @@ for _ in $(seq 100); do [ -s "$T/port" ] && break; sleep 0.05; done
 "$EXE" bench --model sim-model --base-url "http://127.0.0.1:$(cat "$T/port")" \
 	--dataset-name trace --dataset-path "$T/agentx_perf.jsonl" --max-concurrency 1024 \
 	--save-result --result-dir "$T" --result-filename r.json ${BENCH_ARGS:-} >/dev/null
-jq -r '"turns \(.turns) (\(.completed) ok, \(.failed) failed), sessions \(.sessions_started), max live \(.max_live_sessions), \(.duration | . * 100 | round / 100) s\nclient CPU: \(.client_cpu_s | . * 100 | round / 100) s, \(.client_cpu_ms_per_1000_requests | round) ms per 1,000 requests\npacing error of the gaps (ms): p50 \(.pacing_error_ms.p50 | . * 1000 | round / 1000), p99 \(.pacing_error_ms.p99 | . * 1000 | round / 1000), max \(.pacing_error_ms.max | . * 1000 | round / 1000)"' "$T/r.json"
+jq -r '"turns \(.turns) (\(.completed) ok, \(.failed) failed), sessions \(.sessions_started), max live \(.max_live_sessions), \(.duration | . * 100 | round / 100) s\nclient CPU: \(.client_cpu_s | . * 100 | round / 100) s, \(.client_cpu_ms_per_1000_requests | round) ms per 1,000 requests\npacing error of the gaps (ms): p50 \(.pacing_error_ms.p50 | . * 1000 | round / 1000), p99 \(.pacing_error_ms.p99 | . * 1000 | round / 1000), max \(.pacing_error_ms.max | . * 1000 | round / 1000); of it, the OS waking the client: p99 \(.pacing_os_delay_ms.p99 | . * 1000 | round / 1000)"' "$T/r.json"
 if [ "$CHECK" = --check ]; then
 	got=$(jq -c '[.turns, .completed, .failed, .cut, .max_live_sessions <= 1024]' "$T/r.json")
 	if [ "$got" != "[$want,$want,0,0,true]" ]; then
