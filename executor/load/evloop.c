@@ -224,6 +224,10 @@ int evloop_run(struct evloop *l)
 		int n = epoll_wait(l->epfd, l->fired, EVLOOP_BATCH, -1);
 		if (n < 0) {
 			if (errno == EINTR) {
+				/* woken all the same (a signal, or SIGCONT after a stop: epoll_wait
+				 * then fails so even without a handler), so evloop_os_delay_ns counts
+				 * the time the process was not run; no fd to read, no lag to book */
+				l->woke_ns = clock_mono_ns();
 				woke = 0;
 				continue;
 			}

@@ -1,12 +1,20 @@
 /* test_evloop: evloop_os_delay_ns, the part of a deadline's lateness that was the OS's. A loop
- * asleep with its timer armed at the deadline: the OS's part is the whole lateness; a loop
- * busy past the deadline: only the moment epoll_wait took to return, not the busy time; a
- * timer armed past the deadline (the caller's mistake): none of it; before any sleep: none. */
+ * asleep with its timer armed at the deadline and the process not run past it (stopped by a
+ * child with SIGSTOP once asleep, resumed 60 ms after the deadline): the OS's part is the lateness but for
+ * the microseconds after the wake-up; a loop busy past the deadline: only the moment
+ * epoll_wait took to return, not the busy time; a timer armed past the deadline (the
+ * caller's mistake): none of it; before any sleep: none. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "common/clock.h"
 #include "executor/load/evloop.h"
@@ -57,13 +65,49 @@ static void run(struct probe *p)
 	assert_true(p->calls >= 2);
 }
 
+static void sleep_until(int64_t t_ns)
+{
+	for (int64_t now; (now = clock_mono_ns()) < t_ns;) {
+		struct timespec ts = { 0, (long)(t_ns - now) };
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* Whether process pid is asleep in a system call (state S in /proc/PID/stat). */
+static int asleep(pid_t pid)
+{
+	char path[64], line[512];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	const char *state = fgets(line, sizeof(line), f) ? strrchr(line, ')') : NULL;
+	fclose(f);
+	return state && state[1] == ' ' && state[2] == 'S';
+}
+
 static void test_asleep_is_the_os(void **state)
 {
 	(void)state;
 	int64_t now = clock_mono_ns();
-	struct probe p = { .due_ns = now + 20 * MS, .arm_ns = now + 20 * MS };
+	struct probe p = { .due_ns = now + 100 * MS, .arm_ns = now + 100 * MS };
+	pid_t parent = getpid(), child = fork();
+	assert_true(child >= 0);
+	if (child == 0) { /* the OS not running the loop: stopped once asleep, until due + 60 ms */
+		while (!asleep(parent) && clock_mono_ns() < p.due_ns - 20 * MS)
+			sleep_until(clock_mono_ns() + MS);
+		if (!asleep(parent))
+			_exit(1);
+		kill(parent, SIGSTOP);
+		sleep_until(p.due_ns + 60 * MS);
+		kill(parent, SIGCONT);
+		_exit(0);
+	}
 	run(&p);
-	assert_true(p.os_ns >= 0);
+	int status;
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0); /* it stopped us asleep */
+	assert_true(p.late_ns >= 40 * MS);
 	assert_true(p.os_ns <= p.late_ns);
 	/* all of the lateness but the hook's own microseconds from the wake-up to its clock */
 	assert_true(p.late_ns - p.os_ns < 5 * MS);
