@@ -41,7 +41,8 @@ int file_read_all(struct buf *out, const char *path, struct diags *d)
 	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0)
 		buf_grow(out, (size_t)st.st_size + 1);
 	for (;;) {
-		buf_grow(out, out->alloc - out->len > 1 ? 0 : 65536);
+		if (out->alloc - out->len <= 1) /* full but for the NUL (or not yet allocated) */
+			buf_grow(out, 65536);
 		ssize_t n = read(fd, out->s + out->len, out->alloc - out->len - 1);
 		if (n < 0) {
 			if (errno == EINTR)

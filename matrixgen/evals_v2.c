@@ -192,7 +192,7 @@ static void mark_single_group(const struct keyed *g, size_t nr, bool *eval)
 	free(c);
 }
 
-/* The group key of each row: the candidates of mark_eval_entries (key NULL: none). */
+/* The group key of each row: the candidates of mark_eval_entries (kind 0: not one). */
 struct key_job {
 	const struct rows *m;
 	bool include_agentic;
@@ -207,15 +207,20 @@ static void group_key(void *arg, size_t i)
 	long best = best_eligible(r);
 	struct keyed *k = &job->k[i];
 	*k = (struct keyed){ 0, i, best, 0 };
-	if (tp && is_8k1k(r) && best)
-		k->kind = 's', k->hash = fields_hash(r, single_strs, single_ints);
-	else if (!tp && prefill && is_8k1k(r) && best)
-		k->kind = 'm', k->hash = parallelism_hash(r);
-	else if (job->include_agentic && is_agentic(r) && prefill && best)
-		k->kind = 'n', k->hash = parallelism_hash(r);
-	else if (job->include_agentic && is_agentic(r) && !prefill)
-		k->kind = 'a', k->hash = fields_hash(r, agentic_strs, NULL),
+	if (tp && is_8k1k(r) && best) {
+		k->kind = 's';
+		k->hash = fields_hash(r, single_strs, single_ints);
+	} else if (!tp && prefill && is_8k1k(r) && best) {
+		k->kind = 'm';
+		k->hash = parallelism_hash(r);
+	} else if (job->include_agentic && is_agentic(r) && prefill && best) {
+		k->kind = 'n';
+		k->hash = parallelism_hash(r);
+	} else if (job->include_agentic && is_agentic(r) && !prefill) {
+		k->kind = 'a';
+		k->hash = fields_hash(r, agentic_strs, NULL);
 		k->conc = row_get(r, "conc")->i;
+	}
 }
 
 /* mark_eval_entries */

@@ -68,7 +68,8 @@ static const struct command *find_command(const char *name, struct diags *d)
  * the heap 128 KB at a time, blocks of 128 KB and more from mmap, give freed memory back)
  * cost it a hundred system calls, each a TLB flush on the helper thread's CPU too (par.h).
  * Grow in big steps, keep blocks on the heap, never trim: a v2 full sweep went from 89
- * mprotect, 29 mmap and 23 brk calls to 7, 18 and 0, and 10-20% less time. */
+ * mprotect, 29 mmap and 23 brk calls to 7, 21 and 3 (strace -f, linked dynamically; the
+ * mmaps are mostly the libraries' and the mapped configs'), and 10-20% less time. */
 static void malloc_for_a_short_run(void)
 {
 	mallopt(M_TOP_PAD, 16 << 20);
