@@ -93,7 +93,12 @@ void jsonw_arr_close(struct jsonw *w) { close_container(w, ']'); }
  * '\\' (0x5c). A table, because a full sweep puts a megabyte through here: one load a byte
  * where there were four compares. NUL is not plain, so a scan of a C string stops at it. */
 static const bool plain_byte[256] = {
-	[' ' ... '!'] = true, ['#' ... '['] = true, [']' ... '~'] = true,
+	[0x20] = 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x20-0x2f, '"' */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,          /* 0x30-0x3f */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,          /* 0x40-0x4f */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,          /* 0x50-0x5f, '\\' */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,          /* 0x60-0x6f */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,          /* 0x70-0x7f, DEL */
 };
 
 /* The length of the run of plain bytes at the start of s: written as is. */
